@@ -1,0 +1,50 @@
+# Two commands set everything up: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test index check pdf eval bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m assistant index
+	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.address localhost \
+	    --server.headless true --browser.gatherUsageStats false
+
+# Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	        || echo "warning: could not install chromium; browser tests will be skipped"; \
+	    else echo "note: install Debian's chromium for the browser tests (apt-get install chromium)"; fi; \
+	fi
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+index: $(STAMP)
+	$(PY) -m assistant index --rebuild
+
+check: $(STAMP)
+	$(PY) -m corpus check
+
+pdf: $(STAMP)
+	$(PY) -m corpus.render_pdf
+
+eval: $(STAMP)
+	$(PY) -m evaluation
+
+bench: $(STAMP)
+	$(PY) -m index.bench
+
+clean:
+	rm -rf var .pytest_cache

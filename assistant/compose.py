@@ -1,0 +1,126 @@
+"""Composing a grounded answer: pick sentences from the right passages and cite each one.
+
+No language model: every sentence of an answer is either quoted verbatim from a chunk (and followed by its
+citation marker) or one of the fixed templates in :mod:`assistant.templates`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.types import Citation
+from corpus.model import Chunk
+from index.normalize import lexical_terms
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence (or bullet line) of a chunk, with its character offsets in ``chunk.text``."""
+
+    start: int
+    end: int
+    text: str
+    bullet: bool
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences and bullet lines of a chunk, with offsets so quotes stay verbatim."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            start = offset + line.index("- ") + 2
+            spans.append(Span(start, offset + len(line.rstrip()), text[start : offset + len(line.rstrip())], True))
+        elif stripped:
+            for m in _SENTENCE.finditer(line):
+                s = m.group(0)
+                lead = len(s) - len(s.lstrip())
+                body = s.strip()
+                if len(body) > 1:
+                    start = offset + m.start() + lead
+                    spans.append(Span(start, start + len(body), body, False))
+        offset += len(line) + 1
+    return spans
+
+
+def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) -> list[Span]:
+    """The sentences of ``chunk`` most relevant to ``query``, in reading order, within a word budget.
+
+    Relevance is shared stemmed terms; the section's opening sentence gets a small bonus because the guide
+    states the main point first. A sentence ending in ":" brings the bullet lines that follow it.
+    """
+    spans = sentence_spans(chunk.text)
+    if not spans:
+        return []
+    q = set(lexical_terms(query))
+    scored = []
+    for i, span in enumerate(spans):
+        overlap = len(q & set(lexical_terms(span.text)))
+        scored.append((overlap + (0.6 if i == 0 else 0.0) - 0.01 * i, i))
+    chosen: list[int] = []
+    words = 0
+    for _, i in sorted(scored, reverse=True):
+        group = [i]
+        if spans[i].text.endswith(":"):
+            group += [j for j in range(i + 1, min(i + 7, len(spans))) if spans[j].bullet]
+        size = sum(len(spans[j].text.split()) for j in group if j not in chosen)
+        if chosen and words + size > max_words:
+            continue
+        for j in group:
+            if j not in chosen:
+                chosen.append(j)
+        words += size
+        if len(chosen) >= max_spans or words >= max_words:
+            break
+    return [spans[i] for i in sorted(chosen)]
+
+
+@dataclass
+class AnswerBuilder:
+    """Accumulates answer lines and their numbered citations."""
+
+    lines: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def cite(self, chunk: Chunk, spans: list[Span], score: float) -> int:
+        """Register a citation for ``spans`` of ``chunk`` (re-using the number for the same chunk)."""
+        quote = chunk.text[spans[0].start : spans[-1].end]
+        for c in self.citations:
+            if c.chunk_id == chunk.chunk_id:
+                if len(quote) > len(c.quote) and c.quote in quote:
+                    self.citations[self.citations.index(c)] = Citation(**{**c.__dict__, "quote": quote})
+                return c.n
+        n = len(self.citations) + 1
+        self.citations.append(Citation(n=n, service_id=chunk.service_id, title=chunk.title,
+                                       section=chunk.section, page=chunk.page, source=chunk.source,
+                                       quote=quote, score=round(score, 4), chunk_id=chunk.chunk_id))
+        return n
+
+    def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "") -> None:
+        """Add the spans as one paragraph (bullets as a list), each followed by its marker."""
+        if not spans:
+            return
+        n = self.cite(chunk, spans, score)
+        prose: list[str] = []
+        bullets: list[str] = []
+        for span in spans:
+            (bullets if span.bullet else prose).append(f"{span.text} [{n}]")
+        text = " ".join(prose)
+        if prefix:
+            text = f"{prefix} {text}".strip()
+        if bullets:
+            text = (text + "\n" if text else "") + "\n".join(f"- {b}" for b in bullets)
+        self.lines.append(text)
+
+    def add(self, text: str) -> None:
+        """Add a fixed template line."""
+        self.lines.append(text)
+
+    @property
+    def text(self) -> str:
+        """The answer as Markdown paragraphs."""
+        return "\n\n".join(line for line in self.lines if line)

@@ -1,0 +1,76 @@
+"""The assistant's public, typed results: Turn in, Reply with Citations out."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["answered", "no_answer", "emergency"]
+STATUSES: tuple[str, ...] = ("answered", "no_answer", "emergency")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of the conversation: role "user" or "assistant", and its text."""
+
+    role: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ("user", "assistant"):
+            raise ValueError(f"role must be 'user' or 'assistant', not {self.role!r}")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of a reply: the exact passage a sentence of the answer relies on.
+
+    Attributes:
+        n: The marker number used in the reply text ("[n]").
+        service_id: Catalogue id.
+        title: Service title.
+        section: Section heading.
+        page: PDF page, when the guide was loaded from the PDF.
+        source: File the passage came from.
+        quote: The quoted text; it appears verbatim in the chunk.
+        score: Retrieval score of the chunk, in [0, 1].
+        chunk_id: The chunk's stable id (also the anchor in the browse view).
+    """
+
+    n: int
+    service_id: str
+    title: str
+    section: str
+    page: int | None
+    source: str
+    quote: str
+    score: float
+    chunk_id: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The assistant's answer.
+
+    Attributes:
+        status: "answered", "no_answer" or "emergency".
+        text: Norwegian Markdown with [n] citation markers; only corpus text and fixed templates.
+        citations: The sources, numbered as in the text.
+        services: The service ids the answer is about, first the one in focus.
+        aspect: The aspect answered ("cost", "who", "apply", ...) or "" when general.
+        notices: Short flags about the input: "personal_data", "truncated", "empty", "injection".
+        question: The question as it was processed (masked, truncated); safe to log.
+    """
+
+    status: Status
+    text: str
+    citations: tuple[Citation, ...] = ()
+    services: tuple[str, ...] = ()
+    aspect: str = ""
+    notices: tuple[str, ...] = ()
+    question: str = ""
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary (for ``--json`` and the evaluation)."""
+        return dataclasses.asdict(self)

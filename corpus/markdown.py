@@ -1,0 +1,117 @@
+"""Load service descriptions from Markdown files with YAML front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.model import Document, DocumentError, Section
+from corpus.text import clean_paragraphs, nfc
+
+SERVICES_DIR = Path(__file__).with_name("services")
+GENERAL_DIR = Path(__file__).with_name("general")
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    raise TypeError(f"expected a list of strings, got {type(value).__name__}")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(__file__).resolve().parents[1]))
+    except ValueError:
+        return str(path)
+
+
+def parse_markdown(text: str, *, source: str) -> Document:
+    """Parse one service description.
+
+    Args:
+        text: The whole file: ``---`` front matter, then ``## `` sections.
+        source: The path to record on the document and in error messages.
+
+    Raises:
+        DocumentError: The front matter is missing or invalid, or there are no sections.
+    """
+    import yaml  # lazy: only loaders need it
+
+    text = nfc(text.lstrip("\ufeff"))
+    if not text.startswith("---"):
+        raise DocumentError(source, "missing YAML front matter (the file must start with ---)")
+    try:
+        _, front, body = text.split("---", 2)
+        meta = yaml.safe_load(front) or {}
+    except (ValueError, yaml.YAMLError) as exc:
+        raise DocumentError(source, f"invalid front matter: {exc}") from exc
+    if not isinstance(meta, dict) or not meta.get("service_id") or not meta.get("title"):
+        raise DocumentError(source, "front matter needs service_id and title")
+
+    sections: list[Section] = []
+    heading: str | None = None
+    lines: list[str] = []
+    for line in body.splitlines():
+        if line.startswith("## "):
+            if heading is not None:
+                sections.append(Section(heading, clean_paragraphs("\n".join(lines))))
+            heading, lines = line[3:].strip(), []
+        elif heading is not None:
+            lines.append(line)
+    if heading is not None:
+        sections.append(Section(heading, clean_paragraphs("\n".join(lines))))
+    if not sections:
+        raise DocumentError(source, "no '## ' sections found")
+
+    try:
+        return Document(
+            service_id=str(meta["service_id"]).strip(),
+            title=str(meta["title"]).strip(),
+            sections=tuple(sections),
+            source=source,
+            category=str(meta.get("category", "")).strip(),
+            aliases=_as_tuple(meta.get("aliases")),
+            responsible=str(meta.get("responsible", "")).strip(),
+            legal_basis=_as_tuple(meta.get("legal_basis")),
+            last_reviewed=str(meta.get("last_reviewed", "")),
+            kind=str(meta.get("kind", "service")),
+        )
+    except TypeError as exc:
+        raise DocumentError(source, f"invalid front matter: {exc}") from exc
+
+
+def load_markdown(path: Path) -> Document:
+    """Read and parse one Markdown file.
+
+    Raises:
+        DocumentError: The file cannot be read or parsed; the message names the file.
+    """
+    source = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(source, f"cannot read: {exc}") from exc
+    return parse_markdown(text, source=source)
+
+
+def load_markdown_dir(*dirs: Path) -> tuple[list[Document], list[DocumentError]]:
+    """Load every ``*.md`` file in the given folders (default: general and services).
+
+    Returns:
+        The documents, sorted by service_id, and one error per file that could not be loaded,
+        so that one broken file does not take the rest down.
+    """
+    dirs = dirs or (GENERAL_DIR, SERVICES_DIR)
+    docs: list[Document] = []
+    errors: list[DocumentError] = []
+    for folder in dirs:
+        for path in sorted(Path(folder).glob("*.md")):
+            try:
+                docs.append(load_markdown(path))
+            except DocumentError as exc:
+                errors.append(exc)
+    docs.sort(key=lambda d: (d.kind != "general", d.service_id))
+    return docs, errors

@@ -1,0 +1,18 @@
+"""Retrieval: embedders, FAISS dense index, BM25 lexical index, fusion and persistence."""
+
+from index.embedding import Embedder, make_embedder
+from index.errors import DimensionMismatch, EmbedderError, IndexCorrupt, SearchIndexError
+from index.retriever import Hit, Retriever
+from index.settings import IndexSettings
+
+__all__ = [
+    "DimensionMismatch",
+    "Embedder",
+    "EmbedderError",
+    "Hit",
+    "IndexCorrupt",
+    "IndexSettings",
+    "Retriever",
+    "SearchIndexError",
+    "make_embedder",
+]

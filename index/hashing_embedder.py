@@ -1,0 +1,48 @@
+"""A model-free embedder: hashed character n-grams of normalised words.
+
+Deterministic and fast, so most tests use it instead of a real model; it also keeps the assistant usable
+when no model package is installed. It captures spelling overlap, not meaning.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.embedding import normalise_rows
+from index.normalize import normalise_tokens
+
+
+class HashingEmbedder:
+    """Character 3- and 4-grams of each normalised token, hashed into ``dim`` buckets with a sign."""
+
+    backend = "hashing"
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+        self.name = f"hashing-char34-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        for token in normalise_tokens(text):
+            padded = f"<{token}>"
+            for n in (3, 4):
+                for i in range(max(1, len(padded) - n + 1)):
+                    h = zlib.crc32(padded[i : i + n].encode())
+                    vec[h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+        return vec
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(np.stack([self._vector(t) for t in texts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed queries (same function as passages: the hashing space is symmetric)."""
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages."""
+        return self._encode(texts)

