@@ -47,6 +47,15 @@ def sentence_spans(text: str) -> list[Span]:
     return spans
 
 
+def _bullets_after(spans: list[Span], i: int, limit: int = 6) -> list[int]:
+    out = []
+    for j in range(i + 1, len(spans)):
+        if not spans[j].bullet or len(out) >= limit:
+            break
+        out.append(j)
+    return out
+
+
 def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) -> list[Span]:
     """The sentences of ``chunk`` most relevant to ``query``, in reading order, within a word budget.
 
@@ -64,9 +73,14 @@ def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) 
     chosen: list[int] = []
     words = 0
     for _, i in sorted(scored, reverse=True):
+        if spans[i].bullet:
+            # a bullet makes sense only after the sentence that introduces the list
+            intro = next((j for j in range(i - 1, -1, -1) if not spans[j].bullet), None)
+            if intro is None or intro not in chosen:
+                continue
         group = [i]
         if spans[i].text.endswith(":"):
-            group += [j for j in range(i + 1, min(i + 7, len(spans))) if spans[j].bullet]
+            group += _bullets_after(spans, i)
         size = sum(len(spans[j].text.split()) for j in group if j not in chosen)
         if chosen and words + size > max_words:
             continue

@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant import safety, templates
 from assistant.compose import AnswerBuilder, pick_spans
-from assistant.privacy import mask_personal_data
+from assistant.privacy import mask_personal_data, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
 from assistant.understanding import (
@@ -103,7 +103,7 @@ class Assistant:
         if mentioned or not history or not looks_elliptic(question):
             return Focus(mentioned, ())
         for turn in reversed([t for t in history if t.role == "user"]):
-            earlier = mask_personal_data(clean_question(turn.text, limit=self.settings.max_question_chars)[0]).text
+            earlier = strip_masks(mask_personal_data(clean_question(turn.text, limit=self.settings.max_question_chars)[0]).text)
             named = self.names.mentioned(earlier)
             if named:
                 return Focus((), tuple(named[:1]))
@@ -137,7 +137,7 @@ class Assistant:
             notices += ("injection",)
         focus = self._focus(q, history)
         aspect = detect_aspect(q)
-        query = q
+        query = strip_masks(q)
         if focus.from_history:
             query = f"{q} {self.documents[focus.from_history[0]].title}"
         hits = self.search(query, mode=mode)
@@ -151,13 +151,23 @@ class Assistant:
                 builder.add(templates.EMERGENCY_SUICIDE)
             if "violence" in checks.emergency:
                 builder.add(templates.EMERGENCY_VIOLENCE)
+            chosen = []
             if ranked and (focus.services or top_score >= self.settings.answer_threshold):
+                chosen = ranked[:1]
                 self._answer_service(builder, ranked[0][1], aspect, query, hits, max_words=35)
-            return self._reply("emergency", builder, ranked[:1], aspect, notices, q)
+            return self._reply("emergency", builder, chosen, aspect, notices, q)
 
-        answerable = bool(focus.services) or top_score >= (
-            self.settings.off_topic_threshold if checks.off_topic else self.settings.answer_threshold
-        )
+        if checks.injection:
+            # a question that tries to re-program the assistant gets no answer at all, so nothing it asks for
+            # can leak into a reply
+            builder.add(templates.NO_ANSWER)
+            return self._reply("no_answer", builder, [], aspect, notices, q)
+        if checks.off_topic:
+            # an off-topic word outweighs a loose service mention ("kommunal boligtomt" is not omsorgsbolig)
+            answerable = top_score >= (self.settings.answer_threshold if focus.mentioned
+                                       else self.settings.off_topic_threshold)
+        else:
+            answerable = bool(focus.services) or top_score >= self.settings.answer_threshold
         if not ranked or not answerable:
             builder.add(templates.OUT_OF_SCOPE if checks.off_topic else templates.NO_ANSWER)
             return self._reply("no_answer", builder, [], aspect, notices, q)
@@ -165,7 +175,10 @@ class Assistant:
         main = ranked[0][1]
         self._answer_service(builder, main, aspect, query, hits, max_words=self.settings.max_words_main, lead=True)
         chosen = [ranked[0]]
-        second = [r for r in ranked[1:] if r[0] >= self.settings.second_service_ratio * ranked[0][0]
+        # compare unboosted scores: naming one service must not hide an equally fitting neighbour
+        raw = dict((sid, s) for s, sid in self._service_scores(hits, ()))
+        second = [r for r in ranked[1:] if raw.get(r[1], 0.0) >= self.settings.second_service_ratio * raw.get(main, 0.0)
+                  and raw.get(r[1], 0.0) >= self.settings.answer_threshold
                   and self.documents.get(r[1]) and self.documents[r[1]].kind == "service"]
         if len(focus.mentioned) > 1:
             second = [r for r in ranked if r[1] == focus.mentioned[1]] or second

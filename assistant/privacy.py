@@ -65,3 +65,10 @@ def mask_personal_data(text: str) -> Masked:
     text = sub(_ELEVEN, FNR_MASK, "national_id", text)
     text = sub(_PHONE, PHONE_MASK, "phone", text)
     return Masked(text, tuple(dict.fromkeys(found)))
+
+
+def strip_masks(text: str) -> str:
+    """Drop the mask placeholders, so "[fødselsnummer fjernet]" does not steer the search."""
+    for mask in (FNR_MASK, PHONE_MASK, EMAIL_MASK):
+        text = text.replace(mask, " ")
+    return " ".join(text.split())

@@ -24,8 +24,8 @@ class AssistantSettings:
 
     index: IndexSettings = field(default_factory=IndexSettings)
     max_question_chars: int = 2000
-    answer_threshold: float = 0.36
-    off_topic_threshold: float = 0.62
+    answer_threshold: float = 0.40
+    off_topic_threshold: float = 0.70
     mention_boost: float = 0.25
     second_service_ratio: float = 0.93
     max_words_main: int = 60

@@ -74,6 +74,17 @@ def detect_aspect(question: str) -> str:
     return ""
 
 
+#: Aliases too general to count as naming a service ("søknad", "lege"); they still help the lexical
+#: index, but a question containing them is not taken to be about that service.
+GENERIC_NAMES = frozenset({
+    "søknad", "søke hjelp", "vedtak", "assistent", "lege", "pris", "betaling", "alarm", "ledsager", "gjeld",
+    "budsjett", "trening", "kosthold", "regning", "rehabilitering", "koordinator", "opptrening", "rehab",
+    "hjelp til å bo", "mange tjenester", "levering av mat", "kommunal bolig", "mat hjem", "ip", "ergo",
+    "fysio", "korttid", "akutt hjelp", "hukommelse", "innsyn", "trening hjemme", "gps", "pårørende",
+    "hvem får hjelp", "individuell vurdering", "dårlig syn", "dårlig hørsel", "sosialen", "hjelp til vask",
+})
+
+
 @dataclass(frozen=True)
 class ServiceNames:
     """Normalised names (title and aliases) of each service, for spotting explicit mentions."""
@@ -89,10 +100,12 @@ class ServiceNames:
                 continue
             names = {normalise_text(n) for n in (doc.title, *doc.aliases)}
             names |= {normalise_text(p) for p in re.split(r"[()]", doc.title) if len(p.strip()) > 3}
-            names = {n for n in names if len(n) >= 3}
+            names = {n for n in names if len(n) >= 2 and n not in GENERIC_NAMES}
             if names:
-                alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                out.append((doc.service_id, re.compile(rf"\b(?:{alts})\w*")))
+                # short names (KAD, BPA, TT) only as whole words; longer ones also inflected (rullatoren)
+                alts = "|".join(re.escape(n) + (r"\w*" if len(n) >= 5 else "")
+                                for n in sorted(names, key=len, reverse=True))
+                out.append((doc.service_id, re.compile(rf"\b(?:{alts})\b")))
         return cls(tuple(out))
 
     def mentioned(self, question: str) -> list[str]:

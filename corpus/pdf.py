@@ -23,11 +23,9 @@ from corpus.model import SECTION_HEADINGS, CorpusError, Document, DocumentError,
 GENERAL_ID = "tildeling"
 GENERAL_TITLE = "Slik tildeles helse- og omsorgstjenester"
 GENERAL_HEADINGS: tuple[str, ...] = (
-    "Individuell vurdering",
-    "Laveste effektive omsorgsnivå (LEON)",
+    "Individuell vurdering", "Laveste effektive omsorgsnivå (LEON)",
     "Omsorgstrappen – fra egenmestring til heldøgns omsorg",
-    "Hva du kan forvente av kommunen",
-    "Kontakt",
+    "Hva du kan forvente av kommunen", "Kontakt",
 )
 #: Heading for text between a title and its first known heading (official PDFs may have one).
 INTRO_HEADING = "Innledning"
@@ -47,6 +45,11 @@ def _norm(text: str) -> str:
     return text.replace("\u00ad", "") + ("\u00ad" if text.endswith("\u00ad") else "")
 
 
+def _key(text: str) -> str:
+    # Match titles and headings loosely: another PDF may use "-" for "–" or add a colon.
+    return re.sub(r"\s*[-–—]\s*", " – ", _norm(text)).rstrip(":").casefold()
+
+
 def catalogue_titles() -> dict[str, str]:
     """Return service_id -> title from the shared catalogue (see corpus.catalogue).
 
@@ -58,9 +61,8 @@ def catalogue_titles() -> dict[str, str]:
 
 def _read_pages(path: str, max_pages: int, timeout_s: float) -> list[list[str]]:
     """Return the normalised text lines of every page; "" marks a vertical gap."""
-    p = Path(path)
     try:
-        data = p.read_bytes()
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise DocumentError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
@@ -121,14 +123,30 @@ def _strip_furniture(pages: list[list[str]], keep: set[str]) -> list[list[str]]:
         # Only the top and bottom lines are candidates: a lone "113" mid-page is content.
         idx = [i for i, ln in enumerate(lines) if ln]
         edge = set(idx[:2] + idx[-2:])
-        kept = [ln for i, ln in enumerate(lines) if i not in edge or ln in keep
+        kept = [ln for i, ln in enumerate(lines) if i not in edge or _key(ln) in keep
                 or not (_PAGE_NO.match(ln) or key(ln) in repeated)]
-        while kept and not kept[0]:
-            kept.pop(0)
-        while kept and not kept[-1]:
-            kept.pop()
-        out.append(kept)
+        out.append("\n".join(kept).strip("\n").split("\n") if any(kept) else [])
     return out
+
+
+def _collapse_gaps(pages: list[list[str]]) -> list[list[str]]:
+    """Keep one "" only where the gap between lines is wider than the usual line spacing.
+
+    Layout extraction turns vertical space into blank lines; with generous line spacing
+    even lines of one paragraph are separated by one, so the commonest run is the baseline.
+    """
+    paired: list[list[tuple[int, str]]] = []  # per page: (blank lines before, line)
+    for lines in pages:
+        paired.append([])
+        run = 0
+        for line in lines:
+            if line:
+                paired[-1].append((run, line))
+            run = 0 if line else run + 1
+    counts = Counter(run for page in paired for run, _ in page[1:])
+    baseline = counts.most_common(1)[0][0] if counts else 0
+    return [[out for i, (run, line) in enumerate(page)
+             for out in ([""] if i and run > baseline else []) + [line]] for page in paired]
 
 
 def _join(left: str, right: str) -> str:
@@ -188,7 +206,7 @@ def _toc_categories(lines: list[str], titles: dict[str, str]) -> dict[str, str]:
     for line in lines:
         match = _TOC_ENTRY.match(line)
         if match:
-            title = _norm(match.group(1) or match.group(3))
+            title = _key(match.group(1) or match.group(3))
             if title in titles:
                 result[titles[title]] = group
         elif line and len(line) < 80 and not line[-1].isdigit():
@@ -219,23 +237,26 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
             catalogue = catalogue_titles()
         except CorpusError as exc:
             raise DocumentError(source, f"service catalogue not available ({exc})") from exc
-    titles = {_norm(t): sid for sid, t in catalogue.items()}
-    titles.setdefault(_norm(GENERAL_TITLE), GENERAL_ID)
-    headings = set(SECTION_HEADINGS) | set(GENERAL_HEADINGS)
+    titles = {_key(t): sid for sid, t in catalogue.items()}
+    titles.setdefault(_key(GENERAL_TITLE), GENERAL_ID)
+    headings = {_key(h): h for h in SECTION_HEADINGS + GENERAL_HEADINGS}
 
-    pages = _strip_furniture(_read_pages(source, max_pages, timeout_s), set(titles) | headings)
+    pages = _read_pages(source, max_pages, timeout_s)
+    pages = _collapse_gaps(_strip_furniture(pages, set(titles) | set(headings)))
     flat = [(n, line) for n, lines in enumerate(pages, start=1) for line in lines]
-    heading_at = [line in headings for _, line in flat]
+    keys = [_key(line) for _, line in flat]
+    heading_at = [k in headings for k in keys]
 
     # Candidate title lines (a long title may wrap onto two lines).
     cands: list[tuple[int, int, str]] = []  # (first index, index after title, id)
     for i, (_, line) in enumerate(flat):
         if not line or (i and flat[i - 1][1] and flat[i - 1][0] == flat[i][0]):
             continue  # a title starts a page or follows a gap, never mid-paragraph
-        if line in titles:
-            cands.append((i, i + 1, titles[line]))
-        elif i + 1 < len(flat) and f"{line} {flat[i + 1][1]}" in titles:
-            cands.append((i, i + 2, titles[f"{line} {flat[i + 1][1]}"]))
+        two = _key(f"{line} {flat[i + 1][1]}") if i + 1 < len(flat) else ""
+        if keys[i] in titles:
+            cands.append((i, i + 1, titles[keys[i]]))
+        elif two in titles:
+            cands.append((i, i + 2, titles[two]))
     # A real start is followed by a section heading before the next title; this skips the
     # cover and the table of contents.
     starts = [c for k, c in enumerate(cands)
@@ -250,23 +271,19 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
         sections: list[Section] = []
         heading, page, body = INTRO_HEADING, flat[first][0], []
         for n, line in flat[body_start:end] + [(0, "\0end")]:
-            if line in headings or line == "\0end":
+            if _key(line) in headings or line == "\0end":
                 text = _paragraphs(body)
                 if text or heading != INTRO_HEADING:
                     sections.append(Section(heading, unicodedata.normalize("NFC", text), page))
-                heading, page, body = line, n, []
+                heading, page, body = headings.get(_key(line), ""), n, []
             else:
                 body.append((n, line))
         used = [n for n, line in flat[first:end] if line]
         docs.append(Document(
-            service_id=sid,
-            title=_norm(catalogue.get(sid, GENERAL_TITLE if sid == GENERAL_ID else sid)),
-            sections=tuple(sections),
-            source=source,
-            category=categories.get(sid, ""),
+            service_id=sid, title=_norm(catalogue.get(sid, GENERAL_TITLE)),
+            sections=tuple(sections), source=source, category=categories.get(sid, ""),
             kind="general" if sid == GENERAL_ID else "service",
-            pages=tuple(range(min(used), max(used) + 1)),
-        ))
+            pages=tuple(range(min(used), max(used) + 1))))
     return docs
 
 

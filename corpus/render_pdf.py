@@ -310,11 +310,21 @@ def build_pdf(docs: list[MdDoc]) -> bytes:
     """
     pdf, starts = _render(docs, {})
     for _ in range(3):  # The TOC length does not depend on the numbers; one rerun suffices.
+        close_fonts(pdf)
         pdf, final = _render(docs, starts)
         if final == starts:
             break
         starts = final
-    return bytes(pdf.output())
+    data = bytes(pdf.output())
+    close_fonts(pdf)
+    return data
+
+
+def close_fonts(pdf: FPDF) -> None:
+    """Close the font files fpdf2 leaves open (fontTools loads them lazily)."""
+    for font in pdf.fonts.values():
+        if getattr(font, "ttfont", None) is not None:
+            font.ttfont.close()
 
 
 def main(argv: list[str] | None = None) -> int:

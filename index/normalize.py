@@ -56,7 +56,25 @@ LEXICON: dict[str, str] = {
     "pengar": "penger", "pæng": "penger", "pænga": "penger", "gjeld": "gjeld",
     "bil": "bil", "parkere": "parkering", "parkeringskort": "parkeringstillatelse", "hc": "hc",
     "drosje": "drosje", "taxi": "drosje", "tt": "tt",
+    # more trøndersk/nynorsk seen in real questions
+    "hue": "hodet", "huet": "hodet", "prat": "snakke", "prate": "snakke", "snakk": "snakke", "nån": "noen",
+    "nåen": "noen", "te": "til", "tel": "til", "e": "er", "heile": "hele", "vaken": "våken", "vaknar": "våkner",
+    "datt": "falt", "dætt": "falt", "slådd": "slått", "gløymsk": "glemsk", "glemsk": "hukommelse", "ska": "skal",
+    "sku": "skulle", "bestemm": "bestemme", "høyreapparat": "høreapparat", "høyreapparatet": "høreapparat",
+    "høyrsel": "hørsel", "syn": "syn", "gjer": "gjør", "gjør": "gjør", "dokkers": "deres", "mykj": "mye",
+    # everyday words for what the guide calls legemidler
+    "medisin": "legemiddel", "medisinen": "legemidlet", "medisiner": "legemidler", "medisinene": "legemidlene",
+    "medisinan": "legemidlene", "medisina": "legemidlene", "medikamenter": "legemidler",
     # English keywords a visitor may type
+    "dementia": "demens", "daycare": "dagaktivitet", "gp": "fastlege", "vaccinated": "vaksine",
+    "vaccine": "vaksine", "vaccines": "vaksine", "baby": "spedbarn", "counselling": "rådgivning",
+    "counseling": "rådgivning", "financial": "økonomisk", "money": "penger", "food": "mat",
+    "nursing_home": "sykehjem", "longterm": "langtidsopphold", "help": "hjelp", "disabled": "funksjonsnedsettelse",
+    "parking": "parkering", "permit": "tillatelse", "mental": "psykisk", "health": "helse", "addiction": "rus",
+    "meals": "middag", "dinner": "middag", "assistant": "assistanse", "respite": "avlastning", "carer": "pårørende",
+    "caregiver": "pårørende", "elderly": "eldre", "rehabilitation": "rehabilitering", "physiotherapy": "fysioterapi",
+    "physiotherapist": "fysioterapeut", "dental": "tannhelse", "hearing": "hørsel", "aid": "hjelpemiddel",
+    "taxi": "drosje", "shelter": "midlertidig botilbud", "homeless": "bostedsløs",
     "price": "pris", "cost": "pris", "home": "hjemme", "nursing": "sykepleie", "care": "omsorg",
     "apply": "søke", "application": "søknad", "complaint": "klage", "appeal": "klage",
     "doctor": "lege", "dentist": "tannlege", "emergency": "legevakt", "alarm": "trygghetsalarm",
@@ -66,18 +84,19 @@ LEXICON: dict[str, str] = {
 #: Compound prefixes: nynorsk/dialect first parts rewritten inside longer words.
 PREFIXES: tuple[tuple[str, str], ...] = (
     ("heimesjuke", "hjemmesyke"), ("heime", "hjemme"), ("heim", "hjem"), ("sjuke", "syke"),
-    ("sjuk", "syk"), ("tryggleiks", "trygghets"), ("bustad", "bolig"), ("teneste", "tjeneste"),
+    ("sjuk", "syk"), ("sjukheim", "sykehjem"), ("høyre", "høre"), ("tryggleiks", "trygghets"), ("bustad", "bolig"), ("teneste", "tjeneste"),
     ("omsorgsbustad", "omsorgsbolig"), ("pårørande", "pårørende"), ("hjelpemiddel", "hjelpemiddel"),
 )
 
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES, key=lambda p: len(p[0]), reverse=True)
 _TOKEN = re.compile(r"[0-9a-zæøåäöéèüA-ZÆØÅÄÖÉÈÜ]+")
 
 
 def _map_word(word: str) -> str:
     if word in LEXICON:
         return LEXICON[word]
-    for old, new in PREFIXES:
-        if word.startswith(old) and len(word) > len(old) + 2:
+    for old, new in _PREFIXES_LONGEST_FIRST:
+        if word.startswith(old):
             return new + word[len(old):]
     return word
 
@@ -111,6 +130,18 @@ def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
     return frozenset(STOPWORDS_NORWEGIAN)
+
+
+def analyzer_fingerprint() -> str:
+    """A hash of everything that decides lexical terms; a change means the BM25 index must be rebuilt."""
+    import hashlib
+    import json
+
+    import Stemmer
+
+    blob = json.dumps([sorted(LEXICON.items()), PREFIXES, sorted(_stopwords()), Stemmer.version],
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
 def lexical_terms(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from index.embedding import Embedder, make_embedder
 from index.errors import IndexCorrupt
 from index.fusion import calibrate_dense, calibrate_lexical, fuse
 from index.lexical import LexicalIndex
+from index.normalize import analyzer_fingerprint
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
@@ -134,6 +135,7 @@ class Retriever:
             dim=embedder.dim,
             dense_kind=settings.dense_kind,
             corpus_hash=guide.content_hash(max_chars=settings.max_chunk_chars),
+            analyzer=analyzer_fingerprint(),
             chunk_count=len(chunks),
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - start, 3),
@@ -156,6 +158,8 @@ class Retriever:
         expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         if manifest.corpus_hash != expected_hash:
             raise IndexCorrupt(f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}")
+        if manifest.analyzer != analyzer_fingerprint():
+            raise IndexCorrupt("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) has changed")
         if (manifest.embedder_name, manifest.dim) != (embedder.name, embedder.dim):
             raise IndexCorrupt(
                 f"built with {manifest.embedder_name} ({manifest.dim}d), configured {embedder.name} ({embedder.dim}d)"

@@ -42,4 +42,4 @@ class IndexSettings:
     dense_weight: float = 0.6
     dense_floor: float = 0.78
     dense_ceiling: float = 0.90
-    lexical_half: float = 6.0
+    lexical_half: float = 3.0

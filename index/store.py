@@ -43,6 +43,7 @@ class Manifest:
     dim: int
     dense_kind: str
     corpus_hash: str
+    analyzer: str
     chunk_count: int
     created: str
     build_seconds: float

@@ -1,0 +1,30 @@
+"""The exceptions users can meet, and their Norwegian messages (used only at the edges: CLI and UI)."""
+
+from __future__ import annotations
+
+from corpus.model import CorpusError
+from index.errors import DimensionMismatch, EmbedderError, SearchIndexError
+
+
+class AssistantError(Exception):
+    """Base class for errors raised by the assistant package itself."""
+
+
+USER_MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
+    (CorpusError, "Tjenestebeskrivelsene kunne ikke leses. Prøv igjen senere, eller kontakt kommunen."),
+    (DimensionMismatch, "Søkeindeksen passer ikke til språkmodellen. Bygg indeksen på nytt."),
+    (EmbedderError, "Språkmodellen for søk kunne ikke lastes."),
+    (SearchIndexError, "Søkeindeksen kunne ikke brukes. Prøv igjen om litt."),
+)
+APOLOGY = (
+    "Beklager, noe gikk galt hos oss, og jeg kunne ikke svare akkurat nå. Prøv igjen om litt, eller "
+    "kontakt Levanger kommune på 74 05 25 00 (mandag–fredag kl. 09.00–15.00)."
+)
+
+
+def user_message(exc: BaseException) -> str:
+    """A Norwegian message for an exception, without technical details."""
+    for kind, message in USER_MESSAGES:
+        if isinstance(exc, kind):
+            return message
+    return APOLOGY

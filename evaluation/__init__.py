@@ -1,0 +1,6 @@
+"""Evaluation of the assistant on the gold question set (``questions.jsonl``).
+
+Modules: ``dataset`` (loading and validating the gold set), ``metrics`` (per-question results and their
+summary), ``run`` (asking every question and timing it), ``ablations`` (other retrieval modes and
+backends), ``plots`` and ``report`` (the Markdown report with PNG plots). Run ``python -m evaluation``.
+"""

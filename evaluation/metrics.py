@@ -1,0 +1,233 @@
+"""Metrics: per-question results in, one typed summary out.
+
+Retrieval quality is measured on what the reply *cites*, not on raw search hits: the ranked list of a
+reply is its ``services`` (the one in focus first), followed by any further service ids of its citations
+in citation order. A declined question therefore has an empty list and counts as a miss.
+
+Retrieval metrics (hit@k, MRR, nDCG@10) cover the *answerable* questions only: expected status
+"answered" with at least one expected service. hit@k and MRR accept any one expected id; nDCG@10 uses
+binary relevance over all expected ids, so it also rewards citing every acceptable service.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.types import Reply
+from evaluation.dataset import Question
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """What the assistant did with one gold question.
+
+    Attributes:
+        question: The gold question.
+        status: The reply's status.
+        ranked: Cited service ids, best first (see :func:`ranked_services`).
+        citations: Number of citations in the reply.
+        invalid_citations: Chunk ids of citations whose quote is not verbatim in that chunk.
+        words: Words in the reply text.
+        latency_ms: Wall time of ``ask()``.
+        best_score: The best fused retrieval score of the masked question (None when not measured).
+        masked: The question as the assistant processed it (personal data masked).
+    """
+
+    question: Question
+    status: str
+    ranked: tuple[str, ...]
+    citations: int = 0
+    invalid_citations: tuple[str, ...] = ()
+    words: int = 0
+    latency_ms: float = 0.0
+    best_score: float | None = None
+    masked: str = ""
+
+    def hit(self, k: int) -> bool:
+        """True when an expected service is among the first ``k`` cited services."""
+        return hit_at_k(self.ranked, self.question.expected, k)
+
+    @property
+    def status_ok(self) -> bool:
+        """True when the reply status is the expected one."""
+        return self.status == self.question.status
+
+    @property
+    def correct(self) -> bool:
+        """Right status, valid citations and, for answerable questions, an expected service first."""
+        ok = self.status_ok and not self.invalid_citations
+        return ok and (self.hit(1) if self.question.answerable else True)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The summary of a set of results; a ratio is None when its denominator is zero.
+
+    Attributes:
+        n: Questions.
+        n_answerable: Answerable questions (the denominator of the retrieval metrics).
+        hit1, hit5, mrr, ndcg10: Retrieval quality over cited services.
+        status_accuracy: Share of questions with the expected reply status.
+        no_answer_precision, no_answer_recall: Declining, positive = expected "no_answer".
+        n_no_answer: Questions expected to be declined.
+        answerable_declined: Share of answerable questions answered with "no_answer".
+        n_answerable_declined: Their count.
+        emergency_recall: Share of expected emergencies flagged as emergencies.
+        n_emergency: Expected emergencies.
+        false_alarms: Non-emergency questions flagged as emergencies.
+        false_alarm_share: The same as a share of the non-emergency questions.
+        citations, invalid_citations: Citation counts.
+        citation_validity: Share of citations whose quote is verbatim in their chunk (1.0 without any).
+        cited_mean: Mean number of cited services per "answered" reply (hit@k cannot look deeper).
+        words_median, words_p90: Reply length in words, over replies with status "answered".
+        latency_p50_ms, latency_p95_ms: ``ask()`` wall time.
+    """
+
+    n: int
+    n_answerable: int
+    hit1: float | None
+    hit5: float | None
+    mrr: float | None
+    ndcg10: float | None
+    status_accuracy: float | None
+    no_answer_precision: float | None
+    no_answer_recall: float | None
+    n_no_answer: int
+    answerable_declined: float | None
+    n_answerable_declined: int
+    emergency_recall: float | None
+    n_emergency: int
+    false_alarms: int
+    false_alarm_share: float | None
+    citations: int
+    invalid_citations: int
+    citation_validity: float
+    cited_mean: float | None
+    words_median: float | None
+    words_p90: float | None
+    latency_p50_ms: float | None
+    latency_p95_ms: float | None
+
+
+def ranked_services(reply: Reply) -> tuple[str, ...]:
+    """The reply's cited services, best first: ``reply.services``, then further citation service ids."""
+    return tuple(dict.fromkeys([*reply.services, *(c.service_id for c in reply.citations)]))
+
+
+def invalid_citations(reply: Reply, chunk_texts: Mapping[str, str]) -> tuple[str, ...]:
+    """Chunk ids of citations whose quote is empty, or not verbatim in the text of the chunk they name.
+
+    Args:
+        reply: The reply to check.
+        chunk_texts: Text of every indexed chunk by chunk id.
+    """
+    bad = []
+    for c in reply.citations:
+        text = chunk_texts.get(c.chunk_id)
+        if not c.quote or text is None or c.quote not in text:
+            bad.append(c.chunk_id or f"<citation {c.n} without chunk id>")
+    return tuple(bad)
+
+
+def hit_at_k(ranked: Sequence[str], expected: Iterable[str], k: int) -> bool:
+    """True when any expected id is within the first ``k`` of ``ranked``."""
+    wanted = set(expected)
+    return any(sid in wanted for sid in ranked[:k])
+
+
+def reciprocal_rank(ranked: Sequence[str], expected: Iterable[str]) -> float:
+    """1 / rank of the first expected id in ``ranked`` (1-based), 0.0 when none is there."""
+    wanted = set(expected)
+    for rank, sid in enumerate(ranked, 1):
+        if sid in wanted:
+            return 1.0 / rank
+    return 0.0
+
+
+def ndcg_at_k(ranked: Sequence[str], expected: Iterable[str], k: int = 10) -> float:
+    """Binary-relevance nDCG@k: every expected id has gain 1, discounted by log2(rank + 1).
+
+    Returns 0.0 when nothing is expected.
+    """
+    wanted = set(expected)
+    dcg = sum(1.0 / math.log2(i + 2) for i, sid in enumerate(ranked[:k]) if sid in wanted)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(wanted), k)))
+    return dcg / ideal if ideal else 0.0
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (linear interpolation), None for no values."""
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else None
+
+
+def _ratio(num: int | float, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarize(results: Sequence[QuestionResult]) -> Metrics:
+    """Compute every metric over ``results``.
+
+    Args:
+        results: Per-question results (any subset: a split, a kind, ...).
+    """
+    answerable = [r for r in results if r.question.answerable]
+    expected_na = [r for r in results if r.question.status == "no_answer"]
+    predicted_na = [r for r in results if r.status == "no_answer"]
+    true_na = [r for r in predicted_na if r.question.status == "no_answer"]
+    declined = [r for r in answerable if r.status == "no_answer"]
+    emergencies = [r for r in results if r.question.status == "emergency"]
+    others = [r for r in results if r.question.status != "emergency"]
+    alarms = [r for r in others if r.status == "emergency"]
+    citations = sum(r.citations for r in results)
+    invalid = sum(len(r.invalid_citations) for r in results)
+    answered = [r for r in results if r.status == "answered"]
+    words = [r.words for r in answered]
+    latencies = [r.latency_ms for r in results]
+    return Metrics(
+        n=len(results),
+        n_answerable=len(answerable),
+        hit1=_mean([float(r.hit(1)) for r in answerable]),
+        hit5=_mean([float(r.hit(5)) for r in answerable]),
+        mrr=_mean([reciprocal_rank(r.ranked, r.question.expected) for r in answerable]),
+        ndcg10=_mean([ndcg_at_k(r.ranked, r.question.expected, 10) for r in answerable]),
+        status_accuracy=_ratio(sum(r.status_ok for r in results), len(results)),
+        no_answer_precision=_ratio(len(true_na), len(predicted_na)),
+        no_answer_recall=_ratio(len(true_na), len(expected_na)),
+        n_no_answer=len(expected_na),
+        answerable_declined=_ratio(len(declined), len(answerable)),
+        n_answerable_declined=len(declined),
+        emergency_recall=_ratio(sum(r.status == "emergency" for r in emergencies), len(emergencies)),
+        n_emergency=len(emergencies),
+        false_alarms=len(alarms),
+        false_alarm_share=_ratio(len(alarms), len(others)),
+        citations=citations,
+        invalid_citations=invalid,
+        citation_validity=(citations - invalid) / citations if citations else 1.0,
+        cited_mean=_mean([float(len(r.ranked)) for r in answered]),
+        words_median=percentile(words, 50),
+        words_p90=percentile(words, 90),
+        latency_p50_ms=percentile(latencies, 50),
+        latency_p95_ms=percentile(latencies, 95),
+    )
+
+
+def per_kind(results: Sequence[QuestionResult]) -> dict[str, Metrics]:
+    """:func:`summarize` for each question kind, kinds in order of first appearance."""
+    groups: dict[str, list[QuestionResult]] = {}
+    for r in results:
+        groups.setdefault(r.question.kind, []).append(r)
+    return {kind: summarize(group) for kind, group in groups.items()}
+
+
+def per_split(results: Sequence[QuestionResult]) -> dict[str, Metrics]:
+    """:func:`summarize` for each split present, "test" first."""
+    splits = sorted({r.question.split for r in results}, key=lambda s: (s != "test", s))
+    return {s: summarize([r for r in results if r.question.split == s]) for s in splits}

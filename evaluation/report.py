@@ -1,0 +1,247 @@
+"""The Markdown report: targets vs measured, per-kind and ablation tables, scores, failures, machine."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from evaluation.metrics import Metrics, QuestionResult
+from evaluation.plots import in_and_out_of_scope
+
+if TYPE_CHECKING:
+    from evaluation.ablations import AblationRow
+    from evaluation.run import Evaluation
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for one metric: ``metric`` (a Metrics attribute) ``op`` (">=" or "<=") ``value``."""
+
+    label: str
+    metric: str
+    op: str
+    value: float
+    unit: str  # "ratio", "percent", "count" or "ms"
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """A target against a measurement; ``shortfall`` > 0 is how much it is missed by (None: not measured)."""
+
+    target: Target
+    measured: float | None
+    shortfall: float | None
+
+    @property
+    def met(self) -> bool | None:
+        """True when met, False when missed, None when the metric could not be computed."""
+        return None if self.shortfall is None else self.shortfall <= 1e-12
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("hit@1 (answerable)", "hit1", ">=", 0.90, "ratio"),
+    Target("hit@5 (answerable)", "hit5", ">=", 0.98, "ratio"),
+    Target("Out of scope declined (no-answer recall)", "no_answer_recall", ">=", 0.90, "percent"),
+    Target("Answerable wrongly declined", "answerable_declined", "<=", 0.03, "percent"),
+    Target("Emergency recall", "emergency_recall", ">=", 1.0, "percent"),
+    Target("Emergency false alarms", "false_alarms", "<=", 0, "count"),
+    Target("Citation validity", "citation_validity", ">=", 1.0, "percent"),
+    Target("ask() p50", "latency_p50_ms", "<=", 30.0, "ms"),
+)
+
+
+def check_targets(metrics: Metrics, targets: Sequence[Target] = TARGETS) -> list[TargetCheck]:
+    """Compare each target with the measured value."""
+    checks = []
+    for t in targets:
+        measured = getattr(metrics, t.metric)
+        shortfall = None
+        if measured is not None:
+            shortfall = max(0.0, t.value - measured) if t.op == ">=" else max(0.0, measured - t.value)
+        checks.append(TargetCheck(t, None if measured is None else float(measured), shortfall))
+    return checks
+
+
+def fmt(value: float | None, unit: str = "ratio") -> str:
+    """A value for a table cell ("–" when missing)."""
+    if value is None:
+        return "–"
+    return {"ratio": f"{value:.3f}", "percent": f"{100 * value:.1f}%", "count": f"{value:.0f}",
+            "ms": f"{value:.1f} ms", "words": f"{value:.0f}"}[unit]
+
+
+def _gap(check: TargetCheck) -> str:
+    if check.met is None or check.shortfall is None:
+        return "not measured"
+    if check.met:
+        return "met"
+    s = check.shortfall
+    amount = {"ratio": f"{s:.3f}", "percent": f"{100 * s:.1f} pp", "count": f"{s:.0f}", "ms": f"{s:.1f} ms"}
+    return f"**missed by {amount[check.target.unit]}**"
+
+
+def cell(text: object) -> str:
+    """Make text safe for a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain Markdown table."""
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def headline(m: Metrics) -> str:
+    """Targets vs measured, then the metrics without a target."""
+    rows: list[list[object]] = []
+    for c in check_targets(m):
+        rows.append([c.target.label, f"{c.target.op} {fmt(c.target.value, c.target.unit)}",
+                     fmt(c.measured, c.target.unit), _gap(c)])
+    extra = [
+        ("MRR", fmt(m.mrr)), ("nDCG@10", fmt(m.ndcg10)), ("No-answer precision", fmt(m.no_answer_precision)),
+        ("Status accuracy", fmt(m.status_accuracy, "percent")),
+        ("Emergency false-alarm share", fmt(m.false_alarm_share, "percent")),
+        ("ask() p95", fmt(m.latency_p95_ms, "ms")),
+        ("Answer length, median / p90 (words)", f"{fmt(m.words_median, 'words')} / {fmt(m.words_p90, 'words')}"),
+        ("Questions / answerable / out of scope / emergencies",
+         f"{m.n} / {m.n_answerable} / {m.n_no_answer} / {m.n_emergency}"),
+        ("Citations (invalid)", f"{m.citations} ({m.invalid_citations})"),
+        ("Cited services per answered reply (mean)", fmt(m.cited_mean, "ratio")),
+    ]
+    rows += [[label, "", value, ""] for label, value in extra]
+    return table(["Metric", "Target", "Measured", "Gap"], rows)
+
+
+def kind_table(by_kind: Mapping[str, Metrics]) -> str:
+    """Retrieval and status metrics per question kind."""
+    rows = [[kind, m.n, m.n_answerable, fmt(m.hit1), fmt(m.hit5), fmt(m.mrr), fmt(m.ndcg10),
+             fmt(m.status_accuracy, "percent")] for kind, m in by_kind.items()]
+    return table(["Kind", "n", "Answerable", "hit@1", "hit@5", "MRR", "nDCG@10", "Status accuracy"], rows)
+
+
+def ablation_table(rows: Sequence[AblationRow]) -> str:
+    """One line per ablation configuration."""
+    out = []
+    for r in rows:
+        m = r.metrics
+        band = "–" if r.spec.mode == "lexical" else f"{r.dense_floor:.3f}–{r.dense_ceiling:.3f}"
+        if m is None:
+            out.append([r.spec.label, f"skipped: {r.skipped}", band, "", "", "", "", "", "", f"{r.seconds:.1f}"])
+            continue
+        out.append([r.spec.label, r.embedder.split("/")[-1] or r.embedder, band, fmt(m.hit1), fmt(m.hit5),
+                    fmt(m.mrr), fmt(m.no_answer_recall, "percent"), fmt(m.answerable_declined, "percent"),
+                    fmt(m.latency_p50_ms, "ms"), f"{r.seconds:.1f}"])
+    return table(["Configuration", "Embedder", "Cosine band", "hit@1", "hit@5", "MRR", "No-answer recall",
+                  "Answerable declined", "ask() p50", "Run s"], out)
+
+
+def score_table(results: Sequence[QuestionResult], threshold: float) -> str:
+    """Min / median / max of the best fused score for in-scope and out-of-scope questions, per split."""
+    rows = []
+    for split in ("test", "dev", "all"):
+        chosen = [r for r in results if split == "all" or r.question.split == split]
+        for group, scores in zip(("in scope", "out of scope"), in_and_out_of_scope(chosen)):
+            if not scores:
+                continue
+            above = sum(s >= threshold for s in scores)
+            rows.append([group, split, len(scores), f"{min(scores):.3f}", f"{statistics.median(scores):.3f}",
+                         f"{max(scores):.3f}", f"{above} ({100 * above / len(scores):.0f}%)"])
+    return table(["Group", "Split", "n", "Min", "Median", "Max", f">= answer_threshold {threshold:.2f}"], rows)
+
+
+def failure_cause(r: QuestionResult) -> str:
+    """Why a result counts as a failure ("" when it does not)."""
+    q = r.question
+    if q.status == "emergency" and r.status != "emergency":
+        return "missed emergency"
+    if q.status != "emergency" and r.status == "emergency":
+        return "false emergency alarm"
+    if q.status == "no_answer" and r.status != "no_answer":
+        return "answered an out-of-scope question"
+    if q.answerable and r.status == "no_answer":
+        return "declined an answerable question"
+    if q.answerable and not r.hit(1):
+        return "wrong service first" if any(s in q.expected for s in r.ranked) else "expected service not cited"
+    if r.invalid_citations:
+        return "invalid citation"
+    if not r.status_ok:
+        return f"status {r.status} instead of {q.status}"
+    return ""
+
+
+def _got(r: QuestionResult) -> str:
+    return r.status + (f": {', '.join(r.ranked)}" if r.ranked else "")
+
+
+def failures(results: Sequence[QuestionResult]) -> str:
+    """Counts per cause, then every failure grouped by cause."""
+    failed = [(failure_cause(r), r) for r in results if failure_cause(r)]
+    if not failed:
+        return "No failures."
+    counts = Counter(cause for cause, _ in failed)
+    order = {cause: i for i, (cause, _) in enumerate(counts.most_common())}
+    failed.sort(key=lambda cr: (order[cr[0]], cr[1].question.id))
+    summary = table(["Cause", "Questions"], [[c, n] for c, n in counts.most_common()])
+    rows = [[cause, r.question.id, r.question.kind,
+             r.question.question + (f" (after: {' / '.join(r.question.history)})" if r.question.history else ""),
+             r.question.status + (f": {', '.join(r.question.expected)}" if r.question.expected else ""),
+             _got(r), fmt(r.best_score)] for cause, r in failed]
+    return summary + "\n\n" + table(["Cause", "Id", "Kind", "Question", "Expected", "Got", "Best score"], rows)
+
+
+def render(e: Evaluation, plots: Mapping[str, str]) -> str:
+    """The whole report.
+
+    Args:
+        e: The measurement.
+        plots: Plot name -> path relative to the report.
+    """
+    s = e.settings
+    parts = [
+        "# Evaluation of the Levanger health and care assistant",
+        f"Generated by `python -m evaluation --split {e.split}{'' if e.ablations else ' --no-ablations'}` on "
+        f"{e.date}; the whole run took {e.seconds:.1f} s. Main run: embedder `{e.embedder}`, {e.chunk_count} "
+        f"chunks, fused retrieval, default `AssistantSettings`. Everything except latencies and run times is "
+        "deterministic.",
+        "Retrieval metrics rank the services a reply **cites** (its `services`, then further citation "
+        "services) and count answerable questions only (expected status `answered` with a service); a "
+        "declined question is a miss. hit@k and MRR accept any expected service; nDCG@10 counts every "
+        "expected service as relevant. A reply cites only a few services (see the mean below), so hit@5 "
+        "is in effect hit@(number cited): a service that is not cited cannot be found deeper. A citation is valid when its quote is verbatim in its chunk.",
+    ]
+    for split, m in e.by_split.items():
+        title = "test split (untouched)" if split == "test" else f"{split} split (used for tuning)"
+        parts += [f"## Headline: {title}", headline(m)]
+    parts += ["## Per kind (all evaluated questions)", kind_table(e.by_kind)]
+    if "hit_by_kind" in plots:
+        parts.append(f"![hit@1 per kind]({plots['hit_by_kind']})")
+    if e.ablations:
+        from evaluation.ablations import NOTE
+
+        parts += ["## Ablations", f"On the evaluated questions (split: {e.split}). {NOTE}", ablation_table(e.ablations)]
+    threshold = float(s.answer_threshold)
+    parts += [
+        "## Calibrated score distribution",
+        "Best fused retrieval score of `bot.search(masked question)` for answerable questions (in scope) and "
+        "questions expected to be declined (out of scope); emergencies are left out. The assistant answers "
+        f"without a named service when the best score reaches `answer_threshold` = {threshold:.2f}"
+        + (f" (`off_topic_threshold` = {s.off_topic_threshold:.2f} for questions naming an off-topic subject)"
+           if isinstance(getattr(s, "off_topic_threshold", None), float) else "")
+        + "; a named service or the conversation's focus is answered regardless, and follow-ups are searched "
+        "with the focus added, so this score alone does not decide every reply.",
+        score_table(e.results, threshold),
+    ]
+    if "scores" in plots:
+        parts.append(f"![score distribution]({plots['scores']})")
+    if "latency" in plots:
+        parts += ["## Latency", f"![ask() latency]({plots['latency']})"]
+    test = [r for r in e.results if r.question.split == "test"]
+    parts += ["## Test-split failures", failures(test) if test else "The test split was not evaluated."]
+    mach = e.machine
+    parts += ["## Machine", table(["nproc", "Python", "Platform", "CPU", "Load average at start", "Date"],
+                                  [[mach.nproc, mach.python, mach.platform, mach.cpu, mach.load, e.date]])]
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,286 @@
+"""Flows of the Streamlit UI (ui/app.py) through Streamlit's AppTest, plus the feedback store and export.
+
+The hashing embedder (built in about a second into a temporary folder) keeps these tests fast; the
+real model is exercised by the browser test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from assistant import cli, templates
+from assistant.core import Assistant
+from assistant.errors import APOLOGY
+from assistant.feedback import FeedbackStore
+from assistant.types import Reply
+from ui import texts
+from ui.render import body_markdown, escape_markdown, nb_sort_key, section_link, user_text_markdown
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+FNR = "01010112345"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture
+def feedback_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, index_dir: Path) -> Path:
+    """Hashing backend, a temporary index and feedback file, and a fresh Assistant cache."""
+    monkeypatch.setenv("LEVANGER_EMBEDDER", "hashing")
+    monkeypatch.setenv("LEVANGER_INDEX_DIR", str(index_dir))
+    monkeypatch.delenv("LEVANGER_GUIDE_PDF", raising=False)
+    db = tmp_path / "feedback.sqlite3"
+    monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(db))
+    # the Assistant is cached per process; a test that patches the loader must not see another's
+    st.cache_resource.clear()
+    yield db
+    st.cache_resource.clear()
+
+
+def start(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    return at.chat_input[0].set_value(question).run()
+
+
+def all_text(at: AppTest) -> str:
+    """Every string the app rendered, for "is it there / is it not there" checks."""
+    parts = [e.value for kind in ("markdown", "caption", "error", "info", "warning", "title", "header",
+                                  "subheader") for e in getattr(at, kind)]
+    parts += [e.label for e in at.expander] + [b.label for b in at.button]
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
+# -- first screen ---------------------------------------------------------------------------------
+
+
+def test_first_screen_shows_examples_notices_and_contact(feedback_db: Path) -> None:
+    at = start()
+    assert not at.exception
+    examples = [b for b in at.button if (b.key or "").startswith("example-")]
+    assert 4 <= len(examples) <= 6
+    assert {a for a, _ in texts.EXAMPLES} == {"Innbygger", "Pårørende", "Ansatt"}
+    text = all_text(at)
+    assert "maskin" in text and "individuell vurdering" in text
+    assert "Ikke skriv personopplysninger" in text
+    assert "74 05 25 00" in text and "postmottak@levanger.kommune.no" in text and "09.00–15.00" in text
+    assert texts.CORPUS_NOTE in text
+    assert at.chat_input, "the chat input is on the first screen"
+    script = at.get("html")[0].proto.body
+    assert 'lang = "nb"' in script and "aria-live" in script
+
+
+# -- asking ---------------------------------------------------------------------------------------
+
+
+def test_question_shows_answer_with_citation(feedback_db: Path) -> None:
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    assert not at.exception
+    user, answer = at.chat_message
+    assert user.name == "user" and answer.name == "assistant"
+    assert "trygghetsalarm" in user.markdown[0].value
+    assert "[1]" in answer.markdown[0].value
+    first = answer.expander[0]
+    assert first.label.replace("\\", "").startswith("[1] Trygghetsalarm og velferdsteknologi")
+    inside = "\n".join(m.value for m in first.markdown)
+    assert inside.startswith("> ")  # the quoted passage
+    assert "**Tjeneste:**" in inside and "**Del:**" in inside and "**Side:**" in inside
+    assert "(?tjeneste=trygghetsalarm&seksjon=" in inside
+    assert texts.EXAMPLES_HEADING not in all_text(at), "the first screen gives way to the conversation"
+
+
+def test_example_button_asks_its_question(feedback_db: Path) -> None:
+    at = start()
+    button = next(b for b in at.button if (b.key or "").startswith("example-"))
+    at = button.click().run()
+    assert not at.exception
+    user, answer = at.chat_message
+    assert user.markdown[0].value.replace("\\", "") == button.label
+    assert answer.expander, "the example's answer has citations"
+
+
+def test_emergency_stands_out_with_113_first(feedback_db: Path) -> None:
+    at = ask(start(), "Min mor har falt og puster ikke")
+    assert not at.exception
+    box = at.chat_message[1].error[0].value
+    assert "113" in box
+    assert box.index("113") < 60, "113 comes first"
+
+
+def test_no_answer_shows_the_human_contact(feedback_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Assistant, "ask", lambda self, q, history=None: Reply("no_answer", templates.NO_ANSWER,
+                                                                               question=str(q)))
+    at = ask(start(), "Hva er hovedstaden i Frankrike?")
+    infos = [i.value for i in at.chat_message[1].info]
+    assert any(texts.CONTACT_HEADING in i and "74 05 25 00" in i for i in infos)
+
+
+def test_user_text_is_shown_as_text(feedback_db: Path) -> None:
+    at = ask(start(), "**fet** [lenke](https://example.org) <b>html</b> $x$")
+    shown = at.chat_message[0].markdown[0].value
+    assert shown == escape_markdown("**fet** [lenke](https://example.org) <b>html</b> $x$")
+    assert "](" not in shown and "<b>" not in shown and "**" not in shown
+
+
+def test_follow_up_uses_the_history(feedback_db: Path) -> None:
+    at = ask(ask(start(), "Hva er trygghetsalarm?"), "Hva koster det?")
+    assert len(at.chat_message) == 4
+    assert "trygghetsalarm" in at.chat_message[3].expander[0].label.casefold()
+
+
+# -- staff mode -----------------------------------------------------------------------------------
+
+
+def test_staff_mode_shows_three_sections_side_by_side(feedback_db: Path) -> None:
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    at = at.toggle(key="staff_mode").set_value(True).run()
+    assert not at.exception
+    assert at.selectbox[0].value == "trygghetsalarm", "the focus is the last reply's services[0]"
+    heads = [c.markdown[0].value for c in at.columns if c.markdown]
+    for heading in ("Hvem kan få tjenesten?", "Hva koster det?", "Lovgrunnlag"):
+        assert any(escape_markdown(heading) in h for h in heads), heading
+    text = all_text(at)
+    assert "Ansvarlig enhet:** Enhet institusjons- og hjemmetjeneste" in text
+    assert "Kommunestyret vedtar prisene" in text and "§ 11-2" in text
+
+
+def test_staff_mode_without_a_question_lets_staff_pick(feedback_db: Path) -> None:
+    at = start().toggle(key="staff_mode").set_value(True).run()
+    assert at.selectbox[0].value is None
+    at = at.selectbox[0].set_value("bpa").run()
+    assert "Brukerstyrt personlig assistanse (BPA)" in all_text(at)
+
+
+# -- feedback -------------------------------------------------------------------------------------
+
+
+def test_feedback_is_stored_without_the_fnr(feedback_db: Path) -> None:
+    at = ask(start(), f"Jeg har fødselsnummer {FNR}, kan jeg få hjemmehjelp?")
+    assert FNR not in all_text(at)
+    assert all(FNR not in m["text"] for m in at.session_state["messages"])
+    at = at.button(key="feedback-down-1").click().run()
+    assert not at.exception
+    assert texts.FEEDBACK_THANKS in all_text(at)
+    rows = FeedbackStore(feedback_db).rows()
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.rating == -1 and row.status == "answered" and row.services
+    assert FNR not in row.question and "[fødselsnummer fjernet]" in row.question
+    assert FNR.encode() not in feedback_db.read_bytes()
+    columns = [c[1] for c in sqlite3.connect(feedback_db).execute("PRAGMA table_info(feedback)")]
+    assert columns == ["id", "created_at", "rating", "status", "services", "question"], "no IP, no session id"
+
+
+def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "f.sqlite3"
+    monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(db))
+    store = FeedbackStore()
+    assert store.path == db
+    store.add(question=f"fnr {FNR} og ola@example.org", services=["bpa", "tildeling"], rating="up")
+    store.add(question="Hva koster det?", services=[], rating=-1, status="no_answer")
+    with pytest.raises(ValueError):
+        store.add(question="x", services=[], rating="meh")
+    assert cli.main(["feedback-export"]) == 0
+    out = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["rating"] for r in out] == ["1", "-1"]
+    assert out[0]["services"] == "bpa tildeling"
+    assert FNR not in out[0]["question"] and "ola@example.org" not in out[0]["question"]
+    target = tmp_path / "out.csv"
+    assert cli.main(["feedback-export", "--out", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").splitlines()[0] == "id,created_at,rating,status,services,question"
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+
+def test_failing_ask_shows_the_apology_and_no_details(feedback_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    def broken(self: Assistant, question: object, history: object = None) -> Reply:
+        raise RuntimeError("secret detail in /srv/levanger/index.faiss")
+
+    monkeypatch.setattr(Assistant, "ask", broken)
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    assert not at.exception
+    assert at.chat_message[1].error[0].value == APOLOGY
+    text = all_text(at)
+    assert "secret" not in text and "Traceback" not in text and "RuntimeError" not in text
+    assert "RuntimeError" in caplog.text and "secret" not in caplog.text, "the log gets the class only"
+
+
+def test_failing_loader_shows_a_norwegian_message(feedback_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> Assistant:
+        raise OSError("disk /secret/path unreadable")
+
+    monkeypatch.setattr(Assistant, "load", broken)
+    at = start()
+    assert not at.exception
+    assert at.error[0].value == APOLOGY
+    at = ask(at, "Hva koster trygghetsalarm?")
+    assert not at.exception
+    assert at.chat_message[1].error[0].value == APOLOGY
+    assert "secret" not in all_text(at)
+
+
+# -- browse ---------------------------------------------------------------------------------------
+
+
+def test_citation_link_opens_the_service_at_the_section(feedback_db: Path) -> None:
+    at = start(tjeneste="trygghetsalarm", seksjon="hva-koster-det")
+    assert not at.exception
+    assert at.session_state["view"] == "browse"
+    assert [h.value for h in at.header] == ["Trygghetsalarm og velferdsteknologi"]
+    assert [s.value for s in at.subheader][:2] == ["Hva er tjenesten?", "Hvem kan få tjenesten?"]
+    anchors = [s.proto.anchor for s in at.subheader]
+    assert "hva-koster-det" in anchors and "slik-soker-du" in anchors
+    assert texts.BROWSE_LINKED in all_text(at)
+    assert '"hva-koster-det"' in at.get("html")[0].proto.body, "the page scrolls to the linked section"
+
+
+def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
+    at = start(tjeneste="no-such-service")
+    assert texts.BROWSE_UNKNOWN in all_text(at)
+    listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
+    assert len(listed) == 40
+    assert "**Hjelp i hjemmet**" in [m.value for m in at.markdown]
+    at = at.text_input(key="browse_filter").set_value("alarm").run()
+    listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
+    assert listed == ["browse-trygghetsalarm"]
+    at = at.button(key="browse-trygghetsalarm").click().run()
+    assert at.query_params == {"tjeneste": "trygghetsalarm"}, "the address can be shared"
+    assert [h.value for h in at.header] == ["Trygghetsalarm og velferdsteknologi"]
+
+
+def test_browse_a_to_aa_order(feedback_db: Path) -> None:
+    at = start().radio(key="view").set_value("browse").run()
+    at = at.radio(key="browse_order").set_value("alpha").run()
+    titles = [b.label for b in at.button if (b.key or "").startswith("browse-")]
+    assert titles == sorted(titles, key=nb_sort_key)
+    assert titles[-1].startswith("Ø"), "Æ, Ø and Å come after Z"
+
+
+# -- rendering helpers ----------------------------------------------------------------------------
+
+
+def test_markdown_helpers_keep_text_inert() -> None:
+    assert escape_markdown("[x](javascript:alert(1)) **b** <i>") == (
+        r"\[x\]\(javascript:alert\(1\)\) \*\*b\*\* \<i\>")
+    assert user_text_markdown("a\n  b") == "a  \nb"
+    assert body_markdown("Innledning.\n\n- punkt *en*\n- punkt to") == "Innledning\\.\n\n- punkt \\*en\\*\n- punkt to"
+    assert section_link("trygghetsalarm", "Hva koster det?") == (
+        "?tjeneste=trygghetsalarm&seksjon=hva-koster-det#hva-koster-det")
+    assert nb_sort_key("Åpen") > nb_sort_key("Ørland") > nb_sort_key("Æra") > nb_sort_key("Zebra")

@@ -1,0 +1,1 @@
+"""The Streamlit chat UI (``streamlit run ui/app.py``): presentation only, the answers come from ``assistant``."""

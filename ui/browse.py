@@ -1,0 +1,106 @@
+"""The browse view: every service by category or A–Å, a filter, and each service's sections with anchors.
+
+A section is addressed as ``?tjeneste=<service_id>&seksjon=<section-slug>#<section-slug>``; the
+citation links in the chat use the same format, so a citation opens its service at the cited section.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.core import Assistant
+from corpus.model import Document
+from ui import texts
+from ui.render import (
+    SECTION_PARAM,
+    SERVICE_PARAM,
+    body_markdown,
+    escape_markdown,
+    nb_sort_key,
+    section_anchor,
+    section_link,
+)
+
+
+def linked_service(bot: Assistant) -> Document | None:
+    """The service named in the URL (``?tjeneste=``), if it exists."""
+    sid = st.query_params.get(SERVICE_PARAM)
+    return bot.document(sid) if sid else None
+
+
+def linked_anchor(doc: Document | None) -> str | None:
+    """The section anchor from the URL (``?seksjon=``), only if it names a section of ``doc``."""
+    wanted = st.query_params.get(SECTION_PARAM)
+    if doc is None or not wanted:
+        return None
+    anchors = {section_anchor(s.heading) for s in doc.sections}
+    return wanted if wanted in anchors else None
+
+
+def _open(service_id: str) -> None:
+    # the URL is the state of this view, so the address bar can be copied and shared
+    st.query_params.clear()
+    st.query_params[SERVICE_PARAM] = service_id
+
+
+def _matches(doc: Document, needle: str) -> bool:
+    haystack = " ".join((doc.title, doc.category, *doc.aliases)).casefold()
+    return all(word in haystack for word in needle.casefold().split())
+
+
+def view(bot: Assistant) -> None:
+    """Render the browse view."""
+    st.title(texts.BROWSE_HEADING, anchor=False)
+    st.caption(texts.CORPUS_NOTE)
+    current = linked_service(bot)
+    listing, content = st.columns([1, 2], gap="large")
+    with listing:
+        _listing(bot, current)
+    with content:
+        if current is not None:
+            _document(current, linked_anchor(current))
+        elif st.query_params.get(SERVICE_PARAM):
+            st.warning(texts.BROWSE_UNKNOWN)
+        else:
+            st.info(texts.BROWSE_PICK)
+
+
+def _listing(bot: Assistant, current: Document | None) -> None:
+    needle = st.text_input(texts.BROWSE_FILTER, key="browse_filter", placeholder=texts.BROWSE_FILTER_HINT)
+    order = st.radio(texts.BROWSE_ORDER, list(texts.BROWSE_ORDERS), key="browse_order", horizontal=True,
+                     format_func=texts.BROWSE_ORDERS.__getitem__)
+    docs = sorted((d for d in bot.guide.documents if _matches(d, needle)), key=lambda d: nb_sort_key(d.title))
+    st.caption(texts.BROWSE_COUNT.format(n=len(docs)))
+    if not docs:
+        st.info(texts.BROWSE_NONE)
+        return
+    if order == "alpha":
+        groups = [("", docs)]
+    else:
+        names = sorted({d.category or "Annet" for d in docs}, key=nb_sort_key)
+        groups = [(name, [d for d in docs if (d.category or "Annet") == name]) for name in names]
+    for name, group in groups:
+        if name:
+            st.markdown(f"**{escape_markdown(name)}**")
+        for doc in group:
+            is_current = current is not None and doc.service_id == current.service_id
+            st.button(doc.title, key=f"browse-{doc.service_id}", on_click=_open, args=(doc.service_id,),
+                      type="primary" if is_current else "tertiary", icon=":material/article:", wrap=True)
+
+
+def _document(doc: Document, anchor: str | None) -> None:
+    st.header(escape_markdown(doc.title), anchor=False)
+    facts = [f"{texts.CATEGORY}: {doc.category}" if doc.category else "",
+             f"{texts.STAFF_RESPONSIBLE}: {doc.responsible}" if doc.responsible else "",
+             f"{texts.LAST_REVIEWED}: {doc.last_reviewed}" if doc.last_reviewed else ""]
+    st.caption(escape_markdown(" · ".join(f for f in facts if f)))
+    for section in doc.sections:
+        slug = section_anchor(section.heading)
+        # the linked section gets a frame, so the eye finds what the citation pointed at
+        with st.container(border=slug == anchor):
+            st.subheader(escape_markdown(section.heading), anchor=slug)
+            if slug == anchor:
+                st.caption(texts.BROWSE_LINKED)
+            st.markdown(body_markdown(section.text))
+            page = f"{texts.PAGE} {section.page} · " if section.page else ""
+            st.caption(f"{page}[{texts.BROWSE_SHARE}]({section_link(doc.service_id, section.heading)})")

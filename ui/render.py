@@ -1,0 +1,67 @@
+"""Text-to-Markdown helpers that keep untrusted text inert, plus the browse view's link format.
+
+Questions, quotes and corpus passages are shown through Streamlit's Markdown (never with
+``unsafe_allow_html``); escaping every Markdown character means typed or quoted text cannot turn
+into links, images, formatting or LaTeX.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from corpus.text import slugify
+
+# every ASCII punctuation character CommonMark (and Streamlit's $…$ math) gives a meaning to
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&])")
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+# Norwegian alphabet order: æ, ø, å come after z (Python's code-point order puts å before æ and ø)
+_NB_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
+
+#: Query parameters of the browse view; shared links use them.
+SERVICE_PARAM = "tjeneste"
+SECTION_PARAM = "seksjon"
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every character Markdown would interpret."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def user_text_markdown(text: str) -> str:
+    """A user's message as inert Markdown, keeping its line breaks."""
+    return "  \n".join(escape_markdown(line.strip()) for line in text.splitlines())
+
+
+def body_markdown(text: str) -> str:
+    """Corpus text as inert Markdown; bullet lines stay a list, everything else is literal."""
+    out = []
+    for line in text.splitlines():
+        bullet = _BULLET.match(line)
+        out.append("- " + escape_markdown(line[bullet.end():]) if bullet else escape_markdown(line.strip()))
+    return "\n".join(out)
+
+
+def quote_markdown(text: str) -> str:
+    """A cited passage as an inert Markdown block quote."""
+    return "\n".join(f"> {line}" if line else ">" for line in body_markdown(text).splitlines())
+
+
+def section_anchor(heading: str) -> str:
+    """The anchor of a section in the browse view (same slug as in chunk ids)."""
+    return slugify(heading)
+
+
+def section_link(service_id: str, heading: str | None = None) -> str:
+    """Relative link that opens a service (and section) in the browse view."""
+    params = {SERVICE_PARAM: service_id}
+    if not heading:
+        return "?" + urlencode(params)
+    anchor = section_anchor(heading)
+    params[SECTION_PARAM] = anchor
+    return f"?{urlencode(params)}#{anchor}"
+
+
+def nb_sort_key(text: str) -> str:
+    """Sort key for Norwegian A–Å order."""
+    return text.casefold().translate(_NB_ORDER)

@@ -1,0 +1,81 @@
+"""The UI's fixed Norwegian (bokmål) texts, kept apart so wording can be reviewed in one place."""
+
+from __future__ import annotations
+
+from assistant import templates
+
+PAGE_TITLE = "Helse- og omsorgsassistent – Levanger kommune"
+TITLE = "Spør om helse- og omsorgstjenester i Levanger"
+
+CAN_HELP = (
+    "Jeg kan hjelpe deg å finne fram i kommunens helse- og omsorgstjenester: **hva en tjeneste er, "
+    "hvem som kan få den, hva den koster, hvordan du søker og hvilke lover som gjelder**. "
+    "Det gjelder for eksempel hjemmesykepleie, praktisk bistand, trygghetsalarm, sykehjem, avlastning, "
+    "hjelpemidler, psykisk helse og rus og tjenester fra NAV.\n\n"
+    "Hvert svar har nummererte kilder. Åpne en kilde for å se teksten svaret bygger på."
+)
+MACHINE_NOTICE = (
+    "**Du snakker med en maskin, ikke et menneske.** Svarene er veiledning og ikke et vedtak: "
+    "hva du kan få, avgjøres alltid etter en individuell vurdering av behovet ditt."
+)
+PERSONAL_DATA_NOTICE = (
+    "**Ikke skriv personopplysninger** – som navn, fødselsnummer, telefonnummer eller detaljer om helsen din."
+)
+CONTACT_HEADING = "Snakk med et menneske"
+CONTACT = templates.CONTACT
+CORPUS_NOTE = (
+    "Veiledende tekst skrevet for dette prosjektet i strukturen til Levanger kommunes veiledende "
+    "tjenestebeskrivelser (2025) – ikke kommunens offisielle tekst."
+)
+
+EXAMPLES_HEADING = "Prøv et eksempel"
+#: Example questions per audience: citizen, relative, staff.
+EXAMPLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Innbygger", ("Hva koster trygghetsalarm?", "Hvordan søker jeg om hjemmesykepleie?")),
+    ("Pårørende", ("Moren min har demens og jeg er sliten. Kan vi få avlastning?",
+                   "Kan faren min få plass på sykehjem?")),
+    ("Ansatt", ("Hva er lovgrunnlaget for omsorgsstønad?", "Hvordan klager en bruker på et vedtak?")),
+)
+
+INPUT_PLACEHOLDER = "Skriv spørsmålet ditt her (ikke personopplysninger)"
+THINKING = "Leter i tjenestebeskrivelsene …"
+LOADING = "Laster tjenestebeskrivelsene …"
+SOURCES = "Kilder"
+NO_PAGE = "ikke oppgitt (teksten er ikke hentet fra PDF-utgaven)"
+OPEN_SECTION = "Åpne «{section}» i tjenestebeskrivelsen"
+FEEDBACK_QUESTION = "Var svaret nyttig?"
+FEEDBACK_UP = "Nyttig"
+FEEDBACK_DOWN = "Ikke nyttig"
+FEEDBACK_THANKS = "Takk for tilbakemeldingen! Vi lagrer bare spørsmålet uten personopplysninger, tjenesten og vurderingen."
+FEEDBACK_FAILED = "Tilbakemeldingen kunne ikke lagres akkurat nå."
+EMPTY_QUESTION = "(tomt spørsmål)"
+ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
+
+VIEW_LABEL = "Visning"
+VIEWS: dict[str, str] = {"chat": "Spør assistenten", "browse": "Bla i tjenestebeskrivelsene"}
+STAFF_TOGGLE = "Ansattmodus"
+STAFF_HELP = "Viser hvem som kan få tjenesten, hva den koster og lovgrunnlaget side om side – nyttig i telefonen."
+NEW_CHAT = "Start ny samtale"
+
+STAFF_HEADING = "Hurtigoversikt for ansatte"
+STAFF_PICK = "Tjeneste i fokus"
+STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten svaret gjelder – eller velg en tjeneste."
+STAFF_SECTIONS: tuple[str, ...] = ("Hvem kan få tjenesten?", "Hva koster det?", "Lovgrunnlag")
+STAFF_RESPONSIBLE = "Ansvarlig enhet"
+STAFF_MISSING = "Ikke beskrevet for denne tjenesten."
+FULL_DESCRIPTION = "Les hele tjenestebeskrivelsen"
+
+BROWSE_HEADING = "Bla i tjenestebeskrivelsene"
+BROWSE_FILTER = "Filtrer tjenester"
+BROWSE_FILTER_HINT = "For eksempel alarm, sykehjem eller avlastning"
+BROWSE_ORDER = "Sortering"
+BROWSE_ORDERS: dict[str, str] = {"category": "Etter kategori", "alpha": "A–Å"}
+BROWSE_NONE = "Ingen tjenester passer til filteret."
+BROWSE_PICK = "Velg en tjeneste i lista for å lese hele beskrivelsen."
+BROWSE_UNKNOWN = "Fant ikke tjenesten i lenken. Velg en tjeneste i lista."
+BROWSE_LINKED = "Du kom hit fra en kildehenvisning."
+BROWSE_SHARE = "Lenke til denne delen"
+BROWSE_COUNT = "{n} tjenester"
+CATEGORY = "Kategori"
+LAST_REVIEWED = "Sist gjennomgått"
+PAGE = "Side"
