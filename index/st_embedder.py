@@ -49,7 +49,8 @@ class SentenceTransformerEmbedder:
         q, p = prefixes_for(model)
         self.query_prefix = q if query_prefix is None else query_prefix
         self.passage_prefix = p if passage_prefix is None else passage_prefix
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         if not dim:
             raise EmbedderError(f"the model {model!r} does not report an embedding dimension")
         self.dim = int(dim)

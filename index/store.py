@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def chunks_to_jsonl(chunks: list[Chunk]) -> str:
 def chunks_from_jsonl(path: Path) -> list[Chunk]:
     """Read ``chunks.jsonl``; raises IndexCorrupt on a malformed line."""
     chunks = []
+    n = 1  # a decoding error can come before the first line is read
     try:
         with open(path, encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
@@ -107,7 +109,7 @@ def chunks_from_jsonl(path: Path) -> list[Chunk]:
 def new_generation_dir(data_dir: Path, corpus_hash: str) -> Path:
     """A fresh, empty folder for a generation being built."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    name = f".building-g-{time.strftime('%Y%m%dT%H%M%S')}-{corpus_hash[:8]}-{os.getpid()}"
+    name = f".building-g-{time.strftime('%Y%m%dT%H%M%S')}-{corpus_hash[:8]}-{uuid.uuid4().hex[:8]}"
     path = data_dir / name
     path.mkdir()
     return path
