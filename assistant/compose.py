@@ -13,7 +13,23 @@ from assistant.types import Citation
 from corpus.model import Chunk
 from index.normalize import lexical_terms
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)")
+# A sentence ends at . ! ? followed by white space and a capital, digit or quote -- except after a number
+# ("1. mai") or a common abbreviation ("nr. 6", "f.eks. Hjemmesykepleie").
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+_NO_END = re.compile(r"(?:\b\d+|\b(?:nr|kl|jf|ca|pkt|dvs|bl\.a|f\.eks|mv|evt|inkl|ref|tlf|mm))\.$", re.IGNORECASE)
+
+
+def _sentences(line: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in one line."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        if _NO_END.search(line[start : m.start()]):
+            continue
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(line.rstrip())))
+    return [(a, b) for a, b in out if line[a:b].strip()]
 
 
 @dataclass(frozen=True)
@@ -36,13 +52,10 @@ def sentence_spans(text: str) -> list[Span]:
             start = offset + line.index("- ") + 2
             spans.append(Span(start, offset + len(line.rstrip()), text[start : offset + len(line.rstrip())], True))
         elif stripped:
-            for m in _SENTENCE.finditer(line):
-                s = m.group(0)
-                lead = len(s) - len(s.lstrip())
-                body = s.strip()
-                if len(body) > 1:
-                    start = offset + m.start() + lead
-                    spans.append(Span(start, start + len(body), body, False))
+            lead = len(line) - len(line.lstrip())
+            for a, b in _sentences(line[lead:]):
+                start, end = offset + lead + a, offset + lead + b
+                spans.append(Span(start, end, text[start:end], False))
         offset += len(line) + 1
     return spans
 
@@ -74,9 +87,9 @@ def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) 
     words = 0
     for _, i in sorted(scored, reverse=True):
         if spans[i].bullet:
-            # a bullet makes sense only after the sentence that introduces the list
+            # a bullet makes sense only after the sentence that introduces the list (if there is one)
             intro = next((j for j in range(i - 1, -1, -1) if not spans[j].bullet), None)
-            if intro is None or intro not in chosen:
+            if intro is not None and intro not in chosen:
                 continue
         group = [i]
         if spans[i].text.endswith(":"):

@@ -181,7 +181,8 @@ class Assistant:
                   and raw.get(r[1], 0.0) >= self.settings.answer_threshold
                   and self.documents.get(r[1]) and self.documents[r[1]].kind == "service"]
         if len(focus.mentioned) > 1:
-            second = [r for r in ranked if r[1] == focus.mentioned[1]] or second
+            named = next(sid for sid in focus.mentioned if sid != main) if main in focus.mentioned else focus.mentioned[0]
+            second = [r for r in ranked if r[1] == named] or second
         if second:
             chosen.append(second[0])
             doc = self.documents[second[0][1]]
@@ -194,7 +195,9 @@ class Assistant:
         return self._reply("answered", builder, chosen, aspect, notices, q)
 
     def _best_chunk(self, service_id: str, aspect: str, hits: list[Hit]) -> tuple[Chunk, float] | None:
-        section = ASPECT_SECTIONS.get(aspect)
+        # "hva er ..." is a weak cue ("hva er klagefristen?" asks for a fact, not a definition): let
+        # retrieval pick the passage; the other aspects name a section outright
+        section = ASPECT_SECTIONS.get(aspect) if aspect != "what" else None
         own = [h for h in hits if h.chunk.service_id == service_id]
         if section:
             in_section = [h for h in own if h.chunk.section == section]
@@ -217,7 +220,7 @@ class Assistant:
         doc = self.documents.get(service_id)
         if lead and doc is not None:
             template = templates.ASPECT_LEADS.get(aspect if aspect in ASPECT_SECTIONS else "", "Om {title}")
-            title_lc = doc.title if doc.title[:3].isupper() else doc.title[:1].lower() + doc.title[1:]
+            title_lc = doc.title if doc.title[:2].isupper() else doc.title[:1].lower() + doc.title[1:]
             builder.add("**" + template.format(title=doc.title, title_lc=title_lc) + "**")
         builder.add_quoted(chunk, pick_spans(chunk, query, max_words=max_words), score)
 
@@ -238,7 +241,8 @@ class Assistant:
             if apply_chunks:
                 spans = pick_spans(apply_chunks[0], "søke søknad", max_words=28, max_spans=1)
                 builder.add_quoted(apply_chunks[0], spans, 0.0, prefix="*Slik søker du:*")
-        section = ASPECT_SECTIONS.get(aspect, "Hva er tjenesten?")
+        own = [c.section for c in builder.citations if c.service_id == service_id]
+        section = own[0] if own else ASPECT_SECTIONS.get(aspect, "Hva er tjenesten?")
         builder.add(templates.MORE.format(title=doc.title, section=section))
 
     def _reply(self, status: str, builder: AnswerBuilder, chosen: list[tuple[float, str]], aspect: str,

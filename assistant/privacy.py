@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# 11 digits, optionally grouped with spaces, dots or dashes ("311299 56715", "311299-56715").
-_ELEVEN = re.compile(r"(?<![\d])(?:\d[ .\-]?){10}\d(?![\d])")
+# 11 digits, optionally grouped with spaces, dots or dashes ("311299 56715", "311299-56715"); longer runs too
+# (a national id typed with an extra digit or glued to another number, a card number), so no 11-digit run survives.
+_ELEVEN = re.compile(r"(?<![\d])(?:\d[ .\-]?){10,}\d(?![\d])")
 # Norwegian phone numbers: 8 digits, optionally +47/0047, grouped 2-2-2-2, 3-2-3 or 4-4.
-_PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)\s?47[ .\-]?)?(?:\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}|\d{3}[ .\-]?\d{2}[ .\-]?\d{3}|\d{4}[ .\-]?\d{4})(?![\d])")
+_LOCAL_PHONE = r"(?:\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}|\d{3}[ .\-]?\d{2}[ .\-]?\d{3}|\d{4}[ .\-]?\d{4})"
+_PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)\s?47[ .\-]?)?" + _LOCAL_PHONE + r"(?![\d])")
+# With the country code first ("0047 912 34 567" is 12 digits): masked before the long-run rule above sees it.
+_INTL_PHONE = re.compile(r"(?<![\d])(?:\+|00)\s?47[ .\-]?" + _LOCAL_PHONE + r"(?![\d])")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 FNR_MASK = "[fødselsnummer fjernet]"
@@ -62,6 +66,7 @@ def mask_personal_data(text: str) -> Masked:
         return pattern.sub(repl, value)
 
     text = sub(_EMAIL, EMAIL_MASK, "email", text)
+    text = sub(_INTL_PHONE, PHONE_MASK, "phone", text)
     text = sub(_ELEVEN, FNR_MASK, "national_id", text)
     text = sub(_PHONE, PHONE_MASK, "phone", text)
     return Masked(text, tuple(dict.fromkeys(found)))

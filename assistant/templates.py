@@ -45,7 +45,7 @@ PERSONAL_DATA = (
 TRUNCATED = "Spørsmålet var veldig langt, så jeg har bare lest de første {limit} tegnene."
 ELIGIBILITY = "Kommunen avgjør hva du får etter en individuell vurdering av behovet ditt."
 ASPECT_LEADS = {
-    "what": "Om {title}",
+    "what": "Om {title_lc}",
     "who": "Hvem kan få {title_lc}",
     "included": "Hva som inngår i {title_lc}",
     "expected": "Hva som forventes av deg – {title_lc}",

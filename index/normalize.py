@@ -139,7 +139,8 @@ def analyzer_fingerprint() -> str:
 
     import Stemmer
 
-    blob = json.dumps([sorted(LEXICON.items()), PREFIXES, sorted(_stopwords()), Stemmer.version],
+    stemmer_version = Stemmer.version() if callable(Stemmer.version) else Stemmer.version
+    blob = json.dumps([sorted(LEXICON.items()), PREFIXES, sorted(_stopwords()), str(stemmer_version)],
                       ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -122,27 +123,34 @@ class Retriever:
         lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks])
 
         building = new_generation_dir(settings.data_dir, guide.content_hash(max_chars=settings.max_chunk_chars))
-        atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
-        dense.save(building / "dense.faiss")
-        (building / "bm25").mkdir()
-        lexical.save(building / "bm25")
-        files = {str(p.relative_to(building)): file_digest(p) for p in sorted(building.rglob("*")) if p.is_file()}
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            package_version=_package_version(),
-            embedder_backend=embedder.backend,
-            embedder_name=embedder.name,
-            dim=embedder.dim,
-            dense_kind=settings.dense_kind,
-            corpus_hash=guide.content_hash(max_chars=settings.max_chunk_chars),
-            analyzer=analyzer_fingerprint(),
-            chunk_count=len(chunks),
-            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            build_seconds=round(time.perf_counter() - start, 3),
-            files=files,
-        )
-        atomic_write_text(building / "manifest.json", manifest.to_json())
-        publish(settings.data_dir, building)
+        try:
+            atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
+            dense.save(building / "dense.faiss")
+            (building / "bm25").mkdir()
+            lexical.save(building / "bm25")
+            files = {str(p.relative_to(building)): file_digest(p)
+                     for p in sorted(building.rglob("*")) if p.is_file()}
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                package_version=_package_version(),
+                embedder_backend=embedder.backend,
+                embedder_name=embedder.name,
+                dim=embedder.dim,
+                dense_kind=settings.dense_kind,
+                corpus_hash=guide.content_hash(max_chars=settings.max_chunk_chars),
+                analyzer=analyzer_fingerprint(),
+                chunk_count=len(chunks),
+                created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                build_seconds=round(time.perf_counter() - start, 3),
+                files=files,
+            )
+            atomic_write_text(building / "manifest.json", manifest.to_json())
+            publish(settings.data_dir, building)
+        except BaseException:
+            # a half-written generation (disk full, crash) must not keep taking space; CURRENT still names the
+            # old one, which keeps serving
+            shutil.rmtree(building, ignore_errors=True)
+            raise
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
                    settings=settings)
 

