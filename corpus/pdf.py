@@ -37,6 +37,10 @@ _TOC_ENTRY = re.compile(r"^(.*?\S)\s*(?:\.\s*){2,}\s*(\d{1,4})$|^(.*?\S)\s*…+\
 _BULLET = re.compile(r"^[•●▪◦‣∙·*-]\s+")
 _SUSPENDED_NEXT = {"og", "eller", "and", "or"}
 _SENTENCE_END = (".", "!", "?", ":", ";")
+#: Largest decoded drawing-command stream of one page that is read (the committed guide's largest is ~10 kB).
+#: Extraction time and memory grow with it and cannot be interrupted inside a page, so ``timeout_s`` alone
+#: does not bound one huge page; such a page is refused before extraction instead.
+MAX_PAGE_BYTES = 2_000_000
 
 
 def _norm(text: str) -> str:
@@ -59,7 +63,18 @@ def catalogue_titles() -> dict[str, str]:
     return {e.service_id: _norm(e.title) for e in load_catalogue()}
 
 
-def _read_pages(path: str, max_pages: int, timeout_s: float) -> list[list[str]]:
+def _content_size(page) -> int:
+    """Decoded size of a page's content stream(s), measured without parsing them."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(s.get_object().get_data()) for s in streams)
+
+
+def _read_pages(path: str, max_pages: int, timeout_s: float,
+                max_page_bytes: int = MAX_PAGE_BYTES) -> list[list[str]]:
     """Return the normalised text lines of every page; "" marks a vertical gap."""
     try:
         data = Path(path).read_bytes()
@@ -89,6 +104,13 @@ def _read_pages(path: str, max_pages: int, timeout_s: float) -> list[list[str]]:
     started = time.monotonic()
     pages: list[list[str]] = []
     for number, page in enumerate(reader.pages, start=1):
+        try:
+            size = _content_size(page)
+        except Exception as exc:  # noqa: BLE001 - a broken stream, or one past pypdf's decompression limit
+            raise DocumentError(path, f"cannot read page {number} ({type(exc).__name__}: {exc})") from exc
+        if size > max_page_bytes:
+            raise DocumentError(path, f"page {number} has {size / 1e6:.1f} MB of drawing commands; "
+                                      f"the limit is {max_page_bytes / 1e6:g} MB")
         try:
             # Layout mode turns paragraph spacing into blank lines; plain mode is the fallback.
             try:
@@ -215,21 +237,24 @@ def _toc_categories(lines: list[str], titles: dict[str, str]) -> dict[str, str]:
 
 
 def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
-             max_pages: int = 500, timeout_s: float = 60.0) -> list[Document]:
+             max_pages: int = 500, timeout_s: float = 60.0,
+             max_page_bytes: int = MAX_PAGE_BYTES) -> list[Document]:
     """Load every service description found in a PDF guide.
 
     Args:
         path: The PDF file.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
         max_pages: Refuse files with more pages than this.
-        timeout_s: Give up when text extraction takes longer than this many seconds.
+        timeout_s: Give up when text extraction takes longer than this many seconds (checked after each
+            page; ``max_page_bytes`` bounds the time one page can take).
+        max_page_bytes: Refuse a page whose decoded content stream is larger than this.
 
     Returns:
         One Document per service (and the general document) in the order they appear.
 
     Raises:
-        DocumentError: The file is empty, broken, encrypted, image-only, too long, too slow
-            to read, or contains no known service.
+        DocumentError: The file is empty, broken, encrypted, image-only, too long, has an
+            oversized page, is too slow to read, or contains no known service.
     """
     source = str(path)
     if catalogue is None:
@@ -241,7 +266,7 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
     titles.setdefault(_key(GENERAL_TITLE), GENERAL_ID)
     headings = {_key(h): h for h in SECTION_HEADINGS + GENERAL_HEADINGS}
 
-    pages = _read_pages(source, max_pages, timeout_s)
+    pages = _read_pages(source, max_pages, timeout_s, max_page_bytes)
     pages = _collapse_gaps(_strip_furniture(pages, set(titles) | set(headings)))
     flat = [(n, line) for n, lines in enumerate(pages, start=1) for line in lines]
     keys = [_key(line) for _, line in flat]
@@ -294,7 +319,7 @@ def load_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = Non
     Args:
         paths: PDF files to load.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
-        **options: ``max_pages`` and ``timeout_s``, passed on to load_pdf.
+        **options: ``max_pages``, ``timeout_s`` and ``max_page_bytes``, passed on to load_pdf.
 
     Returns:
         All documents loaded, and one DocumentError per file that failed.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -67,6 +68,7 @@ class AblationRow:
 
     Attributes:
         spec: What was run.
+        backend: Embedder backend from the index manifest ("" when skipped).
         embedder: Embedder name from the index manifest ("" when skipped).
         dense_floor, dense_ceiling: The cosine band used.
         metrics: The metrics, or None when the configuration could not run.
@@ -75,6 +77,7 @@ class AblationRow:
     """
 
     spec: AblationSpec
+    backend: str
     embedder: str
     dense_floor: float
     dense_ceiling: float
@@ -183,18 +186,30 @@ def run_ablations(default: Assistant, questions: Sequence[Question], *,
                 if spec.band == "matched":
                     if spec.backend not in bands:
                         quantiles = quantiles or band_quantiles(default, probes)
-                        bands[spec.backend] = matched_band(Assistant.load(settings=settings), probes, quantiles)
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", FutureWarning)
+                            probe_bot = Assistant.load(settings=settings)
+                        bands[spec.backend] = matched_band(probe_bot, probes, quantiles)
                     settings = _with_band(settings, bands[spec.backend])
-            # a fresh assistant per row: its query-embedding cache starts empty, so latencies compare
-            bot = default if reuse else Assistant.load(settings=settings)
+            # a fresh assistant per row: its query-embedding cache starts empty, so latencies compare; the
+            # default backend's rows share the main run's index (a rebuild in between cannot mix versions)
+            if reuse:
+                bot = default
+            elif spec.backend is None:
+                bot = Assistant(default.retriever, default.guide, settings=default.settings)
+            else:
+                with warnings.catch_warnings():  # sentence-transformers' renamed-method FutureWarning
+                    warnings.simplefilter("ignore", FutureWarning)
+                    bot = Assistant.load(settings=settings)
         except Exception as exc:  # noqa: BLE001 - one unavailable backend must not lose the other rows
-            rows.append(AblationRow(spec, "", settings.index.dense_floor, settings.index.dense_ceiling, None,
+            rows.append(AblationRow(spec, "", "", settings.index.dense_floor, settings.index.dense_ceiling, None,
                                     time.perf_counter() - start, skipped=f"{type(exc).__name__}: {exc}"))
             say(f"  skipped: {type(exc).__name__}: {exc}")
             continue
         results = tuple(main_results) if reuse and main_results is not None else ask_all(bot, questions,
                                                                                           mode=spec.mode)
         index = bot.settings.index
-        rows.append(AblationRow(spec, bot.retriever.manifest.embedder_name, index.dense_floor,
+        manifest = bot.retriever.manifest
+        rows.append(AblationRow(spec, manifest.embedder_backend, manifest.embedder_name, index.dense_floor,
                                 index.dense_ceiling, summarize(results), time.perf_counter() - start))
     return tuple(rows)

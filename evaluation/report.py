@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluation.metrics import Metrics, QuestionResult
+from index.settings import REPO_ROOT
 from evaluation.plots import in_and_out_of_scope
 
 if TYPE_CHECKING:
@@ -124,7 +126,7 @@ def kind_table(by_kind: Mapping[str, Metrics]) -> str:
 
 
 def ablation_table(rows: Sequence[AblationRow]) -> str:
-    """One line per ablation configuration."""
+    """One line per ablation configuration, then the full embedder names."""
     out = []
     for r in rows:
         m = r.metrics
@@ -132,11 +134,13 @@ def ablation_table(rows: Sequence[AblationRow]) -> str:
         if m is None:
             out.append([r.spec.label, f"skipped: {r.skipped}", band, "", "", "", "", "", "", f"{r.seconds:.1f}"])
             continue
-        out.append([r.spec.label, r.embedder.split("/")[-1] or r.embedder, band, fmt(m.hit1), fmt(m.hit5),
-                    fmt(m.mrr), fmt(m.no_answer_recall, "percent"), fmt(m.answerable_declined, "percent"),
+        out.append([r.spec.label, r.backend, band, fmt(m.hit1), fmt(m.hit5), fmt(m.mrr),
+                    fmt(m.no_answer_recall, "percent"), fmt(m.answerable_declined, "percent"),
                     fmt(m.latency_p50_ms, "ms"), f"{r.seconds:.1f}"])
-    return table(["Configuration", "Embedder", "Cosine band", "hit@1", "hit@5", "MRR", "No-answer recall",
-                  "Answerable declined", "ask() p50", "Run s"], out)
+    names = dict.fromkeys(f"`{r.backend}`: `{r.embedder.replace(str(REPO_ROOT) + '/', '')}`"
+                          for r in rows if r.embedder)
+    return table(["Configuration", "Backend", "Cosine band", "hit@1", "hit@5", "MRR", "No-answer recall",
+                  "Answerable declined", "ask() p50", "Run s"], out) + "\n\nEmbedders: " + "; ".join(names) + "."
 
 
 def score_table(results: Sequence[QuestionResult], threshold: float) -> str:
@@ -193,6 +197,18 @@ def failures(results: Sequence[QuestionResult]) -> str:
     return summary + "\n\n" + table(["Cause", "Id", "Kind", "Question", "Expected", "Got", "Best score"], rows)
 
 
+def settings_line(settings: object) -> str:
+    """The scalar settings (thresholds, weights, budgets), nested index settings included; paths left out."""
+    items = []
+    for f in dataclasses.fields(settings):  # type: ignore[arg-type]
+        value = getattr(settings, f.name)
+        if dataclasses.is_dataclass(value):
+            items.append(settings_line(value))
+        elif isinstance(value, (bool, int, float, str)) or value is None:
+            items.append(f"`{f.name}` = {value}")
+    return ", ".join(items)
+
+
 def render(e: Evaluation, plots: Mapping[str, str]) -> str:
     """The whole report.
 
@@ -211,7 +227,9 @@ def render(e: Evaluation, plots: Mapping[str, str]) -> str:
         "services) and count answerable questions only (expected status `answered` with a service); a "
         "declined question is a miss. hit@k and MRR accept any expected service; nDCG@10 counts every "
         "expected service as relevant. A reply cites only a few services (see the mean below), so hit@5 "
-        "is in effect hit@(number cited): a service that is not cited cannot be found deeper. A citation is valid when its quote is verbatim in its chunk.",
+        "is in effect hit@(number cited): a service that is not cited cannot be found deeper. A citation "
+        "is valid when its quote is verbatim in its chunk.",
+        "Settings of the main run: " + settings_line(s) + ".",
     ]
     for split, m in e.by_split.items():
         title = "test split (untouched)" if split == "test" else f"{split} split (used for tuning)"

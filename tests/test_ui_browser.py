@@ -132,8 +132,17 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             assert page.evaluate("document.documentElement.lang") == "nb"
 
             # README screenshot: the question, the cited answer and the opened citation
-            page.get_by_test_id("stChatMessage").first.evaluate("el => el.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(500)
+            # (Streamlit keeps a chat scrolled to the bottom; a wheel scroll is what releases it)
+            # and it may still be scrolling there, so wheel until the question sits at the top
+            question = page.get_by_test_id("stChatMessage").first
+            page.mouse.move(800, 400)
+            for _ in range(20):
+                page.wait_for_timeout(300)
+                top = question.bounding_box()["y"]
+                if 0 <= top <= 40:
+                    break
+                page.mouse.wheel(0, top - 12)
+            expect(question).to_be_in_viewport(ratio=1)
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
 

@@ -72,11 +72,12 @@ def _chat_view() -> None:
             chat.ask(load_assistant, question)
     a11y.patch_page(answer_index=chat.last_answer_index())
     st.title(texts.TITLE, anchor=False)
-    bot = _try_load()
     if not chat.messages():
         chat.first_screen()
     chat.conversation()
-    if st.session_state.get("staff_mode") and bot is not None:
+    # loaded after the first screen is drawn: a cold start may build the index for half a minute
+    bot = _try_load()
+    if bot is not None and st.session_state.get("staff_mode"):
         staff.panel(bot, chat.focus_service())
 
 

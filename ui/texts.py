@@ -46,7 +46,9 @@ OPEN_SECTION = "Åpne «{section}» i tjenestebeskrivelsen"
 FEEDBACK_QUESTION = "Var svaret nyttig?"
 FEEDBACK_UP = "Nyttig"
 FEEDBACK_DOWN = "Ikke nyttig"
-FEEDBACK_THANKS = "Takk for tilbakemeldingen! Vi lagrer bare spørsmålet uten personopplysninger, tjenesten og vurderingen."
+FEEDBACK_THANKS = (
+    "Takk for tilbakemeldingen! Vi lagrer bare spørsmålet uten personopplysninger, tjenesten og vurderingen."
+)
 FEEDBACK_FAILED = "Tilbakemeldingen kunne ikke lagres akkurat nå."
 EMPTY_QUESTION = "(tomt spørsmål)"
 ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
