@@ -80,7 +80,7 @@ GENERIC_NAMES = frozenset({
     "søknad", "søke hjelp", "vedtak", "assistent", "lege", "pris", "betaling", "alarm", "ledsager", "gjeld",
     "budsjett", "trening", "kosthold", "regning", "rehabilitering", "koordinator", "opptrening", "rehab",
     "hjelp til å bo", "mange tjenester", "levering av mat", "kommunal bolig", "mat hjem", "ip", "ergo",
-    "fysio", "korttid", "akutt hjelp", "hukommelse", "innsyn", "trening hjemme", "gps", "pårørende",
+    "fysio", "korttid", "akutt hjelp", "hukommelse", "innsyn", "gps", "pårørende",
     "hvem får hjelp", "individuell vurdering", "dårlig syn", "dårlig hørsel", "sosialen", "hjelp til vask",
 })
 

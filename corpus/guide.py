@@ -13,6 +13,7 @@ from corpus.catalogue import CatalogueEntry, load_catalogue
 from corpus.chunking import DEFAULT_MAX_CHARS, chunk_documents
 from corpus.markdown import load_markdown_dir
 from corpus.model import SECTION_HEADINGS, Chunk, CorpusError, Document, DocumentError
+from corpus.pages import apply_page_map
 
 #: Set to a PDF file (or several, separated by os.pathsep) to index the PDF edition instead of the Markdown.
 PDF_ENV = "LEVANGER_GUIDE_PDF"
@@ -79,6 +80,8 @@ def load_guide(*, pdf: list[Path] | None = None, markdown_dirs: tuple[Path, ...]
     if pdf is None and os.environ.get(PDF_ENV):
         pdf = [Path(p) for p in os.environ[PDF_ENV].split(os.pathsep) if p]
     md_docs, errors = load_markdown_dir(*markdown_dirs)
+    if not markdown_dirs:
+        md_docs = apply_page_map(md_docs)
     docs = md_docs
     if pdf:
         from corpus.pdf import load_pdfs  # pypdf only when a PDF is used

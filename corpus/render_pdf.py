@@ -342,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     print(f"wrote {args.out} ({len(docs)} documents, {len(data)} bytes)")
+    if args.out.resolve() == DEFAULT_OUT.resolve():
+        from corpus.pages import PAGE_MAP, write_page_map
+
+        write_page_map(args.out)
+        print(f"wrote {PAGE_MAP}")
     return 0
 
 

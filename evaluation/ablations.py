@@ -74,6 +74,7 @@ class AblationRow:
         metrics: The metrics, or None when the configuration could not run.
         seconds: Wall time including loading (and building an index when there was none).
         skipped: Why the configuration did not run ("" when it did).
+        reused: True when the row is the main run's results (the default configuration).
     """
 
     spec: AblationSpec
@@ -84,6 +85,7 @@ class AblationRow:
     metrics: Metrics | None
     seconds: float
     skipped: str = ""
+    reused: bool = False
 
 
 SPECS: tuple[AblationSpec, ...] = (
@@ -211,5 +213,6 @@ def run_ablations(default: Assistant, questions: Sequence[Question], *,
         index = bot.settings.index
         manifest = bot.retriever.manifest
         rows.append(AblationRow(spec, manifest.embedder_backend, manifest.embedder_name, index.dense_floor,
-                                index.dense_ceiling, summarize(results), time.perf_counter() - start))
+                                index.dense_ceiling, summarize(results), time.perf_counter() - start,
+                                reused=reuse))
     return tuple(rows)

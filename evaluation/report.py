@@ -136,7 +136,7 @@ def ablation_table(rows: Sequence[AblationRow]) -> str:
             continue
         out.append([r.spec.label, r.backend, band, fmt(m.hit1), fmt(m.hit5), fmt(m.mrr),
                     fmt(m.no_answer_recall, "percent"), fmt(m.answerable_declined, "percent"),
-                    fmt(m.latency_p50_ms, "ms"), f"{r.seconds:.1f}"])
+                    fmt(m.latency_p50_ms, "ms"), "main run" if r.reused else f"{r.seconds:.1f}"])
     names = dict.fromkeys(f"`{r.backend}`: `{r.embedder.replace(str(REPO_ROOT) + '/', '')}`"
                           for r in rows if r.embedder)
     return table(["Configuration", "Backend", "Cosine band", "hit@1", "hit@5", "MRR", "No-answer recall",

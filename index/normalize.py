@@ -101,14 +101,29 @@ def _map_word(word: str) -> str:
     return word
 
 
+#: Multi-word expressions rewritten after word mapping ("har ikke råd" means lack of money, not advice).
+PHRASES: tuple[tuple[str, str], ...] = (
+    ("ikke råd til", "ikke penger til"), ("ikke råd", "ikke penger"), ("kor mye", "hvor mye"),
+    ("day care", "dagaktivitet"), ("nursing home", "sykehjem"), ("home care", "hjemmesykepleie"),
+    ("long term", "langtidsopphold"),
+)
+
+
 def normalise_text(text: str) -> str:
     """Lower-case, NFC, nynorsk/dialect forms rewritten to bokmål; punctuation dropped.
 
     >>> normalise_text("Kæm kan få heimesjukepleie?")
     'hvem kan få hjemmesykepleie'
     """
-    words = _TOKEN.findall(nfc(text).lower())
-    return " ".join(_map_word(w) for w in words)
+    def phrases(value: str) -> str:
+        for old, new in PHRASES:
+            if old in value:
+                value = re.sub(rf"\b{old}\b", new, value)
+        return value
+
+    # phrases run before word mapping ("day care") and after it ("itj råd" -> "ikke råd")
+    words = _TOKEN.findall(phrases(" ".join(_TOKEN.findall(nfc(text).lower()))))
+    return phrases(" ".join(_map_word(w) for w in words))
 
 
 def normalise_tokens(text: str) -> list[str]:
@@ -140,7 +155,7 @@ def analyzer_fingerprint() -> str:
     import Stemmer
 
     stemmer_version = Stemmer.version() if callable(Stemmer.version) else Stemmer.version
-    blob = json.dumps([sorted(LEXICON.items()), PREFIXES, sorted(_stopwords()), str(stemmer_version)],
+    blob = json.dumps([sorted(LEXICON.items()), PREFIXES, PHRASES, sorted(_stopwords()), str(stemmer_version)],
                       ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

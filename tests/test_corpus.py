@@ -119,3 +119,24 @@ def test_content_hash_changes_with_the_text(tmp_path: Path):
     first = load_guide(markdown_dirs=(tmp_path,)).content_hash()
     (tmp_path / "a.md").write_text(body.replace("En tekst.", "En annen tekst."), "utf-8")
     assert load_guide(markdown_dirs=(tmp_path,)).content_hash() != first
+
+
+def test_markdown_sections_carry_the_pdf_page_while_their_text_is_unchanged(guide, tmp_path):
+    """pages.json maps sections to PDF pages; an edited section loses its page rather than keep a wrong one."""
+    import dataclasses
+
+    from corpus.pages import PAGE_MAP, apply_page_map
+    from corpus.pdf import load_pdf
+
+    pdf_pages = {(d.service_id, s.heading): s.page
+                 for d in load_pdf(PAGE_MAP.with_name("levanger-tjenestebeskrivelser.pdf")) for s in d.sections}
+    for doc in guide.documents:
+        for s in doc.sections:
+            assert s.page == pdf_pages[(doc.service_id, s.heading)]
+    doc = guide.by_id()["klage"]
+    edited = dataclasses.replace(doc, sections=tuple(
+        dataclasses.replace(s, text=s.text + " Ny setning.", page=None) if i == 0 else dataclasses.replace(s, page=None)
+        for i, s in enumerate(doc.sections)))
+    (annotated,) = apply_page_map([edited])
+    assert annotated.sections[0].page is None
+    assert annotated.sections[1].page == pdf_pages[("klage", annotated.sections[1].heading)]
