@@ -98,7 +98,7 @@ def test_question_shows_answer_with_citation(feedback_db: Path) -> None:
     assert first.label.replace("\\", "").startswith("[1] Trygghetsalarm og velferdsteknologi")
     inside = "\n".join(m.value for m in first.markdown)
     assert inside.startswith("> ")  # the quoted passage
-    assert "**Tjeneste:**" in inside and "**Del:**" in inside and "**Side:**" in inside
+    assert "**Tjeneste:**" in inside and "**Del:**" in inside and "**Side i PDF-utgaven:** " in inside
     assert "(?tjeneste=trygghetsalarm&seksjon=" in inside
     assert texts.EXAMPLES_HEADING not in all_text(at), "the first screen gives way to the conversation"
 
