@@ -86,7 +86,7 @@ class Assistant:
 
     def search(self, query: str, *, mode: str = "fused", k: int | None = None) -> list[Hit]:
         """Retrieve passages for an already masked query."""
-        vector = self._embed(query) if mode != "lexical" else np.zeros(self.retriever.dense.dim, np.float32)
+        vector = self._embed(query) if mode != "lexical" else None
         return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=vector)
 
     def _service_scores(self, hits: list[Hit], boosted: tuple[str, ...]) -> list[tuple[float, str]]:

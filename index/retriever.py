@@ -217,9 +217,12 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         s = self.settings
-        if query_vector is None:
-            query_vector = self.embedder.encode_queries([query])[0]
-        cosine = self.dense.all_scores(query_vector)
+        if mode == "lexical":
+            cosine = np.zeros(len(self.chunks), dtype=np.float32)  # no embedding needed
+        else:
+            if query_vector is None:
+                query_vector = self.embedder.encode_queries([query])[0]
+            cosine = self.dense.all_scores(query_vector)
         dense = calibrate_dense(cosine, floor=s.dense_floor, ceiling=s.dense_ceiling)
         lexical = calibrate_lexical(self.lexical.scores(query), half=s.lexical_half)
         score = {"fused": lambda: fuse(dense, lexical, dense_weight=s.dense_weight),
