@@ -146,7 +146,8 @@ def ablation_table(rows: Sequence[AblationRow]) -> str:
 def score_table(results: Sequence[QuestionResult], threshold: float) -> str:
     """Min / median / max of the best fused score for in-scope and out-of-scope questions, per split."""
     rows = []
-    for split in ("test", "dev", "all"):
+    present = [x for x in ("test", "dev") if any(r.question.split == x for r in results)]
+    for split in present + (["all"] if len(present) > 1 else []):
         chosen = [r for r in results if split == "all" or r.question.split == split]
         for group, scores in zip(("in scope", "out of scope"), in_and_out_of_scope(chosen)):
             if not scores:

@@ -250,7 +250,6 @@ QUESTIONS = st.one_of(_TEXT, st.none(), st.integers(), st.floats(allow_nan=True)
 HISTORIES = st.lists(st.builds(Turn, role=st.sampled_from(["user", "assistant"]), text=_TEXT), max_size=6)
 
 
-@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(question=QUESTIONS, history=HISTORIES)
