@@ -6,6 +6,7 @@ citation marker) or one of the fixed templates in :mod:`assistant.templates`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -112,15 +113,24 @@ class AnswerBuilder:
 
     lines: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def cite(self, chunk: Chunk, spans: list[Span], score: float) -> int:
-        """Register a citation for ``spans`` of ``chunk`` (re-using the number for the same chunk)."""
-        quote = chunk.text[spans[0].start : spans[-1].end]
-        for c in self.citations:
+        """Register a citation for ``spans`` of ``chunk``.
+
+        A chunk cited twice keeps one number; its quote then grows to the stretch of the chunk that covers
+        every sentence marked with that number, so each marked sentence stays inside its citation's quote.
+        """
+        start, end = spans[0].start, spans[-1].end
+        for i, c in enumerate(self.citations):
             if c.chunk_id == chunk.chunk_id:
-                if len(quote) > len(c.quote) and c.quote in quote:
-                    self.citations[self.citations.index(c)] = Citation(**{**c.__dict__, "quote": quote})
+                old_start, old_end = self._ranges[c.chunk_id]
+                start, end = min(start, old_start), max(end, old_end)
+                self._ranges[c.chunk_id] = (start, end)
+                self.citations[i] = dataclasses.replace(c, quote=chunk.text[start:end])
                 return c.n
+        quote = chunk.text[start:end]
+        self._ranges[chunk.chunk_id] = (start, end)
         n = len(self.citations) + 1
         self.citations.append(Citation(n=n, service_id=chunk.service_id, title=chunk.title,
                                        section=chunk.section, page=chunk.page, source=chunk.source,

@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant import safety, templates
 from assistant.compose import AnswerBuilder, pick_spans
-from assistant.privacy import mask_personal_data, strip_masks
+from assistant.privacy import Masked, mask_personal_data, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
 from assistant.understanding import (
@@ -103,7 +103,7 @@ class Assistant:
         if mentioned or not history or not looks_elliptic(question):
             return Focus(mentioned, ())
         for turn in reversed([t for t in history if t.role == "user"]):
-            earlier = strip_masks(mask_personal_data(clean_question(turn.text, limit=self.settings.max_question_chars)[0]).text)
+            earlier = strip_masks(self._clean_and_mask(turn.text)[0].text)
             named = self.names.mentioned(earlier)
             if named:
                 return Focus((), tuple(named[:1]))
@@ -113,6 +113,15 @@ class Assistant:
         return Focus((), ())
 
     # -- answering ------------------------------------------------------------------------------
+
+    def _clean_and_mask(self, text: object) -> tuple[Masked, bool]:
+        """Clean, mask, then truncate: masking first, so a number cut by the limit cannot survive in part."""
+        limit = self.settings.max_question_chars
+        # a generous first bound keeps masking linear-time on megabyte inputs; only ``limit`` chars are kept
+        cleaned, _ = clean_question(text, limit=limit * 4)
+        masked = mask_personal_data(cleaned)
+        short, truncated = clean_question(masked.text, limit=limit)
+        return Masked(short, masked.found), truncated or len(cleaned) > limit
 
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused") -> Reply:
         """Answer one question.
@@ -126,8 +135,7 @@ class Assistant:
             A Reply with status "answered", "no_answer" or "emergency".
         """
         history = list(history or ())
-        text, truncated = clean_question(question, limit=self.settings.max_question_chars)
-        masked = mask_personal_data(text)
+        masked, truncated = self._clean_and_mask(question)
         notices = tuple(n for n, on in (("truncated", truncated), ("personal_data", masked.had_personal_data)) if on)
         q = masked.text
         if not q.strip():

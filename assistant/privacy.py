@@ -13,8 +13,9 @@ from dataclasses import dataclass
 # (a national id typed with an extra digit or glued to another number, a card number), so no 11-digit run survives.
 _ELEVEN = re.compile(r"(?<![\d])(?:\d[ .\-]?){10,}\d(?![\d])")
 # Norwegian phone numbers: 8 digits, optionally +47/0047, grouped 2-2-2-2, 3-2-3 or 4-4.
-_LOCAL_PHONE = r"(?:\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}|\d{3}[ .\-]?\d{2}[ .\-]?\d{3}|\d{4}[ .\-]?\d{4})"
-_PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)\s?47[ .\-]?)?" + _LOCAL_PHONE + r"(?![\d])")
+# No dots as separators: "31.12.2025" is a date, not a phone number.
+_LOCAL_PHONE = r"(?:\d{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?\d{2}|\d{3}[ \-]?\d{2}[ \-]?\d{3}|\d{4}[ \-]?\d{4})"
+_PHONE = re.compile(r"(?<![\d.])(?:(?:\+|00)\s?47[ .\-]?)?" + _LOCAL_PHONE + r"(?![\d])")
 # With the country code first ("0047 912 34 567" is 12 digits): masked before the long-run rule above sees it.
 _INTL_PHONE = re.compile(r"(?<![\d])(?:\+|00)\s?47[ .\-]?" + _LOCAL_PHONE + r"(?![\d])")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")

@@ -134,8 +134,8 @@ def current_generation(data_dir: Path) -> Path:
     except OSError as exc:
         raise IndexCorrupt(f"no index in {data_dir}") from exc
     path = data_dir / name
-    if not name or "/" in name or not path.is_dir():
-        raise IndexCorrupt(f"CURRENT names a missing generation {name!r}")
+    if not name.startswith("g-") or "/" in name or not path.is_dir():
+        raise IndexCorrupt(f"CURRENT names a missing or invalid generation {name!r}")
     return path
 
 

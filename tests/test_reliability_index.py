@@ -157,7 +157,7 @@ FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "CURRENT is empty": (lambda g: (g.parent / "CURRENT").write_text("", "utf-8"), "missing"),
     "CURRENT is deleted": (lambda g: (g.parent / "CURRENT").unlink(), "no index"),
     "CURRENT points outside": (lambda g: (g.parent / "CURRENT").write_text("../elsewhere\n", "utf-8"), "missing"),
-    "CURRENT names the parent": (lambda g: (g.parent / "CURRENT").write_text("..\n", "utf-8"), "manifest"),
+    "CURRENT names the parent": (lambda g: (g.parent / "CURRENT").write_text("..\n", "utf-8"), "missing"),
     "generation folder deleted": (lambda g: __import__("shutil").rmtree(g), "missing"),
 }
 

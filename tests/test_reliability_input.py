@@ -255,9 +255,7 @@ HISTORIES = st.lists(st.builds(Turn, role=st.sampled_from(["user", "assistant"])
 @given(question=QUESTIONS, history=HISTORIES)
 def test_fuzzed_questions_and_histories_never_break_the_contract(hashing_assistant, question, history):
     reply = hashing_assistant.ask(question, history=history)
-    # sentence_in_quote=False only because of the known citation-merge bug (see
-    # test_every_sentence_marked_n_is_in_citation_n_quote); each sentence is still checked against its chunk
-    check_grounded(hashing_assistant, reply, sentence_in_quote=False)
+    check_grounded(hashing_assistant, reply)
     assert len(reply.question) <= hashing_assistant.settings.max_question_chars
     assert all(ch.isprintable() for ch in reply.question)
     json.dumps(reply.to_dict(), ensure_ascii=False).encode("utf-8")
@@ -267,16 +265,12 @@ def test_fuzzed_questions_and_histories_never_break_the_contract(hashing_assista
 @given(question=_TEXT)
 def test_fuzzed_questions_in_every_retrieval_mode(hashing_assistant, question):
     for mode in ("dense", "lexical"):
-        check_grounded(hashing_assistant, hashing_assistant.ask(question, mode=mode), sentence_in_quote=False)
+        check_grounded(hashing_assistant, hashing_assistant.ask(question, mode=mode))
 
 
-# -- bugs the checks above found in assistant/compose.py (the xfail one is not fixed yet) --------------------
+# -- bugs the checks above found in assistant/compose.py (fixed; kept as regression tests) -----------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "assistant/compose.py AnswerBuilder.cite re-uses citation n for a second, different set of spans of the same "
-    "chunk but keeps the first quote (it only widens the quote when the new one contains the old), so a "
-    "sentence marked [n] is missing from citation n's quote"))
 def test_every_sentence_marked_n_is_in_citation_n_quote(hashing_assistant):
     """Found by the fuzz test (e.g. the question "frisklivsresept"): the main answer and the "Slik søker du"
     closing quote different sentences of one chunk under one number."""

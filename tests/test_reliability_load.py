@@ -75,7 +75,7 @@ def test_200_concurrent_questions_match_sequential_and_stay_in_memory_bounds(has
                (want.status, want.text, want.citations, want.notices), workload[n][0][:60]
         assert reply == want
     for reply in expected.values():
-        check_grounded(hashing_assistant, reply, sentence_in_quote=False)  # see test_reliability_input xfails
+        check_grounded(hashing_assistant, reply)
     assert peak < 200 * MB, f"peak traced memory {peak / MB:.0f} MB"
     assert _rss_peak_mb() - rss_before < 200, "resident memory grew by more than 200 MB"
     assert elapsed < 60
@@ -192,7 +192,7 @@ def test_good_pdf_loads(tmp_path):
     assert doc.sections[0].text == "Testtjeneste er et tilbud til alle."
 
 
-@pytest.mark.parametrize("megabytes", [5, 60])
+@pytest.mark.parametrize("megabytes", [5, 40, 100])  # 100 MB passes pypdf's own inflate limit (75 MB)
 def test_huge_content_stream_is_refused_quickly_and_without_exhausting_memory(tmp_path, megabytes):
     path = _pdf_with_streams(tmp_path / "huge.pdf", [_content(megabytes * MB)])
     assert path.stat().st_size < megabytes * MB / 20  # a small file that inflates
