@@ -28,6 +28,6 @@ class AssistantSettings:
     off_topic_threshold: float = 0.70
     mention_boost: float = 0.25
     second_service_ratio: float = 0.93
-    max_words_main: int = 60
-    max_words_second: int = 30
+    max_words_main: int = 45
+    max_words_second: int = 25
     k: int = 40
