@@ -33,7 +33,9 @@ class DenseIndex:
         elif kind == "hnsw":
             index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 200
-            index.hnsw.efSearch = 128
+            # recall@10 against exact search on 100k clustered vectors: 0.83 at 128, 0.94 at 256, 0.98 at 512
+            # (python -m index.bench); 512 still answers in ~1 ms
+            index.hnsw.efSearch = 512
         else:
             raise ValueError(f"unknown dense index kind {kind!r} (flat, hnsw)")
         index.add(vectors)
@@ -66,9 +68,15 @@ class DenseIndex:
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
-    def all_scores(self, query: np.ndarray) -> np.ndarray:
-        """Cosine to every row (exact), for fusing with the lexical scores of the same rows."""
-        scores, ids = self.search(query, self.size)
+    def all_scores(self, query: np.ndarray, *, candidates: int | None = None) -> np.ndarray:
+        """Cosine per row, for fusing with the lexical scores of the same rows.
+
+        Args:
+            query: The query vector.
+            candidates: Score only the best ``candidates`` rows (the rest get -1); None scores every row, which
+                is exact and cheap for a flat index of this guide's size but not for HNSW on 100k+ rows.
+        """
+        scores, ids = self.search(query, candidates or self.size)
         out = np.full(self.size, -1.0, dtype=np.float32)
         out[ids] = scores
         return out

@@ -222,7 +222,8 @@ class Retriever:
         else:
             if query_vector is None:
                 query_vector = self.embedder.encode_queries([query])[0]
-            cosine = self.dense.all_scores(query_vector)
+            cosine = self.dense.all_scores(query_vector,
+                                           candidates=None if s.dense_kind == "flat" else max(200, 5 * k))
         dense = calibrate_dense(cosine, floor=s.dense_floor, ceiling=s.dense_ceiling)
         lexical = calibrate_lexical(self.lexical.scores(query), half=s.lexical_half)
         score = {"fused": lambda: fuse(dense, lexical, dense_weight=s.dense_weight),

@@ -192,3 +192,16 @@ def test_default_cli_path_does_not_import_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_hnsw_setting_serves_the_same_top_hits_as_exact(mini):
+    docs, settings = mini
+    guide = _mini_guide(docs)
+    import dataclasses
+
+    flat = Retriever.open(settings=settings, guide=guide)
+    hnsw = Retriever.open(settings=dataclasses.replace(settings, data_dir=settings.data_dir.parent / "hnsw",
+                                                       dense_kind="hnsw"), guide=guide)
+    assert hnsw.manifest.dense_kind == "hnsw"
+    for q in ("klesvask", "sårstell", "tilkalle hjelp"):
+        assert [h.chunk.chunk_id for h in flat.search(q, k=3)] == [h.chunk.chunk_id for h in hnsw.search(q, k=3)]

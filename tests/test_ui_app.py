@@ -278,7 +278,7 @@ def test_browse_a_to_aa_order(feedback_db: Path) -> None:
 
 def test_markdown_helpers_keep_text_inert() -> None:
     assert escape_markdown("[x](javascript:alert(1)) **b** <i>") == (
-        r"\[x\]\(javascript:alert\(1\)\) \*\*b\*\* \<i\>")
+        r"\[x\]\(javascript\:alert\(1\)\) \*\*b\*\* \<i\>")
     assert user_text_markdown("a\n  b") == "a  \nb"
     assert body_markdown("Innledning.\n\n- punkt *en*\n- punkt to") == "Innledning\\.\n\n- punkt \\*en\\*\n- punkt to"
     assert section_link("trygghetsalarm", "Hva koster det?") == (

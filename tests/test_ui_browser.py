@@ -167,3 +167,49 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
     assert seen, "requests were recorded"
     outside = sorted({u for u in seen if not _is_local(u)})
     assert not outside, f"requests left localhost: {outside}"
+
+
+HOSTILE = ("Hva koster trygghetsalarm? ![x](http://evil.example/x.png) [klikk](javascript:window.__pwned=1) "
+           "<script>window.__pwned=1</script> <img src=x onerror=\"window.__pwned=1\"> "
+           "Mitt fnr er 311299 56715")
+
+
+def test_hostile_input_is_inert_and_sessions_are_separate(app_url: tuple[str, Path]) -> None:
+    """Markup in a question renders as text (no element, no script, no outside request), the fnr is not shown,
+    and a second browser session does not see the first one's conversation."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = app_url
+    seen: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            first = browser.new_context(viewport={"width": 1280, "height": 900})
+            first.on("request", lambda request: seen.append(request.url))
+            page = first.new_page()
+            page.goto(url)
+            expect(page.get_by_text("Prøv et eksempel")).to_be_visible(timeout=SLOW_MS)
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill(HOSTILE)
+            box.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").nth(1)
+            expect(answer.get_by_text("Kilder", exact=True)).to_be_visible(timeout=SLOW_MS)
+            page.wait_for_timeout(1000)  # give any injected element a chance to load or run
+
+            chat = page.get_by_test_id("stChatMessage").first
+            expect(chat).to_contain_text("evil.example")  # shown, as text
+            assert page.evaluate("window.__pwned") is None
+            assert page.locator("img[src*='evil'], img[onerror], a[href^='javascript:']").count() == 0
+            assert chat.locator("script").count() == 0
+            assert "56715" not in page.content().replace(" ", "")
+
+            # a new browser session starts empty
+            other = browser.new_context().new_page()
+            other.goto(url)
+            expect(other.get_by_text("Prøv et eksempel")).to_be_visible(timeout=SLOW_MS)
+            assert other.get_by_test_id("stChatMessage").count() == 0
+            assert "evil.example" not in other.content()
+        finally:
+            browser.close()
+    outside = sorted({u for u in seen if not _is_local(u)})
+    assert not outside, f"requests left localhost: {outside}"

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 
 from corpus.text import slugify
 
-# every ASCII punctuation character CommonMark (and Streamlit's $…$ math) gives a meaning to
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&])")
+# every ASCII punctuation character CommonMark (and Streamlit's $…$ math) gives a meaning to, plus ":", "/"
+# and "@": GFM turns "http://…", "www.…" and "a@b.no" into links by scanning the raw source, so a typed URL
+# must be broken up in the source ("http\:\/\/…") while it still displays as typed
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:/@])")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 # Norwegian alphabet order: æ, ø, å come after z (Python's code-point order puts å before æ and ø)
 _NB_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
