@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +40,11 @@ DEFAULT_REPORT = Path(__file__).resolve().parent / "report.md"
 #: Asked once before timing starts (not a gold question, so no gold embedding is cached by it).
 WARM_UP_QUESTION = "Oppvarming: hva tilbyr kommunen av helse- og omsorgstjenester?"
 Log = Callable[[str], None]
+
+
+def answer_words(text: str) -> int:
+    """Words a reader reads: citation markers and Markdown emphasis are not words."""
+    return len(re.sub(r"\[\d+\]", " ", text).replace("*", " ").split())
 
 
 def _stderr(message: str) -> None:
@@ -137,7 +143,7 @@ def ask_all(bot: Assistant, questions: Sequence[Question], *, mode: str = "fused
             best = max((h.score for h in hits), default=0.0)
         results.append(QuestionResult(
             question=q, status=reply.status, ranked=ranked_services(reply), citations=len(reply.citations),
-            invalid_citations=invalid_citations(reply, texts), words=len(reply.text.split()),
+            invalid_citations=invalid_citations(reply, texts), words=answer_words(reply.text),
             latency_ms=latency, best_score=best, masked=reply.question,
         ))
         if log and (i % 64 == 0 or i == len(questions)):
