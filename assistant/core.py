@@ -29,6 +29,13 @@ from index.retriever import Hit, Retriever, Progress
 log = logging.getLogger(__name__)
 
 
+#: After 113/116 117, the service to tell about for each kind of emergency, and the words to find its passage
+#: (medical emergencies need nothing beyond 113 and legevakt, which the template already gives).
+EMERGENCY_FOLLOW_UP: dict[str, tuple[str, str]] = {
+    "suicide": ("psykisk-helse-rus", "psykisk helse samtaler oppfølging uten henvisning"),
+}
+
+
 @dataclass(frozen=True)
 class Focus:
     """Which services a question is about, and why."""
@@ -163,6 +170,14 @@ class Assistant:
             if ranked and (focus.services or top_score >= self.settings.answer_threshold):
                 chosen = ranked[:1]
                 self._answer_service(builder, ranked[0][1], aspect, query, hits, max_words=35)
+            else:
+                # nothing matched the words of the emergency itself; point to the service that helps next
+                for kind in checks.emergency:
+                    if kind in EMERGENCY_FOLLOW_UP and EMERGENCY_FOLLOW_UP[kind][0] in self.documents:
+                        sid, cue = EMERGENCY_FOLLOW_UP[kind]
+                        chosen = [(0.0, sid)]
+                        self._answer_service(builder, sid, "", cue, self.search(cue), max_words=35)
+                        break
             return self._reply("emergency", builder, chosen, aspect, notices, q)
 
         if checks.injection:

@@ -102,5 +102,5 @@ def _document(doc: Document, anchor: str | None) -> None:
             if slug == anchor:
                 st.caption(texts.BROWSE_LINKED)
             st.markdown(body_markdown(section.text))
-            page = f"{texts.PAGE} {section.page} · " if section.page else ""
+            page = texts.PAGE_AT.format(page=section.page) + " · " if section.page else ""
             st.caption(f"{page}[{texts.BROWSE_SHARE}]({section_link(doc.service_id, section.heading)})")
