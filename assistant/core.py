@@ -24,7 +24,7 @@ from assistant.understanding import (
 )
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
-from index.retriever import Hit, Retriever, Progress
+from index.retriever import Hit, Progress, Retriever
 
 log = logging.getLogger(__name__)
 

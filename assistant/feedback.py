@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -99,7 +99,7 @@ class FeedbackStore:
         value = RATINGS.get(rating, 0) if isinstance(rating, str) else int(rating)
         if value not in (-1, 1):
             raise ValueError(f"rating must be 'up', 'down', 1 or -1, not {rating!r}")
-        stamp = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        stamp = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         # second guard: the caller should already have masked the question
         masked = mask_personal_data(str(question)).text
         ids = ",".join(mask_personal_data(str(s)).text for s in services)

@@ -32,9 +32,9 @@ def fnr_checksum_ok(digits: str) -> bool:
     d = [int(c) for c in digits]
     w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
     w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    k1 = 11 - sum(a * b for a, b in zip(w1, d[:9])) % 11
+    k1 = 11 - sum(a * b for a, b in zip(w1, d[:9], strict=True)) % 11
     k1 = 0 if k1 == 11 else k1
-    k2 = 11 - sum(a * b for a, b in zip(w2, d[:9] + [k1])) % 11
+    k2 = 11 - sum(a * b for a, b in zip(w2, d[:9] + [k1], strict=True)) % 11
     k2 = 0 if k2 == 11 else k2
     return k1 != 10 and k2 != 10 and (k1, k2) == (d[9], d[10])
 

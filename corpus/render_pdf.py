@@ -41,7 +41,7 @@ CATEGORY_ORDER: tuple[str, ...] = (
 )
 
 # A fixed date keeps re-renders byte-identical, so a diff means the text changed.
-CREATION_DATE = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+CREATION_DATE = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 SOFT_HYPHEN = "\u00ad"
 LONG_WORD = re.compile(r"[^\W\d_]{12,}")
 BULLET = re.compile(r"^\s*[-*]\s+")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluation.metrics import Metrics, QuestionResult
-from index.settings import REPO_ROOT
 from evaluation.plots import in_and_out_of_scope
+from index.settings import REPO_ROOT
 
 if TYPE_CHECKING:
     from evaluation.ablations import AblationRow

@@ -59,7 +59,7 @@ LEXICON: dict[str, str] = {
     # more trøndersk/nynorsk seen in real questions
     "hue": "hodet", "huet": "hodet", "prat": "snakke", "prate": "snakke", "snakk": "snakke", "nån": "noen",
     "nåen": "noen", "te": "til", "tel": "til", "e": "er", "heile": "hele", "vaken": "våken", "vaknar": "våkner",
-    "datt": "falt", "dætt": "falt", "slådd": "slått", "gløymsk": "glemsk", "glemsk": "hukommelse", "ska": "skal",
+    "datt": "falt", "dætt": "falt", "slådd": "slått", "gløymsk": "hukommelse", "ska": "skal",
     "sku": "skulle", "bestemm": "bestemme", "høyreapparat": "høreapparat", "høyreapparatet": "høreapparat",
     "høyrsel": "hørsel", "syn": "syn", "gjer": "gjør", "gjør": "gjør", "dokkers": "deres", "mykj": "mye",
     # everyday words for what the guide calls legemidler
@@ -74,7 +74,7 @@ LEXICON: dict[str, str] = {
     "meals": "middag", "dinner": "middag", "assistant": "assistanse", "respite": "avlastning", "carer": "pårørende",
     "caregiver": "pårørende", "elderly": "eldre", "rehabilitation": "rehabilitering", "physiotherapy": "fysioterapi",
     "physiotherapist": "fysioterapeut", "dental": "tannhelse", "hearing": "hørsel", "aid": "hjelpemiddel",
-    "taxi": "drosje", "shelter": "midlertidig botilbud", "homeless": "bostedsløs",
+    "shelter": "midlertidig botilbud", "homeless": "bostedsløs",
     "price": "pris", "cost": "pris", "home": "hjemme", "nursing": "sykepleie", "care": "omsorg",
     "apply": "søke", "application": "søknad", "complaint": "klage", "appeal": "klage",
     "doctor": "lege", "dentist": "tannlege", "emergency": "legevakt", "alarm": "trygghetsalarm",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import hashing_index_settings, make_assistant
 
 import index.store
 from corpus.guide import Guide, load_guide
@@ -25,7 +26,6 @@ from index.lexical import LexicalIndex
 from index.retriever import Retriever
 from index.settings import IndexSettings
 from index.store import current_generation, file_digest
-from conftest import hashing_index_settings, make_assistant
 
 QUERIES = ("Hva koster trygghetsalarm?", "hvem kan få hjemmesykepleie", "avlastning for pårørende",
            "klage på vedtak", "BPA")

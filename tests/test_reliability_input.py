@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import check_grounded, make_assistant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.types import Reply, Turn
-from conftest import check_grounded, make_assistant
 from corpus.guide import load_guide
 
 PAYLOAD = "PWNED"

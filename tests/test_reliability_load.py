@@ -14,13 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import check_grounded, make_assistant
 from fpdf import FPDF
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from assistant.core import Assistant
 from assistant.types import STATUSES, Turn
-from conftest import check_grounded, make_assistant
 from corpus.model import DocumentError
 from corpus.pdf import MAX_PAGE_BYTES, load_pdf, load_pdfs
 from index.hashing_embedder import HashingEmbedder

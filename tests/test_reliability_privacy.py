@@ -16,13 +16,13 @@ import traceback
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from assistant import cli, templates
 from assistant.core import Assistant
 from assistant.privacy import EMAIL_MASK, FNR_MASK, PHONE_MASK, fnr_checksum_ok, mask_personal_data
 from assistant.types import Turn
 from index.retriever import Retriever
-from conftest import REPO
 
 FNR_VALID = "31129956715"      # passes the mod-11 control digits
 FNR_INVALID = "31129956716"    # a typo: still personal data

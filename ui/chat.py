@@ -76,7 +76,7 @@ def first_screen() -> None:
     st.info(texts.MACHINE_NOTICE, icon=":material/smart_toy:")
     st.warning(texts.PERSONAL_DATA_NOTICE, icon=":material/privacy_tip:")
     st.subheader(texts.EXAMPLES_HEADING, anchor=False)
-    for column, (audience, questions) in zip(st.columns(len(texts.EXAMPLES)), texts.EXAMPLES):
+    for column, (audience, questions) in zip(st.columns(len(texts.EXAMPLES)), texts.EXAMPLES, strict=True):
         with column:
             st.markdown(f"**{audience}**")
             for n, question in enumerate(questions):

@@ -34,7 +34,7 @@ def panel(bot: Assistant, focus: str | None) -> None:
 
 def _overview(doc: Document) -> None:
     st.markdown(f"#### {escape_markdown(doc.title)}")
-    for column, heading in zip(st.columns(len(texts.STAFF_SECTIONS), border=True), texts.STAFF_SECTIONS):
+    for column, heading in zip(st.columns(len(texts.STAFF_SECTIONS), border=True), texts.STAFF_SECTIONS, strict=True):
         with column:
             st.markdown(f"**{escape_markdown(heading)}**")
             section = doc.section(heading)
