@@ -4,3 +4,5 @@ Modules: ``dataset`` (loading and validating the gold set), ``metrics`` (per-que
 summary), ``run`` (asking every question and timing it), ``ablations`` (other retrieval modes and
 backends), ``plots`` and ``report`` (the Markdown report with PNG plots). Run ``python -m evaluation``.
 """
+
+__all__: list[str] = []

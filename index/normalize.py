@@ -104,6 +104,9 @@ def _map_word(word: str) -> str:
 #: Multi-word expressions rewritten after word mapping ("har ikke råd" means lack of money, not advice).
 PHRASES: tuple[tuple[str, str], ...] = (
     ("ikke råd til", "ikke penger til"), ("ikke råd", "ikke penger"), ("kor mye", "hvor mye"),
+    # being paid for care is omsorgsstønad's "godtgjøring", not a price to pay
+    ("få betalt", "få godtgjøring"), ("få noe betalt", "få godtgjøring"), ("få nå betalt", "få godtgjøring"), ("bli betalt", "få godtgjøring"),
+    ("få lønn", "få godtgjøring"), ("få noe lønn", "få godtgjøring"), ("få noen penger", "få godtgjøring"),
     ("day care", "dagaktivitet"), ("nursing home", "sykehjem"), ("home care", "hjemmesykepleie"),
     ("long term", "langtidsopphold"),
 )
