@@ -154,30 +154,15 @@ class Assistant:
         aspect = detect_aspect(q)
         query = strip_masks(q)
         if focus.from_history:
-            query = f"{q} {self.documents[focus.from_history[0]].title}"
+            query = f"{query} {self.documents[focus.from_history[0]].title}"
         hits = self.search(query, mode=mode)
         ranked = self._service_scores(hits, focus.services)
         top_score = ranked[0][0] if ranked else 0.0
 
         builder = AnswerBuilder()
         if checks.emergency:
-            builder.add(templates.EMERGENCY)
-            if "suicide" in checks.emergency:
-                builder.add(templates.EMERGENCY_SUICIDE)
-            if "violence" in checks.emergency:
-                builder.add(templates.EMERGENCY_VIOLENCE)
-            chosen = []
-            if ranked and (focus.services or top_score >= self.settings.answer_threshold):
-                chosen = ranked[:1]
-                self._answer_service(builder, ranked[0][1], aspect, query, hits, max_words=35)
-            else:
-                # nothing matched the words of the emergency itself; point to the service that helps next
-                for kind in checks.emergency:
-                    if kind in EMERGENCY_FOLLOW_UP and EMERGENCY_FOLLOW_UP[kind][0] in self.documents:
-                        sid, cue = EMERGENCY_FOLLOW_UP[kind]
-                        chosen = [(0.0, sid)]
-                        self._answer_service(builder, sid, "", cue, self.search(cue), max_words=35)
-                        break
+            confident = bool(ranked) and (bool(focus.services) or top_score >= self.settings.answer_threshold)
+            chosen = self._emergency(builder, checks.emergency, ranked[:1] if confident else [], aspect, query, hits)
             return self._reply("emergency", builder, chosen, aspect, notices, q)
 
         if checks.injection:
@@ -198,17 +183,10 @@ class Assistant:
         main = ranked[0][1]
         self._answer_service(builder, main, aspect, query, hits, max_words=self.settings.max_words_main, lead=True)
         chosen = [ranked[0]]
-        # compare unboosted scores: naming one service must not hide an equally fitting neighbour
-        raw = dict((sid, s) for s, sid in self._service_scores(hits, ()))
-        second = [r for r in ranked[1:] if raw.get(r[1], 0.0) >= self.settings.second_service_ratio * raw.get(main, 0.0)
-                  and raw.get(r[1], 0.0) >= self.settings.answer_threshold
-                  and self.documents.get(r[1]) and self.documents[r[1]].kind == "service"]
-        if len(focus.mentioned) > 1:
-            named = next(sid for sid in focus.mentioned if sid != main) if main in focus.mentioned else focus.mentioned[0]
-            second = [r for r in ranked if r[1] == named] or second
+        second = self._second_service(ranked, hits, focus)
         if second:
-            chosen.append(second[0])
-            doc = self.documents[second[0][1]]
+            chosen.append(second)
+            doc = self.documents[second[1]]
             builder.add(templates.ALSO.format(title=f"**{doc.title}**"))
             self._answer_service(builder, doc.service_id, aspect, query, hits,
                                  max_words=self.settings.max_words_second)
@@ -216,6 +194,44 @@ class Assistant:
             self._add_individual_assessment(builder)
         self._add_closing(builder, main, aspect, query)
         return self._reply("answered", builder, chosen, aspect, notices, q)
+
+    def _emergency(self, builder: AnswerBuilder, kinds: tuple[str, ...], confident: list[tuple[float, str]],
+                   aspect: str, query: str, hits: list[Hit]) -> list[tuple[float, str]]:
+        """113 first, the numbers for the kind of emergency, then one relevant service; returns it."""
+        builder.add(templates.EMERGENCY)
+        if "suicide" in kinds:
+            builder.add(templates.EMERGENCY_SUICIDE)
+        if "violence" in kinds:
+            builder.add(templates.EMERGENCY_VIOLENCE)
+        if confident:
+            self._answer_service(builder, confident[0][1], aspect, query, hits, max_words=35)
+            return confident
+        # nothing matched the words of the emergency itself; point to the service that helps next
+        for kind in kinds:
+            sid, cue = EMERGENCY_FOLLOW_UP.get(kind, ("", ""))
+            if sid in self.documents:
+                self._answer_service(builder, sid, "", cue, self.search(cue), max_words=35)
+                return [(0.0, sid)]
+        return []
+
+    def _second_service(self, ranked: list[tuple[float, str]], hits: list[Hit],
+                        focus: Focus) -> tuple[float, str] | None:
+        """A second service to present briefly: one the question also names, or one that fits as well."""
+        main = ranked[0][1]
+        if len(focus.mentioned) > 1:
+            named = next(sid for sid in focus.mentioned if sid != main) if main in focus.mentioned else focus.mentioned[0]
+            found = [r for r in ranked if r[1] == named]
+            if found:
+                return found[0]
+        # compare unboosted scores: naming one service must not hide an equally fitting neighbour
+        raw = {sid: score for score, sid in self._service_scores(hits, ())}
+        for r in ranked[1:]:
+            score = raw.get(r[1], 0.0)
+            doc = self.documents.get(r[1])
+            if (score >= self.settings.second_service_ratio * raw.get(main, 0.0)
+                    and score >= self.settings.answer_threshold and doc is not None and doc.kind == "service"):
+                return r
+        return None
 
     def _best_chunk(self, service_id: str, aspect: str, hits: list[Hit]) -> tuple[Chunk, float] | None:
         # "hva er ..." is a weak cue ("hva er klagefristen?" asks for a fact, not a definition): let
