@@ -1,8 +1,12 @@
 """Feedback on answers (👍/👎), kept in a local SQLite file and exported as CSV.
 
-Only what is needed to improve the guide is kept: the masked question, the service ids, the rating,
-the reply status and the time. No IP address, session id or raw question is ever passed in, and the
-question is masked once more here in case a caller forgot.
+Only what is needed to improve the guide is kept: the rating, the reply's status, aspect, service ids and
+cited passages (chunk ids), and the time. No IP address or session id is ever passed in.
+
+The question text itself is **not** stored by default: even masked, a free-text question can hold health
+details ("jeg har diabetes"), and the project never writes those to disk. A deployment whose data
+protection assessment allows it can opt in with ``LEVANGER_FEEDBACK_KEEP_QUESTIONS=1``; the question is then
+stored masked (masked once more here in case a caller forgot).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from assistant.privacy import mask_personal_data
 
 #: Where the feedback file lives; git-ignored under var/ by default.
 DB_ENV = "LEVANGER_FEEDBACK_DB"
+#: Set to "1" to also store the (masked) question text; off by default, see the module docstring.
+KEEP_QUESTIONS_ENV = "LEVANGER_FEEDBACK_KEEP_QUESTIONS"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RATINGS: dict[str, int] = {"up": 1, "down": -1}
-CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "services", "question")
+CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -32,9 +38,17 @@ CREATE TABLE IF NOT EXISTS feedback (
     rating     INTEGER NOT NULL CHECK (rating IN (-1, 1)),
     status     TEXT    NOT NULL DEFAULT '',
     services   TEXT    NOT NULL DEFAULT '',
-    question   TEXT    NOT NULL DEFAULT ''
+    question   TEXT    NOT NULL DEFAULT '',
+    aspect     TEXT    NOT NULL DEFAULT '',
+    chunks     TEXT    NOT NULL DEFAULT ''
 )
 """
+#: Columns added after the first version; an older file gets them on open.
+_ADDED_COLUMNS = ("aspect", "chunks")
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    return tuple(x for x in joined.split(",") if x)
 
 
 def default_path() -> Path:
@@ -52,6 +66,8 @@ class FeedbackRow:
     status: str
     services: tuple[str, ...]
     question: str
+    aspect: str = ""
+    chunks: tuple[str, ...] = ()
 
 
 class FeedbackStore:
@@ -69,6 +85,10 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            for column in _ADDED_COLUMNS:
+                if column not in have:
+                    db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -80,14 +100,19 @@ class FeedbackStore:
             db.close()
 
     def add(self, *, question: str, services: Iterable[str], rating: str | int, status: str = "",
+            aspect: str = "", chunks: Iterable[str] = (), keep_question: bool | None = None,
             when: datetime | None = None) -> int:
         """Store one rating.
 
         Args:
-            question: The question as the assistant processed it (``Reply.question``, already masked).
+            question: The question as the assistant processed it (``Reply.question``, already masked);
+                stored only when ``keep_question`` is true.
             services: The service ids the answer was about.
             rating: "up"/"down" or 1/-1.
             status: The reply's status ("answered", "no_answer", "emergency").
+            aspect: The aspect answered ("cost", "who", ...).
+            chunks: The cited passages' chunk ids, so a bad rating points at the text to improve.
+            keep_question: Store the masked question text; default from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
             when: Time of the rating; default now (UTC).
 
         Returns:
@@ -100,13 +125,17 @@ class FeedbackStore:
         if value not in (-1, 1):
             raise ValueError(f"rating must be 'up', 'down', 1 or -1, not {rating!r}")
         stamp = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+        if keep_question is None:
+            keep_question = os.environ.get(KEEP_QUESTIONS_ENV) == "1"
         # second guard: the caller should already have masked the question
-        masked = mask_personal_data(str(question)).text
+        masked = mask_personal_data(str(question)).text if keep_question else ""
         ids = ",".join(mask_personal_data(str(s)).text for s in services)
+        cited = ",".join(mask_personal_data(str(c)).text for c in chunks)
         with self._connect() as db:
             cur = db.execute(
-                "INSERT INTO feedback (created_at, rating, status, services, question) VALUES (?, ?, ?, ?, ?)",
-                (stamp, value, str(status), ids, masked),
+                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (stamp, value, str(status), ids, masked, mask_personal_data(str(aspect)).text, cited),
             )
             return int(cur.lastrowid or 0)
 
@@ -114,9 +143,9 @@ class FeedbackStore:
         """All ratings, oldest first."""
         with self._connect() as db:
             found = db.execute(
-                "SELECT id, created_at, rating, status, services, question FROM feedback ORDER BY id"
+                "SELECT id, created_at, rating, status, services, question, aspect, chunks FROM feedback ORDER BY id"
             ).fetchall()
-        return [FeedbackRow(i, t, r, s, tuple(x for x in ids.split(",") if x), q) for i, t, r, s, ids, q in found]
+        return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c)) for i, t, r, s, ids, q, a, c in found]
 
     def export_csv(self, out: TextIO) -> int:
         """Write all ratings as CSV (header first) to ``out``; returns the number of rows."""
@@ -124,5 +153,6 @@ class FeedbackStore:
         writer.writerow(CSV_COLUMNS)
         rows = self.rows()
         for row in rows:
-            writer.writerow([row.id, row.created_at, row.rating, row.status, " ".join(row.services), row.question])
+            writer.writerow([row.id, row.created_at, row.rating, row.status, row.aspect, " ".join(row.services),
+                             " ".join(row.chunks), row.question])
         return len(rows)

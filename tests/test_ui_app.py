@@ -178,11 +178,12 @@ def test_feedback_is_stored_without_the_fnr(feedback_db: Path) -> None:
     rows = FeedbackStore(feedback_db).rows()
     assert len(rows) == 1
     row = rows[0]
-    assert row.rating == -1 and row.status == "answered" and row.services
-    assert FNR not in row.question and "[fødselsnummer fjernet]" in row.question
-    assert FNR.encode() not in feedback_db.read_bytes()
+    assert row.rating == -1 and row.status == "answered" and row.services and row.chunks
+    assert row.question == "", "the question text (which may hold health details) is not stored by default"
+    assert FNR.encode() not in feedback_db.read_bytes() and b"hjemmehjelp?" not in feedback_db.read_bytes()
     columns = [c[1] for c in sqlite3.connect(feedback_db).execute("PRAGMA table_info(feedback)")]
-    assert columns == ["id", "created_at", "rating", "status", "services", "question"], "no IP, no session id"
+    assert columns == ["id", "created_at", "rating", "status", "services", "question", "aspect", "chunks"], \
+        "no IP, no session id"
 
 
 def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -191,8 +192,9 @@ def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(db))
     store = FeedbackStore()
     assert store.path == db
-    store.add(question=f"fnr {FNR} og ola@example.org", services=["bpa", "tildeling"], rating="up")
-    store.add(question="Hva koster det?", services=[], rating=-1, status="no_answer")
+    store.add(question=f"fnr {FNR} og ola@example.org", services=["bpa", "tildeling"], rating="up",
+              keep_question=True, aspect="cost", chunks=["bpa#hva-koster-det-0"])
+    store.add(question="Jeg har diabetes", services=[], rating=-1, status="no_answer")
     with pytest.raises(ValueError):
         store.add(question="x", services=[], rating="meh")
     assert cli.main(["feedback-export"]) == 0
@@ -200,9 +202,29 @@ def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pyt
     assert [r["rating"] for r in out] == ["1", "-1"]
     assert out[0]["services"] == "bpa tildeling"
     assert FNR not in out[0]["question"] and "ola@example.org" not in out[0]["question"]
+    assert "[fødselsnummer fjernet]" in out[0]["question"]  # opted in: kept, masked once more
+    assert out[0]["aspect"] == "cost" and out[0]["chunks"] == "bpa#hva-koster-det-0"
+    assert out[1]["question"] == "" and b"diabetes" not in db.read_bytes()  # default: not kept
+    monkeypatch.setenv("LEVANGER_FEEDBACK_KEEP_QUESTIONS", "1")
+    store.add(question="Hva koster BPA?", services=["bpa"], rating=1)
+    assert store.rows()[-1].question == "Hva koster BPA?"
     target = tmp_path / "out.csv"
     assert cli.main(["feedback-export", "--out", str(target)]) == 0
-    assert target.read_text(encoding="utf-8").splitlines()[0] == "id,created_at,rating,status,services,question"
+    assert target.read_text(encoding="utf-8").splitlines()[0] == \
+        "id,created_at,rating,status,aspect,services,chunks,question"
+
+
+def test_feedback_file_of_the_first_version_gets_the_new_columns(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
+                    "rating INTEGER NOT NULL, status TEXT NOT NULL DEFAULT '', services TEXT NOT NULL DEFAULT '', "
+                    "question TEXT NOT NULL DEFAULT '')")
+        con.execute("INSERT INTO feedback (created_at, rating) VALUES ('2026-01-01T00:00:00+00:00', 1)")
+    con.close()
+    store = FeedbackStore(db)
+    store.add(question="x", services=["bpa"], rating=-1, aspect="who", chunks=["bpa#a-0"])
+    assert [(r.rating, r.aspect, r.chunks) for r in store.rows()] == [(1, "", ()), (-1, "who", ("bpa#a-0",))]
 
 
 # -- errors ---------------------------------------------------------------------------------------

@@ -163,7 +163,8 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             browser.close()
 
     rows = FeedbackStore(db).rows()
-    assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, QUESTION, ("trygghetsalarm",))]
+    assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, "", ("trygghetsalarm",))]
+    assert rows[0].chunks and rows[0].chunks[0].startswith("trygghetsalarm#")
     assert seen, "requests were recorded"
     outside = sorted({u for u in seen if not _is_local(u)})
     assert not outside, f"requests left localhost: {outside}"

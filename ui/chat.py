@@ -139,7 +139,8 @@ def _rate(i: int, rating: str) -> None:
     reply: Reply = messages()[i]["reply"]
     rated = st.session_state.setdefault("rated", {})
     try:
-        FeedbackStore().add(question=reply.question, services=reply.services, rating=rating, status=reply.status)
+        FeedbackStore().add(question=reply.question, services=reply.services, rating=rating, status=reply.status,
+                            aspect=reply.aspect, chunks=[c.chunk_id for c in reply.citations])
         rated[i] = rating
     except (sqlite3.Error, OSError) as exc:
         log.error("storing feedback failed: %s", exc.__class__.__name__)

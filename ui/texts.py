@@ -47,7 +47,8 @@ FEEDBACK_QUESTION = "Var svaret nyttig?"
 FEEDBACK_UP = "Nyttig"
 FEEDBACK_DOWN = "Ikke nyttig"
 FEEDBACK_THANKS = (
-    "Takk for tilbakemeldingen! Vi lagrer bare spørsmålet uten personopplysninger, tjenesten og vurderingen."
+    "Takk for tilbakemeldingen! Vi lagrer bare vurderingen og hvilke tjenester og kilder svaret brukte – "
+    "ikke spørsmålet ditt."
 )
 FEEDBACK_FAILED = "Tilbakemeldingen kunne ikke lagres akkurat nå."
 EMPTY_QUESTION = "(tomt spørsmål)"
