@@ -7,31 +7,12 @@ citation marker) or one of the fixed templates in :mod:`assistant.templates`.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 
 from assistant.types import Citation
 from corpus.model import Chunk
+from corpus.text import sentence_bounds
 from index.normalize import lexical_terms
-
-# A sentence ends at . ! ? followed by white space and a capital, digit or quote -- except after a number
-# ("1. mai") or a common abbreviation ("nr. 6", "f.eks. Hjemmesykepleie").
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
-_NO_END = re.compile(r"(?:\b\d+|\b(?:nr|kl|jf|ca|pkt|dvs|bl\.a|f\.eks|mv|evt|inkl|ref|tlf|mm))\.$", re.IGNORECASE)
-
-
-def _sentences(line: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences in one line."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(line):
-        if _NO_END.search(line[start : m.start()]):
-            continue
-        out.append((start, m.start()))
-        start = m.end()
-    out.append((start, len(line.rstrip())))
-    return [(a, b) for a, b in out if line[a:b].strip()]
-
 
 @dataclass(frozen=True)
 class Span:
@@ -54,7 +35,7 @@ def sentence_spans(text: str) -> list[Span]:
             spans.append(Span(start, offset + len(line.rstrip()), text[start : offset + len(line.rstrip())], True))
         elif stripped:
             lead = len(line) - len(line.lstrip())
-            for a, b in _sentences(line[lead:]):
+            for a, b in sentence_bounds(line[lead:]):
                 start, end = offset + lead + a, offset + lead + b
                 spans.append(Span(start, end, text[start:end], False))
         offset += len(line) + 1

@@ -6,9 +6,10 @@ import re
 import unicodedata
 
 _WS = re.compile(r"[ \t\u00a0]+")
-# A sentence ends at . ! ? followed by a space and an upper-case letter, digit or quote; "f.eks." and
-# "bl.a." do not end one because a lower-case word follows them.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+# A sentence ends at . ! ? followed by white space and a capital, digit or quote -- except after a number
+# ("1. mai") or a common abbreviation ("nr. 6", "f.eks. Hjemmesykepleie").
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+_NO_END = re.compile(r"(?:\b\d+|\b(?:nr|kl|jf|ca|pkt|dvs|bl\.a|f\.eks|mv|evt|inkl|ref|tlf|mm))\.$", re.IGNORECASE)
 
 
 def nfc(text: str) -> str:
@@ -26,12 +27,23 @@ def clean_paragraphs(text: str) -> str:
     return "\n".join(out).strip()
 
 
+def sentence_bounds(line: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in one line of text, trailing white space excluded."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        if _NO_END.search(line[start : m.start()]):
+            continue
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(line.rstrip())))
+    return [(a, b) for a, b in out if line[a:b].strip()]
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences; a bullet line is one sentence."""
     paragraph = paragraph.strip()
-    if not paragraph:
-        return []
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    return [paragraph[a:b].strip() for a, b in sentence_bounds(paragraph)]
 
 
 def slugify(text: str) -> str:
