@@ -122,7 +122,8 @@ class Retriever:
         dense = DenseIndex.build(vectors, kind=settings.dense_kind)
         lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks])
 
-        building = new_generation_dir(settings.data_dir, guide.content_hash(max_chars=settings.max_chunk_chars))
+        corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
+        building = new_generation_dir(settings.data_dir, corpus_hash)
         try:
             atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
             dense.save(building / "dense.faiss")
@@ -137,7 +138,7 @@ class Retriever:
                 embedder_name=embedder.name,
                 dim=embedder.dim,
                 dense_kind=settings.dense_kind,
-                corpus_hash=guide.content_hash(max_chars=settings.max_chunk_chars),
+                corpus_hash=corpus_hash,
                 analyzer=analyzer_fingerprint(),
                 chunk_count=len(chunks),
                 created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
