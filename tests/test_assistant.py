@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import check_valid_reply
 
 from assistant import Assistant, AssistantSettings, Citation, Reply, Turn, templates
 from corpus import load_guide
@@ -26,16 +27,6 @@ def bot(tmp_path_factory) -> Assistant:
     return Assistant(Retriever.open(settings=settings.index, guide=guide), guide, settings=settings)
 
 
-def assert_grounded(bot: Assistant, reply: Reply) -> None:
-    """Citations are numbered 1..n, quotes are verbatim in their chunks, markers refer to citations."""
-    chunks = {c.chunk_id: c for c in bot.retriever.chunks}
-    assert [c.n for c in reply.citations] == list(range(1, len(reply.citations) + 1))
-    for c in reply.citations:
-        assert c.quote and c.quote in chunks[c.chunk_id].text
-    markers = {int(m) for m in re.findall(r"\[(\d+)\]", reply.text)}
-    assert markers == {c.n for c in reply.citations}
-
-
 def test_answer_names_the_service_and_cites_the_cost_section(bot):
     reply = bot.ask("Hva koster trygghetsalarm?")
     assert reply.status == "answered"
@@ -43,7 +34,7 @@ def test_answer_names_the_service_and_cites_the_cost_section(bot):
     assert reply.aspect == "cost"
     assert reply.citations[0].section == "Hva koster det?"
     assert "trygghetsalarm" in reply.text.split("\n")[0].lower()
-    assert_grounded(bot, reply)
+    check_valid_reply(bot, reply)
 
 
 @pytest.mark.parametrize("followup", ["Hva koster det?", "Og hvordan søker vi?", "Hvem kan få det?"])
@@ -55,7 +46,7 @@ def test_followups_resolve_to_the_service_in_focus(bot, followup):
     expected_section = {"Hva koster det?": "Hva koster det?", "Og hvordan søker vi?": "Slik søker du",
                         "Hvem kan få det?": "Hvem kan få tjenesten?"}[followup]
     assert reply.citations[0].section == expected_section
-    assert_grounded(bot, reply)
+    check_valid_reply(bot, reply)
 
 
 def test_followup_without_history_does_not_invent_a_focus(bot):
@@ -72,7 +63,7 @@ def test_history_of_only_user_turns_and_a_new_topic_resets_focus(bot):
 def test_two_services_that_both_fit_are_presented(bot):
     reply = bot.ask("Hva er forskjellen på avlastning og omsorgsstønad?")
     assert {"avlastning", "omsorgsstonad"} <= set(reply.services)
-    assert_grounded(bot, reply)
+    check_valid_reply(bot, reply)
 
 
 def test_who_questions_state_criteria_and_individual_assessment_never_a_promise(bot):
@@ -203,7 +194,7 @@ def test_default_model_answers_dialect_and_nynorsk():
                               ("Kan æ få låne en rullator av dokker?", "hjelpemidler")]:
         reply = bot.ask(question)
         assert reply.status == "answered" and reply.services[0] == service, question
-        assert_grounded(bot, reply)
+        check_valid_reply(bot, reply)
 
 
 def test_suicidal_thoughts_also_point_to_the_mental_health_service(bot):
@@ -211,4 +202,4 @@ def test_suicidal_thoughts_also_point_to_the_mental_health_service(bot):
     assert reply.status == "emergency"
     assert reply.text.index("113") < reply.text.index("116 123") < reply.text.index("[1]")
     assert reply.services == ("psykisk-helse-rus",)
-    assert_grounded(bot, reply)
+    check_valid_reply(bot, reply)
