@@ -55,7 +55,9 @@ def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) 
     """The sentences of ``chunk`` most relevant to ``query``, in reading order, within a word budget.
 
     Relevance is shared stemmed terms; the section's opening sentence gets a small bonus because the guide
-    states the main point first. A sentence ending in ":" brings the bullet lines that follow it.
+    states the main point first. Only sentences that share a term with the query, or open the passage, are
+    candidates: a quoted sentence must either answer the question or give the passage's main point. A sentence
+    ending in ":" brings the bullet lines that follow it.
     """
     spans = sentence_spans(chunk.text)
     if not spans:
@@ -64,6 +66,8 @@ def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) 
     scored = []
     for i, span in enumerate(spans):
         overlap = len(q & set(lexical_terms(span.text)))
+        if overlap == 0 and i != 0 and not span.bullet:
+            continue
         scored.append((overlap + (0.6 if i == 0 else 0.0) - 0.01 * i, i))
     chosen: list[int] = []
     words = 0
@@ -95,6 +99,7 @@ class AnswerBuilder:
     lines: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _quoted: set[tuple[str, int]] = field(default_factory=set)
 
     def cite(self, chunk: Chunk, spans: list[Span], score: float) -> int:
         """Register a citation for ``spans`` of ``chunk``.
@@ -118,10 +123,15 @@ class AnswerBuilder:
                                        quote=quote, score=round(score, 4), chunk_id=chunk.chunk_id))
         return n
 
-    def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "") -> None:
-        """Add the spans as one paragraph (bullets as a list), each followed by its marker."""
+    def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "") -> bool:
+        """Add the spans as one paragraph (bullets as a list), each followed by its marker.
+
+        A sentence already quoted in this reply is not repeated. Returns whether anything was added.
+        """
+        spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted]
         if not spans:
-            return
+            return False
+        self._quoted |= {(chunk.chunk_id, s.start) for s in spans}
         n = self.cite(chunk, spans, score)
         prose: list[str] = []
         bullets: list[str] = []
@@ -133,6 +143,7 @@ class AnswerBuilder:
         if bullets:
             text = (text + "\n" if text else "") + "\n".join(f"- {b}" for b in bullets)
         self.lines.append(text)
+        return True
 
     def add(self, text: str) -> None:
         """Add a fixed template line."""

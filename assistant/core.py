@@ -1,52 +1,46 @@
-"""The assistant: question (and history) in, grounded Norwegian reply with citations out."""
+"""The assistant: question (and history) in, grounded Norwegian reply with citations out.
+
+``ask`` runs the three steps with typed seams — :mod:`understand <assistant.understanding>` →
+:mod:`plan <assistant.plan>` → :mod:`write <assistant.write>` — and the runtime grounding check
+(:mod:`assistant.grounding`) before a reply leaves. A question costs one embedding: the same vector serves
+retrieval and every meaning bank (needs, emergencies, out of scope).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from assistant import safety, templates
-from assistant.compose import AnswerBuilder, pick_spans
+from assistant import templates
+from assistant.meaning import BANK_DIR, Calibration, MeaningModel, all_banks
+from assistant.plan import Plan, plan
 from assistant.privacy import Masked, mask_personal_data, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.understanding import (
-    ASPECT_SECTIONS,
-    ServiceNames,
-    clean_question,
-    detect_aspect,
-    looks_elliptic,
-)
+from assistant.understanding import Understander, Understanding, clean_question
+from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
+from index.banks import Bank, banks_fingerprint
+from index.normalize import normalise_text
 from index.retriever import Hit, Progress, Retriever
+from index.store import Manifest
 
 log = logging.getLogger(__name__)
 
 
-#: After 113/116 117, the service to tell about for each kind of emergency, and the words to find its passage
-#: (medical emergencies need nothing beyond 113 and legevakt, which the template already gives).
-EMERGENCY_FOLLOW_UP: dict[str, tuple[str, str]] = {
-    "suicide": ("psykisk-helse-rus", "psykisk helse samtaler oppfølging uten henvisning"),
-}
+@lru_cache(maxsize=1)
+def emergency_services() -> dict[str, str]:
+    """Emergency kind -> the service to tell about after 113 (``assistant/banks/routes.yaml``)."""
+    import yaml
 
-
-@dataclass(frozen=True)
-class Focus:
-    """Which services a question is about, and why."""
-
-    mentioned: tuple[str, ...]
-    from_history: tuple[str, ...]
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        """Mentioned services, else the conversation's focus."""
-        return self.mentioned or self.from_history
+    return dict(yaml.safe_load((BANK_DIR / "routes.yaml").read_text(encoding="utf-8"))["emergency"])
 
 
 class Assistant:
@@ -56,15 +50,28 @@ class Assistant:
     of query embeddings.
     """
 
-    def __init__(self, retriever: Retriever, guide: Guide, *, settings: AssistantSettings | None = None) -> None:
+    def __init__(self, retriever: Retriever, guide: Guide, *, settings: AssistantSettings | None = None,
+                 writer: Writer | None = None) -> None:
         self.retriever = retriever
         self.guide = guide
-        self.settings = settings or AssistantSettings(index=retriever.settings)
+        settings = settings or AssistantSettings(index=retriever.settings)
+        calibration = settings.calibration or Calibration.for_backend(retriever.embedder.backend)
+        self.settings = dataclasses.replace(settings, calibration=calibration)
         self.documents: dict[str, Document] = guide.by_id()
-        self.names = ServiceNames.from_documents(guide.documents)
-        self._by_section: dict[tuple[str, str], list[Chunk]] = {}
-        for chunk in retriever.chunks:
-            self._by_section.setdefault((chunk.service_id, chunk.section), []).append(chunk)
+        self.service_ids = {d.service_id for d in guide.documents if d.kind == "service"}
+        wanted = all_banks(guide.documents)
+        if retriever.manifest.banks == banks_fingerprint(wanted) and set(retriever.banks) >= set(wanted):
+            banks = retriever.banks
+        else:
+            # an index built without (or with other) banks, e.g. directly through Retriever.open in tests
+            banks = {name: Bank.build(name, entries, retriever.embedder) for name, entries in wanted.items()}
+        self.banks: dict[str, Bank] = dict(banks)
+        self.meaning = MeaningModel(self.banks, calibration)
+        self.understander = Understander(guide.documents, calibration)
+        self.writer: Writer = writer or ExtractiveWriter(retriever.chunks, self.documents, settings=self.settings)
+        from assistant.grounding import Grounding
+
+        self.grounding = Grounding(retriever.chunks, guide.documents)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -74,12 +81,24 @@ class Assistant:
         """Load the guide and the index (building the index if missing, stale or damaged)."""
         settings = settings or AssistantSettings()
         guide = load_guide()
-        retriever = Retriever.open(settings=settings.index, guide=guide, rebuild=rebuild, progress=progress)
+        retriever = Retriever.open(settings=settings.index, guide=guide, rebuild=rebuild, progress=progress,
+                                   banks=all_banks(guide.documents))
         return cls(retriever, guide, settings=settings)
 
-    # -- retrieval helpers ----------------------------------------------------------------------
+    # -- public accessors (the evaluation and the interfaces use these, nothing deeper) ---------------------
 
-    def _embed(self, text: str) -> np.ndarray:
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every indexed passage, in index order."""
+        return self.retriever.chunks
+
+    @property
+    def manifest(self) -> Manifest:
+        """The served index generation's manifest."""
+        return self.retriever.manifest
+
+    def embed(self, text: str) -> np.ndarray:
+        """The (cached) query embedding of ``text``."""
         with self._lock:
             if text in self._cache:
                 self._cache.move_to_end(text)
@@ -93,33 +112,14 @@ class Assistant:
 
     def search(self, query: str, *, mode: str = "fused", k: int | None = None) -> list[Hit]:
         """Retrieve passages for an already masked query."""
-        vector = self._embed(query) if mode != "lexical" else None
+        vector = self.embed(query) if mode != "lexical" else None
         return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=vector)
 
-    def _service_scores(self, hits: list[Hit], boosted: tuple[str, ...]) -> list[tuple[float, str]]:
-        best: dict[str, float] = {}
-        for hit in hits:
-            sid = hit.chunk.service_id
-            best[sid] = max(best.get(sid, 0.0), hit.score)
-        for sid in boosted:
-            best[sid] = best.get(sid, 0.0) + self.settings.mention_boost
-        return sorted(((s, sid) for sid, s in best.items()), reverse=True)
+    def document(self, service_id: str) -> Document | None:
+        """A service's full description (for the browse view and staff mode)."""
+        return self.documents.get(service_id)
 
-    def _focus(self, question: str, history: Sequence[Turn]) -> Focus:
-        mentioned = tuple(self.names.mentioned(question))
-        if mentioned or not history or not looks_elliptic(question):
-            return Focus(mentioned, ())
-        for turn in reversed([t for t in history if t.role == "user"]):
-            earlier = strip_masks(self._clean_and_mask(turn.text)[0].text)
-            named = self.names.mentioned(earlier)
-            if named:
-                return Focus((), tuple(named[:1]))
-            ranked = self._service_scores(self.search(earlier), ())
-            if ranked and ranked[0][0] >= self.settings.answer_threshold:
-                return Focus((), (ranked[0][1],))
-        return Focus((), ())
-
-    # -- answering ------------------------------------------------------------------------------
+    # -- the pipeline -----------------------------------------------------------------------------------
 
     def _clean_and_mask(self, text: object) -> tuple[Masked, bool]:
         """Clean, mask, then truncate: masking first, so a number cut by the limit cannot survive in part."""
@@ -130,172 +130,77 @@ class Assistant:
         short, truncated = clean_question(masked.text, limit=limit)
         return Masked(short, masked.found), truncated or len(cleaned) > limit
 
+    def _history_services(self, history: Sequence[Turn]) -> tuple[str, ...]:
+        """The conversation's topic, most recent first: services an assistant turn was about (when the caller
+        passes them), else the service an earlier user turn names, else its best lexical match (no embedding)."""
+        names = self.understander.names
+        for turn in reversed(history):
+            if turn.role == "assistant":
+                known = tuple(s for s in turn.services if s in self.service_ids)
+                if known:
+                    return known
+                continue
+            earlier = strip_masks(self._clean_and_mask(turn.text)[0].text)
+            named = names.mentioned(normalise_text(earlier))
+            if named:
+                return tuple(named[:1])
+            hits = self.retriever.search(earlier, k=10, mode="lexical")
+            if hits and hits[0].score >= self.settings.answer_threshold and hits[0].chunk.service_id in self.service_ids:
+                return (hits[0].chunk.service_id,)
+        return ()
+
+    def understand(self, question: object, history: Sequence[Turn] = (), *,
+                   mode: str = "fused") -> tuple[Understanding, list[Hit]]:
+        """Step 1 (with retrieval): the question's understanding and the passages for it."""
+        masked, truncated = self._clean_and_mask(question)
+        notices = tuple(n for n, on in (("truncated", truncated), ("personal_data", masked.had_personal_data)) if on)
+        query = strip_masks(masked.text)
+        if not query.strip():
+            return Understanding(masked.text, query, notices=notices + ("empty",)), []
+        vector = self.embed(query) if mode != "lexical" else None
+        meaning = self.meaning.score(vector) if vector is not None else None
+        u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
+                                         history=history, history_services=self._history_services(history))
+        # the lexical side must not veto a question in another language: it knows only Norwegian words
+        search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
+        k = self.settings.k
+        hits = self.retriever.search(query, k=k, mode=search_mode, query_vector=vector)
+        if u.focus:
+            focus = u.focus[0]
+            resolved = self.retriever.search(f"{query} {self.documents[focus].title}", k=k, mode=search_mode,
+                                             query_vector=vector)
+            alone_top = hits[0].score if hits else 0.0
+            focus_best = max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
+            # inherit the topic only when leaning on it explains the question at least as well as the question
+            # explains itself
+            if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top:
+                return u, resolved
+            u = dataclasses.replace(u, focus=())
+        return u, hits
+
+    def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
+        """Step 2: decide what to tell."""
+        return plan(u, hits, settings=self.settings, service_ids=self.service_ids,
+                    emergency_services=emergency_services())
+
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused") -> Reply:
         """Answer one question.
 
         Args:
             question: The user's text (anything; non-strings are handled, not raised on).
-            history: Earlier turns, oldest first; only user turns are used to resolve follow-ups.
+            history: Earlier turns, oldest first. A turn inherits their topic only when it leans on it.
             mode: Retrieval mode ("fused", "dense", "lexical"), for the evaluation's ablations.
 
         Returns:
-            A Reply with status "answered", "no_answer" or "emergency".
+            A Reply with status "answered", "no_answer" or "emergency", which has passed the grounding check.
         """
-        history = list(history or ())
-        masked, truncated = self._clean_and_mask(question)
-        notices = tuple(n for n, on in (("truncated", truncated), ("personal_data", masked.had_personal_data)) if on)
-        q = masked.text
-        if not q.strip():
-            return Reply("no_answer", templates.EMPTY, notices=notices + ("empty",), question=q)
-        checks = safety.check(q)
-        if checks.injection:
-            notices += ("injection",)
-        focus = self._focus(q, history)
-        aspect = detect_aspect(q)
-        query = strip_masks(q)
-        if focus.from_history:
-            query = f"{query} {self.documents[focus.from_history[0]].title}"
-        hits = self.search(query, mode=mode)
-        ranked = self._service_scores(hits, focus.services)
-        top_score = ranked[0][0] if ranked else 0.0
-
-        builder = AnswerBuilder()
-        if checks.emergency:
-            confident = bool(ranked) and (bool(focus.services) or top_score >= self.settings.answer_threshold)
-            chosen = self._emergency(builder, checks.emergency, ranked[:1] if confident else [], aspect, query, hits)
-            return self._reply("emergency", builder, chosen, aspect, notices, q)
-
-        if checks.injection:
-            # a question that tries to re-program the assistant gets no answer at all, so nothing it asks for
-            # can leak into a reply
-            builder.add(templates.NO_ANSWER)
-            return self._reply("no_answer", builder, [], aspect, notices, q)
-        if checks.off_topic:
-            # an off-topic word outweighs a loose service mention ("kommunal boligtomt" is not omsorgsbolig)
-            answerable = top_score >= (self.settings.answer_threshold if focus.mentioned
-                                       else self.settings.off_topic_threshold)
-        else:
-            answerable = bool(focus.services) or top_score >= self.settings.answer_threshold
-        if not ranked or not answerable:
-            builder.add(templates.OUT_OF_SCOPE if checks.off_topic else templates.NO_ANSWER)
-            return self._reply("no_answer", builder, [], aspect, notices, q)
-
-        main = ranked[0][1]
-        self._answer_service(builder, main, aspect, query, hits, max_words=self.settings.max_words_main, lead=True)
-        chosen = [ranked[0]]
-        second = self._second_service(ranked, hits, focus)
-        if second:
-            chosen.append(second)
-            doc = self.documents[second[1]]
-            builder.add(templates.ALSO.format(title=f"**{doc.title}**"))
-            self._answer_service(builder, doc.service_id, aspect, query, hits,
-                                 max_words=self.settings.max_words_second)
-        if aspect == "who":
-            self._add_individual_assessment(builder)
-        self._add_closing(builder, main, aspect, query)
-        return self._reply("answered", builder, chosen, aspect, notices, q)
-
-    def _emergency(self, builder: AnswerBuilder, kinds: tuple[str, ...], confident: list[tuple[float, str]],
-                   aspect: str, query: str, hits: list[Hit]) -> list[tuple[float, str]]:
-        """113 first, the numbers for the kind of emergency, then one relevant service; returns it."""
-        builder.add(templates.EMERGENCY)
-        if "suicide" in kinds:
-            builder.add(templates.EMERGENCY_SUICIDE)
-        if "violence" in kinds:
-            builder.add(templates.EMERGENCY_VIOLENCE)
-        if confident:
-            self._answer_service(builder, confident[0][1], aspect, query, hits, max_words=35)
-            return confident
-        # nothing matched the words of the emergency itself; point to the service that helps next
-        for kind in kinds:
-            sid, cue = EMERGENCY_FOLLOW_UP.get(kind, ("", ""))
-            if sid in self.documents:
-                self._answer_service(builder, sid, "", cue, self.search(cue), max_words=35)
-                return [(0.0, sid)]
-        return []
-
-    def _second_service(self, ranked: list[tuple[float, str]], hits: list[Hit],
-                        focus: Focus) -> tuple[float, str] | None:
-        """A second service to present briefly: one the question also names, or one that fits as well."""
-        main = ranked[0][1]
-        if len(focus.mentioned) > 1:
-            named = next(sid for sid in focus.mentioned if sid != main) if main in focus.mentioned else focus.mentioned[0]
-            found = [r for r in ranked if r[1] == named]
-            if found:
-                return found[0]
-        # compare unboosted scores: naming one service must not hide an equally fitting neighbour
-        raw = {sid: score for score, sid in self._service_scores(hits, ())}
-        for r in ranked[1:]:
-            score = raw.get(r[1], 0.0)
-            doc = self.documents.get(r[1])
-            if (score >= self.settings.second_service_ratio * raw.get(main, 0.0)
-                    and score >= self.settings.answer_threshold and doc is not None and doc.kind == "service"):
-                return r
-        return None
-
-    def _best_chunk(self, service_id: str, aspect: str, hits: list[Hit]) -> tuple[Chunk, float] | None:
-        # "hva er ..." is a weak cue ("hva er klagefristen?" asks for a fact, not a definition): let
-        # retrieval pick the passage; the other aspects name a section outright
-        section = ASPECT_SECTIONS.get(aspect) if aspect != "what" else None
-        own = [h for h in hits if h.chunk.service_id == service_id]
-        if section:
-            in_section = [h for h in own if h.chunk.section == section]
-            if in_section:
-                return in_section[0].chunk, in_section[0].score
-            chunks = self._by_section.get((service_id, section))
-            if chunks:
-                return chunks[0], 0.0
-        if own:
-            return own[0].chunk, own[0].score
-        first = next((c for (sid, _), cs in self._by_section.items() if sid == service_id for c in cs), None)
-        return (first, 0.0) if first else None
-
-    def _answer_service(self, builder: AnswerBuilder, service_id: str, aspect: str, query: str,
-                        hits: list[Hit], *, max_words: int, lead: bool = False) -> None:
-        found = self._best_chunk(service_id, aspect, hits)
-        if found is None:
-            return
-        chunk, score = found
-        doc = self.documents.get(service_id)
-        if lead and doc is not None:
-            template = templates.ASPECT_LEADS.get(aspect if aspect in ASPECT_SECTIONS else "", "Om {title}")
-            title_lc = doc.title if doc.title[:2].isupper() else doc.title[:1].lower() + doc.title[1:]
-            builder.add("**" + template.format(title=doc.title, title_lc=title_lc) + "**")
-        builder.add_quoted(chunk, pick_spans(chunk, query, max_words=max_words), score)
-
-    def _add_individual_assessment(self, builder: AnswerBuilder) -> None:
-        chunks = self._by_section.get(("tildeling", "Individuell vurdering"))
-        if chunks:
-            spans = pick_spans(chunks[0], "individuell vurdering behov", max_words=30, max_spans=1)
-            builder.add_quoted(chunks[0], spans, 0.0)
-        else:
-            builder.add(templates.ELIGIBILITY)
-
-    def _add_closing(self, builder: AnswerBuilder, service_id: str, aspect: str, query: str) -> None:
-        doc = self.documents.get(service_id)
-        if doc is None or doc.kind != "service":
-            return
-        if aspect != "apply":
-            apply_chunks = self._by_section.get((service_id, ASPECT_SECTIONS["apply"]))
-            if apply_chunks:
-                spans = pick_spans(apply_chunks[0], "søke søknad", max_words=28, max_spans=1)
-                builder.add_quoted(apply_chunks[0], spans, 0.0, prefix="*Slik søker du:*")
-        own = [c.section for c in builder.citations if c.service_id == service_id]
-        section = own[0] if own else ASPECT_SECTIONS.get(aspect, "Hva er tjenesten?")
-        builder.add(templates.MORE.format(title=doc.title, section=section))
-
-    def _reply(self, status: str, builder: AnswerBuilder, chosen: list[tuple[float, str]], aspect: str,
-               notices: tuple[str, ...], question: str) -> Reply:
-        if "personal_data" in notices:
-            builder.add(templates.PERSONAL_DATA)
-        if "truncated" in notices:
-            builder.add(templates.TRUNCATED.format(limit=self.settings.max_question_chars))
-        services = tuple(dict.fromkeys([sid for _, sid in chosen] + [c.service_id for c in builder.citations]))
-        return Reply(status=status, text=builder.text, citations=tuple(builder.citations),  # type: ignore[arg-type]
-                     services=services, aspect=aspect, notices=notices, question=question)
-
-    # -- browsing -------------------------------------------------------------------------------
-
-    def document(self, service_id: str) -> Document | None:
-        """A service's full description (for the browse view and staff mode)."""
-        return self.documents.get(service_id)
+        u, hits = self.understand(question, list(history or ()), mode=mode)
+        reply = self.writer.write(self.plan(u, hits))
+        problems = self.grounding.problems(reply)
+        if problems:
+            # never show an ungrounded reply; log only how many problems (their text may quote the question)
+            log.error("a reply failed the grounding check (%d problems); sending the human route instead",
+                      len(problems))
+            return Reply("no_answer", templates.NO_ANSWER, notices=u.notices, question=u.question, mode="declined",
+                         language=u.language)
+        return reply

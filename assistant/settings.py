@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.meaning import Calibration
 from index.settings import IndexSettings
 
 
@@ -14,20 +15,32 @@ class AssistantSettings:
     Attributes:
         index: Retrieval settings.
         max_question_chars: Longer questions are truncated (with a notice).
-        answer_threshold: Minimum fused score of the best passage to answer without a named service.
-        off_topic_threshold: Minimum fused score to answer a question that names an off-topic subject.
+        answer_threshold: Minimum combined score of the best service to answer without a named service.
         mention_boost: Added to a service's score when the question (or the focus) names it.
         second_service_ratio: Show a second service when its score is at least this share of the first's.
+        follow_up_ratio: A follow-up inherits the topic when the topic's best passage scores at least this share
+            of the question's own best passage.
+        situation_ratio: In a situation answer, list services scoring at least this share of the best one.
+        max_situation_services: At most this many services in a situation answer.
         max_words_main: Word budget for the main quoted passage.
+        max_words_part: Word budget per part when a question asks several things.
+        max_words_second: Word budget for a second service.
+        max_words_situation: Word budget per service in a situation answer.
         k: Passages retrieved per question.
+        calibration: The meaning banks' thresholds; None takes the embedder backend's from calibration.yaml.
     """
 
     index: IndexSettings = field(default_factory=IndexSettings)
     max_question_chars: int = 2000
     answer_threshold: float = 0.40
-    off_topic_threshold: float = 0.70
     mention_boost: float = 0.25
     second_service_ratio: float = 0.93
+    situation_ratio: float = 0.80
+    follow_up_ratio: float = 0.85
+    max_situation_services: int = 4
     max_words_main: int = 45
+    max_words_part: int = 35
     max_words_second: int = 25
+    max_words_situation: int = 30
     k: int = 40
+    calibration: Calibration | None = None

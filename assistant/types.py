@@ -12,10 +12,18 @@ STATUSES: tuple[str, ...] = ("answered", "no_answer", "emergency")
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier message of the conversation: role "user" or "assistant", and its text."""
+    """One earlier message of the conversation.
+
+    Attributes:
+        role: "user" or "assistant".
+        text: The message.
+        services: For an assistant turn, the service ids its reply was about (``Reply.services``); the
+            conversation's topic is taken from these when the caller passes them.
+    """
 
     role: str
     text: str
+    services: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ("user", "assistant"):
@@ -50,6 +58,21 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ServiceRole:
+    """Why a service is in a reply.
+
+    Attributes:
+        service_id: Catalogue id.
+        role: "primary" or "also".
+        reason: "named", "conversation", "need", "passage" or "emergency".
+    """
+
+    service_id: str
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """The assistant's answer.
 
@@ -61,6 +84,11 @@ class Reply:
         aspect: The aspect answered ("cost", "who", "apply", ...) or "" when general.
         notices: Short flags about the input: "personal_data", "truncated", "empty", "injection".
         question: The question as it was processed (masked, truncated); safe to log.
+        roles: Each presented service's role and why it is there, primary first.
+        aspects: Every aspect answered, in the order asked.
+        mode: How the reply was composed: "direct", "situation", "emergency", "declined", "out_of_scope",
+            "injection" or "empty".
+        language: The asker's language ("nb" for Norwegian in any written form).
     """
 
     status: Status
@@ -70,6 +98,10 @@ class Reply:
     aspect: str = ""
     notices: tuple[str, ...] = ()
     question: str = ""
+    roles: tuple[ServiceRole, ...] = ()
+    aspects: tuple[str, ...] = ()
+    mode: str = ""
+    language: str = "nb"
 
     def to_dict(self) -> dict:
         """JSON-ready dictionary (for ``--json`` and the evaluation)."""

@@ -59,6 +59,8 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 legal_basis=doc.legal_basis or m.legal_basis,
                 last_reviewed=doc.last_reviewed or m.last_reviewed,
                 kind=m.kind,
+                situations=doc.situations or m.situations,
+                not_for=doc.not_for or m.not_for,
             )
         out.append(doc)
     return out

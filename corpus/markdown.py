@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.model import Document, DocumentError, Section
+from corpus.model import Document, DocumentError, NotFor, Section
 from corpus.text import clean_paragraphs, nfc
 
 SERVICES_DIR = Path(__file__).with_name("services")
@@ -19,6 +19,14 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(str(v) for v in value)
     raise TypeError(f"expected a list of strings, got {type(value).__name__}")
+
+
+def _not_for(value: object) -> tuple[NotFor, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) and v.get("text") and v.get("see") for v in value):
+        raise TypeError("not_for must be a list of {text, see}")
+    return tuple(NotFor(str(v["text"]).strip(), str(v["see"]).strip()) for v in value)
 
 
 def _display_path(path: Path) -> str:
@@ -78,6 +86,8 @@ def parse_markdown(text: str, *, source: str) -> Document:
             legal_basis=_as_tuple(meta.get("legal_basis")),
             last_reviewed=str(meta.get("last_reviewed", "")),
             kind=str(meta.get("kind", "service")),
+            situations=_as_tuple(meta.get("situations")),
+            not_for=_not_for(meta.get("not_for")),
         )
     except TypeError as exc:
         raise DocumentError(source, f"invalid front matter: {exc}") from exc

@@ -60,6 +60,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class NotFor:
+    """A need people bring to a service that another service answers (``not_for:`` in the front matter)."""
+
+    text: str
+    see: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One service description (or the general document on how services are granted)."""
 
@@ -74,6 +82,10 @@ class Document:
     last_reviewed: str = ""
     kind: str = "service"  # "service" or "general"
     pages: tuple[int, ...] = field(default=())
+    #: Needs and life situations the service answers, in people's words; indexed to find the service, never quoted.
+    situations: tuple[str, ...] = ()
+    #: Common confusions: needs that belong to another service.
+    not_for: tuple[NotFor, ...] = ()
 
     def section(self, heading: str) -> Section | None:
         """Return the section with this heading, or None."""

@@ -21,8 +21,12 @@ from pathlib import Path
 QUESTIONS_PATH = Path(__file__).resolve().parent / "questions.jsonl"
 #: Reply statuses a gold question may expect (the same as ``assistant.types.STATUSES``).
 STATUSES: tuple[str, ...] = ("answered", "no_answer", "emergency")
-#: The two splits: ``dev`` for tuning, ``test`` left untouched for the headline numbers.
-SPLITS: tuple[str, ...] = ("dev", "test")
+#: The splits: ``dev`` for tuning, ``test`` left untouched for the headline numbers; ``dev2``/``test2`` are the
+#: same for the questions written blind on 2026-12-01 (situations, two-part questions, indirect emergencies,
+#: look-alikes, other languages, follow-ups that must not inherit the topic).
+SPLITS: tuple[str, ...] = ("dev", "test", "dev2", "test2")
+#: Date the blind set's untouched split was first run.
+TEST2_FIRST_RUN = "2026-12-01"
 _FIELDS = ("id", "kind", "question", "history", "expected", "status", "split")
 
 
@@ -38,19 +42,26 @@ class Question:
         id: Unique id, e.g. ``"q001"``.
         kind: The question's category ("citizen", "dialect", "followup", "out_of_scope", ...).
         question: The user's text, exactly as the assistant receives it.
-        history: Earlier user turns of the conversation, oldest first.
-        expected: Acceptable service ids; empty for out-of-scope questions.
+        history: Earlier turns of the conversation, oldest first, as (role, text) pairs.
+        expected: Acceptable service ids (the first set); every relevant service, primary first (the blind
+            set); empty for out-of-scope questions.
         status: The reply status the assistant should give.
-        split: "dev" or "test".
+        split: "dev", "test", "dev2" or "test2".
+        primary: The most important service (blind set), or "".
+        aspects: For two-part questions, the (service, aspect) parts in the order asked.
+        lang: The question's language or variety ("nb", "nn", "trondersk", "en", ...).
     """
 
     id: str
     kind: str
     question: str
-    history: tuple[str, ...]
+    history: tuple[tuple[str, str], ...]
     expected: tuple[str, ...]
     status: str
     split: str
+    primary: str = ""
+    aspects: tuple[tuple[str, str], ...] = ()
+    lang: str = "nb"
 
     @property
     def answerable(self) -> bool:
@@ -77,12 +88,26 @@ class Question:
         for name in ("id", "kind", "question", "status", "split"):
             if not isinstance(data[name], str) or not data[name].strip():
                 raise DatasetError(f"{prefix}{name!r} must be a non-empty string")
-        for name in ("history", "expected"):
-            value = data[name]
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise DatasetError(f"{prefix}{name!r} must be a list of non-empty strings")
-        q = cls(id=data["id"], kind=data["kind"], question=data["question"], history=tuple(data["history"]),
-                expected=tuple(data["expected"]), status=data["status"], split=data["split"])
+        value = data["expected"]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise DatasetError(f"{prefix}'expected' must be a list of non-empty strings")
+        history = []
+        for turn in data["history"]:
+            if isinstance(turn, str) and turn.strip():
+                history.append(("user", turn))
+            elif (isinstance(turn, dict) and turn.get("role") in ("user", "assistant")
+                  and isinstance(turn.get("text"), str) and turn["text"].strip()):
+                history.append((turn["role"], turn["text"]))
+            else:
+                raise DatasetError(f"{prefix}'history' must hold strings or {{role, text}} objects")
+        aspects = data.get("aspects") or []
+        if not isinstance(aspects, list) or not all(isinstance(a, dict) and "aspect" in a for a in aspects):
+            raise DatasetError(f"{prefix}'aspects' must be a list of {{service, aspect}} objects")
+        q = cls(id=data["id"], kind=data["kind"], question=data["question"], history=tuple(history),
+                expected=tuple(data["expected"]), status=data["status"], split=data["split"],
+                primary=str(data.get("primary") or ""),
+                aspects=tuple((str(a.get("service", "")), str(a["aspect"])) for a in aspects),
+                lang=str(data.get("lang") or "nb"))
         if q.status not in STATUSES:
             raise DatasetError(f"{prefix}{q.id}: unknown status {q.status!r} (one of {STATUSES})")
         if q.split not in SPLITS:

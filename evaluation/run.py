@@ -133,7 +133,7 @@ def ask_all(bot: Assistant, questions: Sequence[Question], *, mode: str = "fused
     bot.ask(WARM_UP_QUESTION, mode=mode)
     results = []
     for i, q in enumerate(questions, 1):
-        history = [Turn("user", t) for t in q.history]
+        history = [Turn(role, text) for role, text in q.history]
         start = time.perf_counter()
         reply = bot.ask(q.question, history=history, mode=mode)
         latency = (time.perf_counter() - start) * 1000.0

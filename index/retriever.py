@@ -6,7 +6,7 @@ import logging
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import numpy as np
 
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk
+from index.banks import Bank, BankEntry, banks_fingerprint
 from index.dense import DenseIndex
 from index.embedding import Embedder, make_embedder
 from index.errors import IndexCorrupt
@@ -91,7 +92,7 @@ class Retriever:
     """Dense + lexical search over the guide's chunks."""
 
     def __init__(self, *, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder,
-                 manifest: Manifest, settings: IndexSettings) -> None:
+                 manifest: Manifest, settings: IndexSettings, banks: Mapping[str, Bank] | None = None) -> None:
         if not (len(chunks) == dense.size == lexical.size):
             raise IndexCorrupt(
                 f"index parts disagree: {len(chunks)} chunks, {dense.size} vectors, {lexical.size} BM25 rows"
@@ -102,13 +103,15 @@ class Retriever:
         self.embedder = embedder
         self.manifest = manifest
         self.settings = settings
+        #: Embedded banks stored with this generation (see :mod:`index.banks`), by name.
+        self.banks: dict[str, Bank] = dict(banks or {})
 
     # -- building and loading -------------------------------------------------------------------
 
     @classmethod
     def build(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
-              progress: Progress | None = None) -> Retriever:
-        """Embed and index the guide, write a new generation and switch to it."""
+              progress: Progress | None = None, banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
+        """Embed and index the guide (and the given banks), write a new generation and switch to it."""
         start = time.perf_counter()
         chunks = guide.chunks(max_chars=settings.max_chunk_chars)
         aliases = {d.service_id: d.aliases for d in guide.documents}
@@ -121,6 +124,7 @@ class Retriever:
         vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), np.float32)
         dense = DenseIndex.build(vectors, kind=settings.dense_kind)
         lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks])
+        built_banks = {name: Bank.build(name, entries, embedder) for name, entries in sorted((banks or {}).items())}
 
         corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         building = new_generation_dir(settings.data_dir, corpus_hash)
@@ -129,6 +133,8 @@ class Retriever:
             dense.save(building / "dense.faiss")
             (building / "bm25").mkdir()
             lexical.save(building / "bm25")
+            for bank in built_banks.values():
+                bank.save(building / "banks")
             files = {str(p.relative_to(building)): file_digest(p)
                      for p in sorted(building.rglob("*")) if p.is_file()}
             manifest = Manifest(
@@ -144,6 +150,7 @@ class Retriever:
                 created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 build_seconds=round(time.perf_counter() - start, 3),
                 files=files,
+                banks=banks_fingerprint(banks or {}),
             )
             atomic_write_text(building / "manifest.json", manifest.to_json())
             publish(settings.data_dir, building)
@@ -153,10 +160,11 @@ class Retriever:
             shutil.rmtree(building, ignore_errors=True)
             raise
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings)
+                   settings=settings, banks=built_banks)
 
     @classmethod
-    def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings) -> Retriever:
+    def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
+             banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
         """Load the served generation, refusing anything stale, mismatched or damaged.
 
         Raises:
@@ -175,6 +183,8 @@ class Retriever:
             )
         if manifest.dense_kind != settings.dense_kind:
             raise IndexCorrupt(f"built as {manifest.dense_kind}, configured {settings.dense_kind}")
+        if banks is not None and manifest.banks != banks_fingerprint(banks):
+            raise IndexCorrupt("stale: the banks (situations, emergency, out-of-scope) have changed")
         chunks = chunks_from_jsonl(path / "chunks.jsonl")
         if len(chunks) != manifest.chunk_count:
             raise IndexCorrupt(f"{len(chunks)} chunks on disk, the manifest says {manifest.chunk_count}")
@@ -185,23 +195,29 @@ class Retriever:
             lexical = LexicalIndex.load(path / "bm25")
         except (OSError, ValueError, KeyError) as exc:
             raise IndexCorrupt(f"bm25 arrays unreadable: {exc}") from exc
+        loaded = {name: Bank.load(path / "banks", name) for name in manifest.banks}
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings)
+                   settings=settings, banks=loaded)
 
     @classmethod
     def open(cls, *, settings: IndexSettings | None = None, guide: Guide | None = None,
              embedder: Embedder | None = None, rebuild: bool = False,
-             progress: Progress | None = None) -> Retriever:
-        """Load the index, or build it when missing, stale, mismatched or damaged (never serve those)."""
+             progress: Progress | None = None,
+             banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
+        """Load the index, or build it when missing, stale, mismatched or damaged (never serve those).
+
+        ``banks`` are embedded and stored with the generation; when given, a generation built from other banks
+        counts as stale.
+        """
         settings = settings or IndexSettings()
         guide = guide or load_guide()
         embedder = embedder or make_embedder(settings.backend, model=settings.model)
         if not rebuild:
             try:
-                return cls.load(guide, embedder, settings=settings)
+                return cls.load(guide, embedder, settings=settings, banks=banks)
             except IndexCorrupt as exc:
                 log.warning("rebuilding the index: %s", exc)
-        return cls.build(guide, embedder, settings=settings, progress=progress)
+        return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
 
     # -- searching ------------------------------------------------------------------------------
 

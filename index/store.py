@@ -29,7 +29,7 @@ from pathlib import Path
 from corpus.model import Chunk
 from index.errors import IndexCorrupt
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORBIDDEN_SUFFIXES = (".pkl", ".pickle", ".joblib")
 
 
@@ -49,6 +49,8 @@ class Manifest:
     created: str
     build_seconds: float
     files: dict[str, dict[str, int | str]]
+    #: Embedded banks stored in ``banks/``: name -> fingerprint of their entries.
+    banks: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> str:
         """Pretty JSON, for humans as much as for the loader."""

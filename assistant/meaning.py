@@ -1,0 +1,169 @@
+"""Meaning-based understanding: one question embedding compared with the banks.
+
+Four banks, all embedded once with the index (:mod:`index.banks`):
+
+* ``needs``: each service's ``situations:`` from the guide (label: the service), and its ``not_for:`` lines
+  (label: the service to use instead, ``against``: the service it is not for);
+* ``emergency``: acute situations in people's words (label: medical, suicide, violence, poisoning);
+* ``ordinary``: ordinary questions that use the same words as emergencies;
+* ``out_of_scope``: topics the guide does not cover, many of them look-alikes.
+
+Scores are smoothed nearest-neighbour similarities (the mean of the top few cosines) and margins between two
+banks, so they need no training beyond the banks themselves. How large a margin must be depends on the
+embedder: the thresholds live in ``calibration.yaml`` per embedder backend, set on the dev split and the banks'
+tuning part. An embedder without a calibration gets no semantic decisions (the patterns still apply).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from corpus.model import Document
+from index.banks import Bank, BankEntry
+
+BANK_DIR = Path(__file__).resolve().parent / "banks"
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
+SAFETY_BANKS = ("emergency", "ordinary", "out_of_scope")
+#: Share of each safety bank held out from tuning, chosen by a hash of the sentence (stable across edits).
+HOLDOUT_SHARE = 0.3
+
+
+def held_out(text: str) -> bool:
+    """True for the bank sentences kept out of tuning; the report measures the detector on them."""
+    digest = hashlib.sha256(text.strip().lower().encode()).digest()
+    return digest[0] / 256 < HOLDOUT_SHARE
+
+
+def _read_jsonl(path: Path, label_field: str) -> list[BankEntry]:
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            entries.append(BankEntry(text=str(data["text"]).strip(), label=str(data.get(label_field, ""))))
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"{path.name}:{number}: {exc}") from exc
+    return entries
+
+
+@lru_cache(maxsize=1)
+def safety_banks() -> dict[str, tuple[BankEntry, ...]]:
+    """The emergency, ordinary and out-of-scope banks from ``assistant/banks/`` (read once)."""
+    return {
+        "emergency": tuple(_read_jsonl(BANK_DIR / "emergency.jsonl", "kind")),
+        "ordinary": tuple(_read_jsonl(BANK_DIR / "ordinary.jsonl", "lang")),
+        "out_of_scope": tuple(_read_jsonl(BANK_DIR / "out_of_scope.jsonl", "topic")),
+    }
+
+
+def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[BankEntry, ...]:
+    """The guide's ``situations:`` and ``not_for:`` lines as one bank."""
+    out: list[BankEntry] = []
+    for doc in documents:
+        out += [BankEntry(text=s, label=doc.service_id) for s in doc.situations]
+        out += [BankEntry(text=n.text, label=n.see, against=doc.service_id) for n in doc.not_for]
+    return tuple(out)
+
+
+def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
+    """Every bank the assistant compares questions with, by name."""
+    return {"needs": need_entries(documents), **safety_banks()}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-embedder thresholds (see ``calibration.yaml``); ``None`` switches a decision off."""
+
+    top_k: int = 3
+    emergency_margin: float | None = None
+    emergency_pattern_veto: float | None = None
+    out_of_scope_margin: float | None = None
+    need_floor: float = 0.80
+    need_ceiling: float = 0.92
+    need_weight: float = 0.0
+
+    @classmethod
+    def for_backend(cls, backend: str) -> Calibration:
+        """The calibration of an embedder backend, or the empty one (patterns only)."""
+        import yaml
+
+        data = yaml.safe_load(CALIBRATION_FILE.read_text(encoding="utf-8")) or {}
+        values = data.get(backend) or {}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What the banks say about one question.
+
+    Attributes:
+        emergency_margin: Similarity to the emergency bank minus similarity to the ordinary bank.
+        emergency_kind: The kind of the nearest emergency sentence.
+        out_of_scope_margin: Similarity to the out-of-scope bank minus similarity to the needs bank.
+        needs: Service id -> calibrated need score in [0, 1] (not_for lines count against their service).
+        need_text: Service id -> the situation sentence that matched best (shown to nobody; for the plan's why).
+    """
+
+    emergency_margin: float
+    emergency_kind: str
+    out_of_scope_margin: float
+    needs: Mapping[str, float]
+    need_text: Mapping[str, str]
+
+
+class MeaningModel:
+    """Scores a question vector against the banks."""
+
+    def __init__(self, banks: Mapping[str, Bank], calibration: Calibration) -> None:
+        self.banks = dict(banks)
+        self.calibration = calibration
+        needs = self.banks.get("needs")
+        self._need_labels = np.array([e.label for e in needs.entries]) if needs else np.array([])
+        self._need_against = np.array([e.against for e in needs.entries]) if needs else np.array([])
+
+    def _sim(self, name: str, vector: np.ndarray) -> tuple[float, np.ndarray]:
+        bank = self.banks.get(name)
+        if bank is None or not len(bank):
+            return 0.0, np.zeros(0, dtype=np.float32)
+        cos = bank.cosines(vector)
+        return Bank.top_mean(cos, self.calibration.top_k), cos
+
+    def score(self, vector: np.ndarray) -> Meaning:
+        """All bank scores for one (L2-normalised) question vector."""
+        c = self.calibration
+        emergency, e_cos = self._sim("emergency", vector)
+        ordinary, _ = self._sim("ordinary", vector)
+        out_of_scope, _ = self._sim("out_of_scope", vector)
+        need_mean, n_cos = self._sim("needs", vector)
+        kind = ""
+        if len(e_cos):
+            kind = self.banks["emergency"].entries[int(np.argmax(e_cos))].label
+        needs: dict[str, float] = {}
+        need_text: dict[str, str] = {}
+        if len(n_cos):
+            entries = self.banks["needs"].entries
+            span = max(c.need_ceiling - c.need_floor, 1e-6)
+            calibrated = np.clip((n_cos - c.need_floor) / span, 0.0, 1.0)
+            for i in np.argsort(-n_cos)[:40]:
+                sid = entries[i].label
+                if sid not in needs:
+                    needs[sid], need_text[sid] = float(calibrated[i]), entries[i].text
+                against = entries[i].against
+                if against and against not in needs:
+                    # a "not for" sentence that fits this well is evidence against its service
+                    needs[against] = -float(calibrated[i])
+        return Meaning(
+            emergency_margin=emergency - ordinary,
+            emergency_kind=kind,
+            out_of_scope_margin=out_of_scope - need_mean,
+            needs=needs,
+            need_text=need_text,
+        )

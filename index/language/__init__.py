@@ -1,0 +1,86 @@
+"""The language rules, as data: lexicon, compound prefixes, phrases, aspect cues, safety and injection patterns.
+
+Everything here is read once from the files beside this module; code elsewhere asks for :func:`rules` and never
+spells out a word list of its own. ``lexicon.tsv``, ``prefixes.tsv`` and ``phrases.tsv`` decide the lexical
+index's terms (so they are part of the analyzer fingerprint); ``patterns.yaml`` and ``languages.yaml`` are read
+by the understanding layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+
+__all__ = ["DATA_DIR", "LanguageRules", "rules"]
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """The loaded rules.
+
+    Attributes:
+        lexicon: Whole-word form -> bokmål.
+        prefixes: Compound first parts -> bokmål, longest first.
+        phrases: Multi-word expressions -> rewritten form.
+        aspects: Aspect key -> one compiled cue pattern, in priority order.
+        emergency: Emergency kind -> one compiled pattern.
+        injection: One compiled pattern for re-programming attempts.
+        follow_up: One compiled pattern for messages that lean on the conversation.
+        markers: Language code -> its frequent function words (for recognising the asker's language).
+        sources: The data files' texts, for fingerprints.
+    """
+
+    lexicon: dict[str, str]
+    prefixes: tuple[tuple[str, str], ...]
+    phrases: tuple[tuple[str, str], ...]
+    aspects: tuple[tuple[str, re.Pattern[str]], ...]
+    emergency: dict[str, re.Pattern[str]]
+    injection: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    markers: dict[str, frozenset[str]]
+    sources: tuple[str, ...]
+
+
+def _read_pairs(text: str, name: str) -> list[tuple[str, str]]:
+    pairs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise ValueError(f"{name}:{number}: expected two tab-separated fields")
+        pairs.append((parts[0].strip(), parts[1].strip()))
+    return pairs
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def rules() -> LanguageRules:
+    """Read every rule file once (cached for the process)."""
+    import yaml  # lazy: only needed when the rules are first used
+
+    texts = {name: (DATA_DIR / name).read_text(encoding="utf-8")
+             for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv", "patterns.yaml", "languages.yaml")}
+    lexicon = dict(_read_pairs(texts["lexicon.tsv"], "lexicon.tsv"))
+    prefixes = tuple(sorted(_read_pairs(texts["prefixes.tsv"], "prefixes.tsv"), key=lambda p: len(p[0]), reverse=True))
+    phrases = tuple(_read_pairs(texts["phrases.tsv"], "phrases.tsv"))
+    patterns = yaml.safe_load(texts["patterns.yaml"])
+    languages = yaml.safe_load(texts["languages.yaml"])
+    return LanguageRules(
+        lexicon=lexicon,
+        prefixes=prefixes,
+        phrases=phrases,
+        aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
+        emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
+        injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
+        follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
+        markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
+        sources=tuple(texts[name] for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")),
+    )
