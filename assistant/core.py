@@ -58,7 +58,7 @@ class Assistant:
         calibration = settings.calibration or Calibration.for_backend(retriever.embedder.backend)
         self.settings = dataclasses.replace(settings, calibration=calibration)
         self.documents: dict[str, Document] = guide.by_id()
-        self.service_ids = {d.service_id for d in guide.documents if d.kind == "service"}
+        self.service_ids = {d.service_id for d in guide.documents}
         wanted = all_banks(guide.documents)
         if retriever.manifest.banks == banks_fingerprint(wanted) and set(retriever.banks) >= set(wanted):
             banks = retriever.banks
@@ -110,10 +110,12 @@ class Assistant:
                 self._cache.popitem(last=False)
         return vector
 
-    def search(self, query: str, *, mode: str = "fused", k: int | None = None) -> list[Hit]:
-        """Retrieve passages for an already masked query."""
-        vector = self.embed(query) if mode != "lexical" else None
-        return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=vector)
+    def search(self, query: str, *, mode: str = "fused", k: int | None = None,
+               query_vector: np.ndarray | None = None) -> list[Hit]:
+        """Retrieve passages for an already masked query (embedding it unless ``query_vector`` is given)."""
+        if query_vector is None and mode != "lexical":
+            query_vector = self.embed(query)
+        return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=query_vector)
 
     def document(self, service_id: str) -> Document | None:
         """A service's full description (for the browse view and staff mode)."""
@@ -144,7 +146,7 @@ class Assistant:
             named = names.mentioned(normalise_text(earlier))
             if named:
                 return tuple(named[:1])
-            hits = self.retriever.search(earlier, k=10, mode="lexical")
+            hits = self.search(earlier, k=10, mode="lexical")
             if hits and hits[0].score >= self.settings.answer_threshold and hits[0].chunk.service_id in self.service_ids:
                 return (hits[0].chunk.service_id,)
         return ()
@@ -164,11 +166,11 @@ class Assistant:
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
-        hits = self.retriever.search(query, k=k, mode=search_mode, query_vector=vector)
+        hits = self.search(query, k=k, mode=search_mode, query_vector=vector)
         if u.focus:
             focus = u.focus[0]
-            resolved = self.retriever.search(f"{query} {self.documents[focus].title}", k=k, mode=search_mode,
-                                             query_vector=vector)
+            resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=search_mode,
+                                   query_vector=vector)
             alone_top = hits[0].score if hits else 0.0
             focus_best = max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
             # inherit the topic only when leaning on it explains the question at least as well as the question

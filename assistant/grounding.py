@@ -44,7 +44,10 @@ class Grounding:
         raw += list(templates.LANGUAGE_NOTES.values())
         self._paragraphs = [re.compile(compile_template(p)) for t in raw for p in t.split("\n\n")]
         prefixes = [templates.PART, templates.SERVICE_ITEM, templates.SITUATION_ROUTE]
-        self._prefix = re.compile("(?:" + "|".join(compile_template(p) for p in prefixes) + r") ")
+        alternatives_ = "(?:" + "|".join(compile_template(p) for p in prefixes) + ")"
+        self._prefix = re.compile(alternatives_ + " ")
+        # a prefix alone on its line introduces a quoted list
+        self._prefix_only = re.compile(alternatives_)
 
     def problems(self, reply: Reply) -> list[str]:
         """Everything that breaks the contract; an empty list means the reply is grounded."""
@@ -73,6 +76,8 @@ class Grounding:
         return out
 
     def _line_problems(self, line: str, by_n: Mapping[int, object]) -> list[str]:
+        if self._prefix_only.fullmatch(line):
+            return []
         line = line.removeprefix("- ")
         m = self._prefix.match(line)
         if m:

@@ -89,6 +89,7 @@ class Calibration:
     need_floor: float = 0.80
     need_ceiling: float = 0.92
     need_weight: float = 0.0
+    need_contrast_offset: float = 0.02
 
     @classmethod
     def for_backend(cls, backend: str) -> Calibration:
@@ -105,7 +106,9 @@ class Meaning:
     """What the banks say about one question.
 
     Attributes:
-        emergency_margin: Similarity to the emergency bank minus similarity to the ordinary bank.
+        emergency_margin: Similarity to the emergency bank minus similarity to the nearer of the ordinary bank
+            and the needs bank (the needs, lowered by ``need_contrast_offset``: a need described in the words of
+            an emergency is still ordinary, but a situation sentence must not outweigh an acute one).
         emergency_kind: The kind of the nearest emergency sentence.
         out_of_scope_margin: Similarity to the out-of-scope bank minus similarity to the needs bank.
         needs: Service id -> calibrated need score in [0, 1] (not_for lines count against their service).
@@ -161,7 +164,7 @@ class MeaningModel:
                     # a "not for" sentence that fits this well is evidence against its service
                     needs[against] = -float(calibrated[i])
         return Meaning(
-            emergency_margin=emergency - ordinary,
+            emergency_margin=emergency - max(ordinary, need_mean - c.need_contrast_offset),
             emergency_kind=kind,
             out_of_scope_margin=out_of_scope - need_mean,
             needs=needs,

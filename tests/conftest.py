@@ -13,7 +13,6 @@ contract every reply must keep, whatever the input:
 from __future__ import annotations
 
 import re
-import string
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,12 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # so that a bare ``pytest`` finds the packages without an installation
     sys.path.insert(0, str(REPO))
 
-from assistant import templates  # noqa: E402
 from assistant.core import Assistant  # noqa: E402
 from assistant.settings import AssistantSettings  # noqa: E402
 from assistant.types import STATUSES, Reply  # noqa: E402
 from corpus.guide import Guide, load_guide  # noqa: E402
-from corpus.model import SECTION_HEADINGS  # noqa: E402
 from index.retriever import Retriever  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
 
@@ -96,62 +93,12 @@ def check_valid_reply(bot: Assistant, reply: Reply) -> None:
     assert {c.n for c in reply.citations} <= markers, "a citation is not referred to in the text"
 
 
-def _template_patterns(guide: Guide) -> list[re.Pattern[str]]:
-    """Every paragraph of every fixed template, placeholders filled with the values the assistant may use."""
-    titles = {d.title for d in guide.documents}
-    titles_lc = {t if t[:3].isupper() else t[:1].lower() + t[1:] for t in titles}
-    sections = set(SECTION_HEADINGS) | {s.heading for d in guide.documents for s in d.sections}
-
-    def alternatives(values: set[str]) -> str:
-        return "(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)) + ")"
-
-    fill = {
-        "title": alternatives(titles | {f"**{t}**" for t in titles}),
-        "title_lc": alternatives(titles_lc),
-        "section": alternatives(sections),
-        "limit": r"\d+",
-    }
-    raw = [getattr(templates, name) for name in dir(templates)
-           if name.isupper() and isinstance(getattr(templates, name), str)]
-    raw += [f"**{lead}**" for lead in templates.ASPECT_LEADS.values()]
-    patterns = []
-    for template in raw:
-        for paragraph in template.split("\n\n"):
-            regex = "".join(re.escape(literal) + (fill[field] if field is not None else "")
-                            for literal, field, _, _ in string.Formatter().parse(paragraph))
-            patterns.append(re.compile(regex))
-    return patterns
-
-
-_QUOTED_SEGMENT = re.compile(r"(.+?) \[(\d+)\](?: |$)")
-APPLY_PREFIX = "*Slik søker du:*"
-
-
 def check_grounded(bot: Assistant, reply: Reply, *, sentence_in_quote: bool = True) -> None:
-    """Every paragraph of ``reply.text`` is a fixed template, or quoted sentences each followed by ``[n]``
-    and found verbatim in citation n's chunk and (with ``sentence_in_quote``) in citation n's quote."""
+    """The citation contract, and the runtime grounding check (:mod:`assistant.grounding`): every paragraph
+    is a fixed template, or quoted sentences each followed by ``[n]`` and found verbatim in citation n."""
     check_valid_reply(bot, reply)
-    patterns = _template_patterns(bot.guide)
-    chunks = {c.chunk_id: c for c in bot.retriever.chunks}
-    by_n = {c.n: c for c in reply.citations}
-    for paragraph in reply.text.split("\n\n"):
-        if any(p.fullmatch(paragraph) for p in patterns):
-            continue
-        for line in paragraph.split("\n"):
-            line = line.removeprefix("- ").removeprefix(APPLY_PREFIX).strip()
-            pos = 0
-            for m in _QUOTED_SEGMENT.finditer(line):
-                assert m.start() == pos, f"text that is neither template nor quoted corpus: {line[pos:m.start()]!r}"
-                sentence, n = m.group(1), int(m.group(2))
-                assert n in by_n, (n, line)
-                quote = by_n[n].quote
-                chunk_text = chunks[by_n[n].chunk_id].text
-                plain = sentence.replace("**", "")
-                if sentence_in_quote:
-                    assert sentence in quote or plain in quote.replace("**", ""), (sentence, quote)
-                assert sentence in chunk_text or plain in chunk_text.replace("**", ""), sentence
-                pos = m.end()
-            assert pos == len(line) and line, f"text that is neither template nor quoted corpus: {line!r}"
+    problems = bot.grounding.problems(reply)
+    assert not problems, (problems, reply.text)
 
 
 @pytest.fixture(scope="session")

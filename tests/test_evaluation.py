@@ -224,8 +224,12 @@ def test_ablation_rows_measure_a_backend_and_skip_an_unknown_one(tmp_path):
 def test_gold_set_is_valid():
     questions = load_questions()
     assert len(questions) == len({x.id for x in questions}) >= 200
-    assert select(questions, "dev") and select(questions, "test")
-    assert len(select(questions, "dev")) + len(select(questions, "test")) == len(questions)
+    assert all(select(questions, split) for split in ("dev", "test", "dev2", "test2"))
+    assert sum(len(select(questions, split)) for split in ("dev", "test", "dev2", "test2")) == len(questions)
+    blind = [x for x in questions if x.split in ("dev2", "test2")]
+    assert len(blind) >= 120
+    # the blind set names the primary service first among the relevant ones
+    assert all(x.primary == x.expected[0] for x in blind if x.primary)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -233,7 +237,7 @@ def test_gold_set_is_valid():
     ([line(status="maybe")], "unknown status"),
     ([line(split="train")], "unknown split"),
     ([line(status="no_answer")], "cannot expect services"),
-    ([line(history="Hva er BPA?")], "list of non-empty strings"),
+    ([line(history="Hva er BPA?")], "'history' must hold"),
     (["{not json"], "invalid JSON"),
 ])
 def test_invalid_gold_lines_are_rejected(bad, message):
