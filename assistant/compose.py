@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from assistant.types import Citation
+from assistant.types import Citation, ReplyPart
 from corpus.model import Chunk
 from corpus.text import sentence_bounds
 from index.normalize import lexical_terms
@@ -97,6 +97,7 @@ class AnswerBuilder:
     """Accumulates answer lines and their numbered citations."""
 
     lines: list[str] = field(default_factory=list)
+    parts: list[ReplyPart] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     _quoted: set[tuple[str, int]] = field(default_factory=set)
@@ -123,7 +124,8 @@ class AnswerBuilder:
                                        quote=quote, score=round(score, 4), chunk_id=chunk.chunk_id))
         return n
 
-    def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "") -> bool:
+    def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "",
+                   kind: str = "quote") -> bool:
         """Add the spans as one paragraph (bullets as a list), each followed by its marker.
 
         A sentence already quoted in this reply is not repeated. Returns whether anything was added.
@@ -143,11 +145,13 @@ class AnswerBuilder:
         if bullets:
             text = (text + "\n" if text else "") + "\n".join(f"- {b}" for b in bullets)
         self.lines.append(text)
+        self.parts.append(ReplyPart(kind=kind, text=text, service_id=chunk.service_id, citations=(n,)))
         return True
 
-    def add(self, text: str) -> None:
-        """Add a fixed template line."""
+    def add(self, text: str, *, kind: str = "template", service_id: str = "") -> None:
+        """Add a fixed template paragraph."""
         self.lines.append(text)
+        self.parts.append(ReplyPart(kind=kind, text=text, service_id=service_id))
 
     @property
     def text(self) -> str:

@@ -42,5 +42,5 @@ class AssistantSettings:
     max_words_part: int = 35
     max_words_second: int = 25
     max_words_situation: int = 30
-    k: int = 40
+    k: int = 120
     calibration: Calibration | None = None

@@ -73,6 +73,25 @@ class ServiceRole:
 
 
 @dataclass(frozen=True)
+class ReplyPart:
+    """One paragraph of a reply, typed, so an interface can lay it out (cards, an emergency box).
+
+    Attributes:
+        kind: "emergency", "language", "lead", "quote" (an answer's quoted passage), "service" (one service
+            of a situation answer), "also" (a second service's heading), "route" (how to apply), "more",
+            "next_step", "decline", "notice", "template".
+        text: The paragraph's Markdown, exactly as it stands in ``Reply.text``.
+        service_id: The service it is about, or "".
+        citations: The citation numbers it refers to.
+    """
+
+    kind: str
+    text: str
+    service_id: str = ""
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reply:
     """The assistant's answer.
 
@@ -89,6 +108,7 @@ class Reply:
         mode: How the reply was composed: "direct", "situation", "emergency", "declined", "out_of_scope",
             "injection" or "empty".
         language: The asker's language ("nb" for Norwegian in any written form).
+        parts: The paragraphs of ``text`` with their kind and service, in order ("\n\n".join of their texts).
     """
 
     status: Status
@@ -102,6 +122,7 @@ class Reply:
     aspects: tuple[str, ...] = ()
     mode: str = ""
     language: str = "nb"
+    parts: tuple[ReplyPart, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready dictionary (for ``--json`` and the evaluation)."""
