@@ -89,6 +89,8 @@ class Calibration:
     need_floor: float = 0.80
     need_ceiling: float = 0.92
     need_weight: float = 0.0
+    need_neighbours: int = 12
+    need_temperature: float = 0.02
     need_contrast_offset: float = 0.02
 
     @classmethod
@@ -111,7 +113,8 @@ class Meaning:
             an emergency is still ordinary, but a situation sentence must not outweigh an acute one).
         emergency_kind: The kind of the nearest emergency sentence.
         out_of_scope_margin: Similarity to the out-of-scope bank minus similarity to the needs bank.
-        needs: Service id -> calibrated need score in [0, 1] (not_for lines count against their service).
+        needs: Service id -> its share of the nearest situations' votes, times how close the nearest one is
+            (in [-1, 1]; not_for lines count against their service).
         need_text: Service id -> the situation sentence that matched best (shown to nobody; for the plan's why).
     """
 
@@ -152,17 +155,21 @@ class MeaningModel:
         needs: dict[str, float] = {}
         need_text: dict[str, str] = {}
         if len(n_cos):
+            # the nearest situations vote for their service, each by how close it is to the nearest one; a
+            # "not for" line votes for the service to use instead and against the one it is not for
             entries = self.banks["needs"].entries
-            span = max(c.need_ceiling - c.need_floor, 1e-6)
-            calibrated = np.clip((n_cos - c.need_floor) / span, 0.0, 1.0)
-            for i in np.argsort(-n_cos)[:40]:
-                sid = entries[i].label
-                if sid not in needs:
-                    needs[sid], need_text[sid] = float(calibrated[i]), entries[i].text
-                against = entries[i].against
-                if against and against not in needs:
-                    # a "not for" sentence that fits this well is evidence against its service
-                    needs[against] = -float(calibrated[i])
+            order = np.argsort(-n_cos)[: c.need_neighbours]
+            best = float(n_cos[order[0]])
+            weights = np.exp((n_cos[order] - best) / max(c.need_temperature, 1e-6))
+            confidence = float(np.clip((best - c.need_floor) / max(c.need_ceiling - c.need_floor, 1e-6), 0.0, 1.0))
+            for i, w in zip(order, weights, strict=True):
+                entry = entries[int(i)]
+                needs[entry.label] = needs.get(entry.label, 0.0) + float(w)
+                need_text.setdefault(entry.label, entry.text)
+                if entry.against:
+                    needs[entry.against] = needs.get(entry.against, 0.0) - float(w)
+            total = float(weights.sum())
+            needs = {sid: confidence * v / total for sid, v in needs.items()}
         return Meaning(
             emergency_margin=emergency - max(ordinary, need_mean - c.need_contrast_offset),
             emergency_kind=kind,

@@ -125,7 +125,8 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     primary_id = ranked[0][1]
     if u.named and primary_id not in u.named:
         primary_id = u.named[0]
-    describes_situation = not u.services and (not aspects or aspects == ("who",) or aspects == ("included",))
+    # no service named and none inherited: the question describes a need, so list what fits
+    describes_situation = not u.services
     if describes_situation:
         # a situation, not a service name: the services that fit, in order of fit, as a caseworker lists them
         close = [sid for s, sid in ranked[1:] if s >= settings.situation_ratio * top and s >= settings.answer_threshold]

@@ -35,7 +35,7 @@ class AssistantSettings:
     answer_threshold: float = 0.40
     mention_boost: float = 0.25
     second_service_ratio: float = 0.93
-    situation_ratio: float = 0.70
+    situation_ratio: float = 0.60
     follow_up_ratio: float = 0.85
     max_situation_services: int = 4
     max_words_main: int = 45

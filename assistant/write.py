@@ -165,7 +165,9 @@ class ExtractiveWriter:
         b.add(templates.SITUATION_LEAD, kind="lead")
         for service in plan.services:
             prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
-            if not self._quote(b, service.service_id, "", plan, max_words=self.settings.max_words_situation,
+            # the part asked about (what it costs, who can get it), else the passage nearest the need
+            aspect = service.aspects[0] if service.aspects else ""
+            if not self._quote(b, service.service_id, aspect, plan, max_words=self.settings.max_words_situation,
                                max_spans=2, prefix=prefix, kind="service"):
                 self._quote(b, service.service_id, "what", plan, max_words=self.settings.max_words_situation,
                             max_spans=1, prefix=prefix, kind="service")
