@@ -34,6 +34,8 @@ class IndexSettings:
         dense_floor, dense_ceiling: Cosine values mapped to 0 and 1 before fusion; e5 cosines live in a
             narrow band (~0.75-0.92), so raw cosines cannot be mixed with BM25 scores directly.
         lexical_half: The BM25 score that maps to 0.5 (saturating s / (s + half)).
+        bm25_k1, bm25_b: BM25's term-frequency saturation and length normalisation; recorded in the manifest,
+            so changing them rebuilds the index.
     """
 
     data_dir: Path = field(default_factory=_default_dir)
@@ -45,3 +47,5 @@ class IndexSettings:
     dense_floor: float = 0.78
     dense_ceiling: float = 0.90
     lexical_half: float = 3.0
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
