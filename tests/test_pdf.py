@@ -1,7 +1,7 @@
-"""Tests for the PDF guide: the renderer (corpus/render_pdf.py) and the loader (corpus/pdf.py).
+"""Tests for the PDF guide: the renderer (tools/render_pdf.py) and the loader (corpus/pdf.py).
 
 The committed PDF is compared with the Markdown it was rendered from. If those tests fail
-after someone edited a service file, re-render with ``python -m corpus.render_pdf``.
+after someone edited a service file, re-render with ``python -m tools.render_pdf``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import yaml
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from corpus import render_pdf
+from tools import render_pdf
 from corpus.model import CorpusError, Document, DocumentError
-from corpus.pdf import _join, catalogue_titles, load_pdf, load_pdfs
+from corpus.paragraphs import join_lines as _join
+from corpus.pdf import catalogue_titles, load_pdf, load_pdfs
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 PDF_PATH = CORPUS / "pdf" / "levanger-tjenestebeskrivelser.pdf"
-STALE = "the committed PDF is out of date; run: python -m corpus.render_pdf"
+STALE = "the committed PDF is out of date; run: python -m tools.render_pdf"
 
 
 def parse_md(path: Path) -> tuple[dict, dict[str, str]]:
