@@ -119,6 +119,13 @@ def _toc_categories(lines: list[str], names: ServiceNames) -> dict[str, str]:
     return result
 
 
+def _heading_like(line: str) -> bool:
+    """A heading starts with a capital or a number and does not end a sentence: the wrapped last word of a
+    paragraph ("betaling.") is not the cost heading "Betaling"."""
+    rest = strip_numbering(line)
+    return bool(rest) and not rest[:1].islower() and not rest.endswith((".", ",", ";"))
+
+
 class _Lines:
     """The flattened (page, line) list with what each line could be."""
 
@@ -126,8 +133,8 @@ class _Lines:
         self.flat = flat
         self.schema = schema
         self.keys = [heading_key(line) for _, line in flat]
-        self.known_heading = [bool(line) and (schema.aspect_for_heading(line) != "other"
-                                              or schema.is_general_heading(line)) for _, line in flat]
+        self.known_heading = [_heading_like(line) and (schema.aspect_for_heading(line) != "other"
+                                                       or schema.is_general_heading(line)) for _, line in flat]
         self.titles: list[tuple[int, int, TitleMatch]] = []  # (first index, index after title, match)
         for i, (page, line) in enumerate(flat):
             if not line or page in skip or _BULLET.match(line) or _TOC_ENTRY.match(line):
@@ -161,8 +168,7 @@ class _Lines:
         line = self.flat[i][1]
         if not chapter or not line.startswith(f"{chapter}.") or numbering_depth(line) != 2:
             return False
-        rest = strip_numbering(line)
-        return bool(rest) and len(rest.split()) <= 8 and not rest.endswith((".", ",", ";"))
+        return _heading_like(line) and len(strip_numbering(line).split()) <= 8
 
     def display_heading(self, line: str) -> str:
         """Our display heading for a loose match of it ("-" for "–"), else the source's words unnumbered."""

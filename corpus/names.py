@@ -32,7 +32,8 @@ class TitleMatch:
     Attributes:
         service_id: The service.
         how: "exact", "contains" or "similar".
-        kind: Whether the name was a "title" (catalogue title or part of it) or an "alias".
+        kind: What the name was: "title" (the catalogue title), "title-part" (one half of a title with a
+            parenthesis, "Dagaktivitetstilbud"), "general" (a name of the general chapter) or "alias".
         name: The name that matched, as written in the catalogue or front matter.
         alternatives: Other services the line also fitted, less well.
     """
@@ -45,10 +46,11 @@ class TitleMatch:
 
     def describe(self) -> str:
         """Human-readable: "catalogue title", "contains alias 'langtidsplass'", ..."""
-        what = "catalogue title" if self.kind == "title" else f"alias {self.name!r}"
+        what = {"title": f"catalogue title {self.name!r}", "title-part": f"part of the catalogue title {self.name!r}",
+                "general": f"general chapter title {self.name!r}"}.get(self.kind, f"alias {self.name!r}")
         if self.how == "exact":
-            return what if self.kind == "alias" else "catalogue title"
-        return f"{'contains' if self.how == 'contains' else 'similar to'} {what if self.kind == 'alias' else repr(self.name)}"
+            return "catalogue title" if self.kind == "title" else what
+        return f"{'contains' if self.how == 'contains' else 'similar to'} {what}"
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,15 @@ class ServiceNames:
             add(sid, "title", title)
             m = _PAREN.match(title)
             if m:  # "Dagaktivitetstilbud (dagsenter)": both halves name it
-                add(sid, "title", m.group(1))
+                add(sid, "title-part", m.group(1))
                 add(sid, "alias", m.group(2))
         for sid, names in aliases.items():
             if sid in catalogue or sid == schema.general_id:
                 for name in names:
                     add(sid, "alias", name)
-        for name in (schema.general_title, *schema.general_title_synonyms):
-            add(schema.general_id, "title", name)
+        add(schema.general_id, "title", schema.general_title)
+        for name in schema.general_title_synonyms:
+            add(schema.general_id, "general", name)
         # a name shared by several services ("NAV", "sykehjem") names none of them
         owners: dict[str, set[str]] = {}
         for key, sid, _, _ in rows:
@@ -105,20 +108,20 @@ class ServiceNames:
         scored: dict[str, tuple[tuple, TitleMatch]] = {}
 
         def offer(sid: str, how: str, kind: str, name: str, size: float) -> None:
-            score = (_HOW_RANK[how], kind == "title", size)
+            score = (_HOW_RANK[how], kind != "alias", size)
             if sid not in scored or score > scored[sid][0]:
                 scored[sid] = (score, TitleMatch(sid, how, kind, name))
 
         # a sentence or a list's lead-in ("Tildelingskriteriene for hjemmesykepleie er:") is no title
-        loose = (not exact_only and len(key.split()) <= MAX_TITLE_WORDS
-                 and not line.rstrip().endswith((".", ",", ";", ":", "!", "?")) and not line[:1].islower())
+        sentence_like = line.rstrip().endswith((".", ",", ";", ":", "!", "?")) or line[:1].islower()
+        loose = not exact_only and len(key.split()) <= MAX_TITLE_WORDS and not sentence_like
         for name_key, sid, kind, name in self.names:
-            if name_key == key:
+            if name_key == key and (kind != "alias" or not sentence_like):
                 offer(sid, "exact", kind, name, len(name_key))
             elif loose and len(name_key) >= MIN_COVER * len(key) and re.search(
                     rf"(?<!\w){re.escape(name_key)}(?!\w)", key):
                 offer(sid, "contains", kind, name, len(name_key))
-            elif loose and kind == "title" and abs(len(name_key) - len(key)) <= 6:
+            elif loose and kind != "alias" and abs(len(name_key) - len(key)) <= 6:
                 ratio = difflib.SequenceMatcher(None, name_key, key).ratio()
                 if ratio >= MIN_SIMILARITY:
                     offer(sid, "similar", kind, name, ratio)
@@ -126,5 +129,6 @@ class ServiceNames:
             return None
         ranked = sorted(scored.values(), key=lambda item: item[0], reverse=True)
         best = ranked[0][1]
+        # only rivals matched the same way are worth reporting: an exact title beats any alias it contains
         return TitleMatch(best.service_id, best.how, best.kind, best.name,
-                          tuple(m.service_id for _, m in ranked[1:]))
+                          tuple(m.service_id for _, m in ranked[1:] if m.how == best.how))
