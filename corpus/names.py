@@ -48,8 +48,9 @@ class TitleMatch:
         """Human-readable: "catalogue title", "contains alias 'langtidsplass'", ..."""
         what = {"title": f"catalogue title {self.name!r}", "title-part": f"part of the catalogue title {self.name!r}",
                 "general": f"general chapter title {self.name!r}"}.get(self.kind, f"alias {self.name!r}")
-        if self.how == "exact":
-            return "catalogue title" if self.kind == "title" else what
+        if self.how == "exact":  # the line is the name: no need to repeat it
+            return {"title": "catalogue title", "title-part": "part of the catalogue title",
+                    "general": "a name of the general chapter in schema.yaml"}.get(self.kind, what)
         return f"{'contains' if self.how == 'contains' else 'similar to'} {what}"
 
 
