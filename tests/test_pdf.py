@@ -310,3 +310,16 @@ def test_toc_without_leaders_and_wrapped_title(tmp_path):
     assert [(d.service_id, d.pages) for d in docs] == [("test", (2,)), ("tannhelse", (3,))]
     assert docs[1].sections[0].page == 3
     assert docs[0].sections[1].heading == "Hva inngår – og hva inngår ikke?"  # en dash
+
+
+def test_committed_pdf_report_has_nothing_unplaced(md):
+    from corpus.pdf import read_pdf
+
+    docs, report = read_pdf(PDF_PATH, catalogue=catalogue_for(md))
+    assert [s.service_id for s in report.services] == [d.service_id for d in docs]
+    assert report.toc_pages == (2, 3)
+    assert render_pdf.RUNNING_HEADER in report.furniture
+    assert report.unplaced == () and report.not_found == ()
+    assert all(s.matched_by == "catalogue title" for s in report.services)
+    assert {sec.aspect for s in report.services if not s.general for sec in s.sections} == {
+        "what", "who", "included", "expected", "cost", "apply", "law"}
