@@ -323,3 +323,9 @@ def test_committed_pdf_report_has_nothing_unplaced(md):
     assert all(s.matched_by == "catalogue title" for s in report.services)
     assert {sec.aspect for s in report.services if not s.general for sec in s.sections} == {
         "what", "who", "included", "expected", "cost", "apply", "law"}
+
+
+def test_renderer_without_fpdf_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "fpdf", None)  # makes `import fpdf` raise ImportError
+    with pytest.raises(SystemExit, match=r'pip install -e "\.\[pdf\]"'):
+        render_pdf.build_pdf(render_pdf.collect_documents(CORPUS)[:1])
