@@ -38,13 +38,13 @@ check: $(STAMP)
 	$(PY) -m corpus check
 
 pdf: $(STAMP)
-	$(PY) -m corpus.render_pdf
+	$(PY) -m tools.render_pdf
 
 eval: $(STAMP)
 	$(PY) -m evaluation
 
 bench: $(STAMP)
-	$(PY) -m index.bench
+	$(PY) -m tools.bench
 
 clean:
 	rm -rf var .pytest_cache

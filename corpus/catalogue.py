@@ -11,9 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.model import CorpusError
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from corpus.errors import CorpusError
+from corpus.paths import REPO_ROOT
 BUNDLED_CATALOGUE = Path(__file__).with_name("service-catalogue.tsv")
 
 

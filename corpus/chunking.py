@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from corpus.model import Chunk, Document
-from corpus.text import slugify, split_sentences
+from corpus.text import split_sentences
 
 #: multilingual-e5-small reads 512 tokens; ~900 characters of Norwegian stays well inside that and keeps a
 #: passage short enough to quote.
@@ -44,15 +44,18 @@ def _pieces(text: str, max_chars: int) -> list[str]:
 def chunk_document(doc: Document, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
     """Chunks of one document, in reading order.
 
-    The ``chunk_id`` is ``<service_id>#<section-slug>-<n>``: stable across rebuilds as long as the
-    section keeps its heading, so a stored citation or a shared link keeps pointing at the same passage.
+    The ``chunk_id`` is ``<service_id>#<aspect>-<n>``, n counting from 1 through the document's chunks of that
+    aspect (``praktisk-bistand#cost-1``). It names what the passage is about, not how the heading is worded, so
+    an edition that says "Egenbetaling" for "Hva koster det?" keeps stored citations and shared links valid.
     """
     chunks: list[Chunk] = []
+    ordinals: dict[str, int] = {}
     for section in doc.sections:
-        for n, piece in enumerate(_pieces(section.text, max_chars)):
+        for piece in _pieces(section.text, max_chars):
+            n = ordinals[section.aspect] = ordinals.get(section.aspect, 0) + 1
             chunks.append(
                 Chunk(
-                    chunk_id=f"{doc.service_id}#{slugify(section.heading)}-{n}",
+                    chunk_id=f"{doc.service_id}#{section.aspect}-{n}",
                     service_id=doc.service_id,
                     title=doc.title,
                     section=section.heading,
@@ -60,6 +63,7 @@ def chunk_document(doc: Document, *, max_chars: int = DEFAULT_MAX_CHARS) -> list
                     source=doc.source,
                     page=section.page,
                     category=doc.category,
+                    aspect=section.aspect,
                 )
             )
     return chunks

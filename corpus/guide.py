@@ -8,12 +8,17 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.catalogue import CatalogueEntry, load_catalogue
 from corpus.chunking import DEFAULT_MAX_CHARS, chunk_documents
 from corpus.markdown import load_markdown_dir
-from corpus.model import SECTION_HEADINGS, Chunk, CorpusError, Document, DocumentError
+from corpus.model import Chunk, CorpusError, Document, DocumentError
 from corpus.pages import apply_page_map
+from corpus.schema import OTHER, default_schema
+
+if TYPE_CHECKING:
+    from corpus.report import EditionReport
 
 #: Set to a PDF file (or several, separated by os.pathsep) to index the PDF edition instead of the Markdown.
 PDF_ENV = "LEVANGER_GUIDE_PDF"
@@ -21,10 +26,17 @@ PDF_ENV = "LEVANGER_GUIDE_PDF"
 
 @dataclass(frozen=True)
 class Guide:
-    """All loaded documents, plus the files that failed to load."""
+    """All loaded documents, plus the files that failed to load.
+
+    Attributes:
+        documents: General document(s) first, then services.
+        errors: One per file that could not be loaded.
+        reports: For a PDF edition, what the loader mapped and what it could not place (one per file).
+    """
 
     documents: tuple[Document, ...]
     errors: tuple[DocumentError, ...] = ()
+    reports: tuple[EditionReport, ...] = ()
 
     def by_id(self) -> dict[str, Document]:
         """Documents keyed by ``service_id``."""
@@ -35,17 +47,20 @@ class Guide:
         return chunk_documents(self.documents, max_chars=max_chars)
 
     def content_hash(self, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
-        """A hash of everything the index is built from: chunks and the aliases the lexical index adds."""
+        """A hash of everything the index and the assistant are built from: the chunks, the aliases the lexical
+        index adds, and the front matter's situations and not-for notes."""
         h = hashlib.sha256()
         for chunk in self.chunks(max_chars=max_chars):
             h.update(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False, sort_keys=True).encode())
         for doc in self.documents:
-            h.update(json.dumps([doc.service_id, list(doc.aliases)], ensure_ascii=False).encode())
+            h.update(json.dumps([doc.service_id, list(doc.aliases), list(doc.situations),
+                                 [[n.text, n.see] for n in doc.not_for]], ensure_ascii=False).encode())
         return h.hexdigest()[:16]
 
 
 def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -> list[Document]:
-    """The PDF carries text only; categories and aliases come from the Markdown front matter when ids match."""
+    """The PDF carries text only; categories, aliases and the other front matter come from the Markdown when ids
+    match."""
     meta = {d.service_id: d for d in md_docs}
     out = []
     for doc in pdf_docs:
@@ -58,6 +73,8 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 responsible=doc.responsible or m.responsible,
                 legal_basis=doc.legal_basis or m.legal_basis,
                 last_reviewed=doc.last_reviewed or m.last_reviewed,
+                situations=doc.situations or m.situations,
+                not_for=doc.not_for or m.not_for,
                 kind=m.kind,
                 situations=doc.situations or m.situations,
                 not_for=doc.not_for or m.not_for,
@@ -85,24 +102,30 @@ def load_guide(*, pdf: list[Path] | None = None, markdown_dirs: tuple[Path, ...]
     if not markdown_dirs:
         md_docs = apply_page_map(md_docs)
     docs = md_docs
+    reports: list[EditionReport] = []
     if pdf:
-        from corpus.pdf import load_pdfs  # pypdf only when a PDF is used
+        from corpus.pdf import read_pdfs  # pypdf only when a PDF is used
 
-        pdf_docs, pdf_errors = load_pdfs(pdf)
+        # the Markdown's aliases let the PDF loader find a service printed under an everyday name
+        aliases = {d.service_id: d.aliases for d in md_docs}
+        pdf_docs, pdf_errors, reports = read_pdfs(pdf, aliases=aliases)
         docs, errors = _with_markdown_metadata(pdf_docs, md_docs), list(pdf_errors)
     if not docs:
         detail = "; ".join(str(e) for e in errors) or "no documents found"
         raise CorpusError(f"the guide could not be loaded: {detail}")
-    return Guide(tuple(docs), tuple(errors))
+    return Guide(tuple(docs), tuple(errors), tuple(reports))
 
 
 def validate(guide: Guide, catalogue: tuple[CatalogueEntry, ...] | None = None) -> list[str]:
     """Problems that make the guide unfit to serve; an empty list means it is complete.
 
-    Checks that every catalogue id has a document with the catalogue title, that every service has the
-    seven headings in order, and that the front matter fields are filled in.
+    Checks that every catalogue id has a document with the catalogue title, that every service has a section
+    for each of the schema's aspects (under any heading the schema knows, in any order), that no section is
+    empty, that the front matter fields are filled in, and that every ``not_for`` points at a known service.
+    Sections under unknown headings are not problems; :func:`unplaced_sections` lists them.
     """
     catalogue = catalogue or load_catalogue()
+    schema = default_schema()
     problems = [str(e) for e in guide.errors]
     docs = guide.by_id()
     known = {e.service_id for e in catalogue}
@@ -113,19 +136,36 @@ def validate(guide: Guide, catalogue: tuple[CatalogueEntry, ...] | None = None) 
             continue
         if doc.title != entry.title:
             problems.append(f"{entry.service_id}: title {doc.title!r} differs from the catalogue's {entry.title!r}")
-        headings = tuple(s.heading for s in doc.sections)
-        if headings != SECTION_HEADINGS:
-            problems.append(f"{entry.service_id}: headings {list(headings)} are not the seven in order")
+        present = {s.aspect for s in doc.sections}
+        missing = [schema.heading_for(a) for a in schema.keys if a not in present]
+        if missing:
+            problems.append(f"{entry.service_id}: no section for {missing}")
         for name in ("category", "aliases", "responsible", "legal_basis", "last_reviewed"):
             if not getattr(doc, name):
                 problems.append(f"{entry.service_id}: front matter lacks {name}")
         empty = [s.heading for s in doc.sections if not s.text.strip()]
         if empty:
             problems.append(f"{entry.service_id}: empty sections {empty}")
+    targets = known | {schema.general_id}
     for doc in guide.documents:
         if doc.kind == "service" and doc.service_id not in known:
             problems.append(f"{doc.service_id}: not in the service catalogue ({doc.source})")
+        for note in doc.not_for:
+            if note.see not in targets:
+                problems.append(f"{doc.service_id}: not_for {note.text!r} points at unknown service {note.see!r}")
+            elif note.see == doc.service_id:
+                problems.append(f"{doc.service_id}: not_for {note.text!r} points at the service itself")
     return problems
+
+
+def unplaced_sections(guide: Guide) -> list[tuple[str, str]]:
+    """(service_id, heading) of every service section whose heading the schema does not know (aspect "other").
+
+    They are served and cited under their own heading; listing them tells the maintainer which synonym to add
+    to ``corpus/schema.yaml``. The general document's headings are free and not listed.
+    """
+    return [(d.service_id, s.heading) for d in guide.documents if d.kind == "service"
+            for s in d.sections if s.aspect == OTHER]
 
 
 def word_count(doc: Document) -> int:

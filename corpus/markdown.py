@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.model import Document, DocumentError, NotFor, Section
+from corpus.paths import display_path
 from corpus.text import clean_paragraphs, nfc
 
 SERVICES_DIR = Path(__file__).with_name("services")
@@ -22,18 +23,17 @@ def _as_tuple(value: object) -> tuple[str, ...]:
 
 
 def _not_for(value: object) -> tuple[NotFor, ...]:
+    """``not_for: [{text: ..., see: service_id}, ...]`` from the front matter."""
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, dict) and v.get("text") and v.get("see") for v in value):
-        raise TypeError("not_for must be a list of {text, see}")
-    return tuple(NotFor(str(v["text"]).strip(), str(v["see"]).strip()) for v in value)
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path(__file__).resolve().parents[1]))
-    except ValueError:
-        return str(path)
+    if not isinstance(value, list):
+        raise TypeError(f"not_for: expected a list of {{text, see}}, got {type(value).__name__}")
+    out = []
+    for item in value:
+        if not (isinstance(item, dict) and str(item.get("text") or "").strip() and str(item.get("see") or "").strip()):
+            raise TypeError(f"not_for: every entry needs 'text' and 'see', got {item!r}")
+        out.append(NotFor(nfc(str(item["text"]).strip()), str(item["see"]).strip()))
+    return tuple(out)
 
 
 def parse_markdown(text: str, *, source: str) -> Document:
@@ -86,7 +86,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             legal_basis=_as_tuple(meta.get("legal_basis")),
             last_reviewed=str(meta.get("last_reviewed", "")),
             kind=str(meta.get("kind", "service")),
-            situations=_as_tuple(meta.get("situations")),
+            situations=tuple(nfc(s).strip() for s in _as_tuple(meta.get("situations"))),
             not_for=_not_for(meta.get("not_for")),
         )
     except TypeError as exc:
@@ -99,7 +99,7 @@ def load_markdown(path: Path) -> Document:
     Raises:
         DocumentError: The file cannot be read or parsed; the message names the file.
     """
-    source = _display_path(path)
+    source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

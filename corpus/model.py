@@ -8,40 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: The fixed headings of every service description, in the order the guide uses them.
-SECTION_HEADINGS: tuple[str, ...] = (
-    "Hva er tjenesten?",
-    "Hvem kan få tjenesten?",
-    "Hva inngår – og hva inngår ikke?",
-    "Hva forventes av deg?",
-    "Hva koster det?",
-    "Slik søker du",
-    "Lovgrunnlag",
-)
+from corpus.errors import CorpusError, DocumentError, SchemaError
+from corpus.schema import OTHER, aspect_for_heading, default_schema
 
-#: Short aspect names for the headings; the assistant maps questions onto these.
-ASPECTS: dict[str, str] = {
-    "Hva er tjenesten?": "what",
-    "Hvem kan få tjenesten?": "who",
-    "Hva inngår – og hva inngår ikke?": "included",
-    "Hva forventes av deg?": "expected",
-    "Hva koster det?": "cost",
-    "Slik søker du": "apply",
-    "Lovgrunnlag": "law",
-}
+#: Deprecated alias: the display headings in guide order, computed from ``corpus/schema.yaml``. Code should use
+#: aspect keys and :func:`corpus.schema.heading_for`; this stays until the assistant and UI have moved over.
+SECTION_HEADINGS: tuple[str, ...] = default_schema().headings
 
-
-class CorpusError(Exception):
-    """Base class for every problem with the source documents."""
-
-
-class DocumentError(CorpusError):
-    """One file could not be read; the message names the file and the reason."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
+__all__ = ["SECTION_HEADINGS", "Chunk", "CorpusError", "Document", "DocumentError", "NotFor",
+           "SchemaError", "Section"]
 
 
 @dataclass(frozen=True)
@@ -49,19 +24,33 @@ class Section:
     """One `##` section of a document.
 
     Attributes:
-        heading: The heading text, e.g. "Hva koster det?".
+        heading: The heading as the source writes it (without a chapter number), e.g. "Egenbetaling";
+            shown to users and in citations.
         text: The body, paragraphs separated by blank lines, NFC-normalised.
         page: First page the section stands on (PDF only, 1-based).
+        aspect: The schema's aspect key ("cost", ...) or "other"; derived from the heading by the schema
+            when not given.
     """
 
     heading: str
     text: str
     page: int | None = None
+    aspect: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.aspect:
+            # one rule for every loader: the schema decides what a heading means
+            object.__setattr__(self, "aspect", aspect_for_heading(self.heading))
 
 
 @dataclass(frozen=True)
 class NotFor:
-    """A need people bring to a service that another service answers (``not_for:`` in the front matter)."""
+    """A "this service is not for ..." note from the front matter, pointing at the service that is.
+
+    Attributes:
+        text: The situation the service does not cover, e.g. "Akutt sykdom om natten".
+        see: The ``service_id`` to turn to instead.
+    """
 
     text: str
     see: str
@@ -82,9 +71,7 @@ class Document:
     last_reviewed: str = ""
     kind: str = "service"  # "service" or "general"
     pages: tuple[int, ...] = field(default=())
-    #: Needs and life situations the service answers, in people's words; indexed to find the service, never quoted.
     situations: tuple[str, ...] = ()
-    #: Common confusions: needs that belong to another service.
     not_for: tuple[NotFor, ...] = ()
 
     def section(self, heading: str) -> Section | None:
@@ -94,21 +81,26 @@ class Document:
                 return s
         return None
 
+    def sections_for(self, aspect: str) -> tuple[Section, ...]:
+        """The sections of one aspect, in document order (an edition may split one into several)."""
+        return tuple(s for s in self.sections if s.aspect == aspect)
+
 
 @dataclass(frozen=True)
 class Chunk:
     """The unit that is indexed, retrieved and cited.
 
     Attributes:
-        chunk_id: Stable id, ``<service_id>#<section-slug>-<n>``; unchanged as long as the
-            section's heading and its position in the section stay the same.
+        chunk_id: Stable id, ``<service_id>#<aspect>-<n>`` with n counting from 1 through the document's
+            chunks of that aspect (``praktisk-bistand#cost-1``); a reworded heading does not change it.
         service_id: Catalogue id of the service.
         title: The service's title.
-        section: The section heading.
+        section: The section heading as found in the source, for display.
         text: The passage itself (what a citation quotes from).
         source: Path of the file it came from, relative to the repo when possible.
         page: PDF page, or None for Markdown.
         category: The service's category, for browsing.
+        aspect: The section's aspect key ("cost", "apply", ...) or "other".
     """
 
     chunk_id: str
@@ -119,8 +111,4 @@ class Chunk:
     source: str
     page: int | None = None
     category: str = ""
-
-    @property
-    def aspect(self) -> str:
-        """The short aspect name of the section ("cost", "apply", ...), or "other"."""
-        return ASPECTS.get(self.section, "other")
+    aspect: str = OTHER

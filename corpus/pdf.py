@@ -1,57 +1,29 @@
 """Load service descriptions from a PDF guide (text layer only, no OCR).
 
-The guide may be our own rendering (``corpus/render_pdf.py``) or the municipality's official
-PDF, so the loader relies on what both share: service titles from the catalogue and the fixed
-section headings. Page furniture (running headers, "Side N av M") is removed, words hyphenated
-at line ends are joined, and paragraphs are rebuilt from vertical gaps.
+The guide may be our own rendering (``tools/render_pdf.py``), the municipality's official PDF or another
+edition in another layout. This module reads the text layer, page by page, within size and time bounds;
+:mod:`corpus.layout` then finds services, headings and page furniture in the lines, whatever the layout.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import time
-import unicodedata
-from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
 from corpus.catalogue import load_catalogue
-from corpus.model import SECTION_HEADINGS, CorpusError, Document, DocumentError, Section
-
-GENERAL_ID = "tildeling"
-GENERAL_TITLE = "Slik tildeles helse- og omsorgstjenester"
-GENERAL_HEADINGS: tuple[str, ...] = (
-    "Individuell vurdering", "Laveste effektive omsorgsnivå (LEON)",
-    "Omsorgstrappen – fra egenmestring til heldøgns omsorg",
-    "Hva du kan forvente av kommunen", "Kontakt",
-)
-#: Heading for text between a title and its first known heading (official PDFs may have one).
-INTRO_HEADING = "Innledning"
-
-_LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl",
-                            "\u2010": "-", "\u2011": "-"})
-_PAGE_NO = re.compile(r"^(?:side\s*)?\d{1,4}(?:\s*(?:av|/|of)\s*\d{1,4})?$", re.I)
-_TOC_ENTRY = re.compile(r"^(.*?\S)\s*(?:\.\s*){2,}\s*(\d{1,4})$|^(.*?\S)\s*…+\s*(\d{1,4})$")
-_BULLET = re.compile(r"^[•●▪◦‣∙·*-]\s+")
-_SUSPENDED_NEXT = {"og", "eller", "and", "or"}
-_SENTENCE_END = (".", "!", "?", ":", ";")
+from corpus.layout import norm_line as _norm
+from corpus.layout import parse_pages
+from corpus.model import CorpusError, Document, DocumentError
+from corpus.report import EditionReport
+from corpus.schema import default_schema
 #: Largest decoded drawing-command stream of one page that is read (the committed guide's largest is ~10 kB).
 #: Extraction time and memory grow with it and cannot be interrupted inside a page, so ``timeout_s`` alone
 #: does not bound one huge page; such a page is refused before extraction instead.
 MAX_PAGE_BYTES = 2_000_000
-
-
-def _norm(text: str) -> str:
-    text = " ".join(unicodedata.normalize("NFC", text.translate(_LIGATURES)).split())
-    # A soft hyphen only matters at the line end, where it marks a hyphenation break.
-    return text.replace("\u00ad", "") + ("\u00ad" if text.endswith("\u00ad") else "")
-
-
-def _key(text: str) -> str:
-    # Match titles and headings loosely: another PDF may use "-" for "–" or add a colon.
-    return re.sub(r"\s*[-–—]\s*", " – ", _norm(text)).rstrip(":").casefold()
 
 
 def catalogue_titles() -> dict[str, str]:
@@ -129,116 +101,10 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
     return pages
 
 
-def _strip_furniture(pages: list[list[str]], keep: set[str]) -> list[list[str]]:
-    """Remove page numbers and lines that repeat at the top or bottom of most pages."""
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line)
-
-    edges: Counter[str] = Counter()
-    for lines in pages:
-        content = [ln for ln in lines if ln]
-        edges.update({key(ln) for ln in content[:2] + content[-2:]})
-    threshold = max(3, len(pages) // 2)
-    repeated = {k for k, n in edges.items() if n >= threshold}
-    out = []
-    for lines in pages:
-        # Only the top and bottom lines are candidates: a lone "113" mid-page is content.
-        idx = [i for i, ln in enumerate(lines) if ln]
-        edge = set(idx[:2] + idx[-2:])
-        kept = [ln for i, ln in enumerate(lines) if i not in edge or _key(ln) in keep
-                or not (_PAGE_NO.match(ln) or key(ln) in repeated)]
-        out.append("\n".join(kept).strip("\n").split("\n") if any(kept) else [])
-    return out
-
-
-def _collapse_gaps(pages: list[list[str]]) -> list[list[str]]:
-    """Keep one "" only where the gap between lines is wider than the usual line spacing.
-
-    Layout extraction turns vertical space into blank lines; with generous line spacing
-    even lines of one paragraph are separated by one, so the commonest run is the baseline.
-    """
-    paired: list[list[tuple[int, str]]] = []  # per page: (blank lines before, line)
-    for lines in pages:
-        paired.append([])
-        run = 0
-        for line in lines:
-            if line:
-                paired[-1].append((run, line))
-            run = 0 if line else run + 1
-    counts = Counter(run for page in paired for run, _ in page[1:])
-    baseline = counts.most_common(1)[0][0] if counts else 0
-    return [[out for i, (run, line) in enumerate(page)
-             for out in ([""] if i and run > baseline else []) + [line]] for page in paired]
-
-
-def _join(left: str, right: str) -> str:
-    """Join two lines of one paragraph, undoing hyphenation at the line end."""
-    if left.endswith("\u00ad"):
-        return left[:-1] + right
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
-        word = left.split()[-1][:-1]
-        nxt = right.split()[0].lower() if right.split() else ""
-        if nxt.strip(",") in _SUSPENDED_NEXT or right.startswith(","):
-            return left + " " + right  # "helse- og omsorgstjenester"
-        # Acronyms and one-letter prefixes ("TT-kort", "e-post") keep their real hyphen.
-        if right[:1].islower() and not (word.isupper() or len(word) <= 1):
-            return left[:-1] + right  # "omsorgs-" + "tjenester"
-        return left + right  # "TT-" + "kortet": the hyphen is part of the word
-    if left.endswith("-") and left[-2:-1].isdigit():
-        return left + right  # "§ 3-" + "2"
-    return left + " " + right
-
-
-def _paragraphs(lines: list[tuple[int, str]]) -> str:
-    """Rebuild paragraphs and "- " bullets from (page, line) pairs; "" lines are gaps."""
-    items: list[tuple[bool, str]] = []  # (is_bullet, text)
-    open_item = False
-    prev_page = None
-    for page, line in lines:
-        if not line:
-            open_item = False
-            continue
-        bullet = _BULLET.match(line)
-        if open_item and prev_page is not None and page != prev_page:
-            last = items[-1][1]
-            # A paragraph runs on over a page break unless it visibly ended on the last page.
-            open_item = not last.endswith(_SENTENCE_END) or line[:1].islower()
-        if bullet:
-            items.append((True, line[bullet.end():]))
-        elif open_item:
-            items[-1] = (items[-1][0], _join(items[-1][1], line))
-        else:
-            items.append((False, line))
-        open_item, prev_page = True, page
-    parts: list[str] = []
-    for i, (is_bullet, text) in enumerate(items):
-        text = text.replace("\u00ad", "").strip()
-        if i:
-            prev_bullet, prev_text = items[i - 1]
-            tight = is_bullet and (prev_bullet or prev_text.rstrip().endswith(":"))
-            parts.append("\n" if tight else "\n\n")
-        parts.append(f"- {text}" if is_bullet else text)
-    return "".join(parts)
-
-
-def _toc_categories(lines: list[str], titles: dict[str, str]) -> dict[str, str]:
-    """Map service ids to the group heading they are listed under in the table of contents."""
-    result: dict[str, str] = {}
-    group = ""
-    for line in lines:
-        match = _TOC_ENTRY.match(line)
-        if match:
-            title = _key(match.group(1) or match.group(3))
-            if title in titles:
-                result[titles[title]] = group
-        elif line and len(line) < 80 and not line[-1].isdigit():
-            group = line
-    return result
-
-
 def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
              max_pages: int = 500, timeout_s: float = 60.0,
-             max_page_bytes: int = MAX_PAGE_BYTES) -> list[Document]:
+             max_page_bytes: int = MAX_PAGE_BYTES,
+             aliases: Mapping[str, tuple[str, ...]] | None = None) -> list[Document]:
     """Load every service description found in a PDF guide.
 
     Args:
@@ -248,6 +114,7 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
         timeout_s: Give up when text extraction takes longer than this many seconds (checked after each
             page; ``max_page_bytes`` bounds the time one page can take).
         max_page_bytes: Refuse a page whose decoded content stream is larger than this.
+        aliases: service_id -> everyday names, to find services printed under another title.
 
     Returns:
         One Document per service (and the general document) in the order they appear.
@@ -256,79 +123,67 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
         DocumentError: The file is empty, broken, encrypted, image-only, too long, has an
             oversized page, is too slow to read, or contains no known service.
     """
+    return read_pdf(path, catalogue=catalogue, max_pages=max_pages, timeout_s=timeout_s,
+                    max_page_bytes=max_page_bytes, aliases=aliases)[0]
+
+
+def read_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
+             max_pages: int = 500, timeout_s: float = 60.0,
+             max_page_bytes: int = MAX_PAGE_BYTES,
+             aliases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[list[Document], EditionReport]:
+    """Like :func:`load_pdf`, and also return what was mapped and what could not be placed.
+
+    Raises:
+        DocumentError: As :func:`load_pdf`.
+    """
     source = str(path)
     if catalogue is None:
         try:
             catalogue = catalogue_titles()
         except CorpusError as exc:
             raise DocumentError(source, f"service catalogue not available ({exc})") from exc
-    titles = {_key(t): sid for sid, t in catalogue.items()}
-    titles.setdefault(_key(GENERAL_TITLE), GENERAL_ID)
-    headings = {_key(h): h for h in SECTION_HEADINGS + GENERAL_HEADINGS}
-
     pages = _read_pages(source, max_pages, timeout_s, max_page_bytes)
-    pages = _collapse_gaps(_strip_furniture(pages, set(titles) | set(headings)))
-    flat = [(n, line) for n, lines in enumerate(pages, start=1) for line in lines]
-    keys = [_key(line) for _, line in flat]
-    heading_at = [k in headings for k in keys]
-
-    # Candidate title lines (a long title may wrap onto two lines).
-    cands: list[tuple[int, int, str]] = []  # (first index, index after title, id)
-    for i, (_, line) in enumerate(flat):
-        if not line or (i and flat[i - 1][1] and flat[i - 1][0] == flat[i][0]):
-            continue  # a title starts a page or follows a gap, never mid-paragraph
-        two = _key(f"{line} {flat[i + 1][1]}") if i + 1 < len(flat) else ""
-        if keys[i] in titles:
-            cands.append((i, i + 1, titles[keys[i]]))
-        elif two in titles:
-            cands.append((i, i + 2, titles[two]))
-    # A real start is followed by a section heading before the next title; this skips the
-    # cover and the table of contents.
-    starts = [c for k, c in enumerate(cands)
-              if any(heading_at[c[1]:cands[k + 1][0] if k + 1 < len(cands) else len(flat)])]
-    if not starts:
+    docs, report = parse_pages(pages, source=source, catalogue=catalogue, aliases=aliases or {},
+                               schema=default_schema())
+    if not docs:
         raise DocumentError(source, "no known service title followed by a section heading")
-
-    categories = _toc_categories([ln for _, ln in flat[:starts[0][0]]], titles)
-    docs: list[Document] = []
-    for k, (first, body_start, sid) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(flat)
-        sections: list[Section] = []
-        heading, page, body = INTRO_HEADING, flat[first][0], []
-        for n, line in flat[body_start:end] + [(0, "\0end")]:
-            if _key(line) in headings or line == "\0end":
-                text = _paragraphs(body)
-                if text or heading != INTRO_HEADING:
-                    sections.append(Section(heading, unicodedata.normalize("NFC", text), page))
-                heading, page, body = headings.get(_key(line), ""), n, []
-            else:
-                body.append((n, line))
-        used = [n for n, line in flat[first:end] if line]
-        docs.append(Document(
-            service_id=sid, title=_norm(catalogue.get(sid, GENERAL_TITLE)),
-            sections=tuple(sections), source=source, category=categories.get(sid, ""),
-            kind="general" if sid == GENERAL_ID else "service",
-            pages=tuple(range(min(used), max(used) + 1))))
-    return docs
+    return docs, report
 
 
-def load_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = None,
-              **options: float) -> tuple[list[Document], list[DocumentError]]:
+def read_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = None,
+              aliases: Mapping[str, tuple[str, ...]] | None = None, **options: float,
+              ) -> tuple[list[Document], list[DocumentError], list[EditionReport]]:
     """Load several PDFs, collecting per-file errors so one bad file does not stop the rest.
 
     Args:
         paths: PDF files to load.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
-        **options: ``max_pages``, ``timeout_s`` and ``max_page_bytes``, passed on to load_pdf.
+        aliases: service_id -> everyday names (see :func:`load_pdf`).
+        **options: ``max_pages``, ``timeout_s`` and ``max_page_bytes``, passed on to read_pdf.
+
+    Returns:
+        All documents loaded, one DocumentError per file that failed, one report per file that loaded.
+    """
+    docs: list[Document] = []
+    errors: list[DocumentError] = []
+    reports: list[EditionReport] = []
+    for path in paths:
+        try:
+            found, report = read_pdf(path, catalogue=catalogue, aliases=aliases, **options)  # type: ignore[arg-type]
+        except DocumentError as exc:
+            errors.append(exc)
+            continue
+        docs.extend(found)
+        reports.append(report)
+    return docs, errors, reports
+
+
+def load_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = None,
+              **options: float) -> tuple[list[Document], list[DocumentError]]:
+    """Load several PDFs (see :func:`read_pdfs`), without the reports.
 
     Returns:
         All documents loaded, and one DocumentError per file that failed.
     """
-    docs: list[Document] = []
-    errors: list[DocumentError] = []
-    for path in paths:
-        try:
-            docs.extend(load_pdf(path, catalogue=catalogue, **options))  # type: ignore[arg-type]
-        except DocumentError as exc:
-            errors.append(exc)
+    docs, errors, _ = read_pdfs(paths, catalogue=catalogue, **options)
     return docs, errors

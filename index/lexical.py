@@ -7,7 +7,20 @@ from pathlib import Path
 
 import numpy as np
 
-from index.normalize import lexical_terms
+from index.normalize import analyzer_fingerprint, lexical_terms
+
+#: Okapi BM25's defaults as bm25s uses them: term-frequency saturation and length normalisation.
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
+
+
+def lexical_fingerprint(*, k1: float = DEFAULT_K1, b: float = DEFAULT_B) -> str:
+    """What decides the BM25 index besides the texts: the analyzer's hash and the BM25 parameters.
+
+    Stored in the manifest (readable, e.g. ``"3f2a9c0d1e4b+bm25(k1=1.2,b=0.75)"``); a change of either means
+    the lexical index must be rebuilt.
+    """
+    return f"{analyzer_fingerprint()}+bm25(k1={k1:g},b={b:g})"
 
 
 class LexicalIndex:
@@ -17,12 +30,12 @@ class LexicalIndex:
         self._bm25 = retriever
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        """Index ``texts`` (one per chunk, in chunk order)."""
+    def build(cls, texts: Sequence[str], *, k1: float = DEFAULT_K1, b: float = DEFAULT_B) -> LexicalIndex:
+        """Index ``texts`` (one per chunk, in chunk order) with BM25 parameters ``k1`` and ``b``."""
         import bm25s
 
         corpus = [lexical_terms(t) or [""] for t in texts]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = bm25s.BM25(k1=k1, b=b)
         retriever.index(corpus, show_progress=False)
         return cls(retriever)
 

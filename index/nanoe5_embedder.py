@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embedding import normalise_rows
+from index.vectors import normalise_rows
 from index.errors import EmbedderError
 
 

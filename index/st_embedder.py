@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embedding import normalise_rows
+from index.vectors import normalise_rows
 from index.errors import EmbedderError
 
 #: Prefixes that models were trained with; a model missing here gets none.

@@ -72,6 +72,30 @@ def test_stale_manifest_triggers_rebuild(mini):
     assert any("fallsensor" in c.text for c in second.chunks)
 
 
+def test_changed_bm25_parameters_trigger_a_rebuild(mini):
+    import dataclasses
+
+    docs, settings = mini
+    guide = _mini_guide(docs)
+    first = Retriever.open(settings=settings, guide=guide)
+    assert first.manifest.analyzer.endswith("+bm25(k1=1.2,b=0.75)")
+    retuned = dataclasses.replace(settings, bm25_k1=1.6, bm25_b=0.5)
+    with pytest.raises(IndexCorrupt, match="BM25"):
+        Retriever.load(guide, make_embedder("hashing"), settings=retuned)
+    second = Retriever.open(settings=retuned, guide=guide)
+    assert second.manifest.analyzer.endswith("+bm25(k1=1.6,b=0.5)")
+    assert second.lexical.scores("klesvask").max() != first.lexical.scores("klesvask").max()
+
+
+def test_chunks_jsonl_stores_the_aspect(mini):
+    docs, settings = mini
+    built = Retriever.open(settings=settings, guide=_mini_guide(docs))
+    rows = [json.loads(line) for line in (current_generation(settings.data_dir) / "chunks.jsonl").read_text().splitlines()]
+    assert [(r["chunk_id"], r["aspect"]) for r in rows][:2] == [("hjemmesykepleie#what-1", "what"),
+                                                                ("hjemmesykepleie#cost-1", "cost")]
+    assert [c.aspect for c in built.chunks] == [r["aspect"] for r in rows]
+
+
 @pytest.mark.parametrize("victim", ["dense.faiss", "chunks.jsonl", "manifest.json"])
 def test_truncated_files_are_rebuilt_never_served(mini, victim):
     docs, settings = mini
@@ -144,7 +168,7 @@ def test_fusion_ranks_a_service_found_by_only_one_side():
 
 def test_hnsw_recall_against_exact_search():
     from index.dense import DenseIndex
-    from index.embedding import normalise_rows
+    from index.vectors import normalise_rows
 
     rng = np.random.default_rng(0)
     vectors = normalise_rows(rng.normal(size=(3000, 64)).astype(np.float32))

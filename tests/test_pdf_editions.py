@@ -1,0 +1,154 @@
+"""Other municipalities' layouts: two editions drawn by tools/edition_pdf.py (not our renderer) from the Markdown.
+
+* ``numbered``: numbered chapters and sections, synonym headings, several services per page, justified
+  Helvetica, another running header, one section under an unknown heading;
+* ``titles``: one service per page in DejaVu Serif, "Helsetjenester i hjemmet (hjemmesykepleie)",
+  "Langtidsplass i sykehjem", the general chapter under another name, nynorsk synonym headings.
+
+Each is loaded through ``LEVANGER_GUIDE_PDF`` like an official PDF would be, and must give every service and
+section on the pages the generator drew them on, and an index that answers with page citations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fpdf")
+
+from corpus.__main__ import main as corpus_main  # noqa: E402
+from corpus.catalogue import load_catalogue  # noqa: E402
+from corpus.guide import Guide, load_guide, unplaced_sections, validate  # noqa: E402
+from corpus.markdown import load_markdown_dir  # noqa: E402
+from corpus.schema import OTHER, aspect_for_heading  # noqa: E402
+from index.retriever import Retriever  # noqa: E402
+from index.settings import IndexSettings  # noqa: E402
+from tools.edition_pdf import LAYOUTS, Placed, build_edition  # noqa: E402
+
+
+@pytest.fixture(scope="module", params=sorted(LAYOUTS))
+def edition(request, tmp_path_factory) -> tuple[str, Path, list[Placed], Guide]:
+    """(layout name, PDF path, where the generator drew everything, the guide loaded via LEVANGER_GUIDE_PDF)."""
+    name = request.param
+    data, placed = build_edition(LAYOUTS[name])
+    path = tmp_path_factory.mktemp(f"edition-{name}") / f"{name}.pdf"
+    path.write_bytes(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEVANGER_GUIDE_PDF", str(path))
+        guide = load_guide()
+    return name, path, placed, guide
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("- ", " ").split())
+
+
+def test_every_service_and_section_is_found_on_its_page(edition):
+    name, path, placed, guide = edition
+    assert not guide.errors
+    docs = guide.by_id()
+    assert set(docs) == {p.service_id for p in placed}
+    markdown = {d.service_id: d for d in load_markdown_dir()[0]}
+    for p in placed:
+        doc = docs[p.service_id]
+        assert doc.source == str(path)
+        assert doc.pages[0] == p.page, (name, p.service_id)
+        assert [(s.heading, s.page) for s in doc.sections] == [(h, page) for h, _, page in p.sections], p.service_id
+        assert [s.aspect for s in doc.sections] == [aspect_for_heading(h) for h, _, _ in p.sections]
+        for section, (_, body, _) in zip(doc.sections, p.sections, strict=True):
+            ratio = difflib.SequenceMatcher(None, _words(section.text), _words(body)).ratio()
+            assert ratio >= 0.99, (p.service_id, section.heading, ratio)
+        # the front matter comes from the Markdown where the ids match
+        assert doc.aliases == markdown[p.service_id].aliases
+        assert doc.category == markdown[p.service_id].category
+
+
+def test_the_edition_is_a_complete_guide(edition):
+    name, _, _, guide = edition
+    assert validate(guide, load_catalogue()) == []
+    expected = [("trygghetsalarm", "Praktisk informasjon")] if name == "numbered" else []
+    assert unplaced_sections(guide) == expected
+
+
+def test_numbered_edition_puts_several_services_on_a_page(edition):
+    name, _, placed, guide = edition
+    if name != "numbered":
+        pytest.skip("one service per page in this layout")
+    docs = guide.by_id()
+    shared = [(a.service_id, b.service_id) for a, b in zip(placed, placed[1:], strict=False)
+              if docs[a.service_id].pages[-1] == docs[b.service_id].pages[0]]
+    assert len(shared) >= 10
+    extra = docs["trygghetsalarm"].sections[-1]
+    assert (extra.heading, extra.aspect) == ("Praktisk informasjon", OTHER)
+
+
+def test_report_says_what_was_mapped(edition):
+    name, path, placed, guide = edition
+    (report,) = guide.reports
+    assert report.toc_pages == (2,)
+    assert not report.unplaced and not report.not_found
+    header = {"numbered": "Tjenestebeskrivelser 2026 | Levanger kommune",
+              "titles": "Helse og omsorg i Levanger – veiledende beskrivelser"}[name]
+    assert header in report.furniture
+    found = {s.service_id: s for s in report.services}
+    assert [s.service_id for s in report.services] == [p.service_id for p in placed]
+    if name == "titles":
+        assert found["hjemmesykepleie"].found_title == "Helsetjenester i hjemmet (hjemmesykepleie)"
+        assert found["hjemmesykepleie"].matched_by == "contains catalogue title 'Hjemmesykepleie'"
+        assert found["langtidsopphold"].found_title == "Langtidsplass i sykehjem"
+        assert found["langtidsopphold"].matched_by == "contains alias 'langtidsplass'"
+        assert found["tildeling"].found_title == "Tildeling av helse- og omsorgstjenester"
+        assert found["tildeling"].matched_by == "a name of the general chapter in schema.yaml"
+    else:
+        assert found["dagaktivitet"].found_title.startswith("4. Dagaktivitetstilbud")
+        assert found["dagaktivitet"].matched_by == "part of the catalogue title"
+    cost = [s for s in found["praktisk-bistand"].sections if s.aspect == "cost"]
+    assert [s.heading for s in cost] == [{"numbered": "Egenbetaling", "titles": "Egenandel"}[name]]
+
+
+def test_corpus_check_prints_the_mapping(edition, capsys):
+    name, path, placed, guide = edition
+    assert corpus_main(["check", "--pdf", str(path)]) == 0
+    out = capsys.readouterr().out
+    drawn = {p.service_id: p for p in placed}
+    if name == "titles":
+        long_stay = guide.by_id()["langtidsopphold"]
+        span = f"{long_stay.pages[0]}-{long_stay.pages[-1]}"
+        assert f"  langtidsopphold: 'Langtidsplass i sykehjem' (contains alias 'langtidsplass'), pages {span}" in out
+        cost_page = next(page for h, _, page in drawn["langtidsopphold"].sections if h == "Egenandel")
+        assert f"      p. {cost_page}  Egenandel -> cost" in out
+    else:
+        page = drawn["trygghetsalarm"].sections[-1][2]
+        assert f"      p. {page}  Praktisk informasjon -> other   <- unknown heading, kept as 'other'" in out
+        assert "unknown heading:    trygghetsalarm: 'Praktisk informasjon'" in out
+    assert out.rstrip().endswith("ok")
+
+
+def test_index_from_the_edition_answers_with_page_citations(edition, tmp_path, monkeypatch):
+    name, _, placed, guide = edition
+    monkeypatch.setenv("LEVANGER_INDEX_DIR", str(tmp_path / "index"))
+    retriever = Retriever.open(settings=IndexSettings(backend="hashing", model=None), guide=guide)
+    assert retriever.settings.data_dir == tmp_path / "index"
+    pages = {(p.service_id, h): page for p in placed for h, _, page in p.sections}
+    for question, sid in [("Hva er langtidsopphold i sykehjem?", "langtidsopphold"),
+                          ("Hvordan søker jeg om trygghetsalarm?", "trygghetsalarm"),
+                          ("Jeg trenger hjelp til sårstell hjemme", "hjemmesykepleie")]:
+        hits = retriever.search(question, k=5)
+        assert sid in [h.chunk.service_id for h in hits[:2]], (question, [h.chunk.chunk_id for h in hits])
+        assert all(isinstance(h.chunk.page, int) for h in hits)
+        for hit in hits:  # each citation points at the page the generator drew its section on
+            drawn = next(p for p in placed if p.service_id == hit.chunk.service_id)
+            assert hit.chunk.page == pages[(drawn.service_id, hit.chunk.section)]
+            assert hit.chunk.chunk_id.startswith(f"{hit.chunk.service_id}#{hit.chunk.aspect}-")
+
+
+def test_chunk_ids_survive_the_reworded_headings(edition):
+    """Chunk ids name the aspect, not the heading: the edition's chunks have the Markdown's ids."""
+    name, _, _, guide = edition
+    md_ids = {c.chunk_id for c in load_guide(pdf=[]).chunks()}
+    pdf_ids = {c.chunk_id for c in guide.chunks()}
+    extra = {"trygghetsalarm#other-1"} if name == "numbered" else set()
+    assert pdf_ids - md_ids == extra
+    assert md_ids - pdf_ids == set()
