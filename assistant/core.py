@@ -117,6 +117,10 @@ class Assistant:
             query_vector = self.embed(query)
         return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=query_vector)
 
+    def passage_cosines(self, text: str) -> np.ndarray:
+        """Raw cosine of ``text``'s query embedding with every passage, in index order (for calibration)."""
+        return self.retriever.dense.all_scores(self.embed(text))
+
     def document(self, service_id: str) -> Document | None:
         """A service's full description (for the browse view and staff mode)."""
         return self.documents.get(service_id)

@@ -76,8 +76,6 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 situations=doc.situations or m.situations,
                 not_for=doc.not_for or m.not_for,
                 kind=m.kind,
-                situations=doc.situations or m.situations,
-                not_for=doc.not_for or m.not_for,
             )
         out.append(doc)
     return out

@@ -29,7 +29,7 @@ from assistant.core import Assistant
 from assistant.settings import AssistantSettings
 from evaluation.dataset import Question
 from evaluation.metrics import Metrics, QuestionResult, summarize
-from evaluation.run import ask_all
+from evaluation.results import ask_all
 
 Log = Callable[[str], None]
 #: The report's explanation of the ablation table.
@@ -111,8 +111,7 @@ def minilm_path() -> str:
 
 def question_cosines(bot: Assistant, probes: Sequence[str]) -> np.ndarray:
     """Cosines of every probe question against every chunk, flattened."""
-    vectors = bot.retriever.embedder.encode_queries(list(probes))
-    return np.concatenate([bot.retriever.dense.all_scores(v) for v in vectors])
+    return np.concatenate([bot.passage_cosines(p) for p in probes])
 
 
 def band_quantiles(reference: Assistant, probes: Sequence[str]) -> tuple[float, float]:
@@ -211,7 +210,7 @@ def run_ablations(default: Assistant, questions: Sequence[Question], *,
         results = tuple(main_results) if reuse and main_results is not None else ask_all(bot, questions,
                                                                                           mode=spec.mode)
         index = bot.settings.index
-        manifest = bot.retriever.manifest
+        manifest = bot.manifest
         rows.append(AblationRow(spec, manifest.embedder_backend, manifest.embedder_name, index.dense_floor,
                                 index.dense_ceiling, summarize(results), time.perf_counter() - start,
                                 reused=reuse))

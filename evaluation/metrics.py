@@ -35,6 +35,9 @@ class QuestionResult:
         latency_ms: Wall time of ``ask()``.
         best_score: The best fused retrieval score of the masked question (None when not measured).
         masked: The question as the assistant processed it (personal data masked).
+        cited_parts: (service, aspect) of every citation, in order.
+        mode: How the reply was composed ("direct", "situation", ...).
+        topic: For a question with history, the service the assistant gives for the last earlier user turn.
     """
 
     question: Question
@@ -46,6 +49,41 @@ class QuestionResult:
     latency_ms: float = 0.0
     best_score: float | None = None
     masked: str = ""
+    cited_parts: tuple[tuple[str, str], ...] = ()
+    mode: str = ""
+    topic: str = ""
+
+    @property
+    def primary_hit(self) -> bool | None:
+        """The first cited service is the primary one (None when the question names no primary)."""
+        if not self.question.primary or self.question.status != "answered":
+            return None
+        return bool(self.ranked) and self.ranked[0] == self.question.primary
+
+    @property
+    def relevant_recall(self) -> float | None:
+        """Share of the relevant services that the reply cites (situation questions only)."""
+        if self.question.kind != "situation" or not self.question.expected:
+            return None
+        return len(set(self.ranked) & set(self.question.expected)) / len(self.question.expected)
+
+    @property
+    def parts_covered(self) -> bool | None:
+        """Every part of a two-part question is answered from its own section (None for other questions)."""
+        if not self.question.aspects:
+            return None
+        def covered(service: str, aspect: str) -> bool:
+            aspect = "apply" if aspect == "contact" else aspect
+            services = {service} if service else set(self.question.expected)
+            return any(a == aspect and s in services for s, a in self.cited_parts)
+        return all(covered(s, a) for s, a in self.question.aspects)
+
+    @property
+    def topic_leak(self) -> bool | None:
+        """A follow-up that must not inherit the topic, answered with the earlier topic (None otherwise)."""
+        if self.question.kind != "followup_new_topic" or not self.topic:
+            return None
+        return self.topic in self.ranked and self.topic not in self.question.expected
 
     def hit(self, k: int) -> bool:
         """True when an expected service is among the first ``k`` cited services."""
@@ -85,6 +123,11 @@ class Metrics:
         cited_mean: Mean number of cited services per "answered" reply (hit@k cannot look deeper).
         words_median, words_p90: Reply length in words, over replies with status "answered".
         latency_p50_ms, latency_p95_ms: ``ask()`` wall time.
+        primary1: Share of questions with a primary service whose first cited service is it (blind set).
+        relevant_recall: Mean share of the relevant services cited, over situation questions.
+        two_part_full: Share of two-part questions with every part answered from its own section.
+        topic_leaks: Follow-ups that must not inherit the topic but were answered with it.
+        n_primary, n_situation, n_two_part, n_topic: The denominators.
     """
 
     n: int
@@ -111,6 +154,14 @@ class Metrics:
     words_p90: float | None
     latency_p50_ms: float | None
     latency_p95_ms: float | None
+    primary1: float | None = None
+    n_primary: int = 0
+    relevant_recall: float | None = None
+    n_situation: int = 0
+    two_part_full: float | None = None
+    n_two_part: int = 0
+    topic_leaks: int = 0
+    n_topic: int = 0
 
 
 def ranked_services(reply: Reply) -> tuple[str, ...]:
@@ -216,7 +267,21 @@ def summarize(results: Sequence[QuestionResult]) -> Metrics:
         words_p90=percentile(words, 90),
         latency_p50_ms=percentile(latencies, 50),
         latency_p95_ms=percentile(latencies, 95),
+        **_blind_metrics(results),
     )
+
+
+def _blind_metrics(results: Sequence[QuestionResult]) -> dict[str, float | int | None]:
+    primary = [r.primary_hit for r in results if r.primary_hit is not None]
+    recall = [r.relevant_recall for r in results if r.relevant_recall is not None]
+    parts = [r.parts_covered for r in results if r.parts_covered is not None]
+    leaks = [r.topic_leak for r in results if r.topic_leak is not None]
+    return {
+        "primary1": _mean([float(x) for x in primary]), "n_primary": len(primary),
+        "relevant_recall": _mean(recall), "n_situation": len(recall),
+        "two_part_full": _mean([float(x) for x in parts]), "n_two_part": len(parts),
+        "topic_leaks": sum(leaks), "n_topic": len(leaks),
+    }
 
 
 def per_kind(results: Sequence[QuestionResult]) -> dict[str, Metrics]:

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 from evaluation.metrics import QuestionResult, summarize  # noqa: E402
 
 if TYPE_CHECKING:
-    from evaluation.run import Evaluation
+    from evaluation.results import Evaluation
 
 #: Targets drawn as reference lines (the same as in the report's headline table).
 HIT1_TARGET = 0.90
