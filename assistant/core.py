@@ -36,11 +36,11 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def emergency_services() -> dict[str, str]:
-    """Emergency kind -> the service to tell about after 113 (``assistant/banks/routes.yaml``)."""
+def routes() -> dict:
+    """``assistant/banks/routes.yaml``: the service to tell about after each kind of emergency."""
     import yaml
 
-    return dict(yaml.safe_load((BANK_DIR / "routes.yaml").read_text(encoding="utf-8"))["emergency"])
+    return yaml.safe_load((BANK_DIR / "routes.yaml").read_text(encoding="utf-8"))
 
 
 class Assistant:
@@ -187,7 +187,7 @@ class Assistant:
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""
         return plan(u, hits, settings=self.settings, service_ids=self.service_ids,
-                    emergency_services=emergency_services())
+                    emergency_services=dict(routes()["emergency"]))
 
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused") -> Reply:
         """Answer one question.

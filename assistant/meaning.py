@@ -86,6 +86,8 @@ class Calibration:
     emergency_margin: float | None = None
     emergency_pattern_veto: float | None = None
     out_of_scope_margin: float | None = None
+    out_of_scope_named_extra: float = 0.03
+    foreign_extra: float = 0.02
     need_floor: float = 0.80
     need_ceiling: float = 0.92
     need_weight: float = 0.0

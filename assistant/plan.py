@@ -117,19 +117,21 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     scores = service_scores(hits, u, settings=settings, service_ids=service_ids)
     ranked = sorted(((s, sid) for sid, s in scores.items()), reverse=True)
     top = ranked[0][0] if ranked else 0.0
-    if not ranked or (not u.services and top < settings.answer_threshold):
+    # dense scores alone carry a question in another language, and they run lower across languages
+    threshold = settings.answer_threshold if u.language == "nb" else settings.foreign_answer_threshold
+    if not ranked or (not u.services and top < threshold):
         return Plan("no_answer", "declined", u)
 
     needs = dict(u.needs)
     aspects = u.aspects
     primary_id = ranked[0][1]
-    if u.named and primary_id not in u.named:
-        primary_id = u.named[0]
+    if u.services and primary_id not in u.services:
+        primary_id = u.services[0]
     # no service named and none inherited: the question describes a need, so list what fits
     describes_situation = not u.services
     if describes_situation:
         # a situation, not a service name: the services that fit, in order of fit, as a caseworker lists them
-        close = [sid for s, sid in ranked[1:] if s >= settings.situation_ratio * top and s >= settings.answer_threshold]
+        close = [sid for s, sid in ranked[1:] if s >= settings.situation_ratio * top and s >= threshold]
         chosen = [primary_id] + close[: settings.max_situation_services - 1]
         if len(chosen) >= 2:
             services = tuple(

@@ -16,6 +16,7 @@ class AssistantSettings:
         index: Retrieval settings.
         max_question_chars: Longer questions are truncated (with a notice).
         answer_threshold: Minimum combined score of the best service to answer without a named service.
+        foreign_answer_threshold: The same for a question in another language (scored by the dense side only).
         mention_boost: Added to a service's score when the question (or the focus) names it.
         second_service_ratio: Show a second service when its score is at least this share of the first's.
         follow_up_ratio: A follow-up inherits the topic when the topic's best passage scores at least this share
@@ -33,6 +34,7 @@ class AssistantSettings:
     index: IndexSettings = field(default_factory=IndexSettings)
     max_question_chars: int = 2000
     answer_threshold: float = 0.40
+    foreign_answer_threshold: float = 0.30
     mention_boost: float = 0.25
     second_service_ratio: float = 0.93
     situation_ratio: float = 0.60

@@ -203,8 +203,12 @@ class Understander:
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
         oos_score = meaning.out_of_scope_margin if meaning else 0.0
-        out_of_scope = (not emergency and c.out_of_scope_margin is not None and meaning is not None
-                        and oos_score >= c.out_of_scope_margin + (0.03 if named else 0.0))
+        # a named service, or a question in another language (whose cosines to the mostly Norwegian banks are
+        # less sure), needs a clearer margin before it is declined
+        margin = c.out_of_scope_margin
+        if margin is not None:
+            margin += (c.out_of_scope_named_extra if named else 0.0) + (c.foreign_extra if language != "nb" else 0.0)
+        out_of_scope = not emergency and margin is not None and meaning is not None and oos_score >= margin
         needs = tuple(sorted(((sid, s) for sid, s in (meaning.needs.items() if meaning else ()) if s > 0),
                              key=lambda x: -x[1]))
         leans = bool(history) and not named and (len(normalised.split()) <= 4

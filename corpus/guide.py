@@ -53,7 +53,7 @@ class Guide:
         for chunk in self.chunks(max_chars=max_chars):
             h.update(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False, sort_keys=True).encode())
         for doc in self.documents:
-            h.update(json.dumps([doc.service_id, list(doc.aliases), list(doc.situations),
+            h.update(json.dumps([doc.service_id, list(doc.aliases), list(doc.search_terms), list(doc.situations),
                                  [[n.text, n.see] for n in doc.not_for]], ensure_ascii=False).encode())
         return h.hexdigest()[:16]
 
@@ -70,6 +70,7 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 doc,
                 category=doc.category or m.category,
                 aliases=doc.aliases or m.aliases,
+                search_terms=doc.search_terms or m.search_terms,
                 responsible=doc.responsible or m.responsible,
                 legal_basis=doc.legal_basis or m.legal_basis,
                 last_reviewed=doc.last_reviewed or m.last_reviewed,

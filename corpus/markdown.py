@@ -82,6 +82,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             source=source,
             category=str(meta.get("category", "")).strip(),
             aliases=_as_tuple(meta.get("aliases")),
+            search_terms=_as_tuple(meta.get("search_terms")),
             responsible=str(meta.get("responsible", "")).strip(),
             legal_basis=_as_tuple(meta.get("legal_basis")),
             last_reviewed=str(meta.get("last_reviewed", "")),

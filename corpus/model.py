@@ -66,6 +66,8 @@ class Document:
     source: str
     category: str = ""
     aliases: tuple[str, ...] = ()
+    #: Everyday words that help search find the service but are too general to count as naming it.
+    search_terms: tuple[str, ...] = ()
     responsible: str = ""
     legal_basis: tuple[str, ...] = ()
     last_reviewed: str = ""

@@ -113,7 +113,7 @@ class Retriever:
         """Embed and index the guide (and the given banks), write a new generation and switch to it."""
         start = time.perf_counter()
         chunks = guide.chunks(max_chars=settings.max_chunk_chars)
-        aliases = {d.service_id: d.aliases for d in guide.documents}
+        aliases = {d.service_id: d.aliases + d.search_terms for d in guide.documents}
         texts = [passage_text(c) for c in chunks]
         batches = []
         for i in range(0, len(texts), 16):
