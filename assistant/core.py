@@ -164,7 +164,7 @@ class Assistant:
         if not query.strip():
             return Understanding(masked.text, query, notices=notices + ("empty",)), []
         vector = self.embed(query) if mode != "lexical" else None
-        meaning = self.meaning.score(vector) if vector is not None else None
+        meaning = self.meaning.score(vector, query) if vector is not None else None
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=self._history_services(history))
         # the lexical side must not veto a question in another language: it knows only Norwegian words

@@ -93,6 +93,8 @@ class Calibration:
     need_weight: float = 0.0
     need_neighbours: int = 12
     need_temperature: float = 0.02
+    need_lexical_weight: float = 0.5
+    need_lexical_half: float = 4.0
     need_contrast_offset: float = 0.02
 
     @classmethod
@@ -134,8 +136,29 @@ class MeaningModel:
         self.banks = dict(banks)
         self.calibration = calibration
         needs = self.banks.get("needs")
-        self._need_labels = np.array([e.label for e in needs.entries]) if needs else np.array([])
-        self._need_against = np.array([e.against for e in needs.entries]) if needs else np.array([])
+        # the lexical side of the need index: dialect and nynorsk are mapped to bokmål before stemming, so it
+        # hears what a situation is about, where the embedding also hears how it is said
+        self._need_lexical = None
+        if needs is not None and len(needs):
+            from index.lexical import LexicalIndex
+
+            self._need_lexical = LexicalIndex.build([e.text for e in needs.entries])
+
+    def _lexical_needs(self, query: str) -> dict[str, float]:
+        if self._need_lexical is None or not query:
+            return {}
+        raw = self._need_lexical.scores(query)
+        out: dict[str, float] = {}
+        half = self.calibration.need_lexical_half
+        for i in np.argsort(-raw)[: self.calibration.need_neighbours]:
+            if raw[i] <= 0:
+                break
+            entry = self.banks["needs"].entries[int(i)]
+            score = float(raw[i] / (raw[i] + half))
+            out[entry.label] = max(out.get(entry.label, 0.0), score)
+            if entry.against:
+                out[entry.against] = min(out.get(entry.against, 0.0), -score)
+        return out
 
     def _sim(self, name: str, vector: np.ndarray) -> tuple[float, np.ndarray]:
         bank = self.banks.get(name)
@@ -144,8 +167,8 @@ class MeaningModel:
         cos = bank.cosines(vector)
         return Bank.top_mean(cos, self.calibration.top_k), cos
 
-    def score(self, vector: np.ndarray) -> Meaning:
-        """All bank scores for one (L2-normalised) question vector."""
+    def score(self, vector: np.ndarray, query: str = "") -> Meaning:
+        """All bank scores for one (L2-normalised) question vector (and its text, for the lexical needs)."""
         c = self.calibration
         emergency, e_cos = self._sim("emergency", vector)
         ordinary, _ = self._sim("ordinary", vector)
@@ -172,6 +195,11 @@ class MeaningModel:
                     needs[entry.against] = needs.get(entry.against, 0.0) - float(w)
             total = float(weights.sum())
             needs = {sid: confidence * v / total for sid, v in needs.items()}
+        lexical = self._lexical_needs(query)
+        if lexical:
+            w = c.need_lexical_weight
+            needs = {sid: (1 - w) * needs.get(sid, 0.0) + w * lexical.get(sid, 0.0)
+                     for sid in set(needs) | set(lexical)}
         return Meaning(
             emergency_margin=emergency - max(ordinary, need_mean - c.need_contrast_offset),
             emergency_kind=kind,
