@@ -267,8 +267,10 @@ class Retriever:
             else:
                 log.warning("serving a stale index: %s; it cannot be rebuilt because %s", problem, read_only)
                 return retriever
-        raise IndexReadOnly(f"the index cannot be used ({problem}) and cannot be rebuilt: {read_only}. "
-                            f"Rebuild it where it can be written (python -m assistant index --rebuild)") from problem
+        message = (f"the index cannot be used ({problem}) and cannot be rebuilt: {read_only}. "
+                   f"Rebuild it where it can be written (python -m assistant index --rebuild)")
+        log.error("%s", message)  # the edges show only a Norwegian summary; the operator needs the reason
+        raise IndexReadOnly(message) from problem
 
     # -- searching ------------------------------------------------------------------------------
 
