@@ -19,6 +19,13 @@ from pypdf import PasswordType, PdfReader
 
 from corpus.catalogue import load_catalogue
 from corpus.model import SECTION_HEADINGS, CorpusError, Document, DocumentError, Section
+from corpus.pdf_limits import (
+    Deadline,
+    RateLimitedPypdfWarnings,
+    check_object_count,
+    default_max_bytes,
+    read_pdf_bytes,
+)
 
 GENERAL_ID = "tildeling"
 GENERAL_TITLE = "Slik tildeles helse- og omsorgstjenester"
@@ -74,12 +81,9 @@ def _content_size(page) -> int:
 
 
 def _read_pages(path: str, max_pages: int, timeout_s: float,
-                max_page_bytes: int = MAX_PAGE_BYTES) -> list[list[str]]:
+                max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None) -> list[list[str]]:
     """Return the normalised text lines of every page; "" marks a vertical gap."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise DocumentError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    data = read_pdf_bytes(path, max_bytes=default_max_bytes() if max_bytes is None else max_bytes)
     if not data.strip():
         raise DocumentError(path, "the file is empty")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -87,6 +91,13 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
     # pypdf silently repairs a cut-off file and returns part of it; refuse instead.
     if b"%%EOF" not in data[-4096:]:
         raise DocumentError(path, "the PDF is truncated or broken (no end-of-file marker)")
+    check_object_count(path, data)
+    deadline = Deadline(path, timeout_s)  # from before parsing: opening a huge cross-reference table counts
+    with RateLimitedPypdfWarnings(path):
+        return _extract(path, data, max_pages, max_page_bytes, deadline)
+
+
+def _extract(path: str, data: bytes, max_pages: int, max_page_bytes: int, deadline: Deadline) -> list[list[str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -101,7 +112,7 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
         raise DocumentError(path, "the PDF has no pages")
     if n_pages > max_pages:
         raise DocumentError(path, f"the PDF has {n_pages} pages; the limit is {max_pages}")
-    started = time.monotonic()
+    deadline.check(f"opening it, before page 1 of {n_pages}")
     pages: list[list[str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -120,9 +131,7 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
         except Exception as exc:
             raise DocumentError(path, f"cannot extract text from page {number} ({exc})") from exc
         pages.append([_norm(line) for line in (raw or "").splitlines()])
-        if time.monotonic() - started > timeout_s:
-            raise DocumentError(path, f"text extraction took longer than {timeout_s:g} s "
-                                      f"(stopped at page {number} of {n_pages})")
+        deadline.check(f"text extraction stopped at page {number} of {n_pages}")
     if not any(line for lines in pages for line in lines):
         raise DocumentError(path, "the PDF has no text layer (image-only or scanned; "
                                   "OCR is not supported)")
@@ -238,23 +247,25 @@ def _toc_categories(lines: list[str], titles: dict[str, str]) -> dict[str, str]:
 
 def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
              max_pages: int = 500, timeout_s: float = 60.0,
-             max_page_bytes: int = MAX_PAGE_BYTES) -> list[Document]:
+             max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None) -> list[Document]:
     """Load every service description found in a PDF guide.
 
     Args:
         path: The PDF file.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
         max_pages: Refuse files with more pages than this.
-        timeout_s: Give up when text extraction takes longer than this many seconds (checked after each
-            page; ``max_page_bytes`` bounds the time one page can take).
+        timeout_s: Give up when reading takes longer than this many seconds, counted from before pypdf
+            opens the file (checked after opening and after each page; ``max_page_bytes`` bounds the time
+            one page can take, ``corpus.pdf_limits.MAX_OBJECTS`` the time opening can take).
         max_page_bytes: Refuse a page whose decoded content stream is larger than this.
+        max_bytes: Refuse a larger file before reading it; default ``$LEVANGER_PDF_MAX_MB`` (50 MB).
 
     Returns:
         One Document per service (and the general document) in the order they appear.
 
     Raises:
-        DocumentError: The file is empty, broken, encrypted, image-only, too long, has an
-            oversized page, is too slow to read, or contains no known service.
+        DocumentError: The file is not a regular file, too large, empty, broken, encrypted, image-only,
+            too long, has an oversized page, is too slow to read, or contains no known service.
     """
     source = str(path)
     if catalogue is None:
@@ -266,7 +277,7 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
     titles.setdefault(_key(GENERAL_TITLE), GENERAL_ID)
     headings = {_key(h): h for h in SECTION_HEADINGS + GENERAL_HEADINGS}
 
-    pages = _read_pages(source, max_pages, timeout_s, max_page_bytes)
+    pages = _read_pages(source, max_pages, timeout_s, max_page_bytes, max_bytes)
     pages = _collapse_gaps(_strip_furniture(pages, set(titles) | set(headings)))
     flat = [(n, line) for n, lines in enumerate(pages, start=1) for line in lines]
     keys = [_key(line) for _, line in flat]
@@ -319,7 +330,7 @@ def load_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = Non
     Args:
         paths: PDF files to load.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
-        **options: ``max_pages``, ``timeout_s`` and ``max_page_bytes``, passed on to load_pdf.
+        **options: ``max_pages``, ``timeout_s``, ``max_page_bytes`` and ``max_bytes``, passed on to load_pdf.
 
     Returns:
         All documents loaded, and one DocumentError per file that failed.
