@@ -2,8 +2,9 @@
 
 Measures, on this machine: index build time; query latency p50/p95 for lexical, dense and fused retrieval
 and for a whole ``Assistant.ask``; what a 2,000-character question of emoji, CJK or Norwegian costs to
-embed against a normal one (tokens fed and time; ``--long-only`` runs just this); peak memory; and HNSW
-recall@10 against exact search on a large synthetic corpus. Prints a Markdown table (the README quotes it). Not a test: numbers, not assertions.
+embed against a normal one (tokens fed and time; ``--long-only`` runs just this); peak memory; and
+HNSW recall@10 against exact search on a large synthetic corpus. Prints a Markdown table (the README
+quotes it). Not a test: numbers, not assertions.
 """
 
 from __future__ import annotations

@@ -76,7 +76,8 @@ class WriterLock:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     os.close(fd)
-                    raise IndexBusy(f"another rebuild of {self.path.parent} has run for over {self.timeout_s:g} s")
+                    raise IndexBusy(
+                        f"another rebuild of {self.path.parent} has run for over {self.timeout_s:g} s") from None
                 time.sleep(0.05)  # polling keeps the timeout simple; a rebuild takes seconds, not milliseconds
         table[key] = [fd, 1]
         self._mine = True
