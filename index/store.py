@@ -45,6 +45,8 @@ MAX_POINTER_BYTES = 256
 #: The manifest lists a handful of files; a real one is a few kB.
 MAX_MANIFEST_BYTES = 1 << 20
 BUILDING_PREFIX = ".building-"
+#: A ``.building-*`` folder older than this is abandoned whoever named it.
+MAX_BUILD_AGE_S = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,8 @@ def collect_garbage(data_dir: Path, *, keep: int = 3, grace_s: float = 600.0, no
     A reader may have read ``CURRENT`` just before a publish and still be loading the generation it named,
     so a generation is deleted only when it is not among the newest ``keep`` and was superseded (its
     successor was written) more than ``grace_s`` ago. A ``.building-*`` folder is deleted only when the
-    process that named it is gone, or, for a name without a process id, after the grace period.
+    process that named it is gone (or the name has no process id) and it is older than the grace period,
+    or when it is older than a day.
 
     Returns:
         The names deleted.
@@ -182,7 +185,11 @@ def collect_garbage(data_dir: Path, *, keep: int = 3, grace_s: float = 600.0, no
             age = now - entry.stat(follow_symlinks=False).st_mtime
         except FileNotFoundError:
             continue
-        abandoned = (owner != os.getpid() and not _alive(owner)) if owner is not None else age > grace_s
+        # a dead owner alone is not enough: another container sharing this volume has its own process ids,
+        # so its live build can look dead from here; a build writes its files within seconds of starting
+        # them, so one that is also older than the grace period is abandoned; and no build takes a day
+        dead = owner is None or (owner != os.getpid() and not _alive(owner))
+        abandoned = (dead and age > grace_s) or age > MAX_BUILD_AGE_S
         if abandoned:
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(entry.name)

@@ -171,15 +171,19 @@ def test_garbage_collection_keeps_recent_generations_and_live_builds(tmp_path):
     (data / "CURRENT").write_text(gens[-1] + "\n")
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
+        dead = _dead_pid()
         building = {
-            "live": f".building-{live.pid}-g-20260106T000000-abcdef12-00000006",
-            "dead": f".building-{_dead_pid()}-g-20260106T000000-abcdef12-00000007",
+            "live, old": f".building-{live.pid}-g-20260106T000000-abcdef12-00000006",
+            "dead, old": f".building-{dead}-g-20260106T000000-abcdef12-00000007",
+            "dead, recent": f".building-{dead}-g-20260106T000000-abcdef12-00000010",  # maybe another container's
             "old, no pid": ".building-g-20260101T000000-abcdef12-00000008",
             "new, no pid": ".building-g-20260106T000000-abcdef12-00000009",
+            "live, days old": f".building-{live.pid}-g-20260106T000000-abcdef12-00000011",  # a reused pid
         }
-        for name in building.values():
+        for key, name in building.items():
             (data / name).mkdir()
-        os.utime(data / building["old, no pid"], (now - 3 * 3600, now - 3 * 3600))
+            age = 3 * 86400 if "days old" in key else 3 * 3600 if "old" in key else 0
+            os.utime(data / name, (now - age, now - age))
         # g-4 and g-5 are the two kept; g-3 was superseded (g-4 written) 2 h ago, just inside the grace period,
         # so only g-1 and g-2 may go
         removed = collect_garbage(data, keep=2, grace_s=2 * 3600 + 60, now=now)
@@ -187,8 +191,10 @@ def test_garbage_collection_keeps_recent_generations_and_live_builds(tmp_path):
     finally:
         live.kill()
         live.wait()
-    assert set(removed) == {gens[0], gens[1], building["dead"], building["old, no pid"]}
-    assert {gens[2], gens[3], gens[4], building["live"], building["new, no pid"]} <= left
+    assert set(removed) == {gens[0], gens[1], building["dead, old"], building["old, no pid"],
+                            building["live, days old"]}
+    assert {gens[2], gens[3], gens[4], building["live, old"], building["dead, recent"],
+            building["new, no pid"]} <= left
 
 
 def test_garbage_collection_never_removes_the_served_generation(tmp_path):
