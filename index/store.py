@@ -3,14 +3,18 @@
 Layout of the data directory::
 
     CURRENT                 name of the generation being served (replaced atomically)
-    g-<time>-<hash>/        one generation
+    .writer.lock            the writers' fcntl lock (index.lock)
+    .building-<pid>-g-.../  a generation being written by process <pid>
+    g-<time>-<hash>-<id>/   one generation (the last few are kept)
         manifest.json       backend, model, dimension, corpus hash, counts, file checksums, version
         chunks.jsonl        one chunk per line, in index order
         dense.faiss         faiss.write_index
         bm25/               bm25s arrays (.npy, allow_pickle=False) and vocabulary (JSON)
 
-A rebuild writes a new generation completely, then replaces ``CURRENT``; if anything fails on the way
-(disk full, crash), ``CURRENT`` still names the old generation, which keeps serving.
+A rebuild writes a new generation completely, then, under the writer lock, renames it, replaces ``CURRENT``
+and collects old generations; if anything fails on the way (disk full, crash), ``CURRENT`` still names the
+old generation, which keeps serving. Readers take no lock: a generation stays on disk for a grace period
+after it stops being served. Everything read must be a regular file inside the data folder (index.files).
 """
 
 from __future__ import annotations
