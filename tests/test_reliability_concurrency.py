@@ -271,3 +271,22 @@ def test_concurrent_opens_of_a_missing_index_build_it_once(tmp_path, hashing_gui
         t.join(300)
     assert len(results) == 3 and len(builds) == 1  # the others waited for the lock, then loaded
     assert len({r.manifest.created + r.manifest.corpus_hash for r in results}) == 1
+
+
+@pytest.mark.slow
+def test_four_concurrent_cli_rebuilds_all_succeed(tmp_path):
+    """The issue's reproduction: four ``python -m assistant index --rebuild`` at once."""
+    data_dir = tmp_path / "index"
+    env = {k: v for k, v in os.environ.items() if k != "LEVANGER_GUIDE_PDF"}
+    env.update({"LEVANGER_EMBEDDER": "hashing", "LEVANGER_INDEX_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+                "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"})
+    procs = [subprocess.Popen([sys.executable, "-m", "assistant", "index", "--rebuild"], cwd=REPO, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(WRITERS)]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "chunks:" in out and "Traceback" not in err
+    gens = [p for p in data_dir.iterdir() if p.name.startswith("g-")]
+    assert len(gens) == WRITERS  # each published once; none is collected within the 10-minute grace period
+    assert not any(p.name.startswith(".building-") for p in data_dir.iterdir())
+    verify_generation(current_generation(data_dir))
