@@ -57,15 +57,40 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    from assistant.feedback import FeedbackStore
+    """Export the ratings; every problem is said in Norwegian with the file it concerns (never a traceback)."""
+    from assistant.feedback import CSV_COLUMNS, FeedbackBusy, FeedbackError, FeedbackStore, default_path
 
-    store = FeedbackStore()
-    if not args.out:
-        store.export_csv(sys.stdout)
-        return 0
-    with open(args.out, "w", encoding="utf-8", newline="") as out:
-        count = store.export_csv(out)
-    print(f"{count} tilbakemeldinger skrevet til {args.out}", file=sys.stderr)
+    path = default_path()
+    try:
+        out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    except OSError as exc:
+        print(f"Kunne ikke skrive CSV-filen {args.out}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    try:
+        if not path.exists():
+            print(f"Ingen tilbakemeldinger ennå: {path} finnes ikke.", file=sys.stderr)
+            out.write(",".join(CSV_COLUMNS) + "\n")
+            return 0
+        try:
+            store = FeedbackStore(path)
+            count = store.export_csv(out)
+        except FeedbackBusy:
+            print(f"Tilbakemeldingene kunne ikke leses: databasen {path} er låst av en annen prosess. "
+                  "Prøv igjen om litt.", file=sys.stderr)
+            return 1
+        except FeedbackError as exc:
+            print(f"Tilbakemeldingene kunne ikke leses: {path} kan ikke åpnes ({exc}). Sjekk at filen og mappen "
+                  "finnes og kan leses og skrives.", file=sys.stderr)
+            return 1
+        if store.recovered:
+            print(f"Tilbakemeldingsdatabasen {path} var skadet. Den er flyttet til {store.recovered.name}, og en ny, "
+                  "tom database er opprettet; eldre tilbakemeldinger kan kanskje hentes fra den flyttede filen.",
+                  file=sys.stderr)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.out:
+        print(f"{count} tilbakemeldinger skrevet til {args.out}", file=sys.stderr)
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpus.model import CorpusError
-from index.errors import DimensionMismatch, EmbedderError, SearchIndexError
+from index.errors import DimensionMismatch, EmbedderError, IndexBusy, IndexReadOnly, SearchIndexError
 
 
 class AssistantError(Exception):
@@ -14,6 +14,10 @@ USER_MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
     (CorpusError, "Tjenestebeskrivelsene kunne ikke leses. Prøv igjen senere, eller kontakt kommunen."),
     (DimensionMismatch, "Søkeindeksen passer ikke til språkmodellen. Bygg indeksen på nytt."),
     (EmbedderError, "Språkmodellen for søk kunne ikke lastes."),
+    (IndexReadOnly, "Søkeindeksen mangler eller er utdatert, og mappen den ligger i kan ikke skrives til, så den "
+                    "kan ikke bygges på nytt her. Bygg indeksen der den kan skrives (python -m assistant index "
+                    "--rebuild), eller se loggen for årsaken."),
+    (IndexBusy, "Søkeindeksen bygges allerede av en annen prosess. Prøv igjen om litt."),
     (SearchIndexError, "Søkeindeksen kunne ikke brukes. Prøv igjen om litt."),
 )
 APOLOGY = (

@@ -7,13 +7,20 @@ The question text itself is **not** stored by default: even masked, a free-text 
 details ("jeg har diabetes"), and the project never writes those to disk. A deployment whose data
 protection assessment allows it can opt in with ``LEVANGER_FEEDBACK_KEEP_QUESTIONS=1``; the question is then
 stored masked (masked once more here in case a caller forgot).
+
+A rating must not be lost to a briefly busy database: each write waits up to ``busy_timeout_s`` (30 s) for
+another writer. A file that is not (or no longer) a valid SQLite database is moved aside, renamed
+``feedback.sqlite3.corrupt-<UTC time>`` and logged, and a fresh database takes its place, so one damaged
+file does not make every later rating fail.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from assistant.errors import AssistantError
 from assistant.privacy import mask_personal_data
+
+log = logging.getLogger(__name__)
 
 #: Where the feedback file lives; git-ignored under var/ by default.
 DB_ENV = "LEVANGER_FEEDBACK_DB"
@@ -45,6 +55,33 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 #: Columns added after the first version; an older file gets them on open.
 _ADDED_COLUMNS = ("aspect", "chunks")
+#: SQLite's names for a damaged file; "database is locked" (SQLITE_BUSY) is not damage and is never moved.
+_CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+class FeedbackError(AssistantError):
+    """The feedback store cannot be used; ``path`` is the database file."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class FeedbackBusy(FeedbackError):
+    """Another process held the database locked for longer than the busy timeout."""
+
+
+class FeedbackUnavailable(FeedbackError):
+    """The database file or its folder cannot be opened or written."""
+
+
+#: Only one thread of this process moves a damaged file at a time (the check below covers other processes).
+_RECOVERY = threading.Lock()
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(_CORRUPT) or type(exc) is sqlite3.DatabaseError
 
 
 def _split(joined: str) -> tuple[str, ...]:
@@ -78,26 +115,93 @@ class FeedbackStore:
 
     Args:
         path: The SQLite file; default from :func:`default_path`. Its folder is created when missing.
+        busy_timeout_s: How long a write waits for another process's lock before giving up.
+
+    Attributes:
+        recovered: Where a damaged database file was moved on opening, else None.
+
+    Raises:
+        FeedbackUnavailable: The folder or file cannot be created or opened.
+        FeedbackBusy: The database stayed locked for longer than ``busy_timeout_s``.
     """
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute(_SCHEMA)
-            have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
-            for column in _ADDED_COLUMNS:
-                if column not in have:
-                    db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        self.busy_timeout_s = busy_timeout_s
+        self.recovered: Path | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FeedbackUnavailable(f"cannot create {self.path.parent}: {exc.strerror}", self.path) from exc
+        self._run(self._create)
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        db.execute(_SCHEMA)
+        have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+        for column in _ADDED_COLUMNS:
+            if column not in have:
+                db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=5.0)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s)
         try:
             with db:  # commits on success, rolls back on error
                 yield db
         finally:
             db.close()
+
+    def _run(self, work):  # noqa: ANN001, ANN202 - a callable taking the connection
+        """Run ``work(db)``; a damaged file is moved aside once and the work retried on a fresh database."""
+        for attempt in (1, 2):
+            try:
+                with self._connect() as db:
+                    return work(db)
+            except sqlite3.Error as exc:
+                if _is_corrupt(exc) and attempt == 1:
+                    self._move_aside(exc)
+                    with self._connect() as db:
+                        self._create(db)
+                    continue
+                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                    raise FeedbackBusy(f"{self.path.name} stayed locked for over {self.busy_timeout_s:g} s",
+                                       self.path) from exc
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise FeedbackUnavailable(f"{self.path} cannot be used: {exc}", self.path) from exc
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _still_corrupt(self) -> bool:
+        try:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout_s)
+            try:
+                return db.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            return _is_corrupt(exc)
+
+    def _move_aside(self, exc: sqlite3.Error) -> None:
+        with _RECOVERY:
+            # another thread or process may have replaced the file already; never move a healthy one
+            if not self.path.exists() or not self._still_corrupt():
+                return
+            self._rename_damaged(exc)
+
+    def _rename_damaged(self, exc: sqlite3.Error) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        try:
+            os.replace(self.path, target)
+        except FileNotFoundError:
+            return
+        for suffix in ("-wal", "-shm", "-journal"):  # a journal belongs to the damaged file, not the new one
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        self.recovered = target
+        log.warning("feedback database %s was damaged (%s); moved it to %s and started a new one",
+                    self.path, getattr(exc, "sqlite_errorname", type(exc).__name__), target.name)
 
     def add(self, *, question: str, services: Iterable[str], rating: str | int, status: str = "",
             aspect: str = "", chunks: Iterable[str] = (), keep_question: bool | None = None,
@@ -131,20 +235,16 @@ class FeedbackStore:
         masked = mask_personal_data(str(question)).text if keep_question else ""
         ids = ",".join(mask_personal_data(str(s)).text for s in services)
         cited = ",".join(mask_personal_data(str(c)).text for c in chunks)
-        with self._connect() as db:
-            cur = db.execute(
-                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (stamp, value, str(status), ids, masked, mask_personal_data(str(aspect)).text, cited),
-            )
-            return int(cur.lastrowid or 0)
+        row = (stamp, value, str(status), ids, masked, mask_personal_data(str(aspect)).text, cited)
+        return self._run(lambda db: int(db.execute(
+            "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0))
 
     def rows(self) -> list[FeedbackRow]:
         """All ratings, oldest first."""
-        with self._connect() as db:
-            found = db.execute(
-                "SELECT id, created_at, rating, status, services, question, aspect, chunks FROM feedback ORDER BY id"
-            ).fetchall()
+        found = self._run(lambda db: db.execute(
+            "SELECT id, created_at, rating, status, services, question, aspect, chunks FROM feedback ORDER BY id"
+        ).fetchall())
         return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c)) for i, t, r, s, ids, q, a, c in found]
 
     def export_csv(self, out: TextIO) -> int:

@@ -8,7 +8,6 @@ edition in another layout. This module reads the text layer, page by page, withi
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,6 +17,13 @@ from corpus.catalogue import load_catalogue
 from corpus.layout import norm_line as _norm
 from corpus.layout import parse_pages
 from corpus.model import CorpusError, Document, DocumentError
+from corpus.pdf_limits import (
+    Deadline,
+    RateLimitedPypdfWarnings,
+    check_object_count,
+    default_max_bytes,
+    read_pdf_bytes,
+)
 from corpus.report import EditionReport
 from corpus.schema import default_schema
 #: Largest decoded drawing-command stream of one page that is read (the committed guide's largest is ~10 kB).
@@ -46,12 +52,9 @@ def _content_size(page) -> int:
 
 
 def _read_pages(path: str, max_pages: int, timeout_s: float,
-                max_page_bytes: int = MAX_PAGE_BYTES) -> list[list[str]]:
+                max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None) -> list[list[str]]:
     """Return the normalised text lines of every page; "" marks a vertical gap."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise DocumentError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    data = read_pdf_bytes(path, max_bytes=default_max_bytes() if max_bytes is None else max_bytes)
     if not data.strip():
         raise DocumentError(path, "the file is empty")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -59,6 +62,13 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
     # pypdf silently repairs a cut-off file and returns part of it; refuse instead.
     if b"%%EOF" not in data[-4096:]:
         raise DocumentError(path, "the PDF is truncated or broken (no end-of-file marker)")
+    check_object_count(path, data)
+    deadline = Deadline(path, timeout_s)  # from before parsing: opening a huge cross-reference table counts
+    with RateLimitedPypdfWarnings(path):
+        return _extract(path, data, max_pages, max_page_bytes, deadline)
+
+
+def _extract(path: str, data: bytes, max_pages: int, max_page_bytes: int, deadline: Deadline) -> list[list[str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -73,7 +83,7 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
         raise DocumentError(path, "the PDF has no pages")
     if n_pages > max_pages:
         raise DocumentError(path, f"the PDF has {n_pages} pages; the limit is {max_pages}")
-    started = time.monotonic()
+    deadline.check(f"opening it, before page 1 of {n_pages}")
     pages: list[list[str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -92,9 +102,7 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
         except Exception as exc:
             raise DocumentError(path, f"cannot extract text from page {number} ({exc})") from exc
         pages.append([_norm(line) for line in (raw or "").splitlines()])
-        if time.monotonic() - started > timeout_s:
-            raise DocumentError(path, f"text extraction took longer than {timeout_s:g} s "
-                                      f"(stopped at page {number} of {n_pages})")
+        deadline.check(f"text extraction stopped at page {number} of {n_pages}")
     if not any(line for lines in pages for line in lines):
         raise DocumentError(path, "the PDF has no text layer (image-only or scanned; "
                                   "OCR is not supported)")
@@ -103,7 +111,7 @@ def _read_pages(path: str, max_pages: int, timeout_s: float,
 
 def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
              max_pages: int = 500, timeout_s: float = 60.0,
-             max_page_bytes: int = MAX_PAGE_BYTES,
+             max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None,
              aliases: Mapping[str, tuple[str, ...]] | None = None) -> list[Document]:
     """Load every service description found in a PDF guide.
 
@@ -114,6 +122,7 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
         timeout_s: Give up when text extraction takes longer than this many seconds (checked after each
             page; ``max_page_bytes`` bounds the time one page can take).
         max_page_bytes: Refuse a page whose decoded content stream is larger than this.
+        max_bytes: Refuse a larger file before reading it; default ``$LEVANGER_PDF_MAX_MB`` (50 MB).
         aliases: service_id -> everyday names, to find services printed under another title.
 
     Returns:
@@ -124,12 +133,12 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
             oversized page, is too slow to read, or contains no known service.
     """
     return read_pdf(path, catalogue=catalogue, max_pages=max_pages, timeout_s=timeout_s,
-                    max_page_bytes=max_page_bytes, aliases=aliases)[0]
+                    max_page_bytes=max_page_bytes, max_bytes=max_bytes, aliases=aliases)[0]
 
 
 def read_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
              max_pages: int = 500, timeout_s: float = 60.0,
-             max_page_bytes: int = MAX_PAGE_BYTES,
+             max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None,
              aliases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[list[Document], EditionReport]:
     """Like :func:`load_pdf`, and also return what was mapped and what could not be placed.
 
@@ -142,7 +151,7 @@ def read_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
             catalogue = catalogue_titles()
         except CorpusError as exc:
             raise DocumentError(source, f"service catalogue not available ({exc})") from exc
-    pages = _read_pages(source, max_pages, timeout_s, max_page_bytes)
+    pages = _read_pages(source, max_pages, timeout_s, max_page_bytes, max_bytes)
     docs, report = parse_pages(pages, source=source, catalogue=catalogue, aliases=aliases or {},
                                schema=default_schema())
     if not docs:

@@ -1,7 +1,15 @@
 """Retrieval: embedders, FAISS dense index, BM25 lexical index, fusion and persistence."""
 
 from index.embedding import Embedder, make_embedder
-from index.errors import DimensionMismatch, EmbedderError, IndexCorrupt, SearchIndexError
+from index.errors import (
+    DimensionMismatch,
+    EmbedderError,
+    IndexBusy,
+    IndexCorrupt,
+    IndexReadOnly,
+    IndexStale,
+    SearchIndexError,
+)
 from index.retriever import Hit, Retriever
 from index.settings import IndexSettings
 
@@ -10,8 +18,11 @@ __all__ = [
     "Embedder",
     "EmbedderError",
     "Hit",
+    "IndexBusy",
     "IndexCorrupt",
+    "IndexReadOnly",
     "IndexSettings",
+    "IndexStale",
     "Retriever",
     "SearchIndexError",
     "make_embedder",

@@ -15,3 +15,15 @@ class DimensionMismatch(SearchIndexError):
 
 class IndexCorrupt(SearchIndexError):
     """Files on disk are missing, truncated or inconsistent; the index must be rebuilt."""
+
+
+class IndexStale(IndexCorrupt):
+    """An intact generation built from another corpus or text analyzer; it must be rebuilt before serving."""
+
+
+class IndexReadOnly(SearchIndexError):
+    """The index folder cannot be written, so a missing or stale index cannot be rebuilt there."""
+
+
+class IndexBusy(SearchIndexError):
+    """Another process has held the writer lock for longer than the wait allows."""

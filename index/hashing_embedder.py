@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.vectors import normalise_rows
+from index.vectors import bound_query, normalise_rows
 from index.normalize import normalise_tokens
 
 
@@ -40,8 +40,8 @@ class HashingEmbedder:
         return normalise_rows(np.stack([self._vector(t) for t in texts]))
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed queries (same function as passages: the hashing space is symmetric)."""
-        return self._encode(texts)
+        """Embed queries (same function as passages: the hashing space is symmetric), bounded in characters."""
+        return self._encode([bound_query(t) for t in texts])
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages."""

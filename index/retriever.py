@@ -17,9 +17,10 @@ from corpus.model import Chunk
 from index.banks import Bank, BankEntry, banks_fingerprint
 from index.dense import DenseIndex
 from index.embedding import Embedder, make_embedder
-from index.errors import IndexCorrupt
+from index.errors import IndexCorrupt, IndexReadOnly, IndexStale
 from index.fusion import calibrate_dense, calibrate_lexical, fuse
 from index.lexical import LexicalIndex, lexical_fingerprint
+from index.lock import WriterLock
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
@@ -37,6 +38,8 @@ from index.store import (
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 MODES = ("fused", "dense", "lexical")
+#: A load that loses a race with a publish (its generation was collected meanwhile) tries the new CURRENT.
+LOAD_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,9 @@ class Retriever:
 
         corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         building = new_generation_dir(settings.data_dir, corpus_hash)
+        lock = WriterLock(settings.data_dir, timeout_s=settings.lock_timeout_s)
         try:
+            lock.acquire()  # one writer at a time: a second rebuild waits here
             atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
             dense.save(building / "dense.faiss")
             (building / "bm25").mkdir()
@@ -153,39 +158,75 @@ class Retriever:
                 banks=banks_fingerprint(banks or {}),
             )
             atomic_write_text(building / "manifest.json", manifest.to_json())
-            publish(settings.data_dir, building)
+            publish(settings.data_dir, building, keep=settings.keep_generations, grace_s=settings.gc_grace_s)
         except BaseException:
             # a half-written generation (disk full, crash) must not keep taking space; CURRENT still names the
             # old one, which keeps serving
             shutil.rmtree(building, ignore_errors=True)
             raise
+        finally:
+            lock.release()
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
                    settings=settings, banks=built_banks)
 
     @classmethod
     def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
-             banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
+             banks: Mapping[str, Sequence[BankEntry]] | None = None, allow_stale: bool = False) -> Retriever:
         """Load the served generation, refusing anything stale, mismatched or damaged.
 
+        A load that races a publish (its generation is collected while being read) retries on the new
+        ``CURRENT``; any file error on the way is an IndexCorrupt.
+
+        Args:
+            banks: The banks the generation must have been built with (None: whatever it holds).
+            allow_stale: Serve an intact generation built from another corpus or analyzer (read-only folders
+                with ``stale_read_only="serve"``); damaged or mismatched ones are still refused.
+
         Raises:
-            IndexCorrupt: No index, a damaged one, or one built from another corpus or embedder.
+            IndexStale: An intact index built from another corpus or analyzer.
+            IndexCorrupt: No index, a damaged one, or one built with another embedder.
         """
-        path = current_generation(settings.data_dir)
+        for attempt in range(1, LOAD_ATTEMPTS + 1):
+            path = current_generation(settings.data_dir)
+            try:
+                return cls._load_generation(path, guide, embedder, settings=settings, banks=banks,
+                                            allow_stale=allow_stale)
+            except IndexStale:
+                raise
+            except (IndexCorrupt, OSError) as exc:
+                try:
+                    moved = current_generation(settings.data_dir) != path
+                except IndexCorrupt:
+                    moved = False
+                if not moved or attempt == LOAD_ATTEMPTS:
+                    if isinstance(exc, IndexCorrupt):
+                        raise
+                    raise IndexCorrupt(f"{path.name}: {exc.__class__.__name__}: {exc}") from exc
+                log.info("the index was replaced while loading it; loading the new generation")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @classmethod
+    def _load_generation(cls, path: Path, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
+                         banks: Mapping[str, Sequence[BankEntry]] | None = None,
+                         allow_stale: bool = False) -> Retriever:
         manifest = verify_generation(path)
         expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
+        stale = None
         if manifest.corpus_hash != expected_hash:
-            raise IndexCorrupt(f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}")
-        if manifest.analyzer != lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b):
-            raise IndexCorrupt("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) or the BM25 "
-                               "parameters (k1, b) have changed")
+            stale = f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}"
+        elif manifest.analyzer != lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b):
+            stale = ("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) or the BM25 parameters "
+                     "(k1, b) have changed")
+        elif banks is not None and manifest.banks != banks_fingerprint(banks):
+            stale = "stale: the banks (situations, emergency, out-of-scope) have changed"
+        if stale and not allow_stale:
+            raise IndexStale(stale)
         if (manifest.embedder_name, manifest.dim) != (embedder.name, embedder.dim):
             raise IndexCorrupt(
                 f"built with {manifest.embedder_name} ({manifest.dim}d), configured {embedder.name} ({embedder.dim}d)"
             )
         if manifest.dense_kind != settings.dense_kind:
             raise IndexCorrupt(f"built as {manifest.dense_kind}, configured {settings.dense_kind}")
-        if banks is not None and manifest.banks != banks_fingerprint(banks):
-            raise IndexCorrupt("stale: the banks (situations, emergency, out-of-scope) have changed")
         chunks = chunks_from_jsonl(path / "chunks.jsonl")
         if len(chunks) != manifest.chunk_count:
             raise IndexCorrupt(f"{len(chunks)} chunks on disk, the manifest says {manifest.chunk_count}")
@@ -213,12 +254,42 @@ class Retriever:
         settings = settings or IndexSettings()
         guide = guide or load_guide()
         embedder = embedder or make_embedder(settings.backend, model=settings.model)
-        if not rebuild:
+        if rebuild:
+            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
+        try:
+            return cls.load(guide, embedder, settings=settings, banks=banks)
+        except IndexCorrupt as exc:
+            problem = exc
+        try:
+            lock = WriterLock(settings.data_dir, timeout_s=settings.lock_timeout_s).acquire()
+        except IndexReadOnly as exc:
+            return cls._read_only_fallback(guide, embedder, settings=settings, problem=problem, read_only=exc)
+        try:
+            # another process may have rebuilt while this one waited for the lock: look again before building
             try:
                 return cls.load(guide, embedder, settings=settings, banks=banks)
             except IndexCorrupt as exc:
                 log.warning("rebuilding the index: %s", exc)
-        return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
+            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
+        finally:
+            lock.release()
+
+    @classmethod
+    def _read_only_fallback(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
+                            problem: IndexCorrupt, read_only: IndexReadOnly) -> Retriever:
+        """A bad index in a folder that cannot be written: serve it stale (if so configured) or say why not."""
+        if isinstance(problem, IndexStale) and settings.stale_read_only == "serve":
+            try:
+                retriever = cls.load(guide, embedder, settings=settings, allow_stale=True)
+            except IndexCorrupt as exc:
+                problem = exc  # stale and also mismatched or damaged: never served
+            else:
+                log.warning("serving a stale index: %s; it cannot be rebuilt because %s", problem, read_only)
+                return retriever
+        message = (f"the index cannot be used ({problem}) and cannot be rebuilt: {read_only}. "
+                   f"Rebuild it where it can be written (python -m assistant index --rebuild)")
+        log.error("%s", message)  # the edges show only a Norwegian summary; the operator needs the reason
+        raise IndexReadOnly(message) from problem
 
     # -- searching ------------------------------------------------------------------------------
 

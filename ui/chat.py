@@ -11,7 +11,7 @@ import streamlit as st
 
 from assistant.core import Assistant
 from assistant.errors import user_message
-from assistant.feedback import FeedbackStore
+from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.privacy import mask_personal_data
 from assistant.types import Citation, Reply, Turn
 from ui import texts
@@ -142,7 +142,7 @@ def _rate(i: int, rating: str) -> None:
         FeedbackStore().add(question=reply.question, services=reply.services, rating=rating, status=reply.status,
                             aspect=reply.aspect, chunks=[c.chunk_id for c in reply.citations])
         rated[i] = rating
-    except (sqlite3.Error, OSError) as exc:
+    except (FeedbackError, sqlite3.Error, OSError) as exc:
         log.error("storing feedback failed: %s", exc.__class__.__name__)
         rated[i] = "failed"
 

@@ -1,0 +1,168 @@
+"""The feedback store under a locked or damaged database, and what ``feedback-export`` says about it.
+
+* A database locked by another process for 8 s delays a rating; it is not lost.
+* A damaged file is moved aside (renamed with a UTC time, logged), a fresh database takes its place, and
+  later ratings are stored again; a healthy file is never moved.
+* ``python -m assistant feedback-export`` says in Norwegian what is wrong, naming the file, without a
+  traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from assistant import cli
+from assistant.feedback import DB_ENV, FeedbackBusy, FeedbackStore, FeedbackUnavailable
+
+RATING = {"question": "", "services": ["bpa"], "rating": "up", "status": "answered"}
+
+
+def _hold_lock(db: Path, seconds: float, locked: threading.Event) -> subprocess.Popen[str]:
+    """Another process takes an exclusive lock on ``db`` for ``seconds``."""
+    code = ("import sqlite3, sys, time\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(float(sys.argv[2]))\n"
+            "db.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    locked.set()
+    return proc
+
+
+@pytest.mark.slow
+def test_a_rating_waits_for_a_database_locked_for_eight_seconds(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    locked = threading.Event()
+    holder = _hold_lock(store.path, 8.0, locked)
+    try:
+        row = store.add(**RATING)  # blocks until the other process commits
+    finally:
+        holder.wait(60)
+    assert row == 1 and [r.services for r in store.rows()] == [("bpa",)]
+
+
+def test_a_lock_held_past_the_busy_timeout_is_a_clear_error(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3", busy_timeout_s=0.2)
+    holder = _hold_lock(store.path, 3.0, threading.Event())
+    try:
+        with pytest.raises(FeedbackBusy, match="stayed locked"):
+            store.add(**RATING)
+    finally:
+        holder.wait(60)
+    assert not list(tmp_path.glob("*.corrupt-*"))  # busy is not damage: nothing moved
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated header", "overwritten pages"])
+def test_a_damaged_database_is_moved_aside_and_a_fresh_one_takes_over(tmp_path, caplog, damage):
+    path = tmp_path / "feedback.sqlite3"
+    store = FeedbackStore(path)
+    for _ in range(50):
+        store.add(**RATING)
+    data = path.read_bytes()
+    path.write_bytes({"garbage": b"this is not a database" * 100,
+                      "truncated header": data[:60],
+                      "overwritten pages": data[:4096] + b"\xff" * (len(data) - 4096)}[damage])
+    damaged = path.read_bytes()
+    caplog.set_level(logging.WARNING, logger="assistant.feedback")
+    row = store.add(**RATING)  # the store was opened before the damage: the write finds it and recovers
+    (moved,) = tmp_path.glob("feedback.sqlite3.corrupt-*")
+    assert moved.read_bytes() == damaged  # kept for inspection, byte for byte
+    assert row == 1 and len(FeedbackStore(path).rows()) == 1
+    assert "was damaged" in caplog.text and moved.name in caplog.text
+    assert FeedbackStore(path).recovered is None  # the fresh one is healthy and stays
+
+
+def test_opening_a_damaged_database_recovers_too(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    path.write_bytes(b"\x00garbage" * 1000)
+    store = FeedbackStore(path)
+    assert store.recovered is not None and store.recovered.exists()
+    assert store.rows() == [] and store.add(**RATING) == 1
+
+
+def test_a_healthy_database_is_never_moved(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    store = FeedbackStore(path)
+    store.add(**RATING)
+    store._move_aside(sqlite3.DatabaseError("file is not a database"))  # a stale report from another thread
+    assert path.exists() and len(store.rows()) == 1 and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_folder_in_place_of_the_file_is_unavailable(tmp_path):
+    (tmp_path / "feedback.sqlite3").mkdir()
+    with pytest.raises(FeedbackUnavailable):
+        FeedbackStore(tmp_path / "feedback.sqlite3")
+
+
+# -- feedback-export ----------------------------------------------------------------------------------------
+
+
+def _export(db: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setenv(DB_ENV, str(db))
+    code = cli.main(["feedback-export", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def test_export_of_a_damaged_database_says_it_was_moved(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "feedback.sqlite3"
+    db.write_bytes(b"not sqlite" * 500)
+    code, out, err = _export(db, monkeypatch, capsys)
+    assert code == 0 and out.startswith("id,created_at,rating")
+    assert "var skadet" in err and "flyttet til feedback.sqlite3.corrupt-" in err
+
+
+def test_export_without_a_database_says_there_is_nothing_yet(tmp_path, monkeypatch, capsys):
+    code, out, err = _export(tmp_path / "none.sqlite3", monkeypatch, capsys)
+    assert code == 0 and out.startswith("id,") and "Ingen tilbakemeldinger ennå" in err
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_export_of_a_locked_database_says_so(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "feedback.sqlite3"
+    FeedbackStore(db).add(**RATING)
+    real_init = FeedbackStore.__init__  # the CLI's store, with a short wait so the test stays short
+    monkeypatch.setattr(FeedbackStore, "__init__",
+                        lambda self, path=None, **_: real_init(self, path, busy_timeout_s=0.2))
+    holder = _hold_lock(db, 3.0, threading.Event())
+    try:
+        code, _, err = _export(db, monkeypatch, capsys)
+    finally:
+        holder.wait(60)
+    assert code == 1 and "er låst av en annen prosess" in err and str(db) in err
+
+
+def test_export_to_an_unwritable_file_says_so(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "feedback.sqlite3"
+    FeedbackStore(db).add(**RATING)
+    code, _, err = _export(db, monkeypatch, capsys, "--out", str(tmp_path / "missing-folder" / "out.csv"))
+    assert code == 1 and "Kunne ikke skrive CSV-filen" in err
+
+
+def test_export_of_an_unopenable_database_says_which_file(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "feedback.sqlite3"
+    db.mkdir()
+    code, _, err = _export(db, monkeypatch, capsys)
+    assert code == 1 and "kan ikke åpnes" in err and str(db) in err
+
+
+@pytest.mark.slow
+def test_export_cli_in_a_real_process_reports_damage_in_norwegian(tmp_path):
+    db = tmp_path / "feedback.sqlite3"
+    db.write_bytes(b"garbage" * 100)
+    env = {**os.environ, DB_ENV: str(db), "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    out = subprocess.run([sys.executable, "-m", "assistant", "feedback-export"], cwd=REPO, env=env,
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert out.returncode == 0 and "var skadet" in out.stderr and "Traceback" not in out.stderr
