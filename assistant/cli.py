@@ -18,15 +18,17 @@ def _read_history(path: str) -> list[Turn]:
     """History file: a JSON list of {"role", "text"} objects, or JSONL of the same."""
     raw = Path(path).read_text(encoding="utf-8").strip()
     items = json.loads(raw) if raw.startswith("[") else [json.loads(line) for line in raw.splitlines() if line.strip()]
-    return [Turn(str(i["role"]), str(i["text"])) for i in items]
+    return [Turn(str(i["role"]), str(i["text"]), services=tuple(map(str, i.get("services") or ())))
+            for i in items]
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from index.retriever import Retriever, stderr_progress
-    from index.settings import IndexSettings
+    from assistant.core import Assistant
+    from index.retriever import stderr_progress
 
     start = time.perf_counter()
-    retriever = Retriever.open(settings=IndexSettings(), rebuild=args.rebuild, progress=stderr_progress)
+    # through the assistant, so the index holds its banks too and `Assistant.load` finds it current
+    retriever = Assistant.load(rebuild=args.rebuild, progress=stderr_progress).retriever
     m = retriever.manifest
     print(f"chunks: {m.chunk_count}")
     print(f"model:  {m.embedder_name} ({m.dim} dimensions, {m.dense_kind})")

@@ -80,6 +80,9 @@ def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) 
         group = [i]
         if spans[i].text.endswith(":"):
             group += _bullets_after(spans, i)
+            # a long list is cut to what the budget holds (two items at least), never quoted whole past it
+            while len(group) > 3 and sum(len(spans[j].text.split()) for j in group) > max_words:
+                group.pop()
         size = sum(len(spans[j].text.split()) for j in group if j not in chosen)
         if chosen and words + size > max_words:
             continue

@@ -170,12 +170,13 @@ class Understander:
         self.names = ServiceNames.from_documents(documents)
         self.calibration = calibration
 
-    def emergency_kinds(self, normalised: str, meaning: Meaning | None) -> tuple[str, ...]:
+    def emergency_kinds(self, normalised: str, meaning: Meaning | None, *, injection: bool = False) -> tuple[str, ...]:
         """Recall first: a pattern match counts unless the banks read the message as plainly ordinary;
-        the banks alone find indirect phrasings no pattern names."""
+        the banks alone find indirect phrasings no pattern names (but not in text that tries to re-program the
+        assistant, which is near nothing in the banks and so near everything by a small margin)."""
         c = self.calibration
         patterns = tuple(kind for kind, rx in rules().emergency.items() if rx.search(normalised))
-        if meaning is None or c.emergency_margin is None:
+        if meaning is None or c.emergency_margin is None or injection:
             return patterns
         margin = meaning.emergency_margin
         if patterns and (c.emergency_pattern_veto is None or margin >= c.emergency_pattern_veto):
@@ -199,7 +200,7 @@ class Understander:
         normalised = normalise_text(query)
         language = detect_language(query)
         injection = bool(rules().injection.search(normalised))
-        emergency = self.emergency_kinds(normalised, meaning)
+        emergency = self.emergency_kinds(normalised, meaning, injection=injection)
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
         oos_score = meaning.out_of_scope_margin if meaning else 0.0

