@@ -110,6 +110,10 @@ class Assistant:
                 self._cache.popitem(last=False)
         return vector
 
+    def embed_uncached(self, text: str) -> np.ndarray:
+        """One query embedding, bypassing the cache (the evaluation times it against a whole ``ask``)."""
+        return self.retriever.embedder.encode_queries([text])[0]
+
     def search(self, query: str, *, mode: str = "fused", k: int | None = None,
                query_vector: np.ndarray | None = None) -> list[Hit]:
         """Retrieve passages for an already masked query (embedding it unless ``query_vector`` is given)."""

@@ -38,6 +38,7 @@ class QuestionResult:
         cited_parts: (service, aspect) of every citation, in order.
         mode: How the reply was composed ("direct", "situation", ...).
         topic: For a question with history, the service the assistant gives for the last earlier user turn.
+        encode_ms: Wall time of one bare query encoding of the question, measured just before ``ask()``.
     """
 
     question: Question
@@ -52,6 +53,7 @@ class QuestionResult:
     cited_parts: tuple[tuple[str, str], ...] = ()
     mode: str = ""
     topic: str = ""
+    encode_ms: float = 0.0
 
     @property
     def primary_hit(self) -> bool | None:
@@ -162,6 +164,7 @@ class Metrics:
     n_two_part: int = 0
     topic_leaks: int = 0
     n_topic: int = 0
+    encode_p50_ms: float | None = None
 
 
 def ranked_services(reply: Reply) -> tuple[str, ...]:
@@ -281,6 +284,7 @@ def _blind_metrics(results: Sequence[QuestionResult]) -> dict[str, float | int |
         "relevant_recall": _mean(recall), "n_situation": len(recall),
         "two_part_full": _mean([float(x) for x in parts]), "n_two_part": len(parts),
         "topic_leaks": sum(leaks), "n_topic": len(leaks),
+        "encode_p50_ms": percentile([r.encode_ms for r in results if r.encode_ms > 0], 50),
     }
 
 

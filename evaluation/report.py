@@ -145,6 +145,9 @@ def blind_headline(m: Metrics) -> str:
         ("hit@1 (any relevant service first)", fmt(m.hit1)),
         ("Cited services per answered reply (mean)", fmt(m.cited_mean, "ratio")),
         ("ask() p50 / p95", f"{fmt(m.latency_p50_ms, 'ms')} / {fmt(m.latency_p95_ms, 'ms')}"),
+        ("One bare e5 query encoding p50, same run (target: ask() p50 ≤ 2×)",
+         fmt(m.encode_p50_ms, "ms") + (f" (ratio {m.latency_p50_ms / m.encode_p50_ms:.2f})"
+                                       if m.encode_p50_ms and m.latency_p50_ms else "")),
     )]
     return table(["Metric", "Target", "Measured", "Gap"], rows)
 
@@ -223,7 +226,7 @@ def failures(results: Sequence[QuestionResult]) -> str:
     failed.sort(key=lambda cr: (order[cr[0]], cr[1].question.id))
     summary = table(["Cause", "Questions"], [[c, n] for c, n in counts.most_common()])
     rows = [[cause, r.question.id, r.question.kind,
-             r.question.question + (f" (after: {' / '.join(r.question.history)})" if r.question.history else ""),
+             r.question.question + (f" (after: {' / '.join(t for _, t in r.question.history)})" if r.question.history else ""),
              r.question.status + (f": {', '.join(r.question.expected)}" if r.question.expected else ""),
              _got(r), fmt(r.best_score)] for cause, r in failed]
     return summary + "\n\n" + table(["Cause", "Id", "Kind", "Question", "Expected", "Got", "Best score"], rows)
