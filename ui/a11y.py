@@ -61,6 +61,11 @@ _SCRIPT = """<script>
         else if (el.getAttribute(attr) !== value) el.setAttribute(attr, value);
       }
     }
+    // the "?" next to a widget: Streamlit names it "Help for " and the label (no raw less-than sign in this script)
+    for (const el of doc.querySelectorAll("button[aria-label]")) {
+      const name = el.getAttribute("aria-label");
+      if (name.startsWith("Help for ")) el.setAttribute("aria-label", %(help)s + name.slice(9));
+    }
     for (const [sel, role, name] of landmarks) {
       for (const el of doc.querySelectorAll(sel)) {
         if (el.getAttribute("role") !== role) { el.setAttribute("role", role); el.setAttribute("aria-label", name); }
@@ -191,6 +196,6 @@ def patch_page(answer_index: int | None = None, anchor: str | None = None, scrol
     # json.dumps gives JS literals; "<" is escaped as well so nothing can close the script tag
     values = {name: json.dumps(value, ensure_ascii=False).replace("<", "\\u003c") for name, value in (
         ("region", LIVE_REGION_ID), ("target", target), ("anchor", safe_anchor), ("scroll", scroll),
-        ("prefix", texts.ANNOUNCE_PREFIX), ("copied", texts.COPIED), ("labels", LABELS),
+        ("prefix", texts.ANNOUNCE_PREFIX), ("copied", texts.COPIED), ("labels", LABELS), ("help", texts.HELP_FOR),
         ("landmarks", LANDMARKS))}
     st.html(_SCRIPT % values, unsafe_allow_javascript=True)

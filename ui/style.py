@@ -20,7 +20,8 @@ LINK = "#1F5F7A"
 
 _BASE = f"""
 /* the script-only st.html elements (this stylesheet, ui.a11y) take no room */
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {{ display: none; }}
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {{
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
 /* secondary text: Streamlit's default grey (#778085) is 4.03:1 on white, below WCAG AA */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p,

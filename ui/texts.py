@@ -82,6 +82,8 @@ LARGE_TEXT_HELP = "Gjør all tekst større. Valget gjelder til du lukker siden."
 STAFF_HELP = "Viser hvem som kan få tjenesten, hva den koster og lovgrunnlaget side om side – nyttig i telefonen."
 NEW_CHAT = "Start på nytt"
 CONTROLS_LABEL = "Hovedvalg"
+#: Screen-reader name of the "?" help button beside a control, followed by the control's label.
+HELP_FOR = "Hjelp om "
 FOOTER_LABEL = "Kontakt og om tjenesten"
 
 STAFF_HEADING = "Hurtigoversikt for ansatte"
