@@ -125,7 +125,7 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             citation = answer.get_by_test_id("stExpander").first
             citation.locator("summary").focus()
             page.keyboard.press("Enter")
-            link = citation.get_by_role("link", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
+            link = citation.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
             expect(link).to_be_visible()
             expect(citation.locator("blockquote")).to_contain_text("Kommunen kan ta betaling")
             expect(citation).to_contain_text("Tjeneste:")
@@ -146,19 +146,17 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
 
-            # the citation link opens the browse view at the cited section (in a new tab)
-            with context.expect_page() as opened:
-                link.click()
-            browse = opened.value
-            expect(browse.get_by_text("Du kom hit fra en kildehenvisning.")).to_be_visible(timeout=SLOW_MS)
-            expect(browse.get_by_role("heading", name="Hva koster det?")).to_be_in_viewport(timeout=15_000)
-            assert "tjeneste=trygghetsalarm" in browse.url and browse.url.endswith("#hva-koster-det")
-            browse.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
-            browse.close()
-
             # 👍 is stored in the temporary feedback file
             answer.get_by_role("button", name="Nyttig", exact=True).click()
             expect(page.get_by_text("Takk for tilbakemeldingen!")).to_be_visible(timeout=15_000)
+
+            # the citation's button opens the browse view at the cited section, in the same tab
+            link.click()
+            expect(page.get_by_text("Du kom hit fra en kildehenvisning.")).to_be_visible(timeout=SLOW_MS)
+            expect(page.get_by_role("heading", name="Hva koster det?")).to_be_in_viewport(timeout=15_000)
+            assert "tjeneste=trygghetsalarm" in page.url and "seksjon=hva-koster-det" in page.url
+            assert len(context.pages) == 1
+            page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
         finally:
             browser.close()
 
