@@ -27,9 +27,11 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~$&:/@])")
 
 def plain(markdown: str) -> str:
     """Markdown of a reply as plain text: emphasis markers and backslash escapes removed."""
-    text = _BOLD.sub(r"\1", markdown)
+    # escaped characters are literal: park them in the private use area while the emphasis goes
+    text = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), markdown)
+    text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    return "".join(chr(ord(ch) - 0xE000) if 0xE000 <= ord(ch) < 0xE080 else ch for ch in text)
 
 
 def _source_line(c: Citation) -> str:
