@@ -32,6 +32,7 @@ _BASE = f"""
 /* long Norwegian compounds break with a hyphen instead of in the middle of a word */
 h1, h2, h3 {{ hyphens: auto; overflow-wrap: break-word; }}
 h2 {{ font-size: 1.5rem !important; }}
+h3 {{ font-size: 1.25rem !important; }}
 /* an answer that is scrolled to stops below Streamlit's header, not under it */
 [data-testid="stChatMessage"], [data-testid="stHeading"] {{ scroll-margin-top: 4.5rem; }}
 /* tap targets of at least 44 px (WCAG 2.5.5) */
