@@ -364,7 +364,9 @@ def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
 
 def test_browse_a_to_aa_order(feedback_db: Path) -> None:
     at = start().segmented_control(key="view").set_value("browse").run()
+    assert 'scroll = "top"' in scripts(at), "a view is entered at its top"
     at = at.radio(key="browse_order").set_value("alpha").run()
+    assert 'scroll = "none"' in scripts(at), "changing the order does not jump to the top"
     titles = [b.label for b in at.button if (b.key or "").startswith("browse-")]
     assert titles == sorted(titles, key=nb_sort_key)
     assert titles[-1].startswith("Ø"), "Æ, Ø and Å come after Z"

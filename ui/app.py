@@ -46,6 +46,8 @@ def _try_load() -> Assistant | None:
 
 
 def _view_changed() -> None:
+    # a view is entered at its top
+    st.session_state["scroll_top"] = True
     # the chat has no address of its own; drop a browse link so a reload shows the chat again
     if st.session_state.get("view") == "chat":
         for name in (SERVICE_PARAM, SECTION_PARAM):
@@ -78,6 +80,7 @@ def _footer() -> None:
 
 
 def _chat_view() -> None:
+    st.session_state.pop("scroll_top", None)
     question = chat.take_question()
     new_answer = False
     if question:
@@ -114,7 +117,9 @@ def _browse_view() -> None:
     if bot is not None:
         browse.view(bot, has_chat=bool(chat.messages()))
     _footer()
-    a11y.patch_page(anchor=anchor, scroll="anchor" if anchor else "top")
+    entered = st.session_state.pop("scroll_top", False) or not st.session_state.get("browse_seen")
+    st.session_state["browse_seen"] = True
+    a11y.patch_page(anchor=anchor, scroll="anchor" if anchor else ("top" if entered else "none"))
 
 
 def main() -> None:

@@ -97,11 +97,7 @@ def notices() -> None:
 
 def contact() -> None:
     """The human contact: phone (a ``tel:`` link), e-mail and opening hours."""
-    st.info(f"**{texts.CONTACT_HEADING}:** " + _tel(texts.CONTACT), icon=":material/call:")
-
-
-def _tel(markdown: str) -> str:
-    return phone_links(markdown)
+    st.info(f"**{texts.CONTACT_HEADING}:** " + phone_links(texts.CONTACT), icon=":material/call:")
 
 
 def conversation(bot: Assistant | None, *, staff_mode: bool, open_section: answer.OpenSection) -> None:
@@ -150,7 +146,7 @@ def _feedback(i: int) -> None:
         if rated[i] == "down":
             # 👎: a person at once
             with st.container(key=f"feedback-contact-{i}"):
-                st.info(texts.FEEDBACK_DOWN_CONTACT + "\n\n" + _tel(texts.CONTACT), icon=":material/support_agent:")
+                st.info(texts.FEEDBACK_DOWN_CONTACT + "\n\n" + phone_links(texts.CONTACT), icon=":material/support_agent:")
                 answer.call_button(f"call-feedback-{i}")
         return
     with st.container(horizontal=True, vertical_alignment="center", key=f"feedback-{i}"):
