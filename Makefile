@@ -7,7 +7,7 @@ PORT   ?= 8501
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test index check pdf eval bench browser clean
+.PHONY: run test index check pdf eval bench browser axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,15 @@ browser:
 	    else echo "note: install Debian's chromium for the browser tests (apt-get install chromium)"; fi; \
 	fi
 
-test: $(STAMP) browser
+# axe-core for the accessibility checks, pinned in package.json; offline once installed in node_modules/.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else echo "note: install npm for the accessibility checks (apt-get install npm); they will be skipped"; fi
+
+axe: $(AXE)
+
+test: $(STAMP) browser axe
 	$(PY) -m pytest
 
 index: $(STAMP)

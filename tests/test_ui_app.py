@@ -65,6 +65,16 @@ def all_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts).replace("\\", "")
 
 
+def link_buttons(at: AppTest) -> list[tuple[str, str]]:
+    """(label, url) of every st.link_button."""
+    return [(e.proto.label, e.proto.url) for e in at.get("link_button")]
+
+
+def scripts(at: AppTest) -> str:
+    """The bodies of every st.html element (the page patches and the stylesheet)."""
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
 # -- first screen ---------------------------------------------------------------------------------
 
 
@@ -77,11 +87,48 @@ def test_first_screen_shows_examples_notices_and_contact(feedback_db: Path) -> N
     text = all_text(at)
     assert "maskin" in text and "individuell vurdering" in text
     assert "Ikke skriv personopplysninger" in text
+    assert "Samtalen lagres ikke og forsvinner når du laster siden på nytt" in text
     assert "74 05 25 00" in text and "postmottak@levanger.kommune.no" in text and "09.00–15.00" in text
     assert texts.CORPUS_NOTE in text
     assert at.chat_input, "the chat input is on the first screen"
-    script = at.get("html")[0].proto.body
+    assert at.chat_input[0].proto.max_chars == 0, "no length limit in the browser: a long paste is never dropped"
+    assert at.chat_input[0].placeholder == "Skriv spørsmålet ditt"
+    assert ("Ring 74 05 25 00", "tel:+4774052500") in link_buttons(at)
+    script = scripts(at)
     assert 'lang = "nb"' in script and "aria-live" in script
+    assert '"top"' in script, "the first screen is scrolled to the top"
+
+
+def test_first_screen_order_notice_and_call_before_examples(feedback_db: Path) -> None:
+    """Phone first: the title, the notice and the call button come before the text and the examples."""
+    at = start()
+    assert at.title[0].value == texts.TITLE
+    blocks = [(type(e).__name__, getattr(e, "value", "") or getattr(getattr(e, "proto", None), "label", ""))
+              for e in _walk(at.main)]
+    names = [v for _, v in blocks]
+    notice = next(i for i, v in enumerate(names) if isinstance(v, str) and v.startswith("**Du snakker med en maskin"))
+    call = next(i for i, v in enumerate(names) if v == "Ring 74 05 25 00")
+    examples = next(i for i, v in enumerate(names) if v == texts.EXAMPLES_HEADING)
+    assert notice < call < examples
+
+
+def _walk(node):  # noqa: ANN001, ANN202 - AppTest's element tree
+    children = getattr(node, "children", None)
+    if not children:
+        yield node
+        return
+    for child in children.values():
+        yield from _walk(child)
+
+
+def test_main_controls_are_buttons_not_a_sidebar(feedback_db: Path) -> None:
+    at = start()
+    assert not at.sidebar.children, "no sidebar: on a phone it hides behind a small icon"
+    view = at.segmented_control(key="view")
+    assert view.value == "chat" and [o.content for o in view.proto.options] == ["Spør assistenten", "Bla i tjenestene"]
+    assert view.proto.required, "one view is always chosen"
+    assert at.button(key="new_chat").label == "Start på nytt"
+    assert at.toggle(key="staff_mode").label == "Ansattmodus" and at.toggle(key="large_text").label == "Stor tekst"
 
 
 # -- asking ---------------------------------------------------------------------------------------
@@ -99,8 +146,28 @@ def test_question_shows_answer_with_citation(feedback_db: Path) -> None:
     inside = "\n".join(m.value for m in first.markdown)
     assert inside.startswith("> ")  # the quoted passage
     assert "**Tjeneste:**" in inside and "**Del:**" in inside and "**Side i PDF-utgaven:** " in inside
-    assert "(?tjeneste=trygghetsalarm&seksjon=" in inside
+    cited = at.session_state["messages"][1]["reply"].citations[0]
+    assert cited.page, "the shipped guide's citations carry the PDF page"
+    assert f"(app/static/levanger-tjenestebeskrivelser.pdf#page={cited.page})" in inside
+    published = Path(APP).parent / "static" / "levanger-tjenestebeskrivelser.pdf"
+    assert published.read_bytes()[:5] == b"%PDF-", "the PDF edition is copied where Streamlit serves static files"
+    opener = first.button[0]
+    assert opener.label.replace("\\", "") == "Åpne «Hva koster det?» i tjenestebeskrivelsen"
     assert texts.EXAMPLES_HEADING not in all_text(at), "the first screen gives way to the conversation"
+
+
+def test_section_button_opens_browse_in_the_same_session(feedback_db: Path) -> None:
+    """The citation's section button switches to the browse view in this tab; the conversation stays."""
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    at = at.chat_message[1].expander[0].button[0].click().run()
+    assert not at.exception
+    assert at.session_state["view"] == "browse"
+    assert at.query_params == {"tjeneste": "trygghetsalarm", "seksjon": "hva-koster-det"}
+    assert "Trygghetsalarm og velferdsteknologi" in [h.value for h in at.header]
+    assert '"hva-koster-det"' in scripts(at), "the page scrolls to the cited section"
+    at = at.button(key="browse-back").click().run()
+    assert at.session_state["view"] == "chat" and len(at.chat_message) == 2, "the conversation is still there"
+    assert not at.query_params
 
 
 def test_example_button_asks_its_question(feedback_db: Path) -> None:
@@ -125,8 +192,11 @@ def test_no_answer_shows_the_human_contact(feedback_db: Path, monkeypatch: pytes
     monkeypatch.setattr(Assistant, "ask", lambda self, q, history=None: Reply("no_answer", templates.NO_ANSWER,
                                                                                question=str(q)))
     at = ask(start(), "Hva er hovedstaden i Frankrike?")
-    infos = [i.value for i in at.chat_message[1].info]
-    assert any(texts.CONTACT_HEADING in i and "74 05 25 00" in i for i in infos)
+    answer = at.chat_message[1]
+    shown = "\n".join(m.value for m in answer.markdown) + "\n".join(i.value for i in answer.info)
+    assert shown.count("74 05 25 00") == 1, "the contact details once, not two or three times"
+    assert "[**74 05 25 00**](tel:+4774052500)" in shown, "the switchboard number is a tel: link"
+    assert ("Ring 74 05 25 00", "tel:+4774052500") in link_buttons(at)
 
 
 def test_user_text_is_shown_as_text(feedback_db: Path) -> None:
@@ -145,12 +215,15 @@ def test_follow_up_uses_the_history(feedback_db: Path) -> None:
 # -- staff mode -----------------------------------------------------------------------------------
 
 
-def test_staff_mode_shows_three_sections_side_by_side(feedback_db: Path) -> None:
+def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
     at = ask(start(), "Hva koster trygghetsalarm?")
     at = at.toggle(key="staff_mode").set_value(True).run()
     assert not at.exception
     assert at.selectbox[0].value == "trygghetsalarm", "the focus is the last reply's services[0]"
-    heads = [c.markdown[0].value for c in at.columns if c.markdown]
+    side, main = at.columns[:2]
+    assert side.header[0].value == texts.STAFF_HEADING, "the overview is the first column: beside, or above on a phone"
+    assert len(main.chat_message) == 2, "the chat is the second column"
+    heads = [m.value for m in side.markdown]
     for heading in ("Hvem kan få tjenesten?", "Hva koster det?", "Lovgrunnlag"):
         assert any(escape_markdown(heading) in h for h in heads), heading
     text = all_text(at)
@@ -265,12 +338,12 @@ def test_citation_link_opens_the_service_at_the_section(feedback_db: Path) -> No
     at = start(tjeneste="trygghetsalarm", seksjon="hva-koster-det")
     assert not at.exception
     assert at.session_state["view"] == "browse"
-    assert [h.value for h in at.header] == ["Trygghetsalarm og velferdsteknologi"]
+    assert [h.value for h in at.header] == [texts.BROWSE_HEADING, "Trygghetsalarm og velferdsteknologi"]
     assert [s.value for s in at.subheader][:2] == ["Hva er tjenesten?", "Hvem kan få tjenesten?"]
     anchors = [s.proto.anchor for s in at.subheader]
     assert "hva-koster-det" in anchors and "slik-soker-du" in anchors
     assert texts.BROWSE_LINKED in all_text(at)
-    assert '"hva-koster-det"' in at.get("html")[0].proto.body, "the page scrolls to the linked section"
+    assert '"hva-koster-det"' in scripts(at), "the page scrolls to the linked section"
 
 
 def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
@@ -284,12 +357,16 @@ def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
     assert listed == ["browse-trygghetsalarm"]
     at = at.button(key="browse-trygghetsalarm").click().run()
     assert at.query_params == {"tjeneste": "trygghetsalarm"}, "the address can be shared"
-    assert [h.value for h in at.header] == ["Trygghetsalarm og velferdsteknologi"]
+    assert [h.value for h in at.header] == [texts.BROWSE_HEADING, "Trygghetsalarm og velferdsteknologi"]
+    assert '"tjeneste-trygghetsalarm"' in scripts(at), "a tap scrolls to the service's text (below the list on a phone)"
+    assert at.header[1].proto.anchor == "tjeneste-trygghetsalarm"
 
 
 def test_browse_a_to_aa_order(feedback_db: Path) -> None:
-    at = start().radio(key="view").set_value("browse").run()
+    at = start().segmented_control(key="view").set_value("browse").run()
+    assert 'scroll = "top"' in scripts(at), "a view is entered at its top"
     at = at.radio(key="browse_order").set_value("alpha").run()
+    assert 'scroll = "none"' in scripts(at), "changing the order does not jump to the top"
     titles = [b.label for b in at.button if (b.key or "").startswith("browse-")]
     assert titles == sorted(titles, key=nb_sort_key)
     assert titles[-1].startswith("Ø"), "Æ, Ø and Å come after Z"

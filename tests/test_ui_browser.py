@@ -1,90 +1,33 @@
 """End to end in a real browser: `streamlit run ui/app.py` driven by Debian's Chromium through Playwright.
 
 Uses the default embedder and index (as `make run` does). Checks a cited answer, an opened citation,
-the citation link into the browse view, the page language, the screen-reader announcement, keyboard
+the citation's button into the browse view (same tab), the page language, the screen-reader announcement, keyboard
 use, that feedback lands in the (temporary) feedback file, and that no request leaves localhost.
 Saves docs/screenshot.png for the README.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DOCS, SLOW_MS, running_app
+from ui_browser_support import is_local as _is_local
 
 from assistant.feedback import FeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = REPO / "docs" / "screenshot.png"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = DOCS / "screenshot.png"
 QUESTION = "Hva koster trygghetsalarm?"
-# the first page load may build the index with the real model (about half a minute), so wait generously
-SLOW_MS = 240_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running app on a free port (terminated afterwards) and its temporary feedback file."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    port = _free_port()
-    db = tmp_path / "feedback.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("LEVANGER_EMBEDDER", "LEVANGER_INDEX_DIR")}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", LEVANGER_FEEDBACK_DB=str(db))
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port),
-         "--server.address", "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.3)
-        yield f"http://localhost:{port}/", db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+    with running_app(tmp_path) as running:
+        yield running
 
 
 def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
@@ -125,7 +68,7 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             citation = answer.get_by_test_id("stExpander").first
             citation.locator("summary").focus()
             page.keyboard.press("Enter")
-            link = citation.get_by_role("link", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
+            link = citation.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
             expect(link).to_be_visible()
             expect(citation.locator("blockquote")).to_contain_text("Kommunen kan ta betaling")
             expect(citation).to_contain_text("Tjeneste:")
@@ -146,19 +89,17 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
 
-            # the citation link opens the browse view at the cited section (in a new tab)
-            with context.expect_page() as opened:
-                link.click()
-            browse = opened.value
-            expect(browse.get_by_text("Du kom hit fra en kildehenvisning.")).to_be_visible(timeout=SLOW_MS)
-            expect(browse.get_by_role("heading", name="Hva koster det?")).to_be_in_viewport(timeout=15_000)
-            assert "tjeneste=trygghetsalarm" in browse.url and browse.url.endswith("#hva-koster-det")
-            browse.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
-            browse.close()
-
             # 👍 is stored in the temporary feedback file
             answer.get_by_role("button", name="Nyttig", exact=True).click()
             expect(page.get_by_text("Takk for tilbakemeldingen!")).to_be_visible(timeout=15_000)
+
+            # the citation's button opens the browse view at the cited section, in the same tab
+            link.click()
+            expect(page.get_by_text("Du kom hit fra en kildehenvisning.")).to_be_visible(timeout=SLOW_MS)
+            expect(page.get_by_role("heading", name="Hva koster det?")).to_be_in_viewport(timeout=15_000)
+            assert "tjeneste=trygghetsalarm" in page.url and "seksjon=hva-koster-det" in page.url
+            assert len(context.pages) == 1
+            page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
         finally:
             browser.close()
 

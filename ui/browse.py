@@ -1,7 +1,9 @@
 """The browse view: every service by category or A–Å, a filter, and each service's sections with anchors.
 
-A section is addressed as ``?tjeneste=<service_id>&seksjon=<section-slug>#<section-slug>``; the
-citation links in the chat use the same format, so a citation opens its service at the cited section.
+A section is addressed as ``?tjeneste=<service_id>&seksjon=<section-slug>#<section-slug>`` (the "Lenke til
+denne delen" links, to copy and share). From the chat, a citation's button opens the same address in this tab
+(:func:`open_section`), so the conversation is still there when the user goes back. A tap in the list scrolls
+to the service's text, which on a phone stands below the list.
 """
 
 from __future__ import annotations
@@ -29,18 +31,42 @@ def linked_service(bot: Assistant) -> Document | None:
 
 
 def linked_anchor(doc: Document | None) -> str | None:
-    """The section anchor from the URL (``?seksjon=``), only if it names a section of ``doc``."""
-    wanted = st.query_params.get(SECTION_PARAM)
-    if doc is None or not wanted:
+    """The anchor to scroll to: the section from the URL (``?seksjon=``) when it names a section of ``doc``,
+    else the service's heading right after a tap in the list, else None."""
+    tapped = st.session_state.pop("browse_tapped", False)
+    if doc is None:
         return None
+    wanted = st.query_params.get(SECTION_PARAM)
     anchors = {section_anchor(s.heading) for s in doc.sections}
-    return wanted if wanted in anchors else None
+    if wanted and wanted in anchors:
+        return wanted
+    return service_anchor(doc.service_id) if tapped else None
+
+
+def service_anchor(service_id: str) -> str:
+    """The anchor of a service's heading in the browse view."""
+    return section_anchor("tjeneste " + service_id)
 
 
 def _open(service_id: str) -> None:
     # the URL is the state of this view, so the address bar can be copied and shared
     st.query_params.clear()
     st.query_params[SERVICE_PARAM] = service_id
+    st.session_state["browse_tapped"] = True
+
+
+def open_section(service_id: str, heading: str) -> None:
+    """Open a service at a section in the browse view, in this tab (a widget callback)."""
+    st.query_params.clear()
+    st.query_params[SERVICE_PARAM] = service_id
+    st.query_params[SECTION_PARAM] = section_anchor(heading)
+    st.session_state["view"] = "browse"
+
+
+def _back() -> None:
+    for name in (SERVICE_PARAM, SECTION_PARAM):
+        st.query_params.pop(name, None)
+    st.session_state["view"] = "chat"
 
 
 def _matches(doc: Document, needle: str) -> bool:
@@ -48,10 +74,11 @@ def _matches(doc: Document, needle: str) -> bool:
     return all(word in haystack for word in needle.casefold().split())
 
 
-def view(bot: Assistant) -> None:
-    """Render the browse view."""
-    st.title(texts.BROWSE_HEADING, anchor=False)
-    st.caption(texts.CORPUS_NOTE)
+def view(bot: Assistant, *, has_chat: bool = False) -> None:
+    """Render the browse view (with a way back when there is a conversation to go back to)."""
+    st.header(texts.BROWSE_HEADING, anchor=False)
+    if has_chat:
+        st.button(texts.BROWSE_BACK, key="browse-back", icon=":material/arrow_back:", on_click=_back)
     current = linked_service(bot)
     listing, content = st.columns([1, 2], gap="large")
     with listing:
@@ -89,7 +116,7 @@ def _listing(bot: Assistant, current: Document | None) -> None:
 
 
 def _document(doc: Document, anchor: str | None) -> None:
-    st.header(escape_markdown(doc.title), anchor=False)
+    st.header(escape_markdown(doc.title), anchor=service_anchor(doc.service_id))
     facts = [f"{texts.CATEGORY}: {doc.category}" if doc.category else "",
              f"{texts.STAFF_RESPONSIBLE}: {doc.responsible}" if doc.responsible else "",
              f"{texts.LAST_REVIEWED}: {doc.last_reviewed}" if doc.last_reviewed else ""]

@@ -1,4 +1,9 @@
-"""The chat view: the first screen, the conversation, answers with citations, and 👍/👎 feedback."""
+"""The chat view: the first screen, the conversation, answers with their tools, and 👍/👎 feedback.
+
+The input box has no length limit of its own: Streamlit's ``max_chars`` makes the browser refuse a longer
+paste without a word, so every text is accepted and the assistant cuts it to its limit
+(``AssistantSettings.max_question_chars``) and says so in the reply (a "notice" paragraph).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,10 @@ from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.privacy import mask_personal_data
-from assistant.types import Citation, Reply, Turn
-from ui import texts
+from assistant.types import Reply, Turn
+from ui import answer, copy, staff, texts
 from ui.a11y import ANSWER_KEY
-from ui.render import escape_markdown, quote_markdown, section_link, user_text_markdown
+from ui.render import phone_links, user_text_markdown
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ def _queue(question: str) -> None:
 
 def take_question() -> str | None:
     """The question to answer in this run: typed in the chat box or chosen among the examples."""
-    typed = st.chat_input(texts.INPUT_PLACEHOLDER, key="chat_input", max_chars=4000)
+    typed = st.chat_input(texts.INPUT_PLACEHOLDER, key="chat_input")
     pending = st.session_state.pop("pending", None)
     return typed or pending
 
@@ -57,7 +62,9 @@ def take_question() -> str | None:
 def ask(load: Callable[[], Assistant], question: str) -> None:
     """Ask the assistant and append the question and the answer (or a Norwegian error) to the chat."""
     chat = messages()
-    history = [Turn(m["role"], m["text"]) for m in chat if m["text"]]
+    # the assistant's turns carry the services they were about, so follow-ups keep that topic
+    history = [Turn(m["role"], m["text"], services=m["reply"].services if m.get("reply") else ())
+               for m in chat if m["text"]]
     try:
         reply = load().ask(question, history=history)
     except Exception as exc:  # noqa: BLE001 - the edge: users get a message, the log only the class
@@ -71,68 +78,53 @@ def ask(load: Callable[[], Assistant], question: str) -> None:
 
 
 def first_screen() -> None:
-    """What the assistant can do, example questions, the notices and the human contact."""
+    """What the assistant can do, example questions and the corpus note (the notices and call come first)."""
     st.markdown(texts.CAN_HELP)
-    st.info(texts.MACHINE_NOTICE, icon=":material/smart_toy:")
-    st.warning(texts.PERSONAL_DATA_NOTICE, icon=":material/privacy_tip:")
-    st.subheader(texts.EXAMPLES_HEADING, anchor=False)
+    st.header(texts.EXAMPLES_HEADING, anchor=False)
     for column, (audience, questions) in zip(st.columns(len(texts.EXAMPLES)), texts.EXAMPLES, strict=True):
         with column:
             st.markdown(f"**{audience}**")
             for n, question in enumerate(questions):
                 st.button(question, key=f"example-{audience}-{n}", on_click=_queue, args=(question,),
                           width="stretch", wrap=True)
-    contact()
-    st.caption(texts.CORPUS_NOTE)
+
+
+def notices() -> None:
+    """The one-sentence notice (a machine, no personal data, nothing stored) and the large call button."""
+    st.info(texts.FIRST_NOTICE, icon=":material/smart_toy:")
+    answer.call_button("call")
 
 
 def contact() -> None:
-    """The human contact: phone, e-mail and opening hours."""
-    st.info(f"**{texts.CONTACT_HEADING}:** {texts.CONTACT}", icon=":material/call:")
+    """The human contact: phone (a ``tel:`` link), e-mail and opening hours."""
+    st.info(f"**{texts.CONTACT_HEADING}:** " + phone_links(texts.CONTACT), icon=":material/call:")
 
 
-def conversation() -> None:
-    """Every message of the session; answers with their citations and feedback buttons."""
+def conversation(bot: Assistant | None, *, staff_mode: bool, open_section: answer.OpenSection) -> None:
+    """Every message of the session; answers with their sources, tools and feedback buttons."""
     for i, m in enumerate(messages()):
         with st.chat_message(m["role"]):
             if m["role"] == "user":
                 st.markdown(user_text_markdown(m["text"]) or texts.EMPTY_QUESTION)
             else:
-                _answer(i, m)
+                _answer(i, m, bot, staff_mode=staff_mode, open_section=open_section)
 
 
-def _answer(i: int, m: Message) -> None:
+def _answer(i: int, m: Message, bot: Assistant | None, *, staff_mode: bool, open_section: answer.OpenSection) -> None:
     reply: Reply | None = m["reply"]
     with st.container(key=f"{ANSWER_KEY}{i}"):
         if reply is None:
             st.error(m["error"], icon=":material/error:")
-        elif reply.status == "emergency":
-            st.error(reply.text, icon=":material/emergency:")
         else:
             # reply.text is corpus text and fixed templates only, rendered without HTML
-            st.markdown(reply.text)
-    if reply is None or reply.status == "no_answer":
-        contact()
+            answer.show(reply, i, open_section=open_section)
     if reply is None:
+        contact()
         return
-    if reply.citations:
-        st.markdown(f"**{texts.SOURCES}**")
-        for citation in reply.citations:
-            _citation(citation)
+    if staff_mode and bot is not None:
+        staff.reply_extras(bot, answer.primary_service(reply), i)
+    copy.tools(reply, i)
     _feedback(i)
-
-
-def _citation(c: Citation) -> None:
-    page = f", side {c.page}" if c.page else ""
-    with st.expander(escape_markdown(f"[{c.n}] {c.title} – {c.section}{page}")):
-        st.markdown(quote_markdown(c.quote))
-        st.markdown(
-            f"**Tjeneste:** {escape_markdown(c.title)}  \n"
-            f"**Del:** {escape_markdown(c.section)}  \n"
-            f"**{texts.PAGE}:** {c.page if c.page else texts.NO_PAGE}"
-        )
-        label = escape_markdown(texts.OPEN_SECTION.format(section=c.section))
-        st.markdown(f"[{label}]({section_link(c.service_id, c.section)})")
 
 
 def _rate(i: int, rating: str) -> None:
@@ -151,8 +143,13 @@ def _feedback(i: int) -> None:
     rated = st.session_state.get("rated", {})
     if i in rated:
         st.caption(texts.FEEDBACK_FAILED if rated[i] == "failed" else texts.FEEDBACK_THANKS)
+        if rated[i] == "down":
+            # 👎: a person at once
+            with st.container(key=f"feedback-contact-{i}"):
+                st.info(texts.FEEDBACK_DOWN_CONTACT + "\n\n" + phone_links(texts.CONTACT), icon=":material/support_agent:")
+                answer.call_button(f"call-feedback-{i}")
         return
-    with st.container(horizontal=True, vertical_alignment="center"):
+    with st.container(horizontal=True, vertical_alignment="center", key=f"feedback-{i}"):
         st.caption(texts.FEEDBACK_QUESTION)
         st.button(texts.FEEDBACK_UP, key=f"feedback-up-{i}", icon=":material/thumb_up:",
                   on_click=_rate, args=(i, "up"))

@@ -67,3 +67,20 @@ def section_link(service_id: str, heading: str | None = None) -> str:
 def nb_sort_key(text: str) -> str:
     """Sort key for Norwegian A–Å order."""
     return text.casefold().translate(_NB_ORDER)
+
+
+#: Phone numbers the fixed templates print in bold, and their ``tel:`` addresses.
+_PHONES: dict[str, str] = {
+    "74 05 25 00": "tel:+4774052500",
+    "113": "tel:113",
+    "112": "tel:112",
+    "116 117": "tel:116117",
+    "116 123": "tel:116123",
+    "22 59 13 00": "tel:+4722591300",
+}
+_BOLD_PHONE = re.compile(r"\*\*(" + "|".join(re.escape(p) for p in _PHONES) + r")\*\*")
+
+
+def phone_links(markdown: str) -> str:
+    """Make the bold phone numbers of the templates (``**74 05 25 00**``, ``**113**``) tappable ``tel:`` links."""
+    return _BOLD_PHONE.sub(lambda m: f"[**{m.group(1)}**]({_PHONES[m.group(1)]})", markdown)

@@ -1,4 +1,8 @@
-"""Staff mode: who can get the service, what it costs and the legal basis, side by side."""
+"""Staff mode: the quick overview beside the chat, and the allocation criteria and legal basis under each answer.
+
+On a desktop the overview stands beside the chat (``ui.app`` puts it in the first of two columns); on a phone
+the columns stack, so it comes above the chat, never below the whole conversation.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ def panel(bot: Assistant, focus: str | None) -> None:
     """
     services = sorted((d for d in bot.guide.documents if d.kind == "service"), key=lambda d: nb_sort_key(d.title))
     ids = [d.service_id for d in services]
-    with st.container(border=True):
-        st.subheader(texts.STAFF_HEADING, anchor=False)
+    with st.container(border=True, key="staff"):
+        st.header(texts.STAFF_HEADING, anchor=False)
         # no widget key: when the focus changes, the default (and so the choice) follows the new answer
         chosen = st.selectbox(texts.STAFF_PICK, ids, index=ids.index(focus) if focus in ids else None,
                               format_func=lambda sid: bot.documents[sid].title,
@@ -33,17 +37,43 @@ def panel(bot: Assistant, focus: str | None) -> None:
 
 
 def _overview(doc: Document) -> None:
-    st.markdown(f"#### {escape_markdown(doc.title)}")
-    for column, heading in zip(st.columns(len(texts.STAFF_SECTIONS), border=True), texts.STAFF_SECTIONS, strict=True):
-        with column:
+    st.subheader(escape_markdown(doc.title), anchor=False)
+    # stacked: the panel is a narrow column beside the chat
+    for heading in texts.STAFF_SECTIONS:
+        with st.container(border=True):
             st.markdown(f"**{escape_markdown(heading)}**")
-            section = doc.section(heading)
-            if section is not None:
-                st.markdown(body_markdown(section.text))
-            elif heading == "Lovgrunnlag" and doc.legal_basis:
-                st.markdown("\n".join(f"- {escape_markdown(law)}" for law in doc.legal_basis))
-            else:
-                st.caption(texts.STAFF_MISSING)
+            _section(doc, heading)
     responsible = escape_markdown(doc.responsible) if doc.responsible else texts.STAFF_MISSING
     st.markdown(f"**{texts.STAFF_RESPONSIBLE}:** {responsible}  \n"
                 f"[{texts.FULL_DESCRIPTION}]({section_link(doc.service_id)})")
+
+
+def _section(doc: Document, heading: str) -> None:
+    section = doc.section(heading)
+    if section is not None:
+        st.markdown(body_markdown(section.text))
+    elif heading == "Lovgrunnlag" and doc.legal_basis:
+        st.markdown("\n".join(f"- {escape_markdown(law)}" for law in doc.legal_basis))
+    else:
+        st.caption(texts.STAFF_MISSING)
+
+
+def reply_extras(bot: Assistant, service_id: str | None, index: int) -> None:
+    """Under an answer in staff mode: the primary service's allocation criteria and legal basis.
+
+    Args:
+        bot: The loaded assistant (for the documents).
+        service_id: The reply's primary service (see ``ui.answer.primary_service``).
+        index: The message index (for a unique key).
+    """
+    doc = bot.document(service_id) if service_id else None
+    if doc is None or doc.kind != "service":
+        return
+    with st.container(border=True, key=f"staff-reply-{index}"):
+        st.markdown(f"**{escape_markdown(texts.STAFF_REPLY_HEADING.format(title=doc.title))}**")
+        with st.expander(texts.STAFF_CRITERIA, expanded=True):
+            _section(doc, "Hvem kan få tjenesten?")
+        with st.expander(texts.STAFF_LAW, expanded=True):
+            _section(doc, "Lovgrunnlag")
+            if doc.legal_basis and doc.section("Lovgrunnlag") is not None:
+                st.caption(escape_markdown(" · ".join(doc.legal_basis)))

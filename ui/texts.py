@@ -12,17 +12,21 @@ CAN_HELP = (
     "hvem som kan få den, hva den koster, hvordan du søker og hvilke lover som gjelder**. "
     "Det gjelder for eksempel hjemmesykepleie, praktisk bistand, trygghetsalarm, sykehjem, avlastning, "
     "hjelpemidler, psykisk helse og rus og tjenester fra NAV.\n\n"
-    "Hvert svar har nummererte kilder. Åpne en kilde for å se teksten svaret bygger på."
+    "Hvert svar har nummererte kilder. Åpne en kilde for å se teksten svaret bygger på. Svarene er "
+    "veiledning og ikke et vedtak: hva du kan få, avgjøres alltid etter en individuell vurdering av behovet ditt."
 )
-MACHINE_NOTICE = (
-    "**Du snakker med en maskin, ikke et menneske.** Svarene er veiledning og ikke et vedtak: "
-    "hva du kan få, avgjøres alltid etter en individuell vurdering av behovet ditt."
-)
-PERSONAL_DATA_NOTICE = (
-    "**Ikke skriv personopplysninger** – som navn, fødselsnummer, telefonnummer eller detaljer om helsen din."
+#: The first screen's one-sentence notice: a machine, no personal data, nothing kept.
+FIRST_NOTICE = (
+    "**Du snakker med en maskin, ikke et menneske.** Ikke skriv personopplysninger. "
+    "Samtalen lagres ikke og forsvinner når du laster siden på nytt."
 )
 CONTACT_HEADING = "Snakk med et menneske"
 CONTACT = templates.CONTACT
+SWITCHBOARD = templates.SWITCHBOARD
+#: The switchboard as a ``tel:`` link (E.164).
+SWITCHBOARD_TEL = "tel:+47" + templates.SWITCHBOARD.replace(" ", "")
+CALL = "Ring " + templates.SWITCHBOARD
+CALL_HOURS = "Sentralbordet er åpent mandag–fredag kl. 09.00–15.00."
 CORPUS_NOTE = (
     "Veiledende tekst skrevet for dette prosjektet i strukturen til Levanger kommunes veiledende "
     "tjenestebeskrivelser (2025) – ikke kommunens offisielle tekst."
@@ -37,12 +41,28 @@ EXAMPLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Ansatt", ("Hva er lovgrunnlaget for omsorgsstønad?", "Hvordan klager en bruker på et vedtak?")),
 )
 
-INPUT_PLACEHOLDER = "Skriv spørsmålet ditt her (ikke personopplysninger)"
+INPUT_PLACEHOLDER = "Skriv spørsmålet ditt"
 THINKING = "Leter i tjenestebeskrivelsene …"
 LOADING = "Laster tjenestebeskrivelsene …"
 SOURCES = "Kilder"
 NO_PAGE = "ikke oppgitt (avsnittet er endret siden PDF-utgaven ble laget)"
 OPEN_SECTION = "Åpne «{section}» i tjenestebeskrivelsen"
+OPEN_PDF = "Åpne side {page} i PDF-utgaven"
+HOW_TO_APPLY = "Slik søker du"
+APPLY_LINK = "Les «Slik søker du» for {title}"
+SITUATION_SOURCES = "Kilder for {title}"
+COPY = "Kopier svar"
+COPIED = "Svaret er kopiert."
+PRINT = "Skriv ut"
+COPY_QUESTION = "Spørsmål"
+COPY_ANSWER = "Svar"
+COPY_FOOTER = "Kilde: veiledende tjenestebeskrivelser for helse- og omsorgstjenester i Levanger kommune."
+EMERGENCY_LABEL = "Nødhjelp"
+CALL_113 = "Ring 113"
+FEEDBACK_DOWN_CONTACT = (
+    "Beklager at svaret ikke hjalp. Et menneske kan hjelpe deg videre: ring sentralbordet eller skriv til "
+    "postmottak@levanger.kommune.no."
+)
 FEEDBACK_QUESTION = "Var svaret nyttig?"
 FEEDBACK_UP = "Nyttig"
 FEEDBACK_DOWN = "Ikke nyttig"
@@ -55,20 +75,29 @@ EMPTY_QUESTION = "(tomt spørsmål)"
 ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
 
 VIEW_LABEL = "Visning"
-VIEWS: dict[str, str] = {"chat": "Spør assistenten", "browse": "Bla i tjenestebeskrivelsene"}
+VIEWS: dict[str, str] = {"chat": "Spør assistenten", "browse": "Bla i tjenestene"}
 STAFF_TOGGLE = "Ansattmodus"
+LARGE_TEXT = "Stor tekst"
+LARGE_TEXT_HELP = "Gjør all tekst større. Valget gjelder til du lukker siden."
 STAFF_HELP = "Viser hvem som kan få tjenesten, hva den koster og lovgrunnlaget side om side – nyttig i telefonen."
-NEW_CHAT = "Start ny samtale"
+NEW_CHAT = "Start på nytt"
+CONTROLS_LABEL = "Hovedvalg"
+#: Screen-reader name of the "?" help button beside a control, followed by the control's label.
+HELP_FOR = "Hjelp om "
+FOOTER_LABEL = "Kontakt og om tjenesten"
 
 STAFF_HEADING = "Hurtigoversikt for ansatte"
 STAFF_PICK = "Tjeneste i fokus"
 STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten svaret gjelder – eller velg en tjeneste."
 STAFF_SECTIONS: tuple[str, ...] = ("Hvem kan få tjenesten?", "Hva koster det?", "Lovgrunnlag")
+STAFF_REPLY_HEADING = "For ansatte: {title}"
+STAFF_CRITERIA = "Tildelingskriterier (Hvem kan få tjenesten?)"
+STAFF_LAW = "Lovgrunnlag"
 STAFF_RESPONSIBLE = "Ansvarlig enhet"
 STAFF_MISSING = "Ikke beskrevet for denne tjenesten."
 FULL_DESCRIPTION = "Les hele tjenestebeskrivelsen"
 
-BROWSE_HEADING = "Bla i tjenestebeskrivelsene"
+BROWSE_HEADING = "Alle tjenestene"
 BROWSE_FILTER = "Filtrer tjenester"
 BROWSE_FILTER_HINT = "For eksempel alarm, sykehjem eller avlastning"
 BROWSE_ORDER = "Sortering"
@@ -79,6 +108,7 @@ BROWSE_UNKNOWN = "Fant ikke tjenesten i lenken. Velg en tjeneste i lista."
 BROWSE_LINKED = "Du kom hit fra en kildehenvisning."
 BROWSE_SHARE = "Lenke til denne delen"
 BROWSE_COUNT = "{n} tjenester"
+BROWSE_BACK = "Tilbake til samtalen"
 CATEGORY = "Kategori"
 LAST_REVIEWED = "Sist gjennomgått"
 PAGE = "Side i PDF-utgaven"

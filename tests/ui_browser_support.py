@@ -1,0 +1,143 @@
+"""Shared pieces of the real-browser tests: a running `streamlit run ui/app.py`, Chromium, and axe-core.
+
+The app runs with the default embedder and index (as `make run` does), on a free port, and is terminated
+afterwards. Chromium is Debian's (`make browser`); axe-core is the npm package that `make test` installs into
+``node_modules/`` (injected into the page by Playwright, so nothing is fetched at test time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+DOCS = REPO / "docs"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# the first page load may build the index with the real model (about half a minute), so wait generously
+SLOW_MS = 240_000
+#: axe impacts that fail the tests (the issue's bar: 0 serious or critical).
+BLOCKING = ("serious", "critical")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def require_browser() -> None:
+    """Skip unless Chromium and Playwright are there."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+@contextmanager
+def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A running app on a free port and its temporary feedback file."""
+    require_browser()
+    port = _free_port()
+    db = tmp_path / "feedback.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("LEVANGER_EMBEDDER", "LEVANGER_INDEX_DIR")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", LEVANGER_FEEDBACK_DB=str(db))
+    log_path = tmp_path / "streamlit.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port),
+         "--server.address", "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield f"http://localhost:{port}/", db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+def is_local(url: str) -> bool:
+    """Whether a request stays on this machine."""
+    parts = urlsplit(url)
+    # chrome:// and chrome-extension:// are the browser's own PDF viewer, loaded from inside the browser
+    return parts.scheme in ("data", "blob", "about", "tel", "chrome", "chrome-extension") or parts.hostname in LOCAL_HOSTS
+
+
+def wait_for_first_screen(page: Any) -> None:
+    """Until the first screen is drawn, the language patch applied and the page scrolled to the top."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Prøv et eksempel")).to_be_visible(timeout=SLOW_MS)
+    page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
+    page.wait_for_timeout(1500)  # the scroll script settles once the page has stopped growing
+
+
+def ask(page: Any, question: str, *, n: int = 1) -> Any:
+    """Type a question, press Enter, and return the n-th assistant message once it has arrived."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").nth(2 * n - 1)
+    expect(answer.get_by_role("button", name="Kopier svar")).to_be_visible(timeout=SLOW_MS)
+    page.wait_for_timeout(1800)  # the scroll to the answer's start settles
+    return answer
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.x A/AA and best practice rules) on the page; the violations found."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core (npm ci)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ["violations"]});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
+    }""")
+    return list(result)
+
+
+def blocking(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The serious and critical ones."""
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Readable summary for an assertion message."""
+    return json.dumps(violations, ensure_ascii=False, indent=1)

@@ -1,0 +1,98 @@
+"""The app's stylesheet: contrast, phone layout, tap targets, the large-text option and print.
+
+Streamlit's theme options (``.streamlit/config.toml``) set the main colours; what they cannot reach is
+set here, scoped to Streamlit's ``data-testid`` attributes and to the ``st-key-<key>`` classes of our
+own keyed containers. The CSS is a fixed string (no user or corpus text). A style-only ``st.html`` goes to
+Streamlit's event container, which this version does not put in the page, so a small fixed script writes
+the rules into one ``<style id="levanger-css">`` in the document head instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+#: Text colour for captions, quotes and other secondary text: 7.0:1 on white, 6.3:1 on #EEF3F6.
+MUTED = "#4A5863"
+#: Links (the theme's primary colour): 7.1:1 on white.
+LINK = "#1F5F7A"
+
+_BASE = f"""
+/* the script-only st.html elements (this stylesheet, ui.a11y) take no room */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {{
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
+/* secondary text: Streamlit's default grey (#778085) is 4.03:1 on white, below WCAG AA */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p,
+[data-testid="stWidgetLabel"] p, [data-testid="stChatInputTextArea"]::placeholder {{
+  color: {MUTED} !important; opacity: 1 !important;
+}}
+[data-testid="stCaptionContainer"] a, [data-testid="stMarkdownContainer"] a {{ color: {LINK} !important; }}
+/* long Norwegian compounds break with a hyphen instead of in the middle of a word */
+h1, h2, h3 {{ hyphens: auto; overflow-wrap: break-word; }}
+h2 {{ font-size: 1.5rem !important; }}
+h3 {{ font-size: 1.25rem !important; }}
+/* an answer that is scrolled to stops below Streamlit's header, not under it */
+[data-testid="stChatMessage"], [data-testid="stHeading"] {{ scroll-margin-top: 4.5rem; }}
+/* tap targets of at least 44 px (WCAG 2.5.5) */
+[data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+[data-testid="stBaseLinkButton-primary"], [data-testid="stBaseLinkButton-secondary"],
+[data-testid="stBaseButton-tertiary"] {{ min-height: 2.75rem; }}
+[class*="st-key-call"] a {{ min-height: 3.25rem; }}
+[class*="st-key-call"] a p {{ font-size: 1.15rem; font-weight: 700; }}
+/* the copy and print buttons (plain HTML in st.html) look like Streamlit's secondary buttons */
+.levanger-tools {{ display: flex; gap: .5rem; flex-wrap: wrap; }}
+.levanger-tools button {{
+  font: inherit; min-height: 2.75rem; padding: .25rem .9rem; border-radius: .5rem; cursor: pointer;
+  color: #1C2B33; background: #FFFFFF; border: 1px solid #8A99A3;
+}}
+.levanger-tools button:focus-visible {{ outline: 3px solid {LINK}; outline-offset: 2px; }}
+.levanger-tools [role="status"] {{ align-self: center; color: {MUTED}; }}
+/* the emergency box: the numbers are large */
+[class*="st-key-emergency-"] [data-testid="stAlertContentError"] strong {{ font-size: 1.2em; }}
+@media (max-width: 640px) {{
+  h1 {{ font-size: 1.65rem !important; line-height: 1.25 !important; }}
+  .block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem !important;
+    padding-left: 1rem !important; padding-right: 1rem !important; }}
+}}
+@media print {{
+  [data-testid="stBottom"], [data-testid="stBottomBlockContainer"], [data-testid="stChatInput"],
+  [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stSkipToContent"], .st-key-controls, [class*="st-key-call"], [class*="st-key-browse-back"], [class*="st-key-feedback"],
+  [class*="st-key-tools"], [class*="st-key-open-"], .stButton, .stLinkButton,
+  [data-testid="stExpanderToggleIcon"] {{ display: none !important; }}
+  /* sources print expanded: a closed <details> still lays out its content for print */
+  details::details-content {{ content-visibility: visible !important; display: block !important; }}
+  details > div, [data-testid="stExpanderDetails"] {{ display: block !important; visibility: visible !important;
+    height: auto !important; }}
+  [data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"] {{ overflow: visible !important;
+    height: auto !important; }}
+  a[href^="app/static/"]::after {{ content: " (" attr(href) ")"; }}
+}}
+"""
+
+_LARGE = """
+html { font-size: 125% !important; }
+"""
+
+
+STYLE_ID = "levanger-css"
+_SCRIPT = """<script>
+(() => {
+  let el = document.getElementById(%(id)s);
+  if (!el) { el = document.createElement("style"); el.id = %(id)s; document.head.appendChild(el); }
+  if (el.textContent !== %(css)s) el.textContent = %(css)s;
+})();
+</script>"""
+
+
+def css(*, large_text: bool) -> str:
+    """The stylesheet, with the large-text rules when chosen."""
+    return _BASE + (_LARGE if large_text else "")
+
+
+def inject(*, large_text: bool) -> None:
+    """Put the stylesheet into the page (replacing the previous run's, so the text size can go back)."""
+    values = {k: json.dumps(v).replace("<", "\\u003c") for k, v in (("id", STYLE_ID), ("css", css(large_text=large_text)))}
+    st.html(_SCRIPT % values, unsafe_allow_javascript=True)
