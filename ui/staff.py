@@ -10,6 +10,7 @@ import streamlit as st
 
 from assistant.core import Assistant
 from corpus.model import Document
+from corpus.schema import heading_for
 from ui import texts
 from ui.render import body_markdown, escape_markdown, nb_sort_key, section_link
 
@@ -39,20 +40,20 @@ def panel(bot: Assistant, focus: str | None) -> None:
 def _overview(doc: Document) -> None:
     st.subheader(escape_markdown(doc.title), anchor=False)
     # stacked: the panel is a narrow column beside the chat
-    for heading in texts.STAFF_SECTIONS:
+    for aspect in texts.STAFF_SECTIONS:
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(heading)}**")
-            _section(doc, heading)
+            st.markdown(f"**{escape_markdown(heading_for(aspect))}**")
+            _section(doc, aspect)
     responsible = escape_markdown(doc.responsible) if doc.responsible else texts.STAFF_MISSING
     st.markdown(f"**{texts.STAFF_RESPONSIBLE}:** {responsible}  \n"
                 f"[{texts.FULL_DESCRIPTION}]({section_link(doc.service_id)})")
 
 
-def _section(doc: Document, heading: str) -> None:
-    section = doc.section(heading)
-    if section is not None:
-        st.markdown(body_markdown(section.text))
-    elif heading == "Lovgrunnlag" and doc.legal_basis:
+def _section(doc: Document, aspect: str) -> None:
+    sections = doc.sections_for(aspect)
+    if sections:
+        st.markdown("\n\n".join(body_markdown(section.text) for section in sections))
+    elif aspect == "law" and doc.legal_basis:
         st.markdown("\n".join(f"- {escape_markdown(law)}" for law in doc.legal_basis))
     else:
         st.caption(texts.STAFF_MISSING)
@@ -72,8 +73,8 @@ def reply_extras(bot: Assistant, service_id: str | None, index: int) -> None:
     with st.container(border=True, key=f"staff-reply-{index}"):
         st.markdown(f"**{escape_markdown(texts.STAFF_REPLY_HEADING.format(title=doc.title))}**")
         with st.expander(texts.STAFF_CRITERIA, expanded=True):
-            _section(doc, "Hvem kan få tjenesten?")
+            _section(doc, "who")
         with st.expander(texts.STAFF_LAW, expanded=True):
-            _section(doc, "Lovgrunnlag")
-            if doc.legal_basis and doc.section("Lovgrunnlag") is not None:
+            _section(doc, "law")
+            if doc.legal_basis and doc.sections_for("law"):
                 st.caption(escape_markdown(" · ".join(doc.legal_basis)))

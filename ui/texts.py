@@ -89,7 +89,8 @@ FOOTER_LABEL = "Kontakt og om tjenesten"
 STAFF_HEADING = "Hurtigoversikt for ansatte"
 STAFF_PICK = "Tjeneste i fokus"
 STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten svaret gjelder – eller velg en tjeneste."
-STAFF_SECTIONS: tuple[str, ...] = ("Hvem kan få tjenesten?", "Hva koster det?", "Lovgrunnlag")
+#: The aspects staff mode shows (keys of corpus.schema; the headings come from there).
+STAFF_SECTIONS: tuple[str, ...] = ("who", "cost", "law")
 STAFF_REPLY_HEADING = "For ansatte: {title}"
 STAFF_CRITERIA = "Tildelingskriterier (Hvem kan få tjenesten?)"
 STAFF_LAW = "Lovgrunnlag"
