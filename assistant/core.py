@@ -211,6 +211,6 @@ class Assistant:
             # never show an ungrounded reply; log only how many problems (their text may quote the question)
             log.error("a reply failed the grounding check (%d problems); sending the human route instead",
                       len(problems))
-            return Reply("no_answer", templates.NO_ANSWER, notices=u.notices, question=u.question, mode="declined",
-                         language=u.language)
+            return Reply("no_answer", templates.NO_ANSWER, notices=u.notices + ("ungrounded",), question=u.question,
+                         mode="declined", language=u.language)
         return reply

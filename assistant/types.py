@@ -101,7 +101,8 @@ class Reply:
         citations: The sources, numbered as in the text.
         services: The service ids the answer is about, first the one in focus.
         aspect: The aspect answered ("cost", "who", "apply", ...) or "" when general.
-        notices: Short flags about the input: "personal_data", "truncated", "empty", "injection".
+        notices: Short flags: "personal_data", "truncated", "empty", "injection" (about the input), and
+            "ungrounded" when the writer's reply failed the grounding check and the human route was sent instead.
         question: The question as it was processed (masked, truncated); safe to log.
         roles: Each presented service's role and why it is there, primary first.
         aspects: Every aspect answered, in the order asked.

@@ -39,6 +39,7 @@ class QuestionResult:
         mode: How the reply was composed ("direct", "situation", ...).
         topic: For a question with history, the service the assistant gives for the last earlier user turn.
         encode_ms: Wall time of one bare query encoding of the question, measured just before ``ask()``.
+        ungrounded: The writer's reply failed the runtime grounding check (the human route was sent instead).
     """
 
     question: Question
@@ -54,6 +55,7 @@ class QuestionResult:
     mode: str = ""
     topic: str = ""
     encode_ms: float = 0.0
+    ungrounded: bool = False
 
     @property
     def primary_hit(self) -> bool | None:

@@ -246,19 +246,31 @@ def settings_line(settings: object) -> str:
 
 #: Written by hand from the tuning log, so a reader of a missed target sees what did not help (dev split).
 TRIED = """\
-- **hit@5 (target 0.98).** A reply cites 1.5 services on average, so hit@5 is close to hit@(cited). On dev,
-  presenting a second service more often (`second_service_ratio` 0.93 -> 0.88 -> 0.83) changed nothing; adding
-  the catalogue's scope column to the BM25 text gained one dev question (not kept: it ties the index to the
-  catalogue for little gain). Padding answers with more services to reach the target would make them longer
-  and less precise for the 95 % of questions already right, so we did not.
-- **Residual misses** are mostly relatives describing a situation without any service's words ("glemmer å ta
-  medisinene", "gått ned i stilling for å pleie"), and trøndersk questions with few content words. The
-  nynorsk/dialect lexicon and phrase rules (`index/normalize.py`) were extended mostly from dev failures; a
-  few words (medisin -> legemiddel, gløymsk, English keywords) were added after test-split questions had been
-  seen in score listings, so the test numbers may be slightly optimistic.
-- **Caveat on "untouched".** The test split was never used to fit thresholds or weights, but its questions were
-  visible in score listings during development, and five safety patterns (bleeding, overdose, "vil dø hjemme"
-  not suicidal) were widened after a test-split emergency miss: emergency recall must be 100 %.
+- **Blind set: situation recall and primary@1** (targets 0.85 and 0.90). The relevant services a caseworker
+  would list are 3–5 per question; the reply names 2–4. What was tried, all on dev2 only:
+  - the need score as the single nearest situation, floor/ceiling calibrated (0.80–0.92, then 0.87–0.95): the
+    scores saturated and filler services (tannhelse for "mor glemmer å spise") entered the list;
+  - votes of the 12 nearest situations, weighted by closeness (kept): old dev hit@1 0.918 -> 0.936;
+  - a lexical need index (BM25 over the situations, dialect mapped to bokmål) beside the embedding (kept):
+    situation recall 0.46 -> 0.54 and answerable declined 6.8 % -> 1.7 % on dev2; e5-small's similarity
+    follows *how* a sentence is said (dialect, first person) as much as *what* it is about;
+  - embedding the normalised (bokmål-mapped) question and banks: situation recall 0.54, but emergency recall
+    and out-of-scope detection fell with the thresholds as calibrated; not kept;
+  - the need weight 0.35–1.5 and the situation ratio 0.6–0.8 moved recall by ±0.03: the ranking, not the cut,
+    is the limit. Upper bound with today's signals (top-4 by the combined score) was 0.64 on dev2.
+  More and better situations per service, and an embedder that is less sensitive to style, are the next steps.
+- **Emergency bank, untouched part** (target recall ≥ 99 %). The threshold that keeps the evaluation's ordinary
+  questions free of false alarms (dev and dev2: "jeg klarer ikke dusje selv lenger" reads as close to an
+  emergency as to a need) misses some held-out bank sentences. The margin against the ordinary bank alone
+  separated the bank's held-out parts perfectly, but gave false alarms on situation questions; adding the needs
+  bank to the contrast fixed those and cost bank recall. Recall first is kept for the explicit patterns: a
+  pattern match is an emergency unless the banks read the message as plainly ordinary.
+- **hit@5 on the first set** (target 0.98). A reply cites 1.5 services on average (2–4 in a situation answer),
+  so hit@5 is close to hit@(cited).
+- **Caveat on "untouched".** The first set's test split was visible in score listings in the first version's
+  development; this round, three test questions were seen in test output (two in an assertion's printout, one
+  as a near-copy that the leak test found in a prototype bank, which was removed with two others). The blind
+  set's test split (test2) was never read: its failures are counted in this report, not listed.
 """
 
 
@@ -302,6 +314,15 @@ def render(e: Evaluation, plots: Mapping[str, str]) -> str:
         m = e.by_split.get(split)
         if m is not None:
             parts += [f"## Headline: {titles[split]}", blind_headline(m) if split.endswith("2") else headline(m)]
+    h = e.holdout
+    if h is not None:
+        parts += ["## Emergency bank, untouched part",
+                  "About 30 % of the emergency and ordinary banks (chosen by a hash of each sentence) are kept out "
+                  "of tuning; the detector, with the tuning part as its reference banks, is asked about them. "
+                  "Targets: recall ≥ 99 %, false alarms ≤ 2 %.",
+                  table(["Held-out sentences", "n", "Flagged as emergency", "Share"],
+                        [["emergency", h.emergencies, h.detected, fmt(h.recall, "percent")],
+                         ["ordinary", h.ordinary, h.false_alarms, fmt(h.false_alarm_share, "percent")]])]
     parts += ["## Per kind (all evaluated questions)", kind_table(e.by_kind)]
     if "hit_by_kind" in plots:
         parts.append(f"![hit@1 per kind]({plots['hit_by_kind']})")

@@ -86,6 +86,7 @@ class Evaluation:
     machine: Machine
     date: str
     seconds: float
+    holdout: object = None  # evaluation.holdout.Holdout: the emergency detector on the banks' untouched part
 
 
 def chunk_texts(bot: Assistant) -> dict[str, str]:
@@ -136,7 +137,7 @@ def ask_all(bot: Assistant, questions: Sequence[Question], *, mode: str = "fused
             invalid_citations=invalid_citations(reply, texts), words=answer_words(reply.text),
             latency_ms=latency, best_score=best, masked=reply.question,
             cited_parts=tuple(dict.fromkeys((c.service_id, aspect_of.get(c.chunk_id, "")) for c in reply.citations)),
-            mode=reply.mode, topic=topic, encode_ms=encode,
+            mode=reply.mode, topic=topic, encode_ms=encode, ungrounded="ungrounded" in reply.notices,
         ))
         if log and (i % 64 == 0 or i == len(questions)):
             log(f"  {i}/{len(questions)} questions")

@@ -63,12 +63,15 @@ def evaluate(split: str = "all", *, ablations: bool = True, settings: AssistantS
 
         probes = [q.question for q in everything if q.split == "dev"]
         rows = run_ablations(bot, chosen, main_results=results, probes=probes, log=say)
+    from evaluation.holdout import bank_holdout
+
+    holdout = bank_holdout(bot)
     return Evaluation(
         split=split, results=results, overall=summarize(results), by_split=per_split(results),
         by_kind=per_kind(results), ablations=rows, settings=bot.settings,
         embedder=bot.manifest.embedder_name, chunk_count=len(bot.chunks),
         machine=machine, date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        seconds=time.perf_counter() - start,
+        seconds=time.perf_counter() - start, holdout=holdout,
     )
 
 
