@@ -93,8 +93,9 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
     """
     settings = settings or ApiSettings.from_env()
     runtime = Runtime(assistant, load or Assistant.load)
-    limiter = limiter or RateLimiter(rate=settings.rate_per_second, burst=settings.rate_burst,
-                                     max_clients=settings.rate_clients)
+    if limiter is None:  # (not ``or``: an empty limiter has len 0)
+        limiter = RateLimiter(rate=settings.rate_per_second, burst=settings.rate_burst,
+                              max_clients=settings.rate_clients)
     stores: list[FeedbackStore] = [feedback] if feedback is not None else []
     widget = WIDGET.read_bytes()
     AskRequest = schemas.ask_request(max_question_chars=settings.max_question_chars,  # noqa: N806
