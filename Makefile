@@ -4,10 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+API_PORT ?= 8720
+# axe-core for the widget's accessibility test, installed from npm into a local, git-ignored folder
+AXE_VERSION := 4.14.1
+AXE    := var/node/node_modules/axe-core/axe.min.js
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test index check pdf eval bench browser clean
+.PHONY: run api test index check pdf eval bench browser axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +23,11 @@ run: $(STAMP)
 	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.address localhost \
 	    --server.headless true --browser.gatherUsageStats false
 
+# The JSON API and the widget (/widget.js, /docs) on http://127.0.0.1:$(API_PORT); see the README for settings.
+api: $(STAMP)
+	$(PY) -m assistant index
+	$(PY) -m ui.api --host 127.0.0.1 --port $(API_PORT) --workers $${LEVANGER_API_WORKERS:-1}
+
 # Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -28,7 +37,12 @@ browser:
 	    else echo "note: install Debian's chromium for the browser tests (apt-get install chromium)"; fi; \
 	fi
 
-test: $(STAMP) browser
+axe: $(AXE)
+
+$(AXE):
+	npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+
+test: $(STAMP) browser axe
 	$(PY) -m pytest
 
 index: $(STAMP)
