@@ -11,7 +11,7 @@ AXE    := var/node/node_modules/axe-core/axe.min.js
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run api test index check pdf eval bench browser axe clean
+.PHONY: run api loadtest test index check pdf eval bench browser axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: $(STAMP)
 api: $(STAMP)
 	$(PY) -m assistant index
 	$(PY) -m ui.api --host 127.0.0.1 --port $(API_PORT) --workers $${LEVANGER_API_WORKERS:-1}
+
+# Load test: locust (headless, bounded) against `uvicorn --workers 2` on 127.0.0.1; writes var/loadtest/.
+loadtest: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[load]"
+	$(PY) -m assistant index
+	$(PY) -m tools.loadtest
 
 # Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).
 browser:

@@ -4,7 +4,7 @@
     python -m ui.api check [--url http://127.0.0.1:8720/readyz]
 
 uvicorn's own access log is off (it would print the raw path and the client address); the API's access log
-(``ui.api.access``) names only the method, the route template, the status and the time.
+(``ui.api.access``) names only the method, the route template, the status and the time (ui/api/server.py).
 """
 
 from __future__ import annotations
@@ -14,20 +14,6 @@ import os
 import sys
 import urllib.error
 import urllib.request
-
-LOG_CONFIG = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-        "ui.api": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-    "root": {"handlers": ["stderr"], "level": "WARNING"},
-}
-
 
 def check(url: str) -> int:
     """0 when ``url`` answers 200 within 3 seconds, else 1."""
@@ -49,11 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.url or f"http://{args.host}:{args.port}/readyz")
 
-    import uvicorn
+    from ui.api.server import serve
 
-    uvicorn.run("ui.api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                access_log=False, log_config=LOG_CONFIG, server_header=False, proxy_headers=False,
-                timeout_keep_alive=5, timeout_graceful_shutdown=10, limit_concurrency=256)
+    serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
