@@ -125,8 +125,9 @@ def test_invalid_json_is_422_and_english_on_request(client: TestClient) -> None:
 
 def test_oversized_bodies_are_413(client: TestClient) -> None:
     big = b'{"question": "' + b"a" * 40_000 + b'"}'
-    r = client.post("/v1/ask", content=big, headers={"content-type": "application/json"})
+    r = client.post("/v1/ask", content=big, headers={"content-type": "application/json", "origin": ORIGIN})
     assert r.status_code == 413 and _error(r)["code"] == "body_too_large"
+    assert r.headers["access-control-allow-origin"] == ORIGIN  # the widget can read why
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
         yield b'{"question": "'
@@ -263,7 +264,8 @@ def test_readyz_is_503_until_the_assistant_has_loaded(hashing_assistant: Assista
         assert c.get("/healthz").json() == {"status": "ok"}
         r = c.get("/readyz")
         assert r.status_code == 503 and _error(r)["code"] == "not_ready"
-        assert c.post("/v1/ask", json={"question": "Hei"}).status_code == 503
+        starting = c.post("/v1/ask", json={"question": "Hei", "lang": "en"})
+        assert starting.status_code == 503 and _error(starting)["message"] == _error(starting)["message_en"]
         go.set()
         app.state.runtime._thread.join(30)
         ready = c.get("/readyz")

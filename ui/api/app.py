@@ -114,9 +114,10 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
     app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
     app.add_exception_handler(Exception, errors.internal_error_handler)
     # outermost last: the access log sees every response, also the 413s and CORS preflights
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
+    # outside the body limit, so a browser can read a 413 too
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "Accept-Language"], allow_credentials=False, max_age=600)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
 
@@ -135,7 +136,10 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
               responses={422: {"description": "Invalid request"}, 429: {"description": "Rate limited"},
                          503: {"description": "Starting"}, 504: {"description": "Answer timed out"}})
     async def ask(body: AskRequest, response: Response) -> dict[str, Any]:  # type: ignore[valid-type]
-        bot = runtime.require()
+        english = None if body.lang is None else body.lang == "en"
+        if runtime.assistant is None:
+            raise errors.NotReady(english=english)
+        bot = runtime.assistant
         history = [t.to_turn() for t in body.history]
         try:
             with anyio.fail_after(settings.ask_timeout_s):
@@ -143,7 +147,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
                 reply = await anyio.to_thread.run_sync(lambda: bot.ask(body.question, history=history),
                                                        abandon_on_cancel=True)
         except TimeoutError:
-            raise errors.AnswerTimeout() from None
+            raise errors.AnswerTimeout(english=english) from None
         response.headers["Cache-Control"] = "no-store"
         return schemas.reply_json(reply)
 

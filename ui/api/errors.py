@@ -32,9 +32,11 @@ class ApiError(Exception):
     message_nb = "Forespørselen er ugyldig."
     message_en = "The request is invalid."
 
-    def __init__(self, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, *, headers: dict[str, str] | None = None, english: bool | None = None) -> None:
         super().__init__(self.code)
         self.headers = headers or {}
+        #: The language of ``message`` when the request chose one (``lang``); else ``Accept-Language`` decides.
+        self.english = english
 
 
 class NotFound(ApiError):
@@ -133,7 +135,8 @@ def validation_fields(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
 
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    body = error_body(exc.code, exc.message_nb, exc.message_en, english=wants_english(request))
+    english = wants_english(request) if exc.english is None else exc.english
+    body = error_body(exc.code, exc.message_nb, exc.message_en, english=english)
     return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
 
