@@ -67,3 +67,22 @@ def test_check_command_is_the_readiness_probe() -> None:
     finally:
         server.shutdown()
     assert check(base + "/readyz") == 1  # nothing listens any more
+
+
+def test_serving_uses_one_math_thread_set_before_numpy_loads() -> None:
+    import subprocess
+    import sys
+
+    code = """
+import os, sys
+for n in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.pop(n, None)
+os.environ["MKL_NUM_THREADS"] = "3"  # an operator's choice wins
+import ui.api.__main__
+from ui.api.server import single_threaded_math
+assert "numpy" not in sys.modules and "faiss" not in sys.modules, "loaded before the thread count is set"
+single_threaded_math()
+print(os.environ["OMP_NUM_THREADS"], os.environ["OPENBLAS_NUM_THREADS"], os.environ["MKL_NUM_THREADS"])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["1", "1", "3"]

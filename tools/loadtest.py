@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "var" / "loadtest")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    from ui.api.server import single_threaded_math
+
+    single_threaded_math()  # measure ask() as the server's workers run it (stdlib only was imported so far)
 
     print("measuring the CPU time of one ask() ...", flush=True)
     cpu = cpu_per_ask()
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-    report = {"cpu_ms_per_ask": round(cpu * 1000, 2), "limit_rps": round(limit, 1), "phases": results,
+    report = {"omp_num_threads": os.environ.get("OMP_NUM_THREADS", ""), "cpu_ms_per_ask": round(cpu * 1000, 2), "limit_rps": round(limit, 1), "phases": results,
               "memory": memory, "load_average": [round(x, 2) for x in os.getloadavg()],
               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     (args.out / "report.json").write_text(json.dumps(report, indent=2))
