@@ -4,10 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+API_PORT ?= 8720
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test index check pdf eval bench browser axe clean
+.PHONY: run api loadtest test index check pdf eval bench browser axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +19,17 @@ run: $(STAMP)
 	$(PY) -m assistant index
 	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.address localhost \
 	    --server.headless true --browser.gatherUsageStats false
+
+# The JSON API and the widget (/widget.js, /docs) on http://127.0.0.1:$(API_PORT); see the README for settings.
+api: $(STAMP)
+	$(PY) -m assistant index
+	$(PY) -m ui.api --host 127.0.0.1 --port $(API_PORT) --workers $${LEVANGER_API_WORKERS:-1}
+
+# Load test: locust (headless, bounded) against `uvicorn --workers 2` on 127.0.0.1; writes var/loadtest/.
+loadtest: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[load]"
+	$(PY) -m assistant index
+	$(PY) -m tools.loadtest
 
 # Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).
 browser:

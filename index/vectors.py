@@ -26,7 +26,7 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
 #: questions are 19 tokens at the median and 34 at most (all 256 evaluation questions, e5's tokenizer). A
 #: query is cut to this many tokens (prefix and special tokens included) for the embedding only; BM25 and
 #: the reply still see the whole question. 64 keeps any question within ~3x the cost of a normal one
-#: (``python -m index.bench --long-only``: 2.9-3.2x; 128 tokens measured 5.7-6.0x).
+#: (``python -m tools.bench --long-only``: 2.9-3.2x; 128 tokens measured 5.7-6.0x).
 MAX_QUERY_TOKENS = 64
 #: And to this many characters first, so even counting the tokens of a huge text stays cheap, and backends
 #: without a tokenizer (hashing) are bounded too. 64 Norwegian tokens are ~250 characters.

