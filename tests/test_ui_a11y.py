@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 from ui_browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     SLOW_MS,
@@ -24,7 +22,7 @@ from ui_browser_support import (
     axe_violations,
     blocking,
     describe,
-    require_browser,
+    launched_browser,
     running_app,
     wait_for_first_screen,
 )
@@ -41,15 +39,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched_browser() as b:
+        yield b
 
 
 @pytest.fixture

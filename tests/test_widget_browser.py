@@ -19,20 +19,15 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from assistant.feedback import FeedbackStore
+from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make test` (npm ci, package.json)
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUESTION = "Hva koster trygghetsalarm? Mitt fnr er 311299 56715, jeg har diabetes"
 HOST_PAGE = """<!doctype html>
 <html lang="nb"><head><meta charset="utf-8"><title>Levanger kommune – helse og omsorg</title></head>
@@ -102,11 +97,6 @@ def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
             proc.kill()
             proc.wait(timeout=5)
         log.close()
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
 
 
 def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object]) -> None:
@@ -188,7 +178,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object])
     rows = FeedbackStore(sites["db"]).rows()
     assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, "", ("trygghetsalarm",))]
     assert any("/v1/ask" in u for u in seen) and any("/v1/services/trygghetsalarm" in u for u in seen)
-    outside = sorted({u for u in seen if not _is_local(u)})
+    outside = sorted({u for u in seen if not is_local(u)})
     assert not outside, f"requests left localhost: {outside}"
     server_log = Path(str(sites["log"])).read_text()
     assert "POST /v1/ask 200" in server_log

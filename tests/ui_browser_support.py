@@ -90,6 +90,20 @@ def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
+@contextmanager
+def launched_browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, closed afterwards (skips when either is missing)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def is_local(url: str) -> bool:
     """Whether a request stays on this machine."""
     parts = urlsplit(url)
