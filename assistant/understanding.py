@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.meaning import Calibration, Meaning
@@ -53,12 +53,6 @@ def detect_aspects(question: str) -> tuple[str, ...]:
         if aspect and aspect not in found:
             found.append(aspect)
     return tuple(found)
-
-
-def detect_aspect(question: str) -> str:
-    """The first aspect asked, or ""."""
-    aspects = detect_aspects(question)
-    return aspects[0] if aspects else ""
 
 
 def detect_language(question: str) -> str:
@@ -225,7 +219,3 @@ class Understander:
                                                    and not out_of_scope and not injection) else (),
         )
 
-
-def scores_by_service(pairs: Mapping[str, float]) -> list[tuple[float, str]]:
-    """(score, service) pairs best first."""
-    return sorted(((s, sid) for sid, s in pairs.items()), reverse=True)

@@ -6,7 +6,7 @@ They import their helpers from :mod:`index.vectors`, never this module, so there
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
