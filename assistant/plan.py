@@ -15,6 +15,9 @@ from assistant.settings import AssistantSettings
 from assistant.understanding import Understanding
 from index.retriever import Hit
 
+#: The general document (how services are granted), which can answer a question but is no service to list.
+GENERAL_ID = "tildeling"
+
 Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "injection", "empty"]
 Role = Literal["primary", "also"]
 Reason = Literal["named", "conversation", "need", "passage", "emergency"]
@@ -129,9 +132,15 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
         primary_id = u.services[0]
     # no service named and none inherited: the question describes a need, so list what fits
     describes_situation = not u.services
+    # the general document explains how services are granted; it is not a service to list
+    situation_ids = {sid for sid in service_ids if sid != GENERAL_ID}
     if describes_situation:
         # a situation, not a service name: the services that fit, in order of fit, as a caseworker lists them
-        close = [sid for s, sid in ranked[1:] if s >= settings.situation_ratio * top and s >= threshold]
+        others = [(s, sid) for s, sid in ranked if sid != primary_id and sid in situation_ids]
+        close = [sid for s, sid in others if s >= settings.situation_ratio * top and s >= threshold]
+        if not close and others and others[0][0] >= threshold:
+            # a caseworker names more than one way to help: the next best, if it fits at all
+            close = [others[0][1]]
         chosen = [primary_id] + close[: settings.max_situation_services - 1]
         if len(chosen) >= 2:
             services = tuple(

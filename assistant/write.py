@@ -12,14 +12,13 @@ from typing import Protocol
 
 from assistant import templates
 from assistant.compose import AnswerBuilder, pick_spans
-from assistant.plan import Plan, PlannedService
+from assistant.plan import GENERAL_ID, Plan, PlannedService
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
 from index.retriever import Hit
 
-#: The general document on how services are granted, and the service every application goes through.
-GENERAL_ID = "tildeling"
+#: The service every application goes through.
 ROUTE_SERVICE = "soknad-og-vedtak"
 #: Which section answers an aspect ("contact" is answered by how to apply).
 SECTION_OF_ASPECT = {"contact": "apply"}
