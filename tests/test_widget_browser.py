@@ -11,12 +11,10 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +22,8 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local
+
+from tools.net import free_port, http_ok
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,20 +43,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
     """The API (uvicorn, its own process) and a host page on another port, both on 127.0.0.1."""
@@ -65,7 +51,7 @@ def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core (npm ci)")
-    api_port, page_port = _free_port(), _free_port()
+    api_port, page_port = free_port(), free_port()
     api, page = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{page_port}"
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text(HOST_PAGE.format(api=api), encoding="utf-8")
@@ -83,7 +69,7 @@ def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
-        while not _ready(f"{api}/readyz"):
+        while not http_ok(f"{api}/readyz"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the API did not start:\n" + log_path.read_text())
             time.sleep(0.3)

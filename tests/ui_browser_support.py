@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from tools.net import free_port, http_ok
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,20 +37,6 @@ SLOW_MS = 240_000
 BLOCKING = ("serious", "critical")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def require_browser() -> None:
     """Skip unless Chromium and Playwright are there."""
     if not CHROMIUM.exists():
@@ -62,7 +48,7 @@ def require_browser() -> None:
 def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running app on a free port and its temporary feedback file."""
     require_browser()
-    port = _free_port()
+    port = free_port("localhost")
     db = tmp_path / "feedback.sqlite3"
     env = {k: v for k, v in os.environ.items() if k not in ("LEVANGER_EMBEDDER", "LEVANGER_INDEX_DIR")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", LEVANGER_FEEDBACK_DB=str(db))
@@ -75,7 +61,7 @@ def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(port):
+        while not http_ok(f"http://localhost:{port}/_stcore/health"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("streamlit did not start:\n" + log_path.read_text())
             time.sleep(0.3)

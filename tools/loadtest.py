@@ -18,14 +18,14 @@ import csv
 import json
 import os
 import random
-import socket
 import string
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from tools.net import free_port, http_ok
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS_FILE = REPO / "evaluation" / "questions.jsonl"
@@ -56,20 +56,6 @@ def cpu_per_ask(n: int = 200) -> float:
     for _ in range(n):
         bot.ask(new_question(pool, rng))
     return (time.process_time() - start) / n
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
 
 
 def _rss_mb(pid: int) -> float:
@@ -118,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     print("measuring the CPU time of one ask() ...", flush=True)
     cpu = cpu_per_ask()
     limit = CORES / cpu
-    port = _free_port()
+    port = free_port()
     host = f"http://127.0.0.1:{port}"
     env = dict(os.environ, HF_HUB_OFFLINE="1", LEVANGER_API_RATE_PER_SECOND="1000000",
                LEVANGER_API_RATE_BURST="1000000")  # one client address: the per-client limit would measure itself
@@ -129,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     memory: dict[str, float] = {}
     try:
         deadline = time.monotonic() + 600
-        while not _ready(host + "/readyz"):
+        while not http_ok(host + "/readyz"):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not become ready; see " + str(args.out / "server.log"))
             time.sleep(0.5)
