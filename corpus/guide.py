@@ -76,6 +76,7 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 last_reviewed=doc.last_reviewed or m.last_reviewed,
                 situations=doc.situations or m.situations,
                 not_for=doc.not_for or m.not_for,
+                route=doc.route or m.route,
                 kind=m.kind,
             )
         out.append(doc)
@@ -142,6 +143,14 @@ def validate(guide: Guide, catalogue: tuple[CatalogueEntry, ...] | None = None) 
         for name in ("category", "aliases", "responsible", "legal_basis", "last_reviewed"):
             if not getattr(doc, name):
                 problems.append(f"{entry.service_id}: front matter lacks {name}")
+        if doc.route is None:
+            problems.append(f"{entry.service_id}: front matter lacks route")
+        else:
+            apply_text = " ".join(s.text for s in doc.sections_for("apply"))
+            for sentence in (doc.route.sentence, doc.route.contact):
+                if sentence and sentence not in apply_text:
+                    problems.append(f"{entry.service_id}: route sentence {sentence[:50]!r}… is not in its "
+                                    f"'{schema.heading_for('apply')}' section")
         empty = [s.heading for s in doc.sections if not s.text.strip()]
         if empty:
             problems.append(f"{entry.service_id}: empty sections {empty}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.model import Document, DocumentError, NotFor, Section
+from corpus.model import ROUTE_KINDS, Document, DocumentError, NotFor, Route, Section
 from corpus.paths import display_path
 from corpus.text import clean_paragraphs, nfc
 
@@ -34,6 +34,18 @@ def _not_for(value: object) -> tuple[NotFor, ...]:
             raise TypeError(f"not_for: every entry needs 'text' and 'see', got {item!r}")
         out.append(NotFor(nfc(str(item["text"]).strip()), str(item["see"]).strip()))
     return tuple(out)
+
+
+def _route(value: object) -> Route | None:
+    """``route: {kind, sentence, contact?}`` from the front matter."""
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and str(value.get("sentence") or "").strip()):
+        raise TypeError(f"route: expected {{kind, sentence, contact?}}, got {value!r}")
+    kind = str(value.get("kind", "")).strip()
+    if kind not in ROUTE_KINDS:
+        raise TypeError(f"route: kind must be one of {', '.join(ROUTE_KINDS)}, not {kind!r}")
+    return Route(kind, nfc(str(value["sentence"]).strip()), nfc(str(value.get("contact") or "").strip()))
 
 
 def parse_markdown(text: str, *, source: str) -> Document:
@@ -89,6 +101,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             kind=str(meta.get("kind", "service")),
             situations=tuple(nfc(s).strip() for s in _as_tuple(meta.get("situations"))),
             not_for=_not_for(meta.get("not_for")),
+            route=_route(meta.get("route")),
         )
     except TypeError as exc:
         raise DocumentError(source, f"invalid front matter: {exc}") from exc

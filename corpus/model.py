@@ -15,8 +15,12 @@ from corpus.schema import OTHER, aspect_for_heading, default_schema
 #: aspect keys and :func:`corpus.schema.heading_for`; this stays until the assistant and UI have moved over.
 SECTION_HEADINGS: tuple[str, ...] = default_schema().headings
 
-__all__ = ["SECTION_HEADINGS", "Chunk", "CorpusError", "Document", "DocumentError", "NotFor",
-           "SchemaError", "Section"]
+__all__ = ["ROUTE_KINDS", "SECTION_HEADINGS", "Chunk", "CorpusError", "Document", "DocumentError", "NotFor",
+           "Route", "SchemaError", "Section"]
+
+#: How a citizen gets a service: the municipality's application form to Forvaltning helse og omsorg, direct
+#: contact without referral, NAV, the GP, or another body the guide names.
+ROUTE_KINDS = ("forvaltning", "direct", "nav", "gp", "other")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,21 @@ class NotFor:
 
 
 @dataclass(frozen=True)
+class Route:
+    """How a citizen gets the service, from the front matter's ``route:``.
+
+    Attributes:
+        kind: One of :data:`ROUTE_KINDS`.
+        sentence: The guide's own sentence that says so, verbatim from the service's "Slik søker du".
+        contact: Optionally, the guide's sentence naming whom to contact directly (verbatim too), or "".
+    """
+
+    kind: str
+    sentence: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
     """One service description (or the general document on how services are granted)."""
 
@@ -75,6 +94,7 @@ class Document:
     pages: tuple[int, ...] = field(default=())
     situations: tuple[str, ...] = ()
     not_for: tuple[NotFor, ...] = ()
+    route: Route | None = None
 
     def section(self, heading: str) -> Section | None:
         """Return the section with this heading, or None."""
