@@ -60,11 +60,20 @@ class Bank:
         self.labels = np.array([e.label for e in self.entries], dtype=object)
 
     @classmethod
-    def build(cls, name: str, entries: Sequence[BankEntry], embedder: Embedder, *, batch: int = 32) -> Bank:
-        """Embed every entry as a query (banks hold what people write, not passages)."""
-        texts = [e.text for e in entries]
-        parts = [embedder.encode_queries(texts[i : i + batch]) for i in range(0, len(texts), batch)]
-        vectors = np.vstack(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+    def build(cls, name: str, entries: Sequence[BankEntry], embedder: Embedder, *, batch: int = 32,
+              memo: dict[str, np.ndarray] | None = None) -> Bank:
+        """Embed every entry as a query (banks hold what people write, not passages).
+
+        ``memo`` (text -> vector) is shared between the banks of one build, so a sentence that stands in two
+        banks (a labelled question trains both classifiers) is embedded once.
+        """
+        memo = {} if memo is None else memo
+        todo = list(dict.fromkeys(e.text for e in entries if e.text not in memo))
+        for i in range(0, len(todo), batch):
+            for text, vector in zip(todo[i : i + batch], embedder.encode_queries(todo[i : i + batch]), strict=True):
+                memo[text] = vector
+        vectors = (np.vstack([memo[e.text] for e in entries]) if entries
+                   else np.zeros((0, embedder.dim), np.float32))
         return cls(name, entries, vectors)
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ import numpy as np
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk
 from index.banks import Bank, BankEntry, banks_fingerprint
+from index.classifier import TextClassifier, classifier_fingerprint
 from index.dense import DenseIndex
 from index.embedding import Embedder, make_embedder
 from index.errors import IndexCorrupt, IndexReadOnly, IndexStale
@@ -90,11 +91,23 @@ def stderr_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def train_classifier(bank: Bank, bank_fingerprint: str) -> TextClassifier:
+    """The classifier of one bank: its labels from its texts and vectors (seeded, deterministic)."""
+    return TextClassifier.train(bank.name, bank.vectors, [e.text for e in bank.entries],
+                                [e.label for e in bank.entries], fingerprint=classifier_fingerprint(bank_fingerprint))
+
+
+def _wanted_models(banks: Mapping[str, Sequence[BankEntry]], classify: Sequence[str]) -> dict[str, str]:
+    fingerprints = banks_fingerprint(banks)
+    return {name: classifier_fingerprint(fingerprints[name]) for name in sorted(set(classify))}
+
+
 class Retriever:
     """Dense + lexical search over the guide's chunks."""
 
     def __init__(self, *, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder,
-                 manifest: Manifest, settings: IndexSettings, banks: Mapping[str, Bank] | None = None) -> None:
+                 manifest: Manifest, settings: IndexSettings, banks: Mapping[str, Bank] | None = None,
+                 classifiers: Mapping[str, TextClassifier] | None = None) -> None:
         if not (len(chunks) == dense.size == lexical.size):
             raise IndexCorrupt(
                 f"index parts disagree: {len(chunks)} chunks, {dense.size} vectors, {lexical.size} BM25 rows"
@@ -107,13 +120,17 @@ class Retriever:
         self.settings = settings
         #: Embedded banks stored with this generation (see :mod:`index.banks`), by name.
         self.banks: dict[str, Bank] = dict(banks or {})
+        #: Classifiers trained on some of the banks at build time (see :mod:`index.classifier`), by bank name.
+        self.classifiers: dict[str, TextClassifier] = dict(classifiers or {})
 
     # -- building and loading -------------------------------------------------------------------
 
     @classmethod
     def build(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
-              progress: Progress | None = None, banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
-        """Embed and index the guide (and the given banks), write a new generation and switch to it."""
+              progress: Progress | None = None, banks: Mapping[str, Sequence[BankEntry]] | None = None,
+              classify: Sequence[str] = ()) -> Retriever:
+        """Embed and index the guide (and the given banks), train a classifier on each bank named in
+        ``classify``, write a new generation and switch to it."""
         start = time.perf_counter()
         chunks = guide.chunks(max_chars=settings.max_chunk_chars)
         aliases = {d.service_id: d.aliases + d.search_terms for d in guide.documents}
@@ -127,7 +144,11 @@ class Retriever:
         dense = DenseIndex.build(vectors, kind=settings.dense_kind)
         lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks],
                                      k1=settings.bm25_k1, b=settings.bm25_b)
-        built_banks = {name: Bank.build(name, entries, embedder) for name, entries in sorted((banks or {}).items())}
+        memo: dict[str, np.ndarray] = {}
+        built_banks = {name: Bank.build(name, entries, embedder, memo=memo)
+                       for name, entries in sorted((banks or {}).items())}
+        fingerprints = banks_fingerprint(banks or {})
+        models = {name: train_classifier(built_banks[name], fingerprints[name]) for name in sorted(set(classify))}
 
         corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         building = new_generation_dir(settings.data_dir, corpus_hash)
@@ -140,6 +161,8 @@ class Retriever:
             lexical.save(building / "bm25")
             for bank in built_banks.values():
                 bank.save(building / "banks")
+            for model in models.values():
+                model.save(building / "models")
             files = {str(p.relative_to(building)): file_digest(p)
                      for p in sorted(building.rglob("*")) if p.is_file()}
             manifest = Manifest(
@@ -155,7 +178,8 @@ class Retriever:
                 created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 build_seconds=round(time.perf_counter() - start, 3),
                 files=files,
-                banks=banks_fingerprint(banks or {}),
+                banks=fingerprints,
+                models={name: m.fingerprint for name, m in models.items()},
             )
             atomic_write_text(building / "manifest.json", manifest.to_json())
             publish(settings.data_dir, building, keep=settings.keep_generations, grace_s=settings.gc_grace_s)
@@ -167,11 +191,12 @@ class Retriever:
         finally:
             lock.release()
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings, banks=built_banks)
+                   settings=settings, banks=built_banks, classifiers=models)
 
     @classmethod
     def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
-             banks: Mapping[str, Sequence[BankEntry]] | None = None, allow_stale: bool = False) -> Retriever:
+             banks: Mapping[str, Sequence[BankEntry]] | None = None, allow_stale: bool = False,
+             classify: Sequence[str] = ()) -> Retriever:
         """Load the served generation, refusing anything stale, mismatched or damaged.
 
         A load that races a publish (its generation is collected while being read) retries on the new
@@ -190,7 +215,7 @@ class Retriever:
             path = current_generation(settings.data_dir)
             try:
                 return cls._load_generation(path, guide, embedder, settings=settings, banks=banks,
-                                            allow_stale=allow_stale)
+                                            allow_stale=allow_stale, classify=classify)
             except IndexStale:
                 raise
             except (IndexCorrupt, OSError) as exc:
@@ -208,7 +233,7 @@ class Retriever:
     @classmethod
     def _load_generation(cls, path: Path, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
                          banks: Mapping[str, Sequence[BankEntry]] | None = None,
-                         allow_stale: bool = False) -> Retriever:
+                         allow_stale: bool = False, classify: Sequence[str] = ()) -> Retriever:
         manifest = verify_generation(path)
         expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
         stale = None
@@ -219,6 +244,8 @@ class Retriever:
                      "(k1, b) have changed")
         elif banks is not None and manifest.banks != banks_fingerprint(banks):
             stale = "stale: the banks (situations, emergency, out-of-scope) have changed"
+        elif banks is not None and manifest.models != _wanted_models(banks, classify):
+            stale = "stale: the classifiers' training data or version have changed"
         if stale and not allow_stale:
             raise IndexStale(stale)
         if (manifest.embedder_name, manifest.dim) != (embedder.name, embedder.dim):
@@ -238,26 +265,27 @@ class Retriever:
         except (OSError, ValueError, KeyError) as exc:
             raise IndexCorrupt(f"bm25 arrays unreadable: {exc}") from exc
         loaded = {name: Bank.load(path / "banks", name) for name in manifest.banks}
+        models = {name: TextClassifier.load(path / "models", name) for name in manifest.models}
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings, banks=loaded)
+                   settings=settings, banks=loaded, classifiers=models)
 
     @classmethod
     def open(cls, *, settings: IndexSettings | None = None, guide: Guide | None = None,
              embedder: Embedder | None = None, rebuild: bool = False,
              progress: Progress | None = None,
-             banks: Mapping[str, Sequence[BankEntry]] | None = None) -> Retriever:
+             banks: Mapping[str, Sequence[BankEntry]] | None = None, classify: Sequence[str] = ()) -> Retriever:
         """Load the index, or build it when missing, stale, mismatched or damaged (never serve those).
 
-        ``banks`` are embedded and stored with the generation; when given, a generation built from other banks
-        counts as stale.
+        ``banks`` are embedded and stored with the generation, with a classifier trained on each bank named in
+        ``classify``; when given, a generation built from other banks or classifiers counts as stale.
         """
         settings = settings or IndexSettings()
         guide = guide or load_guide()
         embedder = embedder or make_embedder(settings.backend, model=settings.model)
         if rebuild:
-            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
+            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks, classify=classify)
         try:
-            return cls.load(guide, embedder, settings=settings, banks=banks)
+            return cls.load(guide, embedder, settings=settings, banks=banks, classify=classify)
         except IndexCorrupt as exc:
             problem = exc
         try:
@@ -267,10 +295,10 @@ class Retriever:
         try:
             # another process may have rebuilt while this one waited for the lock: look again before building
             try:
-                return cls.load(guide, embedder, settings=settings, banks=banks)
+                return cls.load(guide, embedder, settings=settings, banks=banks, classify=classify)
             except IndexCorrupt as exc:
                 log.warning("rebuilding the index: %s", exc)
-            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks)
+            return cls.build(guide, embedder, settings=settings, progress=progress, banks=banks, classify=classify)
         finally:
             lock.release()
 

@@ -71,6 +71,8 @@ class Manifest:
     files: dict[str, dict[str, int | str]]
     #: Embedded banks stored in ``banks/``: name -> fingerprint of their entries.
     banks: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Classifiers trained on banks, stored in ``models/``: bank name -> fingerprint (its data and version).
+    models: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> str:
         """Pretty JSON, for humans as much as for the loader."""
@@ -81,7 +83,9 @@ class Manifest:
         """Parse; raises IndexCorrupt on anything unexpected."""
         try:
             data = json.loads(text)
-            return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+            optional = {"models"}  # generations written before the classifiers existed lack it
+            return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)
+                          if f.name in data or f.name not in optional})
         except (ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupt(f"manifest.json is unreadable: {exc}") from exc
 
