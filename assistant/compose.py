@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from assistant.types import Citation, ReplyPart
 from corpus.model import Chunk
 from corpus.text import sentence_bounds
-from index.normalize import lexical_terms
 
 @dataclass(frozen=True)
 class Span:
@@ -40,59 +39,6 @@ def sentence_spans(text: str) -> list[Span]:
                 spans.append(Span(start, end, text[start:end], False))
         offset += len(line) + 1
     return spans
-
-
-def _bullets_after(spans: list[Span], i: int, limit: int = 6) -> list[int]:
-    out = []
-    for j in range(i + 1, len(spans)):
-        if not spans[j].bullet or len(out) >= limit:
-            break
-        out.append(j)
-    return out
-
-
-def pick_spans(chunk: Chunk, query: str, *, max_words: int, max_spans: int = 3) -> list[Span]:
-    """The sentences of ``chunk`` most relevant to ``query``, in reading order, within a word budget.
-
-    Relevance is shared stemmed terms; the section's opening sentence gets a small bonus because the guide
-    states the main point first. Only sentences that share a term with the query, or open the passage, are
-    candidates: a quoted sentence must either answer the question or give the passage's main point. A sentence
-    ending in ":" brings the bullet lines that follow it.
-    """
-    spans = sentence_spans(chunk.text)
-    if not spans:
-        return []
-    q = set(lexical_terms(query))
-    scored = []
-    for i, span in enumerate(spans):
-        overlap = len(q & set(lexical_terms(span.text)))
-        if overlap == 0 and i != 0 and not span.bullet:
-            continue
-        scored.append((overlap + (0.6 if i == 0 else 0.0) - 0.01 * i, i))
-    chosen: list[int] = []
-    words = 0
-    for _, i in sorted(scored, reverse=True):
-        if spans[i].bullet:
-            # a bullet makes sense only after the sentence that introduces the list (if there is one)
-            intro = next((j for j in range(i - 1, -1, -1) if not spans[j].bullet), None)
-            if intro is not None and intro not in chosen:
-                continue
-        group = [i]
-        if spans[i].text.endswith(":"):
-            group += _bullets_after(spans, i)
-            # a long list is cut to what the budget holds (two items at least), never quoted whole past it
-            while len(group) > 3 and sum(len(spans[j].text.split()) for j in group) > max_words:
-                group.pop()
-        size = sum(len(spans[j].text.split()) for j in group if j not in chosen)
-        if chosen and words + size > max_words:
-            continue
-        for j in group:
-            if j not in chosen:
-                chosen.append(j)
-        words += size
-        if len(chosen) >= max_spans or words >= max_words:
-            break
-    return [spans[i] for i in sorted(chosen)]
 
 
 @dataclass
@@ -150,6 +96,11 @@ class AnswerBuilder:
         self.lines.append(text)
         self.parts.append(ReplyPart(kind=kind, text=text, service_id=chunk.service_id, citations=(n,)))
         return True
+
+    @property
+    def quoted(self) -> frozenset[tuple[str, int]]:
+        """(chunk_id, span start) of every sentence quoted so far (a sentence is never quoted twice)."""
+        return frozenset(self._quoted)
 
     def add(self, text: str, *, kind: str = "template", service_id: str = "") -> None:
         """Add a fixed template paragraph."""

@@ -13,34 +13,49 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
 from assistant import templates
-from assistant.meaning import BANK_DIR, Calibration, MeaningModel, all_banks
-from assistant.plan import Plan, plan
+from assistant.meaning import CLASSIFIED, Calibration, MeaningModel, all_banks
+from assistant.plan import GENERAL_ID, Plan, plan
 from assistant.privacy import Masked, mask_personal_data, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.understanding import Understander, Understanding, clean_question
+from assistant.understanding import Understander, Understanding, clean_question, message_sentences, split_parts
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
 from index.banks import Bank, banks_fingerprint
-from index.normalize import normalise_text
-from index.retriever import Hit, Progress, Retriever
+from index.classifier import TextClassifier, classifier_fingerprint
+from index.normalize import lexical_terms, normalise_text
+from index.retriever import Hit, Progress, Retriever, train_classifier
 from index.store import Manifest
 
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
-def routes() -> dict:
-    """``assistant/banks/routes.yaml``: the service to tell about after each kind of emergency."""
-    import yaml
+# Banks and classifiers made outside an index build (an index opened without them, as tests do) depend only on
+# their entries and the embedder, so one process makes each once.
+_DERIVED: dict[tuple, object] = {}
+_DERIVED_LOCK = threading.Lock()
 
-    return yaml.safe_load((BANK_DIR / "routes.yaml").read_text(encoding="utf-8"))
+
+def _derived_banks(wanted: dict, fingerprints: dict[str, str], embedder) -> dict[str, Bank]:  # noqa: ANN001
+    key = ("banks", embedder.name, embedder.dim, tuple(sorted(fingerprints.items())))
+    with _DERIVED_LOCK:
+        if key not in _DERIVED:
+            memo: dict[str, np.ndarray] = {}
+            _DERIVED[key] = {name: Bank.build(name, entries, embedder, memo=memo) for name, entries in wanted.items()}
+        return _DERIVED[key]  # type: ignore[return-value]
+
+
+def _derived_classifier(bank: Bank, fingerprint: str, embedder) -> TextClassifier:  # noqa: ANN001
+    key = ("classifier", bank.name, embedder.name, embedder.dim, fingerprint)
+    with _DERIVED_LOCK:
+        if key not in _DERIVED:
+            _DERIVED[key] = train_classifier(bank, fingerprint)
+        return _DERIVED[key]  # type: ignore[return-value]
 
 
 class Assistant:
@@ -60,18 +75,30 @@ class Assistant:
         self.documents: dict[str, Document] = guide.by_id()
         self.service_ids = {d.service_id for d in guide.documents}
         wanted = all_banks(guide.documents)
-        if retriever.manifest.banks == banks_fingerprint(wanted) and set(retriever.banks) >= set(wanted):
+        fingerprints = banks_fingerprint(wanted)
+        if retriever.manifest.banks == fingerprints and set(retriever.banks) >= set(wanted):
             banks = retriever.banks
         else:
             # an index built without (or with other) banks, e.g. directly through Retriever.open in tests
-            banks = {name: Bank.build(name, entries, retriever.embedder) for name, entries in wanted.items()}
+            banks = _derived_banks(wanted, fingerprints, retriever.embedder)
         self.banks: dict[str, Bank] = dict(banks)
+        self.classifiers: dict[str, TextClassifier] = {
+            name: (retriever.classifiers[name]
+                   if retriever.classifiers.get(name) is not None
+                   and retriever.classifiers[name].fingerprint == classifier_fingerprint(fingerprints[name])
+                   else _derived_classifier(self.banks[name], fingerprints[name], retriever.embedder))
+            for name in CLASSIFIED}
         self.meaning = MeaningModel(self.banks, calibration)
         self.understander = Understander(guide.documents, calibration)
         self.writer: Writer = writer or ExtractiveWriter(retriever.chunks, self.documents, settings=self.settings)
         from assistant.grounding import Grounding
 
         self.grounding = Grounding(retriever.chunks, guide.documents)
+        # the kinds of help a question back offers: every service's category but the general document's (how to
+        # apply, decisions, payment), which is no kind of help
+        process = {d.category for d in guide.documents if d.kind == "general"}
+        self._help_categories = {d.service_id: d.category for d in guide.documents
+                                 if d.kind == "service" and d.category not in process}
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -82,7 +109,7 @@ class Assistant:
         settings = settings or AssistantSettings()
         guide = load_guide()
         retriever = Retriever.open(settings=settings.index, guide=guide, rebuild=rebuild, progress=progress,
-                                   banks=all_banks(guide.documents))
+                                   banks=all_banks(guide.documents), classify=CLASSIFIED)
         return cls(retriever, guide, settings=settings)
 
     # -- public accessors (the evaluation and the interfaces use these, nothing deeper) ---------------------
@@ -133,12 +160,47 @@ class Assistant:
 
     def _clean_and_mask(self, text: object) -> tuple[Masked, bool]:
         """Clean, mask, then truncate: masking first, so a number cut by the limit cannot survive in part."""
+        masked, truncated, _ = self._intake(text)
+        return masked, truncated
+
+    def _intake(self, text: object) -> tuple[Masked, bool, str]:
+        """The question to answer (cleaned, masked, truncated), whether it was cut, and the whole message for
+        the safety check: an emergency past the answer's limit must still be seen (bounded at
+        ``safety_chars``, read by patterns and a bounded number of sentence embeddings)."""
         limit = self.settings.max_question_chars
-        # a generous first bound keeps masking linear-time on megabyte inputs; only ``limit`` chars are kept
-        cleaned, _ = clean_question(text, limit=limit * 4)
+        cleaned, _ = clean_question(text, limit=self.settings.safety_chars)
         masked = mask_personal_data(cleaned)
         short, truncated = clean_question(masked.text, limit=limit)
-        return Masked(short, masked.found), truncated or len(cleaned) > limit
+        return Masked(short, masked.found), truncated or len(cleaned) > limit, masked.text
+
+    def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Cached query embeddings of several texts; the uncached ones are encoded in one batch."""
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            vectors = self.retriever.embedder.encode_queries(todo)
+            with self._lock:
+                for t, v in zip(todo, vectors, strict=True):
+                    self._cache[t] = v
+                    known[t] = v
+                while len(self._cache) > 512:
+                    self._cache.popitem(last=False)
+        return [known[t] for t in texts]
+
+    def _safety_sentences(self, whole: str, query: str) -> list[str]:
+        """The sentences of the whole message judged on their own for safety (none for a one-sentence
+        message, which the question's own embedding covers). A long message keeps the sentences that share most
+        words with the emergency bank, up to ``max_safety_sentences``."""
+        sentences = message_sentences(strip_masks(whole), limit=10_000)
+        if len(sentences) <= 1:
+            return []
+        cap = self.settings.max_safety_sentences
+        if len(sentences) > cap:
+            rank = self.meaning.emergency_rank(sentences)
+            keep = sorted(sorted(range(len(sentences)), key=lambda i: -rank[i])[:cap])
+            sentences = [sentences[i] for i in keep]
+        return [s for s in sentences if s != query]
 
     def _history_services(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -162,15 +224,34 @@ class Assistant:
     def understand(self, question: object, history: Sequence[Turn] = (), *,
                    mode: str = "fused") -> tuple[Understanding, list[Hit]]:
         """Step 1 (with retrieval): the question's understanding and the passages for it."""
-        masked, truncated = self._clean_and_mask(question)
+        masked, truncated, whole = self._intake(question)
         notices = tuple(n for n, on in (("truncated", truncated), ("personal_data", masked.had_personal_data)) if on)
         query = strip_masks(masked.text)
         if not query.strip():
             return Understanding(masked.text, query, notices=notices + ("empty",)), []
-        vector = self.embed(query) if mode != "lexical" else None
-        meaning = self.meaning.score(vector, query) if vector is not None else None
+        meaning = sentence_meanings = asked = about = None
+        vector = None
+        if mode != "lexical":
+            sentences = self._safety_sentences(whole, query)
+        else:
+            sentences = []
+        pieces = split_parts(query)
+        vectors = self.embed_many([query, *sentences, *pieces]) if mode != "lexical" else [None] * (1 + len(pieces))
+        vector = vectors[0]
+        if vector is not None:
+            meaning = self.meaning.score(vector, query)
+            sentence_meanings = [self.meaning.safety(v) for v in vectors[1 : 1 + len(sentences)]]
+        asked = self.classifiers["asked"].predict(vector, query)
+        about = self.classifiers["about"].predict(vector, query)
+        parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
+                 for text, v in zip(pieces, vectors[len(vectors) - len(pieces):], strict=True)]
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
-                                         history=history, history_services=self._history_services(history))
+                                         history=history, history_services=self._history_services(history),
+                                         sentence_meanings=sentence_meanings or (), safety_text=whole,
+                                         asked=asked, about=about, parts=parts)
+        if u.intent or u.emergency:
+            return u, []
+        u = self._part_services(u, pieces, vectors[len(vectors) - len(pieces):] if pieces else [], mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
@@ -188,10 +269,32 @@ class Assistant:
             u = dataclasses.replace(u, focus=())
         return u, hits
 
+    def _part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
+                       mode: str) -> Understanding:
+        """A part that names no service and that the service classifier is unsure of gets the service its own
+        passages point to, when they point clearly away from the rest of the message ("Hvor lang tid tar det
+        før vi får vedtak, og kan vi klage?": the first part is about applications, the second about appeals)."""
+        if not u.parts or mode == "lexical":
+            return u
+        main = u.services[0] if u.services else ""
+        parts = []
+        for part, vector in zip(u.parts, vectors, strict=True):
+            # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
+            if not part.service and main and len(lexical_terms(part.text)) >= self.settings.part_min_terms:
+                hits = self.search(part.text, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
+                best: dict[str, float] = {}
+                for h in hits:
+                    best.setdefault(h.chunk.service_id, h.score)
+                ranked = sorted(((s, sid) for sid, s in best.items() if sid in self.service_ids), reverse=True)
+                if ranked and ranked[0][1] not in (main, GENERAL_ID) and ranked[0][0] >= self.settings.answer_threshold \
+                        and ranked[0][0] >= best.get(main, 0.0) + self.settings.part_switch_margin:
+                    part = dataclasses.replace(part, service=ranked[0][1])
+            parts.append(part)
+        return dataclasses.replace(u, parts=tuple(parts))
+
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""
-        return plan(u, hits, settings=self.settings, service_ids=self.service_ids,
-                    emergency_services=dict(routes()["emergency"]))
+        return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories)
 
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused") -> Reply:
         """Answer one question.

@@ -41,7 +41,7 @@ class Grounding:
                            for literal, name, _, _ in string.Formatter().parse(paragraph))
 
         raw = [getattr(templates, n) for n in dir(templates) if n.isupper() and isinstance(getattr(templates, n), str)]
-        raw += list(templates.LANGUAGE_NOTES.values())
+        raw += list(templates.LANGUAGE_NOTES.values()) + list(templates.OUTSIDE_ROUTES.values())
         self._paragraphs = [re.compile(compile_template(p)) for t in raw for p in t.split("\n\n")]
         prefixes = [templates.PART, templates.SERVICE_ITEM, templates.SITUATION_ROUTE]
         alternatives_ = "(?:" + "|".join(compile_template(p) for p in prefixes) + ")"

@@ -73,9 +73,60 @@ def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[Bank
     return tuple(out)
 
 
+#: The banks a classifier is trained on when the index is built: what a question asks (an aspect of a service
+#: description, or a conversational intent), and which service it is about.
+CLASSIFIED = ("asked", "about")
+#: The label of the service classifier for a message no service answers (small talk, out of scope).
+NO_SERVICE = "_none"
+#: Conversational intents, labelled beside the aspects in the "asked" bank.
+INTENTS = ("greeting", "thanks", "capabilities", "human", "goodbye")
+
+
+@lru_cache(maxsize=1)
+def labelled_questions() -> tuple[dict, ...]:
+    """``banks/questions.jsonl``: questions in people's words, each with its service and the aspect (section)
+    that answers it; written from the service texts, never from an evaluation question."""
+    rows = []
+    for number, line in enumerate((BANK_DIR / "questions.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+                rows.append({"text": str(row["text"]).strip(), "service_id": str(row["service_id"]),
+                             "aspect": str(row["aspect"]), "lang": str(row.get("lang", ""))})
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"questions.jsonl:{number}: {exc}") from exc
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def intent_entries() -> tuple[BankEntry, ...]:
+    """``banks/intents.jsonl``: greetings, thanks, "what can you do", asking for a person, goodbyes."""
+    return tuple(_read_jsonl(BANK_DIR / "intents.jsonl", "intent"))
+
+
+def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
+    """The training banks of the two classifiers.
+
+    * ``asked``: labelled questions -> their aspect, and the intents -> their intent;
+    * ``about``: labelled questions and the guide's situations -> their service, ``not_for`` lines -> the
+      service to use instead, and small talk plus the tuning part of the out-of-scope bank -> no service.
+    """
+    known = {d.service_id for d in documents}
+    questions = [q for q in labelled_questions() if q["service_id"] in known]
+    asked = [BankEntry(q["text"], q["aspect"]) for q in questions if q["aspect"] != "other"]
+    asked += list(intent_entries())
+    about = [BankEntry(q["text"], q["service_id"]) for q in questions]
+    for doc in documents:
+        about += [BankEntry(s, doc.service_id) for s in doc.situations]
+        about += [BankEntry(n.text, n.see) for n in doc.not_for if n.see in known]
+    about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
+    about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
+    return {"asked": tuple(asked), "about": tuple(about)}
+
+
 def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """Every bank the assistant compares questions with, by name."""
-    return {"needs": need_entries(documents), **safety_banks()}
+    """Every bank the assistant compares questions with, or trains a classifier on, by name."""
+    return {"needs": need_entries(documents), **safety_banks(), **classifier_banks(documents)}
 
 
 @dataclass(frozen=True)
@@ -96,6 +147,25 @@ class Calibration:
     need_lexical_weight: float = 0.5
     need_lexical_half: float = 4.0
     need_contrast_offset: float = 0.02
+    concern_margin: float | None = None
+    sentence_emergency_margin: float = 1.0
+    sentence_concern_margin: float | None = None
+    intent_emergency_veto: float = 0.8
+    emergency_min_words: int = 3
+    no_service_threshold: float = 0.5
+    intent_threshold: float = 0.5
+    intent_max_words: int = 12
+    intent_service_veto: float = 0.5
+    switch_confidence: float = 0.6
+    aspect_policy: str = "cues+classifier"
+    aspect_threshold: float = 0.35
+    aspect_confident: float = 0.5
+    aspect_second_ratio: float = 0.6
+    service_weight: float = 0.5
+    extra_service_p: float = 0.12
+    extra_service_ratio: float = 0.6
+    part_service_p: float = 0.5
+    clarify_below: float = 0.08
 
     @classmethod
     def for_backend(cls, backend: str) -> Calibration:
@@ -120,6 +190,7 @@ class Meaning:
         needs: Service id -> its share of the nearest situations' votes, times how close the nearest one is
             (in [-1, 1]; not_for lines count against their service).
         need_text: Service id -> the situation sentence that matched best (shown to nobody; for the plan's why).
+        out_of_scope_topic: The topic of the nearest out-of-scope sentence (which outside body to name).
     """
 
     emergency_margin: float
@@ -127,6 +198,7 @@ class Meaning:
     out_of_scope_margin: float
     needs: Mapping[str, float]
     need_text: Mapping[str, str]
+    out_of_scope_topic: str = ""
 
 
 class MeaningModel:
@@ -143,6 +215,12 @@ class MeaningModel:
             from index.lexical import LexicalIndex
 
             self._need_lexical = LexicalIndex.build([e.text for e in needs.entries])
+        emergency = self.banks.get("emergency")
+        self._emergency_lexical = None
+        if emergency is not None and len(emergency):
+            from index.lexical import LexicalIndex
+
+            self._emergency_lexical = LexicalIndex.build([e.text for e in emergency.entries])
 
     def _lexical_needs(self, query: str) -> dict[str, float]:
         if self._need_lexical is None or not query:
@@ -160,6 +238,23 @@ class MeaningModel:
                 out[entry.against] = min(out.get(entry.against, 0.0), -score)
         return out
 
+    def emergency_rank(self, sentences: list[str]) -> list[float]:
+        """How much each sentence shares the emergency bank's words (BM25's best match), to choose which
+        sentences of a very long message to embed when not all can be."""
+        if self._emergency_lexical is None:
+            return [0.0] * len(sentences)
+        return [float(self._emergency_lexical.scores(s).max(initial=0.0)) for s in sentences]
+
+    def safety(self, vector: np.ndarray) -> Meaning:
+        """Only the emergency margin and kind of one vector (for each sentence of a message)."""
+        c = self.calibration
+        emergency, e_cos = self._sim("emergency", vector)
+        ordinary, _ = self._sim("ordinary", vector)
+        need_mean, _ = self._sim("needs", vector)
+        kind = self.banks["emergency"].entries[int(np.argmax(e_cos))].label if len(e_cos) else ""
+        return Meaning(emergency_margin=emergency - max(ordinary, need_mean - c.need_contrast_offset),
+                       emergency_kind=kind, out_of_scope_margin=0.0, needs={}, need_text={})
+
     def _sim(self, name: str, vector: np.ndarray) -> tuple[float, np.ndarray]:
         bank = self.banks.get(name)
         if bank is None or not len(bank):
@@ -172,7 +267,8 @@ class MeaningModel:
         c = self.calibration
         emergency, e_cos = self._sim("emergency", vector)
         ordinary, _ = self._sim("ordinary", vector)
-        out_of_scope, _ = self._sim("out_of_scope", vector)
+        out_of_scope, o_cos = self._sim("out_of_scope", vector)
+        topic = self.banks["out_of_scope"].entries[int(np.argmax(o_cos))].label if len(o_cos) else ""
         need_mean, n_cos = self._sim("needs", vector)
         kind = ""
         if len(e_cos):
@@ -206,4 +302,5 @@ class MeaningModel:
             out_of_scope_margin=out_of_scope - need_mean,
             needs=needs,
             need_text=need_text,
+            out_of_scope_topic=topic,
         )

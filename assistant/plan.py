@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.meaning import NO_SERVICE
 from assistant.settings import AssistantSettings
 from assistant.understanding import Understanding
 from index.retriever import Hit
@@ -18,7 +19,8 @@ from index.retriever import Hit
 #: The general document (how services are granted), which can answer a question but is no service to list.
 GENERAL_ID = "tildeling"
 
-Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "injection", "empty"]
+Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "injection", "empty", "smalltalk",
+               "clarify"]
 Role = Literal["primary", "also"]
 Reason = Literal["named", "conversation", "need", "passage", "emergency"]
 
@@ -44,6 +46,21 @@ class PlannedService:
 
 
 @dataclass(frozen=True)
+class PlannedPart:
+    """One thing to answer.
+
+    Attributes:
+        service_id: The service whose description answers it.
+        aspect: The aspect asked ("" for the service in brief).
+        text: The words of the question that ask it (the whole question when it asks one thing).
+    """
+
+    service_id: str
+    aspect: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """What the reply will say.
 
@@ -54,6 +71,9 @@ class Plan:
         understanding: The question's understanding (the writer needs its query, language and notices).
         services: The services to present, primary first.
         hits: The retrieved passages, best first (the writer picks sentences from them).
+        suggestions: For a question back ("clarify"), the kinds of help (the guide's categories) whose needs
+            compete, offered as quick replies.
+        parts: What to answer, in the order asked.
     """
 
     status: str
@@ -61,6 +81,8 @@ class Plan:
     understanding: Understanding
     services: tuple[PlannedService, ...] = ()
     hits: tuple[Hit, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    parts: tuple[PlannedPart, ...] = ()
 
     @property
     def primary(self) -> PlannedService | None:
@@ -70,7 +92,8 @@ class Plan:
 
 def service_scores(hits: Sequence[Hit], u: Understanding, *, settings: AssistantSettings,
                    service_ids: set[str]) -> dict[str, float]:
-    """Each service's combined score: its best passage, plus its need score, plus a boost when named."""
+    """Each service's combined score: its best passage, plus its need score, plus the service classifier's
+    probability, plus a boost when named."""
     best: dict[str, float] = {}
     for hit in hits:
         sid = hit.chunk.service_id
@@ -78,6 +101,9 @@ def service_scores(hits: Sequence[Hit], u: Understanding, *, settings: Assistant
     weight = settings.calibration.need_weight
     for sid, need in u.needs:
         best[sid] = best.get(sid, 0.0) + weight * need
+    for sid, p in u.about:
+        if sid in best or sid in service_ids:
+            best[sid] = best.get(sid, 0.0) + settings.calibration.service_weight * p
     for sid in u.services:
         best[sid] = best.get(sid, 0.0) + settings.mention_boost
     return {sid: s for sid, s in best.items() if sid in service_ids}
@@ -91,8 +117,30 @@ def _reason(sid: str, u: Understanding, needs: Mapping[str, float]) -> Reason:
     return "need" if needs.get(sid, 0.0) > 0.3 else "passage"
 
 
+def planned_parts(u: Understanding, primary_id: str, service_ids: set[str]) -> tuple[PlannedPart, ...]:
+    """What to answer, in the order asked: each part's own service where it names one (or clearly asks about
+    one), else the primary service; how to reach a service is answered by how to apply."""
+    def section(aspect: str) -> str:
+        return "apply" if aspect == "contact" else aspect
+
+    if not u.parts:
+        aspects = dict.fromkeys(section(a) for a in (u.aspects or ("",)))
+        return tuple(PlannedPart(primary_id, a, u.query) for a in aspects)
+    out: list[PlannedPart] = []
+    for part in u.parts:
+        sid = part.service if part.service in service_ids and part.service != GENERAL_ID else primary_id
+        out += [PlannedPart(sid, section(a), part.text) for a in (part.aspects or ("",))]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for p in out:
+        if (p.service_id, p.aspect) not in seen:
+            seen.add((p.service_id, p.aspect))
+            unique.append(p)
+    return tuple(unique)
+
+
 def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, service_ids: set[str],
-         emergency_services: Mapping[str, str]) -> Plan:
+         categories: Mapping[str, str] | None = None) -> Plan:
     """Decide the reply.
 
     Args:
@@ -100,18 +148,17 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
         hits: Retrieved passages for its query, best first.
         settings: Thresholds and budgets.
         service_ids: The services that can be presented (the general document is not one).
-        emergency_services: Emergency kind -> the service to tell about after 113.
+        categories: Service id -> its category in the guide ("Hjelp i hjemmet"), the quick replies of a
+            question back.
     """
     hits = tuple(hits)
     if not u.query.strip():
         return Plan("no_answer", "empty", u)
     if u.emergency:
-        # never the conversation's topic, never the question's aspect: 113 first, then at most the service
-        # that helps with this kind of emergency, or one the message itself names
-        sid = next((emergency_services[k] for k in u.emergency if k in emergency_services), "")
-        sid = sid or next(iter(u.named), "")
-        services = (PlannedService(sid, "primary", "emergency", 0.0),) if sid in service_ids else ()
-        return Plan("emergency", "emergency", u, services, hits)
+        # the emergency box alone: never the conversation's topic, never a service quote under the numbers
+        return Plan("emergency", "emergency", u)
+    if u.intent:
+        return Plan("answered", "smalltalk", u)
     if u.injection:
         return Plan("no_answer", "injection", u)
     if u.out_of_scope:
@@ -122,6 +169,15 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     top = ranked[0][0] if ranked else 0.0
     # dense scores alone carry a question in another language, and they run lower across languages
     threshold = settings.answer_threshold if u.language == "nb" else settings.foreign_answer_threshold
+    c = settings.calibration
+    if not u.services and c.clarify_below and categories and not u.asks_about_aspect:
+        # no service is likely at all: ask back with the kinds of help that compete, rather than list weak
+        # services or give up
+        known = [(sid, p) for sid, p in u.about if sid in categories]
+        if known and known[0][1] < c.clarify_below and dict(u.about).get(NO_SERVICE, 0.0) < 0.5:
+            kinds = list(dict.fromkeys(categories[sid] for sid, _ in known[:4]))
+            if len(kinds) >= 2:
+                return Plan("answered", "clarify", u, suggestions=tuple(kinds[:4]))
     if not ranked or (not u.services and top < threshold):
         return Plan("no_answer", "declined", u)
 
@@ -130,38 +186,27 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     primary_id = ranked[0][1]
     if u.services and primary_id not in u.services:
         primary_id = u.services[0]
-    # no service named and none inherited: the question describes a need, so list what fits
-    describes_situation = not u.services
-    # the general document explains how services are granted; it is not a service to list
+    if u.services:
+        parts = planned_parts(u, primary_id, service_ids)
+        # another service only when the question names it, or one of its parts asks about it: extra services
+        # chosen by word overlap mislead
+        others = [p.service_id for p in parts if p.service_id != primary_id]
+        others += [sid for sid in u.named if sid != primary_id and sid in scores]
+        services = [PlannedService(primary_id, "primary", _reason(primary_id, u, needs), scores[primary_id], aspects)]
+        for sid in dict.fromkeys(others):
+            services.append(PlannedService(sid, "also", _reason(sid, u, needs), scores.get(sid, 0.0),
+                                           tuple(p.aspect for p in parts if p.service_id == sid)))
+        return Plan("answered", "direct", u, tuple(services), hits, parts=parts)
+
+    # no service named and none inherited: the question describes a need. Lead with the service that fits
+    # best; add at most two more, and only those the service classifier is confident in too
+    about = dict(u.about)
     situation_ids = {sid for sid in service_ids if sid != GENERAL_ID}
-    if describes_situation:
-        # a situation, not a service name: the services that fit, in order of fit, as a caseworker lists them
-        others = [(s, sid) for s, sid in ranked if sid != primary_id and sid in situation_ids]
-        close = [sid for s, sid in others if s >= settings.situation_ratio * top and s >= threshold]
-        if not close and others and others[0][0] >= threshold:
-            # a caseworker names more than one way to help: the next best, if it fits at all
-            close = [others[0][1]]
-        chosen = [primary_id] + close[: settings.max_situation_services - 1]
-        if len(chosen) >= 2:
-            services = tuple(
-                PlannedService(sid, "primary" if i == 0 else "also", _reason(sid, u, needs), scores[sid], aspects)
-                for i, sid in enumerate(chosen))
-            return Plan("answered", "situation", u, services, hits)
-
-    services = [PlannedService(primary_id, "primary", _reason(primary_id, u, needs), scores[primary_id], aspects)]
-    second = _second(ranked, scores, u, primary_id, settings)
-    if second:
-        services.append(PlannedService(second, "also", _reason(second, u, needs), scores[second], aspects))
-    return Plan("answered", "direct", u, tuple(services), hits)
-
-
-def _second(ranked: list[tuple[float, str]], scores: Mapping[str, float], u: Understanding, primary: str,
-            settings: AssistantSettings) -> str | None:
-    """A second service to present briefly: one the question also names, or one that fits nearly as well."""
-    named = [sid for sid in u.named if sid != primary and sid in scores]
-    if named:
-        return named[0]
-    for s, sid in ranked:
-        if sid != primary and s >= settings.second_service_ratio * scores[primary] and s >= settings.answer_threshold:
-            return sid
-    return None
+    # a service fits too when the classifier gives it a clear share of its own, near the primary's
+    floor = max(c.extra_service_p, c.extra_service_ratio * about.get(primary_id, 0.0))
+    extras = [sid for s, sid in ranked if sid != primary_id and sid in situation_ids
+              and about.get(sid, 0.0) >= floor and s >= threshold][: settings.max_situation_services - 1]
+    chosen = [primary_id, *extras]
+    services = tuple(PlannedService(sid, "primary" if i == 0 else "also", _reason(sid, u, needs), scores[sid], aspects)
+                     for i, sid in enumerate(chosen))
+    return Plan("answered", "situation", u, services, hits)

@@ -27,6 +27,12 @@ class AssistantSettings:
         max_words_part: Word budget per part when a question asks several things.
         max_words_second: Word budget for a second service.
         max_words_situation: Word budget per service in a situation answer.
+        part_switch_margin: A part of a message that names no service is about another service than the rest
+            when that service's best passage for the part beats the main service's by this much.
+        part_min_terms: ... and the part has at least this many content words of its own.
+        safety_chars: The whole message is read for emergencies up to this many characters (the answer only
+            reads ``max_question_chars``).
+        max_safety_sentences: At most this many sentences of a message are embedded for the safety check.
         k: Passages retrieved per question.
         calibration: The meaning banks' thresholds; None takes the embedder backend's from calibration.yaml.
     """
@@ -39,10 +45,14 @@ class AssistantSettings:
     second_service_ratio: float = 0.93
     situation_ratio: float = 0.60
     follow_up_ratio: float = 0.85
-    max_situation_services: int = 4
+    max_situation_services: int = 3
     max_words_main: int = 45
     max_words_part: int = 35
     max_words_second: int = 25
     max_words_situation: int = 30
+    part_switch_margin: float = 0.1
+    part_min_terms: int = 3
+    safety_chars: int = 50_000
+    max_safety_sentences: int = 12
     k: int = 120
     calibration: Calibration | None = None

@@ -55,31 +55,67 @@ ELIGIBILITY = "Kommunen avgjør hva du får etter en individuell vurdering av be
 LEAD = "**{title}**"
 #: A part of a direct answer starts with the guide's own heading, so it always reads as Norwegian.
 PART = "*{section}*"
-SITUATION_LEAD = "Ut fra det du beskriver, kan dette være aktuelt:"
 #: A service in a situation answer starts with its name in bold.
 SERVICE_ITEM = "**{title}** –"
 SITUATION_ROUTE = "*Slik søker du:*"
-ALSO = "Dette kan også være aktuelt: {title}."
-MORE = "Les mer om {title} under «{section}» i tjenestebeskrivelsen."
 NEXT_STEP = (
     "Har du spørsmål, eller vil du ha hjelp til å søke? Ring Levanger kommune, sentralbord **74 05 25 00** "
     "(mandag–fredag kl. 09.00–15.00)."
 )
 
+#: A concern: the message reads close to an emergency but not as one. The answer follows this line.
+SAFETY_LINE = (
+    "**Er noen i fare nå, ring 113.** Trenger du legehjelp som ikke kan vente, ring legevakten på **116 117**."
+)
+
+#: Conversation basics: never the safety box, never a service search.
+GREETING = (
+    "Hei! Jeg svarer på spørsmål om helse- og omsorgstjenestene i Levanger kommune, med henvisning til "
+    "tjenestebeskrivelsene. Fortell gjerne hva du eller en du kjenner trenger hjelp til, eller spør om en "
+    "tjeneste, for eksempel «Hva koster trygghetsalarm?»."
+)
+THANKS = "Så bra at jeg kunne hjelpe. Spør gjerne igjen hvis du lurer på noe mer."
+GOODBYE = "Ha det bra! Du kan komme tilbake når som helst."
+CAPABILITIES = (
+    "Jeg er en maskin, ikke et menneske. Jeg svarer på spørsmål om helse- og omsorgstjenestene i Levanger "
+    "kommune: hva tjenestene er, hvem som kan få dem, hva som inngår, hva de koster, hvordan du søker og "
+    "lovgrunnlaget. Svarene er hentet ordrett fra kommunens veiledende tjenestebeskrivelser, med kilde. "
+    "Jeg avgjør ikke hva du får: det gjør kommunen etter en individuell vurdering."
+)
+HUMAN = (
+    "Du kan snakke med et menneske i Levanger kommune: ring sentralbordet på **74 05 25 00** "
+    "(mandag–fredag kl. 09.00–15.00) og be om Forvaltning helse og omsorg, eller skriv til "
+    "postmottak@levanger.kommune.no. Ikke send helseopplysninger på vanlig e-post."
+)
+SMALL_TALK: dict[str, str] = {"greeting": GREETING, "thanks": THANKS, "goodbye": GOODBYE,
+                              "capabilities": CAPABILITIES, "human": HUMAN}
+
+#: A question back when two or three needs compete and none clearly fits.
+CLARIFY = "Jeg vil gjerne finne riktig hjelp. Hva passer best for situasjonen?"
+
+#: A situation answer leads with the service that fits best; others follow only when they fit too.
+SITUATION_LEAD_ONE = "Ut fra det du beskriver, er dette mest aktuelt:"
+ALSO_RELEVANT = "Dette kan også være aktuelt:"
+#: A decline of a question outside the guide: what the guide covers, then the fitting outside body.
+OUT_OF_SCOPE_LEAD = "Dette dekker ikke tjenestebeskrivelsene for helse- og omsorgstjenestene i Levanger kommune."
+
+
+def _load_yaml(name: str) -> dict:
+    import yaml  # lazy: read once at import of the texts
+
+    from assistant.meaning import BANK_DIR
+
+    return yaml.safe_load((BANK_DIR / name).read_text(encoding="utf-8")) or {}
+
+
+_routes = _load_yaml("outside_routes.yaml")["topics"]
+#: Out-of-scope topic -> the paragraph naming where to go.
+OUTSIDE_ROUTES: dict[str, str] = {topic: str(v["text"]) for topic, v in _routes.items()}
+#: Topics where the municipality itself can help, so the switchboard follows the outside route.
+MUNICIPAL_TOPICS: frozenset[str] = frozenset(t for t, v in _routes.items() if v.get("municipal"))
+
+_notes = _load_yaml("language_notes.yaml")
 #: One line in the asker's language when the question was not written in Norwegian (the guide is Norwegian).
-LANGUAGE_NOTES: dict[str, str] = {
-    "en": ("*The guide is in Norwegian, so the answer below is in Norwegian. To talk to a person, call "
-           "Levanger kommune on +47 74 05 25 00 (Monday–Friday 09:00–15:00). In an emergency, call 113.*"),
-    "de": ("*Der Leitfaden ist auf Norwegisch, daher ist die Antwort unten auf Norwegisch. Persönliche Hilfe: "
-           "Levanger kommune, Telefon +47 74 05 25 00 (Montag–Freitag 09:00–15:00). Im Notfall: 113.*"),
-    "pl": ("*Przewodnik jest po norwesku, dlatego odpowiedź poniżej jest po norwesku. Aby porozmawiać z "
-           "człowiekiem, zadzwoń do Levanger kommune: +47 74 05 25 00 (pon.–pt. 09:00–15:00). "
-           "W nagłym wypadku dzwoń pod 113.*"),
-    "uk": ("*Довідник написаний норвезькою, тому відповідь нижче норвезькою. Щоб поговорити з людиною, "
-           "зателефонуйте до Levanger kommune: +47 74 05 25 00 (пн–пт 09:00–15:00). У надзвичайній "
-           "ситуації телефонуйте 113.*"),
-    "sv": ("*Guiden är på norska, så svaret nedan är på norska. Vill du prata med en person, ring "
-           "Levanger kommune på +47 74 05 25 00 (måndag–fredag 09.00–15.00). Vid nödläge, ring 113.*"),
-}
-#: For any other language, the English line (the most widely read second language here).
-DEFAULT_LANGUAGE_NOTE = "en"
+LANGUAGE_NOTES: dict[str, str] = {code: str(text) for code, text in _notes["notes"].items()}
+#: For any other language, this language's line.
+DEFAULT_LANGUAGE_NOTE: str = str(_notes.get("default", "en"))

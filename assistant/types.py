@@ -77,9 +77,11 @@ class ReplyPart:
     """One paragraph of a reply, typed, so an interface can lay it out (cards, an emergency box).
 
     Attributes:
-        kind: "emergency", "language", "lead", "quote" (an answer's quoted passage), "service" (one service
-            of a situation answer), "also" (a second service's heading), "route" (how to apply), "more",
-            "next_step", "decline", "notice", "template".
+        kind: "emergency", "safety" (one line before an answer that reads close to an emergency), "language",
+            "lead", "quote" (an answer's quoted passage), "service" (one service of a situation answer), "also"
+            (the heading of services that fit too), "route" (how to get the service), "next_step", "decline",
+            "decline_route" (where to go instead), "smalltalk", "clarify" (a question back), "notice",
+            "template".
         text: The paragraph's Markdown, exactly as it stands in ``Reply.text``.
         service_id: The service it is about, or "".
         citations: The citation numbers it refers to.
@@ -107,9 +109,11 @@ class Reply:
         roles: Each presented service's role and why it is there, primary first.
         aspects: Every aspect answered, in the order asked.
         mode: How the reply was composed: "direct", "situation", "emergency", "declined", "out_of_scope",
-            "injection" or "empty".
+            "injection", "empty", "smalltalk" or "clarify".
         language: The asker's language ("nb" for Norwegian in any written form).
         parts: The paragraphs of ``text`` with their kind and service, in order ("\n\n".join of their texts).
+        suggestions: Quick replies for a question back (``mode == "clarify"``): short texts an interface shows as
+            buttons; a tap sends the text as the next question.
     """
 
     status: Status
@@ -124,6 +128,7 @@ class Reply:
     mode: str = ""
     language: str = "nb"
     parts: tuple[ReplyPart, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready dictionary (for ``--json`` and the evaluation)."""

@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.meaning import Calibration, Meaning
+from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning
 from assistant.types import Turn
 from corpus.model import Document
+from index.classifier import Prediction
 from index.language import rules
 from index.normalize import normalise_text
 
@@ -116,6 +117,21 @@ class ServiceNames:
 
 
 @dataclass(frozen=True)
+class AskedPart:
+    """One question inside a message that asks several ("Hvor lang tid tar det, og kan vi klage?").
+
+    Attributes:
+        text: The part's own words.
+        aspects: What it asks (cue words, else the aspect classifier on the part alone).
+        service: The service the part names, or the one the service classifier is confident in, else "".
+    """
+
+    text: str
+    aspects: tuple[str, ...] = ()
+    service: str = ""
+
+
+@dataclass(frozen=True)
 class Understanding:
     """What one question asks.
 
@@ -134,6 +150,21 @@ class Understanding:
         aspects: Every aspect asked, in order ("cost", "who", ...); empty when none is clear.
         leans_on_history: Short, or refers back ("det", "og ..."), and names no service.
         focus: Services inherited from the conversation (only when leaning on it scores better).
+        intent: A conversational intent ("greeting", "thanks", "capabilities", "human", "goodbye") when the whole
+            message is small talk, else "".
+        concern: The kind of emergency the message reads close to, but not as ("" when none): the answer gets a
+            safety line first.
+        about: The service classifier's most probable services with their probabilities (``_none``: no service).
+        asked: The aspect classifier's most probable aspects with their probabilities.
+        outside_topic: For a question outside the guide, the topic of the nearest out-of-scope sentence (which
+            outside body to name).
+        switch: The message changes the subject in so many words ("forresten", "et annet spørsmål").
+        parts: The questions of a message that asks several, in the order asked (empty for one question).
+        aspects_from: "cues" when the aspects were asked in so many words, "classifier" when the aspect
+            classifier chose them, "parts" when each part of the message got its own, "conversation" when a
+            follow-up kept the last question's, "" when none.
+        asks: The message asks a question (a question mark, or a part that opens with a question word), as
+            opposed to only describing a situation.
     """
 
     question: str
@@ -150,11 +181,49 @@ class Understanding:
     aspects: tuple[str, ...] = ()
     leans_on_history: bool = False
     focus: tuple[str, ...] = ()
+    intent: str = ""
+    concern: str = ""
+    about: tuple[tuple[str, float], ...] = ()
+    asked: tuple[tuple[str, float], ...] = ()
+    outside_topic: str = ""
+    switch: bool = False
+    parts: tuple[AskedPart, ...] = ()
+    aspects_from: str = ""
+    asks: bool = False
+
+    @property
+    def asks_about_aspect(self) -> bool:
+        """The message asks something specific (a price, who can get it, how to apply), not only what helps."""
+        return self.asks and any(a != "what" for a in self.aspects)
 
     @property
     def services(self) -> tuple[str, ...]:
         """Named services, else the inherited focus."""
         return self.named or self.focus
+
+
+#: The aspects of a service description (the aspect classifier also knows the conversational intents).
+ASPECT_KEYS = ("what", "who", "included", "expected", "cost", "apply", "law")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def asks_question(text: str) -> bool:
+    """Whether a message asks something (a question mark, or a sentence opening with a question word)."""
+    if "?" in text or "؟" in text:
+        return True
+    return any(rules().question_opener.match(s.strip().lower()) for s in _SENTENCE_END.split(text) if s.strip())
+
+
+def split_parts(question: str, *, limit: int = 3) -> list[str]:
+    """The questions of a message that asks several, in order (at most ``limit``; one part: no split)."""
+    parts = [p.strip(" ,.;") for p in rules().part_split.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts[:limit] if len(parts) >= 2 else []
+
+
+def message_sentences(text: str, *, limit: int) -> list[str]:
+    """The sentences of a message (at most ``limit``, the most emergency-like kept by the caller's order)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) > 2][:limit]
 
 
 class Understander:
@@ -164,23 +233,50 @@ class Understander:
         self.names = ServiceNames.from_documents(documents)
         self.calibration = calibration
 
-    def emergency_kinds(self, normalised: str, meaning: Meaning | None, *, injection: bool = False) -> tuple[str, ...]:
-        """Recall first: a pattern match counts unless the banks read the message as plainly ordinary;
-        the banks alone find indirect phrasings no pattern names (but not in text that tries to re-program the
-        assistant, which is near nothing in the banks and so near everything by a small margin)."""
+    def emergency_kinds(self, normalised: str, meaning: Meaning | None, sentences: Sequence[Meaning] = (), *,
+                        injection: bool = False, small_talk: bool = False) -> tuple[tuple[str, ...], str]:
+        """Recall first: a pattern match counts unless the banks read the message as plainly ordinary; the banks
+        alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
+        so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
+        message, so its own (higher) thresholds apply. Nothing semantic fires on text that tries to re-program
+        the assistant (near nothing in the banks, so near everything by a small margin), nor on a message the
+        intent classifier reads as plain small talk ("Hei"); the patterns still do.
+
+        Returns:
+            The emergency kinds (empty when none), and the kind of a concern: a message close to an emergency by
+            the banks, but below it ("" when none).
+        """
         c = self.calibration
         patterns = tuple(kind for kind, rx in rules().emergency.items() if rx.search(normalised))
         if meaning is None or c.emergency_margin is None or injection:
-            return patterns
-        margin = meaning.emergency_margin
-        if patterns and (c.emergency_pattern_veto is None or margin >= c.emergency_pattern_veto):
-            return patterns
-        if margin >= c.emergency_margin:
-            return (meaning.emergency_kind or "medical",)
-        return ()
+            return patterns, ""
+        best = max((meaning, *sentences), key=lambda m: m.emergency_margin)
+        if patterns and (c.emergency_pattern_veto is None or best.emergency_margin >= c.emergency_pattern_veto):
+            return patterns, ""
+        if small_talk:
+            return (), ""
+        # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
+        brief = len(normalised.split()) < c.emergency_min_words
+        top_sentence = max(sentences, key=lambda m: m.emergency_margin, default=None)
+        sentence_margin = top_sentence.emergency_margin if top_sentence else float("-inf")
+        if meaning.emergency_margin >= c.emergency_margin:
+            if brief:
+                return (), meaning.emergency_kind or "medical"
+            return (meaning.emergency_kind or "medical",), ""
+        if top_sentence is not None and sentence_margin >= c.sentence_emergency_margin:
+            return (top_sentence.emergency_kind or "medical",), ""
+        if c.concern_margin is not None and meaning.emergency_margin >= c.concern_margin:
+            return (), meaning.emergency_kind or "medical"
+        if top_sentence is not None and c.sentence_concern_margin is not None \
+                and sentence_margin >= c.sentence_concern_margin:
+            return (), top_sentence.emergency_kind or "medical"
+        return (), ""
 
     def understand(self, question: str, *, query: str, notices: tuple[str, ...], meaning: Meaning | None,
-                   history: Sequence[Turn] = (), history_services: Sequence[str] = ()) -> Understanding:
+                   history: Sequence[Turn] = (), history_services: Sequence[str] = (),
+                   sentence_meanings: Sequence[Meaning] = (), safety_text: str = "",
+                   asked: Prediction | None = None, about: Prediction | None = None,
+                   parts: Sequence[tuple[str, Prediction, Prediction]] = ()) -> Understanding:
         """Understand one question.
 
         Args:
@@ -190,32 +286,110 @@ class Understander:
             meaning: The banks' scores for the question's embedding (None when there is none).
             history: Earlier turns (only used to decide whether this one leans on them).
             history_services: The conversation's services, most recent first (resolved by the caller).
+            sentence_meanings: The banks' scores for each sentence of the whole message, for safety.
+            safety_text: The whole message (masked, not truncated), which the emergency patterns read.
+            asked: The aspect classifier's prediction for the question.
+            about: The service classifier's prediction for the question.
+            parts: For a message that asks several questions, each part with the two classifiers' predictions.
         """
         normalised = normalise_text(query)
         language = detect_language(query)
         injection = bool(rules().injection.search(normalised))
-        emergency = self.emergency_kinds(normalised, meaning, injection=injection)
+        meanings = [m for m in (meaning, *sentence_meanings) if m is not None]
+        safety_normalised = normalise_text(safety_text) if safety_text else normalised
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
+        short = len(normalised.split()) <= c.intent_max_words
+        small_talk = (asked is not None and short and not named and asked.top in INTENTS
+                      and asked.p >= c.intent_emergency_veto)
+        emergency, concern = self.emergency_kinds(safety_normalised, meaning, sentence_meanings,
+                                                  injection=injection, small_talk=small_talk)
+        intent = ""
+        if asked is not None and not emergency and not injection and not named and short:
+            top = asked.top
+            service_like = about is not None and about.top != NO_SERVICE and about.p >= c.intent_service_veto
+            if top in INTENTS and asked.p >= c.intent_threshold and not service_like:
+                intent = top
         oos_score = meaning.out_of_scope_margin if meaning else 0.0
         # a named service, or a question in another language (whose cosines to the mostly Norwegian banks are
         # less sure), needs a clearer margin before it is declined
         margin = c.out_of_scope_margin
         if margin is not None:
             margin += (c.out_of_scope_named_extra if named else 0.0) + (c.foreign_extra if language != "nb" else 0.0)
-        out_of_scope = not emergency and margin is not None and meaning is not None and oos_score >= margin
+        # the service classifier can also say that no service answers (trained on small talk and the tuning part
+        # of the out-of-scope bank): on dev, +2 of 30 out-of-scope questions declined, no answerable one lost
+        no_service = (about is not None and not named and about.top == NO_SERVICE
+                      and about.p >= c.no_service_threshold)
+        by_bank = margin is not None and meaning is not None and oos_score >= margin
+        out_of_scope = not emergency and not intent and meaning is not None and margin is not None \
+            and (by_bank or no_service)
         needs = tuple(sorted(((sid, s) for sid, s in (meaning.needs.items() if meaning else ()) if s > 0),
                              key=lambda x: -x[1]))
-        leans = bool(history) and not named and (len(normalised.split()) <= 4
-                                                 or bool(rules().follow_up.search(normalised)))
+        switch = bool(rules().switch.search(normalised))
+        # a message that clearly matches another service than the conversation's does not lean on it
+        elsewhere = (about is not None and about.top not in (NO_SERVICE, *history_services[:1])
+                     and about.p >= c.switch_confidence)
+        leans = (bool(history) and not named and not switch and not elsewhere
+                 and (len(normalised.split()) <= 4 or bool(rules().follow_up.search(normalised))))
+        calm = not emergency and not out_of_scope and not injection and not intent
+        inherits = leans and calm and bool(history_services)
+        asked_parts = tuple(self._part(text, p_asked, p_about) for text, p_asked, p_about in parts)
+        if asked_parts:
+            aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
+            source = "parts" if aspects else ""
+        else:
+            aspects, source = self.aspects(query, asked)
+            unsure = source == "" or (source == "classifier" and asked is not None
+                                      and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
+            if inherits and unsure:
+                # a follow-up that does not say what it asks keeps asking what the last question asked
+                earlier = next((t.text for t in reversed(history) if t.role == "user"), "")
+                before = detect_aspects(earlier)
+                if before:
+                    aspects, source = before, "conversation"
         return Understanding(
             question=question, query=query, language=language,
             notices=notices + (("injection",) if injection else ()),
-            emergency=emergency, emergency_score=meaning.emergency_margin if meaning else 0.0,
+            emergency=emergency, emergency_score=max((m.emergency_margin for m in meanings), default=0.0),
             out_of_scope=out_of_scope, out_of_scope_score=oos_score, injection=injection, named=named,
-            needs=needs, aspects=detect_aspects(query),
-            leans_on_history=leans and not emergency and not out_of_scope and not injection,
-            focus=tuple(history_services[:1]) if (leans and history_services and not emergency
-                                                   and not out_of_scope and not injection) else (),
+            needs=needs, aspects=aspects, aspects_from=source, parts=asked_parts, asks=asks_question(query),
+            leans_on_history=leans and calm,
+            focus=tuple(history_services[:1]) if inherits else (),
+            intent=intent, concern="" if emergency else concern,
+            about=tuple(zip(about.labels[:5], about.probs[:5], strict=True)) if about else (),
+            asked=tuple(zip(asked.labels[:4], asked.probs[:4], strict=True)) if asked else (),
+            # the nearest out-of-scope sentence names the outside body only when the bank itself declined
+            outside_topic=(meaning.out_of_scope_topic if by_bank else "other") if (meaning and out_of_scope) else "",
+            switch=switch,
         )
 
+    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False) -> tuple[tuple[str, ...], str]:
+        """Every aspect asked, in order, and where they came from: the cue words clause by clause, where they
+        speak; else the aspect classifier's, both of its top two when they are close (answer both briefly
+        rather than guess one; ``single``: one part of a message, which asks one thing)."""
+        cues = detect_aspects(query)
+        c = self.calibration
+        if asked is None or c.aspect_policy == "cues":
+            return cues, "cues" if cues else ""
+        ranked = asked.restricted(ASPECT_KEYS)
+        # measured on dev3's parts: the classifier's top aspect is right for 29 of 56, the cue words' for 17
+        if ranked.labels and ranked.p >= c.aspect_confident:
+            return (ranked.labels[0],), "classifier"
+        if cues:
+            return (cues[:1] if single else cues), "cues"
+        if not ranked.labels or ranked.p < c.aspect_threshold:
+            return (), ""
+        out = [ranked.labels[0]]
+        if not single and len(ranked.labels) > 1 and ranked.probs[1] >= c.aspect_second_ratio * ranked.p:
+            out.append(ranked.labels[1])
+        return tuple(out), "classifier"
+
+    def _part(self, text: str, asked: Prediction, about: Prediction) -> AskedPart:
+        # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
+        # vi" asks about complaints): the one the service classifier finds most probable
+        named = sorted(self.names.mentioned(normalise_text(text)), key=lambda sid: -about.prob(sid))
+        aspects, _ = self.aspects(text, asked, single=True)
+        service = named[0] if named else ""
+        if not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
+            service = about.top
+        return AskedPart(text, aspects, service)

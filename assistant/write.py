@@ -3,6 +3,11 @@
 The default :class:`ExtractiveWriter` uses no language model: every sentence is quoted verbatim from the
 guide with a citation marker, or is one of the fixed templates of :mod:`assistant.templates`. Any other writer
 (a language model, say) must produce a reply that passes the same runtime grounding check.
+
+It writes as a caseworker answers: each part asked, in order, under the guide's own heading, with the sentences
+of that section that hold the answer (:mod:`assistant.select`); a situation answer leads with the service that
+fits and why, then how to get it; every answered reply ends with the primary service's own route, quoted, and
+the switchboard.
 """
 
 from __future__ import annotations
@@ -11,20 +16,19 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from assistant import templates
-from assistant.compose import AnswerBuilder, pick_spans
-from assistant.plan import GENERAL_ID, Plan, PlannedService
+from assistant.compose import AnswerBuilder
+from assistant.plan import GENERAL_ID, Plan, PlannedPart, PlannedService
+from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
-from index.retriever import Hit
 
-#: The service every application goes through.
-ROUTE_SERVICE = "soknad-og-vedtak"
 #: Which section answers an aspect ("contact" is answered by how to apply).
 SECTION_OF_ASPECT = {"contact": "apply"}
-# what the route and the individual-assessment sentences are picked by (their content, not the question's)
-_ROUTE_CUE = "søknad søke Forvaltning helse og omsorg ett skjema alle tjenester"
+#: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
+#: Where a reason for a service in a situation answer comes from, in order of preference.
+_REASON_ASPECTS = ("what", "included", "who")
 
 
 class Writer(Protocol):
@@ -36,57 +40,13 @@ class Writer(Protocol):
 
 
 class ExtractiveWriter:
-    """Quotes the guide: the best sentences of the planned sections, each with its citation."""
+    """Quotes the guide: the sentences of the planned sections that answer, each with its citation."""
 
     def __init__(self, chunks: Sequence[Chunk], documents: Mapping[str, Document], *,
                  settings: AssistantSettings) -> None:
         self.documents = documents
         self.settings = settings
-        self._by_aspect: dict[tuple[str, str], list[Chunk]] = {}
-        for chunk in chunks:
-            self._by_aspect.setdefault((chunk.service_id, chunk.aspect), []).append(chunk)
-        self._first: dict[str, Chunk] = {}
-        for chunk in chunks:
-            self._first.setdefault(chunk.service_id, chunk)
-
-    # -- picking passages ------------------------------------------------------------------------------
-
-    def _chunk_for(self, service_id: str, aspect: str, hits: Sequence[Hit]) -> tuple[Chunk, float] | None:
-        """The passage that answers ``aspect`` for a service: the best retrieved one of that section, else
-        the section's first; for no aspect (or "what"), the service's best retrieved passage."""
-        aspect = SECTION_OF_ASPECT.get(aspect, aspect)
-        own = [h for h in hits if h.chunk.service_id == service_id]
-        if aspect and aspect != "what":
-            in_section = [h for h in own if h.chunk.aspect == aspect]
-            if in_section:
-                return in_section[0].chunk, in_section[0].score
-            chunks = self._by_aspect.get((service_id, aspect))
-            if chunks:
-                return chunks[0], 0.0
-        if aspect == "what":
-            chunks = self._by_aspect.get((service_id, "what"))
-            return (chunks[0], 0.0) if chunks else None
-        if own:
-            return own[0].chunk, own[0].score
-        chunk = self._first.get(service_id)
-        return (chunk, 0.0) if chunk else None
-
-    def _quote(self, b: AnswerBuilder, service_id: str, aspect: str, plan: Plan, *, max_words: int,
-               max_spans: int = 3, prefix: str = "", kind: str = "quote") -> Chunk | None:
-        found = self._chunk_for(service_id, aspect, plan.hits)
-        if found is None:
-            return None
-        chunk, score = found
-        spans = pick_spans(chunk, plan.understanding.query, max_words=max_words, max_spans=max_spans)
-        return chunk if b.add_quoted(chunk, spans, score, prefix=prefix, kind=kind) else None
-
-    def _quote_cue(self, b: AnswerBuilder, service_id: str, aspect: str, cue: str, *, max_words: int,
-                   prefix: str = "", kind: str = "quote") -> bool:
-        chunks = self._by_aspect.get((service_id, aspect))
-        if not chunks:
-            return False
-        return b.add_quoted(chunks[0], pick_spans(chunks[0], cue, max_words=max_words, max_spans=1), 0.0,
-                            prefix=prefix, kind=kind)
+        self.picker = SectionPicker(chunks)
 
     def _title(self, service_id: str) -> str:
         doc = self.documents.get(service_id)
@@ -103,13 +63,20 @@ class ExtractiveWriter:
             b.add(templates.EMPTY, kind="decline")
         elif plan.mode == "emergency":
             self._emergency(b, plan)
-        if foreign and plan.mode != "empty":
+        if foreign and plan.mode not in ("empty", "smalltalk"):
             b.add(templates.LANGUAGE_NOTES.get(u.language, templates.LANGUAGE_NOTES[templates.DEFAULT_LANGUAGE_NOTE]),
                   kind="language")
+        if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
+            # one neutral line: a concern is not an emergency, and a suicide banner on low mood misleads
+            b.add(templates.SAFETY_LINE, kind="safety")
         if plan.mode in ("declined", "injection"):
             b.add(templates.NO_ANSWER, kind="decline")
         elif plan.mode == "out_of_scope":
-            b.add(templates.OUT_OF_SCOPE, kind="decline")
+            self._out_of_scope(b, plan)
+        elif plan.mode == "smalltalk":
+            b.add(templates.SMALL_TALK[u.intent], kind="smalltalk")
+        elif plan.mode == "clarify":
+            b.add(templates.CLARIFY, kind="clarify")
         elif plan.mode == "direct":
             self._direct(b, plan)
         elif plan.mode == "situation":
@@ -125,67 +92,126 @@ class ExtractiveWriter:
             aspect=u.aspects[0] if u.aspects else "", notices=u.notices, question=u.question,
             roles=tuple(ServiceRole(s.service_id, s.role, s.reason) for s in plan.services),
             aspects=u.aspects, mode=plan.mode, language=u.language, parts=tuple(p for p in b.parts if p.text),
+            suggestions=plan.suggestions,
         )
 
     def _emergency(self, b: AnswerBuilder, plan: Plan) -> None:
+        """The box alone: the number to call first (112 for violence happening now), then the others."""
         kinds = plan.understanding.emergency
+        if "violence" in kinds:
+            b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
         b.add(templates.EMERGENCY, kind="emergency")
         if "suicide" in kinds:
             b.add(templates.EMERGENCY_SUICIDE, kind="emergency")
-        if "violence" in kinds:
-            b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
         if "poisoning" in kinds:
             b.add(templates.EMERGENCY_POISONING, kind="emergency")
-        for service in plan.services:
-            # what the service is, from its own opening: never the conversation's earlier topic
-            self._quote(b, service.service_id, "what", plan, max_words=35, max_spans=2)
+
+    def _out_of_scope(self, b: AnswerBuilder, plan: Plan) -> None:
+        """What the guide does not cover, and the outside body that does."""
+        topic = plan.understanding.outside_topic
+        route = templates.OUTSIDE_ROUTES.get(topic)
+        if route is None:
+            b.add(templates.OUT_OF_SCOPE, kind="decline")
+            return
+        b.add(templates.OUT_OF_SCOPE_LEAD, kind="decline")
+        b.add(route, kind="decline_route")
+        if topic in templates.MUNICIPAL_TOPICS:
+            b.add("For andre spørsmål til kommunen: " + templates.CONTACT, kind="decline_route")
+
+    def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
+              heading: bool = True, prefix: str = "", kind: str = "quote", max_spans: int = 3,
+              whole_lists: bool = False) -> bool:
+        """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
+        aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
+        groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
+                                  skip=b.quoted, whole_lists=whole_lists)
+        added = False
+        for chunk, spans in groups:
+            lead = prefix if not added else ""
+            if heading and not added:
+                lead = templates.PART.format(section=chunk.section)
+            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, kind=kind)
+        return added
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
-        primary, *others = plan.services
-        aspects = primary.aspects or ("",)
-        b.add(templates.LEAD.format(title=self._title(primary.service_id)), kind="lead", service_id=primary.service_id)
-        budget = self.settings.max_words_main if len(aspects) == 1 else self.settings.max_words_part
-        for aspect in aspects:
-            found = self._chunk_for(primary.service_id, aspect, plan.hits)
-            if found is None:
-                continue
-            prefix = templates.PART.format(section=found[0].section) if aspect else ""
-            self._quote(b, primary.service_id, aspect, plan, max_words=budget, prefix=prefix)
-        if "who" in aspects:
-            if not self._quote_cue(b, GENERAL_ID, "other", _ASSESSMENT_CUE, max_words=30):
-                b.add(templates.ELIGIBILITY, kind="quote")
-        for other in others:
-            b.add(templates.ALSO.format(title=f"**{self._title(other.service_id)}**"), kind="also",
-                  service_id=other.service_id)
-            self._quote(b, other.service_id, aspects[0], plan, max_words=self.settings.max_words_second)
-        self._closing(b, primary, plan)
+        """Each part asked, in order, under its service's name and the guide's heading of the section that
+        answers it; parts answered by the same section share one heading and one choice of sentences."""
+        primary = plan.services[0]
+        parts = plan.parts or (PlannedPart(primary.service_id, "", plan.understanding.query),)
+        budget = self.settings.max_words_main if len(parts) == 1 else self.settings.max_words_part
+        sections: dict[tuple[str, str], list[str]] = {}
+        several = len(parts) > 1
+        for part in parts:
+            aspect = SECTION_OF_ASPECT.get(part.aspect, part.aspect)
+            if aspect or several:
+                # the section whose sentences hold the answer to this part (a part that names no aspect starts
+                # from what the service is)
+                aspect = self.picker.best_aspect(part.service_id, aspect or "what", part.text, avoid=("law",))
+            sections.setdefault((part.service_id, aspect), []).append(part.text)
+        current = ""
+        for (sid, aspect), texts in sections.items():
+            if sid != current:
+                b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
+                current = sid
+            self._part(b, sid, aspect, " ".join(dict.fromkeys(texts)), max_words=budget * len(texts),
+                       heading=bool(aspect), whole_lists=True)
+        if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
+            b.add(templates.ELIGIBILITY, kind="quote")
+        self._closing(b, primary)
+
+    def _assessment(self, b: AnswerBuilder) -> bool:
+        groups = self.picker.pick(GENERAL_ID, "other", _ASSESSMENT_CUE, max_words=30, max_spans=1, skip=b.quoted)
+        return any(b.add_quoted(chunk, spans, 0.0) for chunk, spans in groups[:1])
 
     def _situation(self, b: AnswerBuilder, plan: Plan) -> None:
-        b.add(templates.SITUATION_LEAD, kind="lead")
-        for service in plan.services:
-            prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
-            # the part asked about (what it costs, who can get it), else the passage nearest the need
-            aspect = service.aspects[0] if service.aspects else ""
-            if not self._quote(b, service.service_id, aspect, plan, max_words=self.settings.max_words_situation,
-                               max_spans=2, prefix=prefix, kind="service"):
-                self._quote(b, service.service_id, "what", plan, max_words=self.settings.max_words_situation,
-                            max_spans=1, prefix=prefix, kind="service")
-        if not self._quote_cue(b, ROUTE_SERVICE, "what", _ROUTE_CUE, max_words=35,
-                               prefix=templates.SITUATION_ROUTE, kind="route"):
-            self._quote_cue(b, ROUTE_SERVICE, "apply", _ROUTE_CUE, max_words=35, prefix=templates.SITUATION_ROUTE,
-                            kind="route")
+        """The service that fits, why (its sentences nearest the need), how to get it; then at most two more
+        that fit too, each with one reason."""
+        u = plan.understanding
+        primary, *others = plan.services
+        b.add(templates.SITUATION_LEAD_ONE, kind="lead")
+        need = dict(u.needs)
+        self._reason(b, primary, u.query, max_words=self.settings.max_words_situation, max_spans=2,
+                     need=bool(need))
+        # a situation told without a question asks nothing beyond what fits; a question in it is answered
+        asked = primary.aspects if u.asks else ()
+        for aspect in asked:
+            if aspect not in ("what", "apply", "contact"):
+                self._part(b, primary.service_id, aspect, u.query, max_words=self.settings.max_words_part)
+        # how to get it is the route itself, whether or not it was asked
+        self._route(b, primary.service_id, answered=False, query=u.query)
+        if others:
+            b.add(templates.ALSO_RELEVANT, kind="also")
+            for other in others:
+                self._reason(b, other, u.query, max_words=self.settings.max_words_second, max_spans=1, need=True)
         b.add(templates.NEXT_STEP, kind="next_step")
 
-    def _closing(self, b: AnswerBuilder, primary: PlannedService, plan: Plan) -> None:
-        """Every answer ends with a concrete next step: how to apply, and the switchboard."""
-        sid = primary.service_id
-        doc = self.documents.get(sid)
+    def _reason(self, b: AnswerBuilder, service: PlannedService, query: str, *, max_words: int, max_spans: int,
+                need: bool) -> None:
+        """Why a service fits: the sentences of its own description nearest the question (what it is, what it
+        includes, whom it is for), never its application sentence."""
+        prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
+        for aspect in _REASON_ASPECTS:
+            if self._part(b, service.service_id, aspect, query, max_words=max_words, max_spans=max_spans,
+                          heading=False, prefix=prefix, kind="service"):
+                return
+        b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
+
+    def _route(self, b: AnswerBuilder, service_id: str, *, answered: bool, query: str) -> None:
+        """How to get the service: its own route sentence from the guide, unless how to apply was answered."""
+        if answered:
+            return
+        doc = self.documents.get(service_id)
         if doc is None or doc.kind != "service":
             return
-        if "apply" not in primary.aspects and "contact" not in primary.aspects:
-            self._quote_cue(b, sid, "apply", "søke søknad", max_words=28, prefix=templates.SITUATION_ROUTE,
-                            kind="route")
-        own = [c.section for c in b.citations if c.service_id == sid]
-        section = own[0] if own else doc.sections[0].heading
-        b.add(templates.MORE.format(title=doc.title, section=section), kind="more", service_id=sid)
+        found = self.picker.sentence(service_id, "apply", doc.route.sentence) if doc.route else None
+        if found is not None and found[1][0].start not in {s for c, s in b.quoted if c == found[0].chunk_id}:
+            b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE, kind="route")
+            return
+        self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
+                   prefix=templates.SITUATION_ROUTE, kind="route")
+
+    def _closing(self, b: AnswerBuilder, primary: PlannedService) -> None:
+        """Every answer ends with a concrete next step: the service's own route, and the switchboard."""
+        self._route(b, primary.service_id, answered=any(a in ("apply", "contact") for a in primary.aspects),
+                    query="")
         b.add(templates.NEXT_STEP, kind="next_step")

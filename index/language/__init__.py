@@ -30,6 +30,10 @@ class LanguageRules:
         emergency: Emergency kind -> one compiled pattern.
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
+        switch: One compiled pattern for messages that change the subject in so many words.
+        question_opener: A sentence that opens with a question word.
+        part_split: Where one message holds several questions: after a question mark, or at a conjunction
+            followed by a question word.
         markers: Language code -> its frequent function words (for recognising the asker's language).
         sources: The data files' texts, for fingerprints.
     """
@@ -41,6 +45,9 @@ class LanguageRules:
     emergency: dict[str, re.Pattern[str]]
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
+    switch: re.Pattern[str]
+    part_split: re.Pattern[str]
+    question_opener: re.Pattern[str]
     markers: dict[str, frozenset[str]]
     sources: tuple[str, ...]
 
@@ -81,6 +88,12 @@ def rules() -> LanguageRules:
         emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
         injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
         follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
+        switch=re.compile("|".join(f"(?:{p})" for p in patterns.get("switch", ["(?!)"]))),
+        question_opener=re.compile(r"(?:" + "|".join(map(re.escape, map(str, patterns.get("part_openers", ["(?!)"]))))
+                                   + r")\b", re.IGNORECASE),
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=(?:"
+                              + "|".join(map(re.escape, map(str, patterns.get("part_openers", ["(?!)"]))))
+                              + r")\b)", re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
         sources=tuple(texts[name] for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")),
     )

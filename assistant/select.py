@@ -1,0 +1,176 @@
+"""Choosing the sentences of a section that answer a question.
+
+A section can run over several chunks, and the sentence that holds the answer (a deadline, a threshold, what is
+not included) often sits in a list or a later paragraph. :class:`SectionPicker` therefore reads the whole
+section of one aspect of one service, sentence by sentence and list item by list item:
+
+* the section's opening sentence states its main point, and is kept when nothing else fits;
+* a sentence or list item that shares words with the question (stemmed, dialect mapped) holds its answer;
+* a list item is never quoted without the sentence that introduces its list, and a short list is kept whole
+  when the answer sits inside it;
+* nothing already quoted in the reply is quoted again;
+* when another section of the same service holds a sentence that shares clearly more distinctive words with
+  the question than any sentence of the section asked (the deadline sits under "Hva inngår", not "Slik søker
+  du"), that section answers (:meth:`SectionPicker.best_aspect`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.compose import Span, sentence_spans
+from corpus.model import Chunk
+from index.normalize import lexical_terms
+
+#: A list with at most this many items is quoted whole when the answer sits inside it.
+WHOLE_LIST_ITEMS = 8
+#: Another section of the same service answers instead of the one asked when its best sentence shares this much
+#: more (inverse-document-frequency weighted) with the question: about one distinctive word ("klagefrist").
+OTHER_SECTION_MARGIN = 3.0
+
+
+#: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
+#: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
+COMPOUND_HEAD_MIN = 4
+
+
+def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> set[str]:
+    """The sentence's terms a question's terms match: the same stem, or a compound ending in it."""
+    out = set(question_terms & sentence_terms)
+    for t in question_terms - out:
+        if len(t) >= COMPOUND_HEAD_MIN:
+            out |= {u for u in sentence_terms if u.endswith(t)}
+    return out
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    chunk: Chunk
+    span: Span
+    terms: frozenset[str]
+    position: int  # in the section, across its chunks
+
+
+class SectionPicker:
+    """Sentences by (service, aspect), with their stemmed terms computed once."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._sections: dict[tuple[str, str], list[_Sentence]] = {}
+        for chunk in chunks:
+            section = self._sections.setdefault((chunk.service_id, chunk.aspect), [])
+            for span in sentence_spans(chunk.text):
+                section.append(_Sentence(chunk, span, frozenset(lexical_terms(span.text)), len(section)))
+        df = Counter(t for section in self._sections.values() for s in section for t in s.terms)
+        n = sum(len(section) for section in self._sections.values()) or 1
+        self._idf = {t: math.log(n / c) for t, c in df.items()}
+
+    def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+        return max((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
+                    for s in self._sections.get((service_id, aspect), ())), default=0.0)
+
+    def best_aspect(self, service_id: str, aspect: str, query: str, *, avoid: Iterable[str] = ()) -> str:
+        """The section of the service that answers ``query``: the one asked, unless another section's best
+        sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
+        q = frozenset(lexical_terms(query))
+        own = self._match(service_id, aspect, q)
+        others = [(self._match(service_id, a, q), a) for (sid, a) in self._sections
+                  if sid == service_id and a != aspect and a not in set(avoid)]
+        if not others:
+            return aspect
+        score, other = max(others)
+        return other if score >= own + OTHER_SECTION_MARGIN and score >= 1.5 * own else aspect
+
+    def has(self, service_id: str, aspect: str) -> bool:
+        """Whether the service has a section of this aspect."""
+        return bool(self._sections.get((service_id, aspect)))
+
+    def sentence(self, service_id: str, aspect: str, text: str) -> tuple[Chunk, list[Span]] | None:
+        """The span of a section whose text is exactly ``text`` (a route sentence from the front matter)."""
+        for s in self._sections.get((service_id, aspect), ()):
+            if s.span.text.strip() == text.strip():
+                return s.chunk, [s.span]
+        return None
+
+    def pick(self, service_id: str, aspect: str, query: str, *, max_words: int, max_spans: int = 3,
+             skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False) -> list[tuple[Chunk, list[Span]]]:
+        """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
+
+        Args:
+            service_id: The service.
+            aspect: The section's aspect key.
+            query: The question (or the part of it) to answer.
+            max_words: Word budget; a whole short list may run past it, a long one is cut to it.
+            max_spans: At most this many sentences besides the items of a list kept whole.
+            skip: (chunk_id, span start) pairs already quoted in the reply.
+            whole_lists: Keep a short list whole when the answer sits inside it (an answer to a part asked);
+                otherwise a list item comes with its introduction only (a reason in a situation answer).
+        """
+        sentences = self._sections.get((service_id, aspect), [])
+        if not sentences:
+            return []
+        done = set(skip)
+        q = frozenset(lexical_terms(query))
+        scored = []
+        for s in sentences:
+            if (s.chunk.chunk_id, s.span.start) in done:
+                continue
+            overlap = len(shared(q, s.terms))
+            if overlap == 0 and s.position != 0:
+                continue
+            scored.append((overlap + (0.6 if s.position == 0 else 0.0) - 0.01 * s.position, s.position))
+        chosen: set[int] = set()
+        words = 0
+        spans_left = max_spans
+        for _, pos in sorted(scored, reverse=True):
+            if pos in chosen:
+                continue
+            group = self._with_list(sentences, pos, done, whole=whole_lists)
+            size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
+            if chosen and words + size > max_words:
+                continue
+            chosen |= set(group)
+            words += size
+            spans_left -= 1
+            if spans_left <= 0 or words >= max_words:
+                break
+        return self._grouped(sentences, sorted(chosen))
+
+    @staticmethod
+    def _with_list(sentences: list[_Sentence], pos: int, done: set[tuple[str, int]], *, whole: bool) -> list[int]:
+        """A sentence with what it needs to be read: a list item with its introduction (and the whole list when
+        it is short); an introduction ending in ':' with its items."""
+        def items_after(intro: int) -> list[int]:
+            out = []
+            for j in range(intro + 1, len(sentences)):
+                if not sentences[j].span.bullet:
+                    break
+                out.append(j)
+            return out
+
+        s = sentences[pos]
+        if s.span.bullet:
+            intro = next((j for j in range(pos - 1, -1, -1) if not sentences[j].span.bullet), None)
+            if intro is None:
+                return [pos]
+            items = items_after(intro)
+            group = [intro, *(items if whole and len(items) <= WHOLE_LIST_ITEMS else [pos])]
+        elif s.span.text.endswith(":"):
+            items = items_after(pos)
+            group = [pos, *items[: WHOLE_LIST_ITEMS if whole else 2]]
+        else:
+            group = [pos]
+        return [i for i in group if (sentences[i].chunk.chunk_id, sentences[i].span.start) not in done]
+
+    @staticmethod
+    def _grouped(sentences: list[_Sentence], positions: list[int]) -> list[tuple[Chunk, list[Span]]]:
+        out: list[tuple[Chunk, list[Span]]] = []
+        for i in positions:
+            s = sentences[i]
+            if out and out[-1][0].chunk_id == s.chunk.chunk_id:
+                out[-1][1].append(s.span)
+            else:
+                out.append((s.chunk, [s.span]))
+        return out
