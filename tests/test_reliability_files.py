@@ -96,9 +96,9 @@ def read_only_index(tmp_path: Path) -> Path:
     settings = hashing_index_settings(tmp_path / "index")
     guide = load_guide(pdf=[])
     # with the assistant's banks, as `Assistant.load` builds it, so the CLI finds it current
-    from assistant.meaning import all_banks
+    from assistant.meaning import CLASSIFIED, all_banks
 
-    Retriever.build(guide, HashingEmbedder(), settings=settings, banks=all_banks(guide.documents))
+    Retriever.build(guide, HashingEmbedder(), settings=settings, banks=all_banks(guide.documents), classify=CLASSIFIED)
     return settings.data_dir
 
 

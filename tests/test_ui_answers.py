@@ -64,7 +64,7 @@ SITUATION = Reply(
     roles=(ServiceRole("avlastning", "primary", "need"), ServiceRole("parorendestotte", "also", "need")),
     mode="situation",
     parts=(
-        ReplyPart("lead", templates.SITUATION_LEAD),
+        ReplyPart("lead", templates.SITUATION_LEAD_ONE),
         ReplyPart("service", "**Avlastning** – Avlastning er et tilbud til pårørende. [1]", "avlastning", (1,)),
         ReplyPart("service", "**Støtte til pårørende** – Kommunen ønsker at du skal orke. [2]", "parorendestotte", (2,)),
         ReplyPart("route", "*Slik søker du:* Forvaltning helse og omsorg tar imot søknader. [3]", "soknad-og-vedtak",

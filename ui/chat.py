@@ -121,6 +121,11 @@ def _answer(i: int, m: Message, bot: Assistant | None, *, staff_mode: bool, open
     if reply is None:
         contact()
         return
+    if reply.suggestions:
+        # a question back: a tap sends the quick reply as the next question
+        with st.container(horizontal=True, key=f"suggestions-{i}"):
+            for n, text in enumerate(reply.suggestions):
+                st.button(text, key=f"suggestion-{i}-{n}", on_click=_queue, args=(text,))
     if staff_mode and bot is not None:
         staff.reply_extras(bot, answer.primary_service(reply), i)
     copy.tools(reply, i)

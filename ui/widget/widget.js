@@ -40,6 +40,7 @@
     fullHide: "Skjul hele delen",
     fullFailed: "Kunne ikke hente teksten akkurat nå.",
     useful: "Var svaret nyttig?",
+    suggestions: "Velg det som passer best",
     yes: "Ja",
     no: "Nei",
     thanks: "Takk for tilbakemeldingen! Vi lagrer ikke spørsmålet ditt.",
@@ -91,6 +92,10 @@
     ".more{font:inherit;font-size:.85rem;background:none;border:0;color:#00467f;text-decoration:underline;",
     "padding:0;cursor:pointer}",
     ".full{white-space:pre-wrap;font-size:.85rem;margin-top:.3rem}",
+    ".chips{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}",
+    ".chip{font:inherit;min-height:44px;padding:.4rem .9rem;background:#fff;color:#00467f;border:1px solid #00467f;" +
+      "border-radius:1.2rem;cursor:pointer}",
+    ".chip:focus-visible{outline:3px solid #00467f;outline-offset:2px}",
     ".fb{display:flex;gap:.4rem;align-items:center;font-size:.85rem;margin-top:.4rem}",
     ".fb button{font:inherit;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
     "padding:.05rem .6rem;cursor:pointer}",
@@ -329,6 +334,20 @@
       });
       body.appendChild(el("h3", { text: T.sources }));
       body.appendChild(list);
+    }
+    if (reply.suggestions && reply.suggestions.length) {
+      // a question back: each quick reply is sent as the next question when tapped
+      var chips = el("div", { class: "chips", role: "group", "aria-label": T.suggestions });
+      reply.suggestions.forEach(function (text) {
+        var chip = el("button", { type: "button", class: "chip", text: text });
+        chip.addEventListener("click", function () {
+          if (busy) return;
+          input.value = text;
+          form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+        });
+        chips.appendChild(chip);
+      });
+      body.appendChild(chips);
     }
     body.appendChild(feedback(reply));
     log.scrollTop = log.scrollHeight;

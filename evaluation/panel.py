@@ -1,0 +1,175 @@
+"""The blind panel (``panel.jsonl``): replies for a reader to grade, and the reply-level checks that need none.
+
+The panel was written on 2026-12-05 by a helper that saw only the service catalogue and a persona brief, and
+split by kind into ``dev3`` (tuning) and ``test3`` (untouched). Each question lists the parts asked
+(``{"service", "ask", "text"}``), the expected status (answered, no_answer, emergency, smalltalk), the services
+a caseworker would mention (primary first), and for a decline the outside body to name.
+
+``python -m evaluation.panel dev3`` writes ``var/panel/<split>.jsonl``: every question with its reply as shown
+(text, cited passages, mode), ready for a blind reader, and prints the checks that need no reader:
+
+* status right (answered / declined / emergency box / small talk), primary service first;
+* emergencies: 113 (or 112) in the first line, no service quote under the box;
+* no sentence repeated; at most three services in a reply;
+* the closing route is the primary service's own route;
+* small talk never gets the emergency box or a service.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant import Assistant, Reply, Turn
+
+PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
+#: When the untouched split was first run.
+TEST3_FIRST_RUN = ""
+_SENTENCE = re.compile(r"(.+?) \[\d+\]")
+
+
+@dataclass(frozen=True)
+class PanelQuestion:
+    """One blind panel question (see the module docstring)."""
+
+    id: str
+    kind: str
+    question: str
+    history: tuple[Turn, ...]
+    status: str
+    expected: tuple[str, ...]
+    primary: str
+    parts: tuple[dict, ...]
+    emergency_kind: str
+    outside_body: str
+    lang: str
+    split: str
+
+
+def load_panel(path: Path = PANEL_PATH) -> list[PanelQuestion]:
+    """Every panel question, in file order."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        history = tuple(Turn(t["role"], t["text"], services=tuple(t.get("services") or ())) for t in d["history"])
+        out.append(PanelQuestion(d["id"], d["kind"], d["question"], history, d["status"], tuple(d["expected"]),
+                                 d.get("primary", ""), tuple(d.get("parts") or ()), d.get("emergency_kind", ""),
+                                 d.get("outside_body", ""), d.get("lang", "nb"), d["split"]))
+    return out
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The reader-free checks of one reply."""
+
+    status_ok: bool
+    primary_first: bool | None
+    emergency_first_line: bool | None
+    quotes_under_box: bool
+    repeated_sentence: bool
+    services_shown: int
+    smalltalk_alarm: bool | None
+
+
+def quoted_sentences(reply: Reply) -> list[str]:
+    """The quoted sentences of a reply (the text before each ``[n]`` marker, prefixes removed)."""
+    out = []
+    for part in reply.parts:
+        for line in part.text.split("\n"):
+            for m in _SENTENCE.finditer(line.removeprefix("- ")):
+                out.append(re.sub(r"^(\*[^*]+\*|\*\*[^*]+\*\* –)\s*", "", m.group(1).strip()))
+    return out
+
+
+def check(q: PanelQuestion, reply: Reply) -> Checks:
+    """The checks of one reply against its question."""
+    shown = [r.service_id for r in reply.roles]
+    if q.status == "smalltalk":
+        status_ok = reply.mode == "smalltalk"
+    elif q.status == "emergency":
+        status_ok = reply.status == "emergency" or any(p.kind == "safety" for p in reply.parts)
+    else:
+        status_ok = reply.status == q.status
+    first_line = reply.text.split("\n", 1)[0]
+    sentences = quoted_sentences(reply)
+    return Checks(
+        status_ok=status_ok,
+        primary_first=(shown[:1] == [q.primary]) if q.status == "answered" and q.primary else None,
+        emergency_first_line=(bool(re.search(r"\b11[23]\b", first_line)) if q.status == "emergency" else None),
+        quotes_under_box=reply.status == "emergency" and bool(reply.citations),
+        repeated_sentence=len(sentences) != len(set(sentences)),
+        services_shown=len(shown),
+        smalltalk_alarm=(reply.status == "emergency" or bool(reply.citations)) if q.status == "smalltalk" else None,
+    )
+
+
+def run(bot: Assistant, questions: Sequence[PanelQuestion]) -> list[dict]:
+    """Ask every question; one record per question with the reply as shown and its checks."""
+    rows = []
+    for q in questions:
+        start = time.perf_counter()
+        reply = bot.ask(q.question, list(q.history))
+        ms = (time.perf_counter() - start) * 1000
+        c = check(q, reply)
+        rows.append({
+            "id": q.id, "kind": q.kind, "split": q.split, "lang": q.lang,
+            "history": [{"role": t.role, "text": t.text} for t in q.history],
+            "question": q.question,
+            "reply": reply.text,
+            "sources": [{"n": x.n, "service": x.title, "section": x.section, "quote": x.quote}
+                        for x in reply.citations],
+            "suggestions": list(getattr(reply, "suggestions", ())),
+            "mode": reply.mode, "status": reply.status, "services": [r.service_id for r in reply.roles],
+            "gold": {"status": q.status, "primary": q.primary, "expected": list(q.expected),
+                     "outside_body": q.outside_body},
+            "checks": c.__dict__, "ms": round(ms, 1),
+        })
+    return rows
+
+
+def summary(rows: Sequence[dict]) -> str:
+    """The checks, overall and per kind."""
+    def rate(values: list) -> str:
+        vals = [v for v in values if v is not None]
+        return f"{sum(map(bool, vals))}/{len(vals)}" if vals else "-"
+
+    lines = []
+    kinds = sorted({r["kind"] for r in rows})
+    for kind in [None, *kinds]:
+        sel = [r for r in rows if kind is None or r["kind"] == kind]
+        ch = [r["checks"] for r in sel]
+        lines.append(
+            f"{kind or 'ALL':18} n={len(sel):3}  status {rate([c['status_ok'] for c in ch]):7}  "
+            f"primary@1 {rate([c['primary_first'] for c in ch]):7}  113-first {rate([c['emergency_first_line'] for c in ch]):6}  "
+            f"repeated {sum(c['repeated_sentence'] for c in ch):2}  services>3 {sum(c['services_shown'] > 3 for c in ch):2}  "
+            f"mean services {sum(c['services_shown'] for c in ch) / max(len(ch), 1):.1f}")
+    modes = Counter(r["mode"] for r in rows)
+    ms = sorted(r["ms"] for r in rows)
+    lines.append(f"modes: {dict(modes)}   ask p50 {ms[len(ms) // 2]:.1f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """``python -m evaluation.panel SPLIT [OUT]``."""
+    split = argv[0] if argv else "dev3"
+    out = Path(argv[1]) if len(argv) > 1 else Path("var/panel") / f"{split}.jsonl"
+    questions = [q for q in load_panel() if q.split == split]
+    bot = Assistant.load()
+    rows = run(bot, questions)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(summary(rows))
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

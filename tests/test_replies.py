@@ -1,0 +1,127 @@
+"""Replies a caseworker would send: conversation basics, every part asked, the service's own route, safety
+anywhere in a message, and the outside body for a decline (the caseworker-replies issue)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Turn, templates
+from assistant.understanding import asks_question, split_parts
+from corpus.guide import load_guide
+from index.language import rules
+from index.normalize import normalise_text
+
+GUIDE = {d.service_id: d for d in load_guide(pdf=[]).documents}
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Hei", "greeting"), ("heisann!", "greeting"), ("tusen takk", "thanks"),
+    ("Snakke med et menneske", "human"), ("hva kan jeg spørre deg om?", "capabilities"),
+])
+def test_small_talk_gets_a_short_template_never_the_box_or_a_service(hashing_assistant, assert_reply_grounded,
+                                                                       text, intent):
+    reply = hashing_assistant.ask(text)
+    assert (reply.mode, reply.status) == ("smalltalk", "answered")
+    assert reply.citations == () and reply.roles == ()
+    assert reply.text == templates.SMALL_TALK[intent]
+    assert_reply_grounded(hashing_assistant, reply)
+
+
+def test_asking_for_a_person_gives_the_switchboard_its_hours_and_the_email(hashing_assistant):
+    text = hashing_assistant.ask("kan jeg få snakke med noen på kommunen?").text
+    assert "74 05 25 00" in text and "09.00–15.00" in text and "postmottak@levanger.kommune.no" in text
+
+
+def test_a_greeting_before_a_question_is_a_question(hashing_assistant):
+    reply = hashing_assistant.ask("Hei! Hva koster trygghetsalarm?")
+    assert reply.mode == "direct" and reply.roles[0].service_id == "trygghetsalarm"
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Hvor lang tid tar det å få vedtak, og kan vi klage?", ["Hvor lang tid tar det å få vedtak", "kan vi klage?"]),
+    ("Hva koster det? Og hvem bestemmer?", ["Hva koster det?", "Og hvem bestemmer?"]),
+    ("mor og far trenger hjelp", []),
+    ("Kor mykje kostar det, og kven søkjer?", ["Kor mykje kostar det", "kven søkjer?"]),
+])
+def test_a_message_is_split_into_the_questions_it_asks(question, parts):
+    assert split_parts(question) == parts
+
+
+def test_a_question_is_told_from_a_description():
+    assert asks_question("hvordan søker jeg") and asks_question("Mor er syk. Kan hun få hjelp")
+    assert not asks_question("mor klarer ikke trappa lenger og bor alene")
+
+
+@pytest.mark.parametrize("text", ["Forresten, hva koster middag?", "eit anna spørsmål: kva kostar det",
+                                  "by the way, what about dental care", "Noe helt annet: tannlege?"])
+def test_switch_cues_in_bokmal_nynorsk_and_english(text):
+    assert rules().switch.search(normalise_text(text))
+
+
+def test_a_switch_cue_never_inherits_the_topic(hashing_assistant):
+    history = [Turn("user", "Hva er trygghetsalarm?"), Turn("assistant", "…", services=("trygghetsalarm",))]
+    reply = hashing_assistant.ask("forresten, hva koster det?", history)
+    assert "trygghetsalarm" not in [r.service_id for r in reply.roles if r.reason == "conversation"]
+
+
+def test_two_parts_about_one_service_are_both_answered_in_order(hashing_assistant, assert_reply_grounded):
+    reply = hashing_assistant.ask("Hva koster praktisk bistand, og hvordan søker jeg?")
+    assert reply.roles[0].service_id == "praktisk-bistand"
+    sections = [c.section for c in reply.citations if c.service_id == "praktisk-bistand"]
+    assert sections[:2] == ["Hva koster det?", "Slik søker du"]
+    assert_reply_grounded(hashing_assistant, reply)
+
+
+@pytest.mark.parametrize("question", ["Hva koster hjemmesykepleie?", "Hvem kan få BPA?",
+                                      "Hva inngår i middagslevering?", "Hva koster frisklivssentralen?",
+                                      "Hvem kan få økonomisk sosialhjelp?"])
+def test_an_answer_ends_with_the_services_own_route_and_the_switchboard(hashing_assistant, question):
+    reply = hashing_assistant.ask(question)
+    doc = GUIDE[reply.roles[0].service_id]
+    route = [p for p in reply.parts if p.kind == "route"]
+    assert route and doc.route.sentence in route[0].text
+    assert reply.parts[-1].text == templates.NEXT_STEP
+
+
+def test_every_service_has_a_route_in_its_own_words():
+    for doc in GUIDE.values():
+        if doc.kind == "service":
+            apply_text = " ".join(s.text for s in doc.sections_for("apply"))
+            assert doc.route is not None and doc.route.sentence in apply_text, doc.service_id
+
+
+def test_no_sentence_is_quoted_twice_in_a_reply(hashing_assistant):
+    for question in ["Hva koster korttidsopphold og langtidsopphold?", "Hvem kan få hjemmesykepleie og praktisk bistand?",
+                     "mor klarer seg ikke hjemme lenger, hva finnes?"]:
+        reply = hashing_assistant.ask(question)
+        quoted = [(c.chunk_id, s) for c in reply.citations for s in c.quote.split(". ")]
+        assert len(quoted) == len(set(quoted)), reply.text
+
+
+def test_an_emergency_after_a_long_calm_message_is_still_caught(hashing_assistant):
+    calm = "Mor har hjemmesykepleie to ganger om dagen og praktisk bistand hver fredag. " * 40  # past the cut
+    reply = hashing_assistant.ask(calm + "Nå ligger hun på gulvet og svarer ikke.")
+    assert reply.status == "emergency" and reply.citations == ()
+    assert "113" in reply.text.split("\n", 1)[0]
+    assert "truncated" in reply.notices
+
+
+def test_violence_happening_now_puts_the_police_first(hashing_assistant):
+    reply = hashing_assistant.ask("Mannen min slår meg nå")
+    assert reply.status == "emergency" and "112" in reply.text.split("\n", 1)[0]
+
+
+@pytest.mark.real_model
+def test_an_emergency_after_a_calm_sentence_gets_113_in_the_first_line(real_bot):
+    reply = real_bot.ask("Mor har hjemmesykepleie. Nå puster hun nesten ikke og er blå rundt leppene.")
+    assert "113" in reply.text.split("\n", 1)[0]
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize(("question", "body"), [
+    ("Hvor lang ventetid er det på ortopeden på sykehuset?", "helsenorge.no"),
+    ("Hvordan søker jeg om uføretrygd?", "55 55 33 33"),
+])
+def test_a_decline_names_the_outside_body(real_bot, question, body):
+    reply = real_bot.ask(question)
+    assert reply.status == "no_answer" and body in reply.text

@@ -1,0 +1,70 @@
+"""Choosing the sentences of a section that answer (assistant/select.py)."""
+
+from __future__ import annotations
+
+from assistant.select import SectionPicker
+from corpus.model import Chunk
+
+
+def _chunk(n: int, text: str, aspect: str = "included") -> Chunk:
+    return Chunk(chunk_id=f"s#{aspect}-{n}", service_id="s", title="S", section="Hva inngår – og hva inngår ikke?",
+                 text=text, source="s.md", aspect=aspect)
+
+
+CHUNKS = [
+    _chunk(1, "Praktisk bistand er hjelp i hjemmet.\n\nPraktisk bistand kan omfatte:\n- rengjøring av rom som brukes "
+              "daglig\n- klesvask\n- handling av dagligvarer"),
+    _chunk(2, "Praktisk bistand omfatter ikke:\n- storrengjøring\n- vindusvask\n- hagearbeid\n\nTidspunktet avtales "
+              "med deg."),
+]
+
+
+def _texts(groups):
+    return [span.text for _, spans in groups for span in spans]
+
+
+def test_the_answer_in_a_later_chunk_and_list_is_found_with_its_introduction():
+    picker = SectionPicker(CHUNKS)
+    groups = picker.pick("s", "included", "vasker de vinduer, vindusvask?", max_words=40, whole_lists=False)
+    texts = _texts(groups)
+    assert "vindusvask" in texts
+    # a list item never without the sentence that introduces its list
+    assert texts.index("Praktisk bistand omfatter ikke:") < texts.index("vindusvask")
+
+
+def test_a_short_list_is_kept_whole_when_the_answer_sits_inside_it():
+    picker = SectionPicker(CHUNKS)
+    whole = _texts(picker.pick("s", "included", "vindusvask", max_words=20, whole_lists=True))
+    assert {"storrengjøring", "vindusvask", "hagearbeid"} <= set(whole)
+    brief = _texts(picker.pick("s", "included", "vindusvask", max_words=20, whole_lists=False))
+    assert "hagearbeid" not in brief
+
+
+def test_the_opening_sentence_answers_when_nothing_else_shares_a_word():
+    picker = SectionPicker(CHUNKS)
+    assert _texts(picker.pick("s", "included", "xyz", max_words=30)) == ["Praktisk bistand er hjelp i hjemmet."]
+
+
+def test_nothing_already_quoted_is_quoted_again():
+    picker = SectionPicker(CHUNKS)
+    first = picker.pick("s", "included", "klesvask", max_words=30)
+    done = {(chunk.chunk_id, span.start) for chunk, spans in first for span in spans}
+    again = picker.pick("s", "included", "klesvask", max_words=30, skip=done)
+    assert not {(chunk.chunk_id, span.start) for chunk, spans in again for span in spans} & done
+
+
+def test_groups_follow_reading_order_and_quotes_are_verbatim():
+    picker = SectionPicker(CHUNKS)
+    groups = picker.pick("s", "included", "klesvask vindusvask", max_words=60, whole_lists=True)
+    assert [c.chunk_id for c, _ in groups] == ["s#included-1", "s#included-2"]
+    for chunk, spans in groups:
+        assert [s.start for s in spans] == sorted(s.start for s in spans)
+        assert all(chunk.text[s.start:s.end] == s.text for s in spans)
+
+
+def test_a_route_sentence_is_found_exactly_or_not_at_all():
+    picker = SectionPicker(CHUNKS)
+    found = picker.sentence("s", "included", "Tidspunktet avtales med deg.")
+    assert found is not None and found[1][0].text == "Tidspunktet avtales med deg."
+    assert picker.sentence("s", "included", "Finnes ikke.") is None
+    assert picker.pick("s", "cost", "pris", max_words=30) == []
