@@ -128,7 +128,7 @@ class TextClassifier:
         if len(set(labels)) < 2:
             raise ValueError(f"classifier {name}: needs at least two labels")
         x = cls._matrix(np.asarray(vectors, np.float32), texts, n_hash=n_hash, sparse=sparse)
-        model = LogisticRegression(C=c, max_iter=2000, tol=1e-5, random_state=seed)
+        model = LogisticRegression(C=c, max_iter=500, tol=1e-4, random_state=seed)
         model.fit(x, list(labels))
         coef = model.coef_.T.astype(np.float32)  # (features, classes)
         bias = np.asarray(model.intercept_, np.float32)
