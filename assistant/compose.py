@@ -84,15 +84,21 @@ class AnswerBuilder:
             return False
         self._quoted |= {(chunk.chunk_id, s.start) for s in spans}
         n = self.cite(chunk, spans, score)
-        prose: list[str] = []
-        bullets: list[str] = []
-        for span in spans:
-            (bullets if span.bullet else prose).append(f"{span.text} [{n}]")
-        text = " ".join(prose)
+        # in reading order: sentences run on in one line, list items each on their own line, so an item always
+        # follows the sentence that introduces its list
+        lines: list[str] = []
+        for i, span in enumerate(spans):
+            if span.bullet:
+                lines.append(f"- {span.text} [{n}]")
+            elif i and not spans[i - 1].bullet:
+                lines[-1] += f" {span.text} [{n}]"
+            else:
+                lines.append(f"{span.text} [{n}]")
         if prefix:
-            text = f"{prefix} {text}".strip()
-        if bullets:
-            text = (text + "\n" if text else "") + "\n".join(f"- {b}" for b in bullets)
+            lines[0] = f"{prefix} {lines[0]}" if not lines[0].startswith("- ") else lines[0]
+            if lines[0].startswith("- "):
+                lines.insert(0, prefix)
+        text = "\n".join(lines)
         self.lines.append(text)
         self.parts.append(ReplyPart(kind=kind, text=text, service_id=chunk.service_id, citations=(n,)))
         return True

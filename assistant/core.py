@@ -22,7 +22,14 @@ from assistant.plan import GENERAL_ID, Plan, plan
 from assistant.privacy import Masked, mask_personal_data, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.understanding import Understander, Understanding, clean_question, message_sentences, split_parts
+from assistant.understanding import (
+    Understander,
+    Understanding,
+    clean_question,
+    message_sentences,
+    pattern_tail,
+    split_parts,
+)
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
@@ -236,11 +243,19 @@ class Assistant:
         else:
             sentences = []
         pieces = split_parts(query)
-        vectors = self.embed_many([query, *sentences, *pieces]) if mode != "lexical" else [None] * (1 + len(pieces))
+        tail = pattern_tail(sentences) if sentences else ""
+        pattern_reading = None
+        if mode != "lexical":
+            vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else [])])
+            if tail:
+                pattern_reading = self.meaning.safety(vectors.pop())
+        else:
+            vectors = [None] * (1 + len(pieces))
         vector = vectors[0]
         if vector is not None:
             meaning = self.meaning.score(vector, query)
-            sentence_meanings = [self.meaning.safety(v) for v in vectors[1 : 1 + len(sentences)]]
+            sentence_meanings = [(text, self.meaning.safety(v))
+                                 for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
@@ -248,7 +263,7 @@ class Assistant:
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=self._history_services(history),
                                          sentence_meanings=sentence_meanings or (), safety_text=whole,
-                                         asked=asked, about=about, parts=parts)
+                                         asked=asked, about=about, parts=parts, pattern_reading=pattern_reading)
         if u.intent or u.emergency:
             return u, []
         u = self._part_services(u, pieces, vectors[len(vectors) - len(pieces):] if pieces else [], mode)

@@ -170,7 +170,8 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     # dense scores alone carry a question in another language, and they run lower across languages
     threshold = settings.answer_threshold if u.language == "nb" else settings.foreign_answer_threshold
     c = settings.calibration
-    if not u.services and c.clarify_below and categories and not u.asks_about_aspect:
+    words = len([w for w in u.query.split() if any(ch.isalpha() for ch in w)])
+    if not u.services and c.clarify_below and categories and not u.asks_about_aspect and words >= 2:
         # no service is likely at all: ask back with the kinds of help that compete, rather than list weak
         # services or give up
         known = [(sid, p) for sid, p in u.about if sid in categories]
@@ -188,10 +189,12 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
         primary_id = u.services[0]
     if u.services:
         parts = planned_parts(u, primary_id, service_ids)
-        # another service only when the question names it, or one of its parts asks about it: extra services
-        # chosen by word overlap mislead
+        # another service only when the question names it (one question: "forskjellen på avlastning og
+        # omsorgsstønad") or one of its parts asks about it; services named only as context in a message that asks
+        # several things ("har fått hjemmesykepleie før") and extra services chosen by word overlap mislead
         others = [p.service_id for p in parts if p.service_id != primary_id]
-        others += [sid for sid in u.named if sid != primary_id and sid in scores]
+        if not u.parts:
+            others += [sid for sid in u.named if sid != primary_id and sid in scores]
         services = [PlannedService(primary_id, "primary", _reason(primary_id, u, needs), scores[primary_id], aspects)]
         for sid in dict.fromkeys(others):
             services.append(PlannedService(sid, "also", _reason(sid, u, needs), scores.get(sid, 0.0),

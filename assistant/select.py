@@ -30,6 +30,9 @@ WHOLE_LIST_ITEMS = 8
 #: Another section of the same service answers instead of the one asked when its best sentence shares this much
 #: more (inverse-document-frequency weighted) with the question: about one distinctive word ("klagefrist").
 OTHER_SECTION_MARGIN = 3.0
+#: A word tells which section holds the answer when it stands in fewer than about 1 in 20 of the guide's
+#: sentences (inverse document frequency ≥ 3): "klagefrist", "husleie", not "helse" or "omsorg".
+TELLING_IDF = 3.0
 
 
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
@@ -44,6 +47,12 @@ def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> se
         if len(t) >= COMPOUND_HEAD_MIN:
             out |= {u for u in sentence_terms if u.endswith(t)}
     return out
+
+
+def _inflects(term: str, name: str) -> bool:
+    """Whether ``term`` is ``name`` inflected ("dagsenter" of "dagsent"), not a compound of it ("klagefrist")."""
+    short, long_ = sorted((term, name), key=len)
+    return long_.startswith(short) and len(long_) - len(short) <= 3
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,14 @@ class SectionPicker:
         df = Counter(t for section in self._sections.values() for s in section for t in s.terms)
         n = sum(len(section) for section in self._sections.values()) or 1
         self._idf = {t: math.log(n / c) for t, c in df.items()}
+        # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
+        self._names = {c.service_id: frozenset(lexical_terms(c.title)) for c in chunks}
 
     def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+        names = self._names.get(service_id, frozenset())
+        # only telling words count: not the service's own name (in any inflection), not common words
+        q = frozenset(t for t in q if not any(_inflects(t, n) for n in names)
+                      and self._idf.get(t, 0.0) >= TELLING_IDF)
         return max((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
                     for s in self._sections.get((service_id, aspect), ())), default=0.0)
 
@@ -81,6 +96,8 @@ class SectionPicker:
         if not others:
             return aspect
         score, other = max(others)
+        if aspect == "what" and own > 0:
+            return aspect  # what a service is, is told in its description whenever that shares a telling word
         return other if score >= own + OTHER_SECTION_MARGIN and score >= 1.5 * own else aspect
 
     def has(self, service_id: str, aspect: str) -> bool:
@@ -95,7 +112,8 @@ class SectionPicker:
         return None
 
     def pick(self, service_id: str, aspect: str, query: str, *, max_words: int, max_spans: int = 3,
-             skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False) -> list[tuple[Chunk, list[Span]]]:
+             skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
+             whole_section: int = 0) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
 
         Args:
@@ -107,11 +125,17 @@ class SectionPicker:
             skip: (chunk_id, span start) pairs already quoted in the reply.
             whole_lists: Keep a short list whole when the answer sits inside it (an answer to a part asked);
                 otherwise a list item comes with its introduction only (a reason in a situation answer).
+            whole_section: Quote a section of at most this many words whole: a short section ("Hva koster
+                det?" has 43 words at the median) is the complete answer, and a caseworker would not cut it.
         """
         sentences = self._sections.get((service_id, aspect), [])
         if not sentences:
             return []
         done = set(skip)
+        if whole_section:
+            rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
+            if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
+                return self._grouped(sentences, rest)
         q = frozenset(lexical_terms(query))
         scored = []
         for s in sentences:

@@ -33,6 +33,7 @@ class AssistantSettings:
         safety_chars: The whole message is read for emergencies up to this many characters (the answer only
             reads ``max_question_chars``).
         max_safety_sentences: At most this many sentences of a message are embedded for the safety check.
+        whole_section_words: A section asked about is quoted whole when it has at most this many words.
         k: Passages retrieved per question.
         calibration: The meaning banks' thresholds; None takes the embedder backend's from calibration.yaml.
     """
@@ -46,13 +47,14 @@ class AssistantSettings:
     situation_ratio: float = 0.60
     follow_up_ratio: float = 0.85
     max_situation_services: int = 3
-    max_words_main: int = 45
-    max_words_part: int = 35
+    max_words_main: int = 55
+    max_words_part: int = 45
     max_words_second: int = 25
     max_words_situation: int = 30
     part_switch_margin: float = 0.1
     part_min_terms: int = 3
     safety_chars: int = 50_000
     max_safety_sentences: int = 12
+    whole_section_words: int = 70
     k: int = 120
     calibration: Calibration | None = None

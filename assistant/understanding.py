@@ -127,6 +127,11 @@ class ServiceNames:
                 out.append((doc.service_id, re.compile(rf"\b(?:{alts})\b")))
         return cls(tuple(out))
 
+    def last_mentioned(self, normalised: str) -> str:
+        """The service named last in already normalised text ("" when none): what a pronoun after it means."""
+        found = [(m.end(), sid) for sid, rx in self.patterns for m in rx.finditer(normalised)]
+        return max(found)[1] if found else ""
+
     def mentioned(self, normalised: str) -> list[str]:
         """Service ids named in already normalised text, longest match first."""
         found = []
@@ -235,9 +240,23 @@ def asks_question(text: str) -> bool:
     return any(rules().question_opener.match(s.strip().lower()) for s in _SENTENCE_END.split(text) if s.strip())
 
 
+def pattern_tail(sentences: Sequence[str]) -> str:
+    """The message from the first sentence an emergency pattern matches to its end, when that is not the whole
+    message ("" otherwise): the part the banks read to confirm or veto the pattern."""
+    first = next((i for i, text in enumerate(sentences)
+                  if any(rx.search(normalise_text(text)) for rx in rules().emergency.values())), 0)
+    return " ".join(sentences[first:]) if first else ""
+
+
 def split_parts(question: str, *, limit: int = 3) -> list[str]:
-    """The questions of a message that asks several, in order (at most ``limit``; one part: no split)."""
-    parts = [p.strip(" ,.;") for p in rules().part_split.split(question)]
+    """The questions of a message that asks several, in order (at most ``limit``; one part: no split).
+
+    Only the sentences that ask something are split (a story around the questions is context, not a part), at a
+    question mark or at a conjunction followed by a question word.
+    """
+    sentences = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
+    asking = [s for s in sentences if asks_question(s)]
+    parts = [p.strip(" ,.;") for s in (asking or [question]) for p in rules().part_split.split(s)]
     parts = [p for p in parts if len(p.split()) >= 2]
     return parts[:limit] if len(parts) >= 2 else []
 
@@ -255,8 +274,9 @@ class Understander:
         self.calibration = calibration
         _identifier()  # load the language model now, not on the first question
 
-    def emergency_kinds(self, normalised: str, meaning: Meaning | None, sentences: Sequence[Meaning] = (), *,
-                        injection: bool = False, small_talk: bool = False) -> tuple[tuple[str, ...], str]:
+    def emergency_kinds(self, normalised: str, meaning: Meaning | None,
+                        sentences: Sequence[tuple[str, Meaning]] = (), *, injection: bool = False,
+                        small_talk: bool = False, pattern_reading: Meaning | None = None) -> tuple[tuple[str, ...], str]:
         """Recall first: a pattern match counts unless the banks read the message as plainly ordinary; the banks
         alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
         so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
@@ -272,14 +292,19 @@ class Understander:
         patterns = tuple(kind for kind, rx in rules().emergency.items() if rx.search(normalised))
         if meaning is None or c.emergency_margin is None or injection:
             return patterns, ""
-        best = max((meaning, *sentences), key=lambda m: m.emergency_margin)
-        if patterns and (c.emergency_pattern_veto is None or best.emergency_margin >= c.emergency_pattern_veto):
-            return patterns, ""
+        if patterns:
+            # the banks may veto a pattern, reading the message from the sentence where it matched to the end:
+            # what comes after can defuse it ("prøvde å ta livet sitt for noen år siden. Nå går det bra"), a calm
+            # sentence before it cannot dilute it ("Mor har hjemmesykepleie. Nå puster hun ikke")
+            reading = (pattern_reading or meaning).emergency_margin
+            if c.emergency_pattern_veto is None or reading >= c.emergency_pattern_veto:
+                return patterns, ""
+        sentences_only = [m for _, m in sentences]
         if small_talk:
             return (), ""
         # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
         brief = len(normalised.split()) < c.emergency_min_words
-        top_sentence = max(sentences, key=lambda m: m.emergency_margin, default=None)
+        top_sentence = max(sentences_only, key=lambda m: m.emergency_margin, default=None)
         sentence_margin = top_sentence.emergency_margin if top_sentence else float("-inf")
         if meaning.emergency_margin >= c.emergency_margin:
             if brief:
@@ -296,9 +321,10 @@ class Understander:
 
     def understand(self, question: str, *, query: str, notices: tuple[str, ...], meaning: Meaning | None,
                    history: Sequence[Turn] = (), history_services: Sequence[str] = (),
-                   sentence_meanings: Sequence[Meaning] = (), safety_text: str = "",
+                   sentence_meanings: Sequence[tuple[str, Meaning]] = (), safety_text: str = "",
                    asked: Prediction | None = None, about: Prediction | None = None,
-                   parts: Sequence[tuple[str, Prediction, Prediction]] = ()) -> Understanding:
+                   parts: Sequence[tuple[str, Prediction, Prediction]] = (),
+                   pattern_reading: Meaning | None = None) -> Understanding:
         """Understand one question.
 
         Args:
@@ -308,16 +334,18 @@ class Understander:
             meaning: The banks' scores for the question's embedding (None when there is none).
             history: Earlier turns (only used to decide whether this one leans on them).
             history_services: The conversation's services, most recent first (resolved by the caller).
-            sentence_meanings: The banks' scores for each sentence of the whole message, for safety.
+            sentence_meanings: Each sentence of the whole message with the banks' scores for it, for safety.
             safety_text: The whole message (masked, not truncated), which the emergency patterns read.
             asked: The aspect classifier's prediction for the question.
             about: The service classifier's prediction for the question.
             parts: For a message that asks several questions, each part with the two classifiers' predictions.
+            pattern_reading: The banks' reading of the message from the first sentence an emergency pattern
+                matches to its end (None: the whole message's).
         """
         normalised = normalise_text(query)
         language = detect_language(query)
         injection = bool(rules().injection.search(normalised))
-        meanings = [m for m in (meaning, *sentence_meanings) if m is not None]
+        meanings = [m for m in (meaning, *(m for _, m in sentence_meanings)) if m is not None]
         safety_normalised = normalise_text(safety_text) if safety_text else normalised
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
@@ -325,7 +353,8 @@ class Understander:
         small_talk = (asked is not None and short and not named and asked.top in INTENTS
                       and asked.p >= c.intent_emergency_veto)
         emergency, concern = self.emergency_kinds(safety_normalised, meaning, sentence_meanings,
-                                                  injection=injection, small_talk=small_talk)
+                                                  injection=injection, small_talk=small_talk,
+                                                  pattern_reading=pattern_reading)
         intent = ""
         if asked is not None and not emergency and not injection and not named and short:
             top = asked.top
@@ -340,7 +369,9 @@ class Understander:
             margin += (c.out_of_scope_named_extra if named else 0.0) + (c.foreign_extra if language != "nb" else 0.0)
         # the service classifier can also say that no service answers (trained on small talk and the tuning part
         # of the out-of-scope bank): on dev, +2 of 30 out-of-scope questions declined, no answerable one lost
-        no_service = (about is not None and not named and about.top == NO_SERVICE
+        # (not for a short follow-up: "Og hvordan søker vi?" names no service because the conversation does)
+        brief_follow_up = bool(history) and (len(normalised.split()) <= 4 or bool(rules().follow_up.search(normalised)))
+        no_service = (about is not None and not named and not brief_follow_up and about.top == NO_SERVICE
                       and about.p >= c.no_service_threshold)
         by_bank = margin is not None and meaning is not None and oos_score >= margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \
@@ -350,12 +381,16 @@ class Understander:
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
         elsewhere = (about is not None and about.top not in (NO_SERVICE, *history_services[:1])
-                     and about.p >= c.switch_confidence)
+                     and about.p >= c.switch_confidence and len(normalised.split()) > 4)
         leans = (bool(history) and not named and not switch and not elsewhere
                  and (len(normalised.split()) <= 4 or bool(rules().follow_up.search(normalised))))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
-        asked_parts = tuple(self._part(text, p_asked, p_about) for text, p_asked, p_about in parts)
+        asked_parts: tuple[AskedPart, ...] = ()
+        for text, p_asked, p_about in parts:
+            previous = asked_parts[-1].service if asked_parts else ""
+            asked_parts += (self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
+                                       previous=previous),)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
@@ -406,12 +441,23 @@ class Understander:
             out.append(ranked.labels[1])
         return tuple(out), "classifier"
 
-    def _part(self, text: str, asked: Prediction, about: Prediction) -> AskedPart:
+    def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
+              previous: str = "") -> AskedPart:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
-        named = sorted(self.names.mentioned(normalise_text(text)), key=lambda sid: -about.prob(sid))
+        normalised = normalise_text(text)
+        named = self.names.mentioned(normalised)
+        if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
+            # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
+            named.append(about.top)
+        named = sorted(named, key=lambda sid: -about.prob(sid))
         aspects, _ = self.aspects(text, asked, single=True)
         service = named[0] if named else ""
-        if not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
+        if not service and rules().follow_up.search(normalised):
+            # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
+            # hvordan får vi ordnet det?"), else the service named last before it ("Mor har vedtak om
+            # hjemmesykepleie. Må hun betale for den?"), else the message's own
+            service = previous or self.names.last_mentioned(normalise_text(before))
+        elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
         return AskedPart(text, aspects, service)

@@ -63,7 +63,7 @@ class ExtractiveWriter:
             b.add(templates.EMPTY, kind="decline")
         elif plan.mode == "emergency":
             self._emergency(b, plan)
-        if foreign and plan.mode not in ("empty", "smalltalk"):
+        if foreign and plan.mode != "empty":
             b.add(templates.LANGUAGE_NOTES.get(u.language, templates.LANGUAGE_NOTES[templates.DEFAULT_LANGUAGE_NOTE]),
                   kind="language")
         if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
@@ -120,11 +120,11 @@ class ExtractiveWriter:
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
               heading: bool = True, prefix: str = "", kind: str = "quote", max_spans: int = 3,
-              whole_lists: bool = False) -> bool:
+              whole_lists: bool = False, whole_section: int = 0) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
-                                  skip=b.quoted, whole_lists=whole_lists)
+                                  skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section)
         added = False
         for chunk, spans in groups:
             lead = prefix if not added else ""
@@ -154,7 +154,8 @@ class ExtractiveWriter:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
                 current = sid
             self._part(b, sid, aspect, " ".join(dict.fromkeys(texts)), max_words=budget * len(texts),
-                       heading=bool(aspect), whole_lists=True)
+                       heading=bool(aspect), whole_lists=True, max_spans=4,
+                       whole_section=self.settings.whole_section_words if aspect else 0)
         if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
             b.add(templates.ELIGIBILITY, kind="quote")
         self._closing(b, primary)
@@ -211,7 +212,9 @@ class ExtractiveWriter:
                    prefix=templates.SITUATION_ROUTE, kind="route")
 
     def _closing(self, b: AnswerBuilder, primary: PlannedService) -> None:
-        """Every answer ends with a concrete next step: the service's own route, and the switchboard."""
-        self._route(b, primary.service_id, answered=any(a in ("apply", "contact") for a in primary.aspects),
-                    query="")
+        """Every answer ends with a concrete next step: the service's own route (unless its section on how to
+        apply was quoted already), and the switchboard."""
+        applied = any(c.service_id == primary.service_id and c.chunk_id.split("#", 1)[-1].startswith("apply-")
+                      for c in b.citations)
+        self._route(b, primary.service_id, answered=applied, query="")
         b.add(templates.NEXT_STEP, kind="next_step")

@@ -12,7 +12,8 @@ a caseworker would mention (primary first), and for a decline the outside body t
 * emergencies: 113 (or 112) in the first line, no service quote under the box;
 * no sentence repeated; at most three services in a reply;
 * the closing route is the primary service's own route;
-* small talk never gets the emergency box or a service.
+* small talk never gets the emergency box or a service;
+* each part asked: does the reply contain one of the gold sentences a reader marked for it?
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from pathlib import Path
 from assistant import Assistant, Reply, Turn
 
 PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
+#: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
+#: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
+GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"
 #: When the untouched split was first run.
 TEST3_FIRST_RUN = ""
 _SENTENCE = re.compile(r"(.+?) \[\d+\]")
@@ -66,6 +70,25 @@ def load_panel(path: Path = PANEL_PATH) -> list[PanelQuestion]:
     return out
 
 
+def load_gold(path: Path = GOLD_PATH) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Question id -> for each part, the gold sentences (any one of them answers the part)."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out[d["id"]] = tuple(tuple(p["sentences"]) for p in d["parts"])
+    return out
+
+
+def gold_parts(reply: Reply, gold: Sequence[Sequence[str]]) -> tuple[int, int]:
+    """(parts whose gold sentence the reply quotes, parts with gold sentences)."""
+    said = reply.text.replace("**", "")
+    parts = [g for g in gold if g]
+    return sum(any(sentence.replace("**", "") in said for sentence in g) for g in parts), len(parts)
+
+
 @dataclass(frozen=True)
 class Checks:
     """The reader-free checks of one reply."""
@@ -77,6 +100,8 @@ class Checks:
     repeated_sentence: bool
     services_shown: int
     smalltalk_alarm: bool | None
+    gold_found: int = 0
+    gold_parts: int = 0
 
 
 def quoted_sentences(reply: Reply) -> list[str]:
@@ -89,8 +114,8 @@ def quoted_sentences(reply: Reply) -> list[str]:
     return out
 
 
-def check(q: PanelQuestion, reply: Reply) -> Checks:
-    """The checks of one reply against its question."""
+def check(q: PanelQuestion, reply: Reply, gold: Sequence[Sequence[str]] = ()) -> Checks:
+    """The checks of one reply against its question (and the gold sentences of its parts)."""
     shown = [r.service_id for r in reply.roles]
     if q.status == "smalltalk":
         status_ok = reply.mode == "smalltalk"
@@ -100,6 +125,7 @@ def check(q: PanelQuestion, reply: Reply) -> Checks:
         status_ok = reply.status == q.status
     first_line = reply.text.split("\n", 1)[0]
     sentences = quoted_sentences(reply)
+    found, parts = gold_parts(reply, gold)
     return Checks(
         status_ok=status_ok,
         primary_first=(shown[:1] == [q.primary]) if q.status == "answered" and q.primary else None,
@@ -108,17 +134,19 @@ def check(q: PanelQuestion, reply: Reply) -> Checks:
         repeated_sentence=len(sentences) != len(set(sentences)),
         services_shown=len(shown),
         smalltalk_alarm=(reply.status == "emergency" or bool(reply.citations)) if q.status == "smalltalk" else None,
+        gold_found=found, gold_parts=parts,
     )
 
 
 def run(bot: Assistant, questions: Sequence[PanelQuestion]) -> list[dict]:
     """Ask every question; one record per question with the reply as shown and its checks."""
     rows = []
+    gold = load_gold()
     for q in questions:
         start = time.perf_counter()
         reply = bot.ask(q.question, list(q.history))
         ms = (time.perf_counter() - start) * 1000
-        c = check(q, reply)
+        c = check(q, reply, gold.get(q.id, ()))
         rows.append({
             "id": q.id, "kind": q.kind, "split": q.split, "lang": q.lang,
             "history": [{"role": t.role, "text": t.text} for t in q.history],
@@ -150,7 +178,8 @@ def summary(rows: Sequence[dict]) -> str:
             f"{kind or 'ALL':18} n={len(sel):3}  status {rate([c['status_ok'] for c in ch]):7}  "
             f"primary@1 {rate([c['primary_first'] for c in ch]):7}  113-first {rate([c['emergency_first_line'] for c in ch]):6}  "
             f"repeated {sum(c['repeated_sentence'] for c in ch):2}  services>3 {sum(c['services_shown'] > 3 for c in ch):2}  "
-            f"mean services {sum(c['services_shown'] for c in ch) / max(len(ch), 1):.1f}")
+            f"mean services {sum(c['services_shown'] for c in ch) / max(len(ch), 1):.1f}  "
+            f"gold parts {sum(c['gold_found'] for c in ch)}/{sum(c['gold_parts'] for c in ch)}")
     modes = Counter(r["mode"] for r in rows)
     ms = sorted(r["ms"] for r in rows)
     lines.append(f"modes: {dict(modes)}   ask p50 {ms[len(ms) // 2]:.1f} ms")
