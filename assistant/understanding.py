@@ -233,6 +233,11 @@ ASPECT_KEYS = ("what", "who", "included", "expected", "cost", "apply", "law")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
+def word_count(text: str) -> int:
+    """How many words a text has, in any script."""
+    return len(_WORD.findall(text))
+
+
 def asks_question(text: str) -> bool:
     """Whether a message asks something (a question mark, or a sentence opening with a question word)."""
     if "?" in text or "؟" in text:
@@ -276,7 +281,8 @@ class Understander:
 
     def emergency_kinds(self, normalised: str, meaning: Meaning | None,
                         sentences: Sequence[tuple[str, Meaning]] = (), *, injection: bool = False,
-                        small_talk: bool = False, pattern_reading: Meaning | None = None) -> tuple[tuple[str, ...], str]:
+                        small_talk: bool = False, pattern_reading: Meaning | None = None,
+                        raw: str = "") -> tuple[tuple[str, ...], str]:
         """Recall first: a pattern match counts unless the banks read the message as plainly ordinary; the banks
         alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
         so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
@@ -303,7 +309,7 @@ class Understander:
         if small_talk:
             return (), ""
         # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
-        brief = len(normalised.split()) < c.emergency_min_words
+        brief = word_count(raw or normalised) < c.emergency_min_words
         top_sentence = max(sentences_only, key=lambda m: m.emergency_margin, default=None)
         sentence_margin = top_sentence.emergency_margin if top_sentence else float("-inf")
         if meaning.emergency_margin >= c.emergency_margin:
@@ -349,12 +355,14 @@ class Understander:
         safety_normalised = normalise_text(safety_text) if safety_text else normalised
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
-        short = len(normalised.split()) <= c.intent_max_words
+        # counted on the question as written: normalising keeps only Latin letters
+        n_words = word_count(query)
+        short = n_words <= c.intent_max_words
         small_talk = (asked is not None and short and not named and asked.top in INTENTS
                       and asked.p >= c.intent_emergency_veto)
         emergency, concern = self.emergency_kinds(safety_normalised, meaning, sentence_meanings,
                                                   injection=injection, small_talk=small_talk,
-                                                  pattern_reading=pattern_reading)
+                                                  pattern_reading=pattern_reading, raw=safety_text or query)
         intent = ""
         if asked is not None and not emergency and not injection and not named and short:
             top = asked.top
@@ -370,7 +378,7 @@ class Understander:
         # the service classifier can also say that no service answers (trained on small talk and the tuning part
         # of the out-of-scope bank): on dev, +2 of 30 out-of-scope questions declined, no answerable one lost
         # (not for a short follow-up: "Og hvordan søker vi?" names no service because the conversation does)
-        brief_follow_up = bool(history) and (len(normalised.split()) <= 4 or bool(rules().follow_up.search(normalised)))
+        brief_follow_up = bool(history) and (n_words <= 4 or bool(rules().follow_up.search(normalised)))
         no_service = (about is not None and not named and not brief_follow_up and about.top == NO_SERVICE
                       and about.p >= c.no_service_threshold)
         by_bank = margin is not None and meaning is not None and oos_score >= margin
@@ -381,9 +389,9 @@ class Understander:
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
         elsewhere = (about is not None and about.top not in (NO_SERVICE, *history_services[:1])
-                     and about.p >= c.switch_confidence and len(normalised.split()) > 4)
+                     and about.p >= c.switch_confidence and n_words > 4)
         leans = (bool(history) and not named and not switch and not elsewhere
-                 and (len(normalised.split()) <= 4 or bool(rules().follow_up.search(normalised))))
+                 and (n_words <= 4 or bool(rules().follow_up.search(normalised))))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
         asked_parts: tuple[AskedPart, ...] = ()

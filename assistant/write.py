@@ -63,12 +63,12 @@ class ExtractiveWriter:
             b.add(templates.EMPTY, kind="decline")
         elif plan.mode == "emergency":
             self._emergency(b, plan)
+        if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
+            # one neutral line first: a concern is not an emergency, and a suicide banner on low mood misleads
+            b.add(templates.SAFETY_LINE, kind="safety")
         if foreign and plan.mode != "empty":
             b.add(templates.LANGUAGE_NOTES.get(u.language, templates.LANGUAGE_NOTES[templates.DEFAULT_LANGUAGE_NOTE]),
                   kind="language")
-        if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
-            # one neutral line: a concern is not an emergency, and a suicide banner on low mood misleads
-            b.add(templates.SAFETY_LINE, kind="safety")
         if plan.mode in ("declined", "injection"):
             b.add(templates.NO_ANSWER, kind="decline")
         elif plan.mode == "out_of_scope":

@@ -20,15 +20,24 @@ class Holdout:
 
     Attributes:
         emergencies: Held-out emergency sentences.
-        detected: Of those, flagged as emergencies.
+        detected: Of those, flagged as emergencies (the box).
         ordinary: Held-out ordinary sentences.
         false_alarms: Of those, flagged as emergencies.
+        emergency_concerns: Held-out emergencies answered as a concern (the safety line first).
+        ordinary_concerns: Held-out ordinary sentences answered as a concern.
     """
 
     emergencies: int
     detected: int
     ordinary: int
     false_alarms: int
+    emergency_concerns: int = 0
+    ordinary_concerns: int = 0
+
+    @property
+    def caught(self) -> float | None:
+        """Share of held-out emergencies with 113 in the first line: the box or the safety line."""
+        return (self.detected + self.emergency_concerns) / self.emergencies if self.emergencies else None
 
     @property
     def recall(self) -> float | None:
@@ -50,7 +59,8 @@ def bank_holdout(bot: Assistant) -> Holdout:
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
-        flagged = sum(bool(bot.understander.emergency_kinds(normalise_text(t), model.score(bot.embed(t), t)))
-                      for t in texts)
-        counts[name] = (len(texts), flagged)
-    return Holdout(counts["emergency"][0], counts["emergency"][1], counts["ordinary"][0], counts["ordinary"][1])
+        verdicts = [bot.understander.emergency_kinds(normalise_text(t), model.score(bot.embed(t), t)) for t in texts]
+        counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
+                        sum(bool(concern) and not kinds for kinds, concern in verdicts))
+    (n_e, acute_e, concern_e), (n_o, acute_o, concern_o) = counts["emergency"], counts["ordinary"]
+    return Holdout(n_e, acute_e, n_o, acute_o, emergency_concerns=concern_e, ordinary_concerns=concern_o)

@@ -34,29 +34,37 @@ from evaluation.metrics import (
 )
 from evaluation.report import check_targets, failure_cause, render
 
-# Regression floors per split, set slightly below the values measured when they were written (evaluation/report.md,
-# 2026-12-01, the understanding rewrite). They guard against regressions; the targets are in the report, and the
-# blind set's are far from met (see "Missed targets: what was tried"). Raise a floor when a lasting improvement
-# shows in the report, never lower one to make a change pass.
+# Regression floors per split, set slightly below the values measured when they were written (evaluation/report.md).
+# They guard against regressions; the targets are in the report. Raise a floor when a lasting improvement shows in
+# the report, never lower one to make a change pass.
+#
+# 2026-12-05, the caseworker-replies change: hit@1, primary@1, no-answer recall and emergency recall were raised
+# to the new measurements. Two floors were lowered, because the issue changed what they reward: a situation
+# answer now shows the primary service and at most two more that the service classifier is sure of (the reader
+# accepted 0 of 60 replies listing 4.6 services), so "relevant-service recall" over the blind writer's 2–5
+# services falls by design (dev2 0.543 -> 0.45, test2 0.505 -> 0.289); and "two-part fully answered" counts the
+# section label the blind writer guessed, while a part is now answered from the section that holds its answer,
+# sometimes another (dev2 0.846 -> 0.692, test2 0.526 -> 0.421). The reader's verdict on the new blind panel
+# and its gold sentences (evaluation/panel.py) are the measures that replace them.
 FLOORS: dict[str, dict[str, float]] = {
-    # measured: test hit@1 0.862, hit@5 0.917, no-answer recall 0.846, answerable declined 0.046
-    "test": {"hit1": 0.84, "hit5": 0.89, "no_answer_recall": 0.80, "emergency_recall": 1.0},
-    # measured: dev hit@1 0.945, hit@5 0.991, no-answer recall 0.833, answerable declined 0.0
-    "dev": {"hit1": 0.92, "hit5": 0.97, "no_answer_recall": 0.80, "emergency_recall": 1.0},
-    # measured: test2 primary@1 0.698, situation recall 0.505, two-part 0.526, emergency recall 0.895,
-    # no-answer recall 0.810, answerable declined 0.035
-    "test2": {"primary1": 0.66, "relevant_recall": 0.47, "two_part_full": 0.47, "emergency_recall": 0.84,
-              "no_answer_recall": 0.76},
-    # measured: dev2 primary@1 0.678, situation recall 0.543, two-part 0.846, emergency recall 1.0,
-    # no-answer recall 0.917, answerable declined 0.017
-    "dev2": {"primary1": 0.64, "relevant_recall": 0.50, "two_part_full": 0.80, "emergency_recall": 0.95,
-             "no_answer_recall": 0.85},
+    # measured 2026-12-05: test hit@1 0.881, hit@5 0.908, no-answer recall 1.0, answerable declined 0.046
+    "test": {"hit1": 0.86, "hit5": 0.89, "no_answer_recall": 0.95, "emergency_recall": 1.0},
+    # measured 2026-12-05: dev hit@1 0.964, hit@5 0.973, no-answer recall 0.917, answerable declined 0.0
+    "dev": {"hit1": 0.94, "hit5": 0.95, "no_answer_recall": 0.85, "emergency_recall": 1.0},
+    # measured 2026-12-05: test2 primary@1 0.733, situation recall 0.289, two-part 0.421, emergency recall 0.895,
+    # no-answer recall 0.857, answerable declined 0.023
+    "test2": {"primary1": 0.70, "relevant_recall": 0.26, "two_part_full": 0.38, "emergency_recall": 0.84,
+              "no_answer_recall": 0.82},
+    # measured 2026-12-05: dev2 primary@1 0.712, situation recall 0.45, two-part 0.692, emergency recall 1.0,
+    # no-answer recall 1.0, answerable declined 0.0
+    "dev2": {"primary1": 0.68, "relevant_recall": 0.42, "two_part_full": 0.65, "emergency_recall": 0.95,
+             "no_answer_recall": 0.95},
 }
 CEILINGS: dict[str, dict[str, float]] = {
     "test": {"answerable_declined": 0.06, "false_alarms": 0},
     "dev": {"answerable_declined": 0.02, "false_alarms": 0},
-    "test2": {"answerable_declined": 0.05, "false_alarms": 6, "topic_leaks": 1},
-    "dev2": {"answerable_declined": 0.04, "false_alarms": 1, "topic_leaks": 0},
+    "test2": {"answerable_declined": 0.04, "false_alarms": 6, "topic_leaks": 1},
+    "dev2": {"answerable_declined": 0.02, "false_alarms": 1, "topic_leaks": 0},
 }
 #: All splits together (0 + 0 + 5 + 1 measured); the target is 0.
 MAX_FALSE_ALARMS = 6
