@@ -31,7 +31,8 @@ class LanguageRules:
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
         switch: One compiled pattern for messages that change the subject in so many words.
-        question_opener: A sentence that opens with a question word.
+        question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
+            with its verb asks something: "Må legen henvise meg?").
         part_split: Where one message holds several questions: after a question mark, or at a conjunction
             followed by a question word.
         markers: Language code -> its frequent function words (for recognising the asker's language).
@@ -74,6 +75,17 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
 
 
+def _words(patterns: dict, key: str) -> str:
+    return "(?:" + "|".join(map(re.escape, map(str, patterns.get(key) or ["(?!)"]))) + ")"
+
+
+def _question_opener(patterns: dict) -> re.Pattern[str]:
+    """Inside a sentence: a question word, or a verb followed by its subject (a yes/no question's word order:
+    "og har hun rett", "og blir utgiftene dekket"; not "faller og må ha hjelp")."""
+    return re.compile(rf"(?:{_words(patterns, 'question_words')}\b|{_words(patterns, 'question_verbs')}\s+"
+                      rf"(?:{_words(patterns, 'question_subjects')}|\w{{3,}}(?:en|et|ene|a))\b)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def rules() -> LanguageRules:
     """Read every rule file once (cached for the process)."""
@@ -95,11 +107,10 @@ def rules() -> LanguageRules:
         injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
         follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
         switch=re.compile("|".join(f"(?:{p})" for p in patterns.get("switch", ["(?!)"]))),
-        question_opener=re.compile(r"(?:" + "|".join(map(re.escape, map(str, patterns.get("part_openers", ["(?!)"]))))
-                                   + r")\b", re.IGNORECASE),
-        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=(?:"
-                              + "|".join(map(re.escape, map(str, patterns.get("part_openers", ["(?!)"]))))
-                              + r")\b)", re.IGNORECASE),
+        question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
+                                   re.IGNORECASE),
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern + ")",
+                              re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
         identify=tuple(str(c) for c in languages.get("identify", ())),
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
