@@ -119,6 +119,12 @@ class Assistant:
                                    banks=all_banks(guide.documents), classify=CLASSIFIED)
         return cls(retriever, guide, settings=settings)
 
+    def with_calibration(self, **changes: object) -> Assistant:
+        """The same assistant (index, banks, classifiers shared) with some calibration values changed, for the
+        evaluation's ablations: ``bot.with_calibration(service_weight=0.0)``."""
+        calibration = dataclasses.replace(self.settings.calibration, **changes)
+        return Assistant(self.retriever, self.guide, settings=dataclasses.replace(self.settings, calibration=calibration))
+
     # -- public accessors (the evaluation and the interfaces use these, nothing deeper) ---------------------
 
     @property

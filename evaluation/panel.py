@@ -186,12 +186,42 @@ def summary(rows: Sequence[dict]) -> str:
     return "\n".join(lines)
 
 
+#: The ablations of the caseworker-replies mechanisms: calibration values that switch one off.
+ABLATIONS: dict[str, dict[str, object]] = {
+    "no service classifier in the ranking": {"service_weight": 0.0},
+    "aspects by cue words only": {"aspect_policy": "cues"},
+    "no concern tier": {"concern_margin": None, "sentence_concern_margin": None},
+    "no per-sentence emergencies": {"sentence_emergency_margin": 9.0, "sentence_concern_margin": None},
+    "no question back": {"clarify_below": 0.0},
+}
+
+
+def ablations(bot: Assistant, questions: Sequence[PanelQuestion]) -> str:
+    """The reader-free checks with each mechanism switched off in turn (dev split only)."""
+    lines = ["| variant | status right | primary@1 | 113 first | gold parts | services per reply |", "|---|---|---|---|---|---|"]
+    for name, changes in {"full": {}, **ABLATIONS}.items():
+        rows = run(bot.with_calibration(**changes) if changes else bot, questions)
+        ch = [r["checks"] for r in rows]
+        def rate(key: str) -> str:
+            vals = [c[key] for c in ch if c[key] is not None]
+            return f"{sum(map(bool, vals))}/{len(vals)}"
+        lines.append(f"| {name} | {rate('status_ok')} | {rate('primary_first')} | {rate('emergency_first_line')} | "
+                     f"{sum(c['gold_found'] for c in ch)}/{sum(c['gold_parts'] for c in ch)} | "
+                     f"{sum(c['services_shown'] for c in ch) / len(ch):.2f} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] = ()) -> int:
-    """``python -m evaluation.panel SPLIT [OUT]``."""
+    """``python -m evaluation.panel SPLIT [OUT]`` or ``python -m evaluation.panel dev3 --ablations``."""
     split = argv[0] if argv else "dev3"
-    out = Path(argv[1]) if len(argv) > 1 else Path("var/panel") / f"{split}.jsonl"
     questions = [q for q in load_panel() if q.split == split]
     bot = Assistant.load()
+    if "--ablations" in argv:
+        if split.startswith("test"):
+            raise SystemExit("ablations run on a dev split only")
+        print(ablations(bot, questions))
+        return 0
+    out = Path(argv[1]) if len(argv) > 1 else Path("var/panel") / f"{split}.jsonl"
     rows = run(bot, questions)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
