@@ -113,7 +113,7 @@ class SectionPicker:
 
     def pick(self, service_id: str, aspect: str, query: str, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
-             whole_section: int = 0) -> list[tuple[Chunk, list[Span]]]:
+             whole_section: int = 0, opening: bool = False) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
 
         Args:
@@ -127,6 +127,8 @@ class SectionPicker:
                 otherwise a list item comes with its introduction only (a reason in a situation answer).
             whole_section: Quote a section of at most this many words whole: a short section ("Hva koster
                 det?" has 43 words at the median) is the complete answer, and a caseworker would not cut it.
+            opening: Always begin with the section's opening sentence (why a service fits a situation: what it
+                is for), then the sentences that share the question's words.
         """
         sentences = self._sections.get((service_id, aspect), [])
         if not sentences:
@@ -148,6 +150,11 @@ class SectionPicker:
         chosen: set[int] = set()
         words = 0
         spans_left = max_spans
+        if opening and (sentences[0].chunk.chunk_id, sentences[0].span.start) not in done \
+                and not sentences[0].span.bullet:
+            chosen.add(0)
+            words = len(sentences[0].span.text.split())
+            spans_left -= 1
         for _, pos in sorted(scored, reverse=True):
             if pos in chosen:
                 continue

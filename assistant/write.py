@@ -120,11 +120,12 @@ class ExtractiveWriter:
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
               heading: bool = True, prefix: str = "", kind: str = "quote", max_spans: int = 3,
-              whole_lists: bool = False, whole_section: int = 0) -> bool:
+              whole_lists: bool = False, whole_section: int = 0, opening: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
-                                  skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section)
+                                  skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
+                                  opening=opening)
         added = False
         for chunk, spans in groups:
             lead = prefix if not added else ""
@@ -193,7 +194,7 @@ class ExtractiveWriter:
         prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
         for aspect in _REASON_ASPECTS:
             if self._part(b, service.service_id, aspect, query, max_words=max_words, max_spans=max_spans,
-                          heading=False, prefix=prefix, kind="service"):
+                          heading=False, prefix=prefix, kind="service", opening=True):
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
 

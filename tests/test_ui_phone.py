@@ -224,9 +224,9 @@ def test_situation_answer_as_cards_on_a_phone(open_page: Any) -> None:
         assert card.get_by_test_id("stExpander").count() >= 1, "each card has its source toggle"
         assert card.bounding_box()["width"] <= PHONE["width"], "no sideways scrolling on a phone"
     routes = answer.locator("[class*='st-key-route-']")
-    assert routes.count() == 1, "one shared 'Slik søker du'"
+    assert routes.count() == 1, "one 'Slik søker du': the primary service's own route"
     expect(routes.first).to_contain_text("Slik søker du")
-    assert routes.first.bounding_box()["y"] > cards.last.bounding_box()["y"], "at the end"
+    assert routes.first.bounding_box()["y"] > cards.first.bounding_box()["y"], "right after the primary service"
     page.mouse.wheel(0, 0)
     page.screenshot(path=str(DOCS / "phone-situation.png"))
 
