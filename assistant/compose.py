@@ -50,6 +50,8 @@ class AnswerBuilder:
     citations: list[Citation] = field(default_factory=list)
     _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     _quoted: set[tuple[str, int]] = field(default_factory=set)
+    #: (service_id, aspect) of every section quoted from.
+    sections: set[tuple[str, str]] = field(default_factory=set)
 
     def cite(self, chunk: Chunk, spans: list[Span], score: float) -> int:
         """Register a citation for ``spans`` of ``chunk``.
@@ -83,6 +85,7 @@ class AnswerBuilder:
         if not spans:
             return False
         self._quoted |= {(chunk.chunk_id, s.start) for s in spans}
+        self.sections.add((chunk.service_id, chunk.aspect))
         n = self.cite(chunk, spans, score)
         # in reading order: sentences run on in one line, list items each on their own line, so an item always
         # follows the sentence that introduces its list

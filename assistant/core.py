@@ -2,8 +2,9 @@
 
 ``ask`` runs the three steps with typed seams — :mod:`understand <assistant.understanding>` →
 :mod:`plan <assistant.plan>` → :mod:`write <assistant.write>` — and the runtime grounding check
-(:mod:`assistant.grounding`) before a reply leaves. A question costs one embedding: the same vector serves
-retrieval and every meaning bank (needs, emergencies, out of scope).
+(:mod:`assistant.grounding`) before a reply leaves. A question costs one batch of embeddings: the question's own
+vector serves retrieval, every meaning bank and both classifiers; a message of several sentences adds one per
+sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three).
 """
 
 from __future__ import annotations
@@ -120,8 +121,8 @@ class Assistant:
         return cls(retriever, guide, settings=settings)
 
     def with_calibration(self, **changes: object) -> Assistant:
-        """The same assistant (index, banks, classifiers shared) with some calibration values changed, for the
-        evaluation's ablations: ``bot.with_calibration(service_weight=0.0)``."""
+        """An assistant on the same index, banks and classifiers with some calibration values changed, for the
+        evaluation's ablations (``bot.with_calibration(service_weight=0.0)``); the default writer."""
         calibration = dataclasses.replace(self.settings.calibration, **changes)
         return Assistant(self.retriever, self.guide, settings=dataclasses.replace(self.settings, calibration=calibration))
 
@@ -139,16 +140,7 @@ class Assistant:
 
     def embed(self, text: str) -> np.ndarray:
         """The (cached) query embedding of ``text``."""
-        with self._lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = self.retriever.embedder.encode_queries([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            while len(self._cache) > 512:
-                self._cache.popitem(last=False)
-        return vector
+        return self.embed_many([text])[0]
 
     def embed_uncached(self, text: str) -> np.ndarray:
         """One query embedding, bypassing the cache (the evaluation times it against a whole ``ask``)."""
@@ -172,24 +164,28 @@ class Assistant:
     # -- the pipeline -----------------------------------------------------------------------------------
 
     def _clean_and_mask(self, text: object) -> tuple[Masked, bool]:
-        """Clean, mask, then truncate: masking first, so a number cut by the limit cannot survive in part."""
-        masked, truncated, _ = self._intake(text)
+        """Clean, mask, then truncate an earlier turn: masking first, so a number cut by the limit cannot
+        survive in part (a generous first bound keeps masking linear-time on megabyte inputs)."""
+        masked, truncated, _ = self._intake(text, read=self.settings.max_question_chars * 4)
         return masked, truncated
 
-    def _intake(self, text: object) -> tuple[Masked, bool, str]:
+    def _intake(self, text: object, *, read: int | None = None) -> tuple[Masked, bool, str]:
         """The question to answer (cleaned, masked, truncated), whether it was cut, and the whole message for
         the safety check: an emergency past the answer's limit must still be seen (bounded at
         ``safety_chars``, read by patterns and a bounded number of sentence embeddings)."""
         limit = self.settings.max_question_chars
-        cleaned, _ = clean_question(text, limit=self.settings.safety_chars)
+        cleaned, _ = clean_question(text, limit=read or self.settings.safety_chars)
         masked = mask_personal_data(cleaned)
         short, truncated = clean_question(masked.text, limit=limit)
         return Masked(short, masked.found), truncated or len(cleaned) > limit, masked.text
 
     def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Cached query embeddings of several texts; the uncached ones are encoded in one batch."""
+        """Cached query embeddings of several texts (least recently used out); the uncached ones are encoded
+        in one batch."""
         with self._lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in known:
+                self._cache.move_to_end(t)
         todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
             vectors = self.retriever.embedder.encode_queries(todo)
@@ -268,10 +264,10 @@ class Assistant:
                  for text, v in zip(pieces, vectors[len(vectors) - len(pieces):], strict=True)]
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=self._history_services(history),
-                                         sentence_meanings=sentence_meanings or (), safety_text=whole,
+                                         sentence_meanings=sentence_meanings or (), safety_text=strip_masks(whole),
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading)
-        if u.intent or u.emergency:
-            return u, []
+        if u.intent or u.emergency or u.injection or u.out_of_scope:
+            return u, []  # nothing to retrieve: the plan answers these without passages
         u = self._part_services(u, pieces, vectors[len(vectors) - len(pieces):] if pieces else [], mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
@@ -293,8 +289,8 @@ class Assistant:
     def _part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
                        mode: str) -> Understanding:
         """A part that names no service and that the service classifier is unsure of gets the service its own
-        passages point to, when they point clearly away from the rest of the message ("Hvor lang tid tar det
-        før vi får vedtak, og kan vi klage?": the first part is about applications, the second about appeals)."""
+        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``)
+        and the part says enough of its own (``part_min_terms`` content words)."""
         if not u.parts or mode == "lexical":
             return u
         main = u.services[0] if u.services else ""

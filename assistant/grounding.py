@@ -41,7 +41,8 @@ class Grounding:
                            for literal, name, _, _ in string.Formatter().parse(paragraph))
 
         raw = [getattr(templates, n) for n in dir(templates) if n.isupper() and isinstance(getattr(templates, n), str)]
-        raw += list(templates.LANGUAGE_NOTES.values()) + list(templates.OUTSIDE_ROUTES.values())
+        data = templates.data()
+        raw += list(data.language_notes.values()) + list(data.outside_routes.values())
         self._paragraphs = [re.compile(compile_template(p)) for t in raw for p in t.split("\n\n")]
         prefixes = [templates.PART, templates.SERVICE_ITEM, templates.SITUATION_ROUTE]
         alternatives_ = "(?:" + "|".join(compile_template(p) for p in prefixes) + ")"

@@ -265,14 +265,9 @@ class MeaningModel:
     def score(self, vector: np.ndarray, query: str = "") -> Meaning:
         """All bank scores for one (L2-normalised) question vector (and its text, for the lexical needs)."""
         c = self.calibration
-        emergency, e_cos = self._sim("emergency", vector)
-        ordinary, _ = self._sim("ordinary", vector)
         out_of_scope, o_cos = self._sim("out_of_scope", vector)
         topic = self.banks["out_of_scope"].entries[int(np.argmax(o_cos))].label if len(o_cos) else ""
         need_mean, n_cos = self._sim("needs", vector)
-        kind = ""
-        if len(e_cos):
-            kind = self.banks["emergency"].entries[int(np.argmax(e_cos))].label
         needs: dict[str, float] = {}
         need_text: dict[str, str] = {}
         if len(n_cos):
@@ -296,9 +291,10 @@ class MeaningModel:
             w = c.need_lexical_weight
             needs = {sid: (1 - w) * needs.get(sid, 0.0) + w * lexical.get(sid, 0.0)
                      for sid in set(needs) | set(lexical)}
+        safety = self.safety(vector)
         return Meaning(
-            emergency_margin=emergency - max(ordinary, need_mean - c.need_contrast_offset),
-            emergency_kind=kind,
+            emergency_margin=safety.emergency_margin,
+            emergency_kind=safety.emergency_kind,
             out_of_scope_margin=out_of_scope - need_mean,
             needs=needs,
             need_text=need_text,

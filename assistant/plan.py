@@ -13,11 +13,14 @@ from typing import Literal
 
 from assistant.meaning import NO_SERVICE
 from assistant.settings import AssistantSettings
-from assistant.understanding import Understanding
+from assistant.understanding import Understanding, word_count
+from corpus.schema import general_id
 from index.retriever import Hit
 
 #: The general document (how services are granted), which can answer a question but is no service to list.
-GENERAL_ID = "tildeling"
+GENERAL_ID = general_id()
+#: Which section answers an aspect ("contact": how to reach a service is told under how to apply).
+SECTION_OF_ASPECT = {"contact": "apply"}
 
 Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "injection", "empty", "smalltalk",
                "clarify"]
@@ -70,7 +73,7 @@ class Plan:
             decline (nothing found, out of scope, injection, empty).
         understanding: The question's understanding (the writer needs its query, language and notices).
         services: The services to present, primary first.
-        hits: The retrieved passages, best first (the writer picks sentences from them).
+        hits: The retrieved passages, best first (for reports; the writer reads whole sections).
         suggestions: For a question back ("clarify"), the kinds of help (the guide's categories) whose needs
             compete, offered as quick replies.
         parts: What to answer, in the order asked.
@@ -170,12 +173,12 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     # dense scores alone carry a question in another language, and they run lower across languages
     threshold = settings.answer_threshold if u.language == "nb" else settings.foreign_answer_threshold
     c = settings.calibration
-    words = len([w for w in u.query.split() if any(ch.isalpha() for ch in w)])
+    words = word_count(u.query)
     if not u.services and c.clarify_below and categories and not u.asks_about_aspect and words >= 2:
         # no service is likely at all: ask back with the kinds of help that compete, rather than list weak
         # services or give up
         known = [(sid, p) for sid, p in u.about if sid in categories]
-        if known and known[0][1] < c.clarify_below and dict(u.about).get(NO_SERVICE, 0.0) < 0.5:
+        if known and known[0][1] < c.clarify_below and dict(u.about).get(NO_SERVICE, 0.0) < c.no_service_threshold:
             kinds = list(dict.fromkeys(categories[sid] for sid, _ in known[:4]))
             if len(kinds) >= 2:
                 return Plan("answered", "clarify", u, suggestions=tuple(kinds[:4]))

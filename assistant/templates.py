@@ -7,6 +7,9 @@ published ones and the national emergency numbers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 SWITCHBOARD = "74 05 25 00"
 CONTACT = (
     "Levanger kommune, sentralbord **74 05 25 00** (mandag–fredag kl. 09.00–15.00), "
@@ -19,10 +22,12 @@ NO_ANSWER = (
     "Ta kontakt med et menneske: " + CONTACT
 )
 
+#: After an outside route, when the municipality itself can help too.
+MUNICIPAL_CONTACT = "For andre spørsmål til kommunen: " + CONTACT
 OUT_OF_SCOPE = (
     "Dette spørsmålet gjelder ikke helse- og omsorgstjenestene jeg kan svare på. Jeg kan hjelpe med "
     "for eksempel hjemmetjenester, sykehjem, avlastning, hjelpemidler, psykisk helse og NAV-tjenester.\n\n"
-    "For andre spørsmål til kommunen: " + CONTACT
+    + MUNICIPAL_CONTACT
 )
 
 EMPTY = (
@@ -100,22 +105,42 @@ ALSO_RELEVANT = "Dette kan også være aktuelt:"
 OUT_OF_SCOPE_LEAD = "Dette dekker ikke tjenestebeskrivelsene for helse- og omsorgstjenestene i Levanger kommune."
 
 
-def _load_yaml(name: str) -> dict:
-    import yaml  # lazy: read once at import of the texts
+
+@dataclass(frozen=True)
+class TemplateData:
+    """The templates kept as data files in ``assistant/banks/``.
+
+    Attributes:
+        outside_routes: Out-of-scope topic -> the paragraph naming where to go (``outside_routes.yaml``).
+        municipal_topics: Topics where the municipality itself can help, so the switchboard follows.
+        language_notes: Language code -> one line in that language (``language_notes.yaml``).
+        default_language: The language whose line any other language gets.
+    """
+
+    outside_routes: dict[str, str]
+    municipal_topics: frozenset[str]
+    language_notes: dict[str, str]
+    default_language: str
+
+    def language_note(self, code: str) -> str:
+        """The line for a question in language ``code``."""
+        return self.language_notes.get(code, self.language_notes[self.default_language])
+
+
+@lru_cache(maxsize=1)
+def data() -> TemplateData:
+    """Read the template data files once."""
+    import yaml  # lazy: read on first use, not on import
 
     from assistant.meaning import BANK_DIR
 
-    return yaml.safe_load((BANK_DIR / name).read_text(encoding="utf-8")) or {}
+    def read(name: str) -> dict:
+        return yaml.safe_load((BANK_DIR / name).read_text(encoding="utf-8")) or {}
 
-
-_routes = _load_yaml("outside_routes.yaml")["topics"]
-#: Out-of-scope topic -> the paragraph naming where to go.
-OUTSIDE_ROUTES: dict[str, str] = {topic: str(v["text"]) for topic, v in _routes.items()}
-#: Topics where the municipality itself can help, so the switchboard follows the outside route.
-MUNICIPAL_TOPICS: frozenset[str] = frozenset(t for t, v in _routes.items() if v.get("municipal"))
-
-_notes = _load_yaml("language_notes.yaml")
-#: One line in the asker's language when the question was not written in Norwegian (the guide is Norwegian).
-LANGUAGE_NOTES: dict[str, str] = {code: str(text) for code, text in _notes["notes"].items()}
-#: For any other language, this language's line.
-DEFAULT_LANGUAGE_NOTE: str = str(_notes.get("default", "en"))
+    routes, notes = read("outside_routes.yaml")["topics"], read("language_notes.yaml")
+    return TemplateData(
+        outside_routes={topic: str(v["text"]) for topic, v in routes.items()},
+        municipal_topics=frozenset(t for t, v in routes.items() if v.get("municipal")),
+        language_notes={code: str(text) for code, text in notes["notes"].items()},
+        default_language=str(notes.get("default", "en")),
+    )

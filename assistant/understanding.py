@@ -18,6 +18,7 @@ from functools import lru_cache
 from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning
 from assistant.types import Turn
 from corpus.model import Document
+from corpus.schema import aspect_keys
 from index.classifier import Prediction
 from index.language import rules
 from index.normalize import normalise_text
@@ -229,7 +230,7 @@ class Understanding:
 
 
 #: The aspects of a service description (the aspect classifier also knows the conversational intents).
-ASPECT_KEYS = ("what", "who", "included", "expected", "cost", "apply", "law")
+ASPECT_KEYS = aspect_keys()
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 

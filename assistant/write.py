@@ -17,14 +17,12 @@ from typing import Protocol
 
 from assistant import templates
 from assistant.compose import AnswerBuilder
-from assistant.plan import GENERAL_ID, Plan, PlannedPart, PlannedService
+from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
 
-#: Which section answers an aspect ("contact" is answered by how to apply).
-SECTION_OF_ASPECT = {"contact": "apply"}
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
 #: Where a reason for a service in a situation answer comes from, in order of preference.
@@ -67,8 +65,7 @@ class ExtractiveWriter:
             # one neutral line first: a concern is not an emergency, and a suicide banner on low mood misleads
             b.add(templates.SAFETY_LINE, kind="safety")
         if foreign and plan.mode != "empty":
-            b.add(templates.LANGUAGE_NOTES.get(u.language, templates.LANGUAGE_NOTES[templates.DEFAULT_LANGUAGE_NOTE]),
-                  kind="language")
+            b.add(templates.data().language_note(u.language), kind="language")
         if plan.mode in ("declined", "injection"):
             b.add(templates.NO_ANSWER, kind="decline")
         elif plan.mode == "out_of_scope":
@@ -109,14 +106,14 @@ class ExtractiveWriter:
     def _out_of_scope(self, b: AnswerBuilder, plan: Plan) -> None:
         """What the guide does not cover, and the outside body that does."""
         topic = plan.understanding.outside_topic
-        route = templates.OUTSIDE_ROUTES.get(topic)
+        route = templates.data().outside_routes.get(topic)
         if route is None:
             b.add(templates.OUT_OF_SCOPE, kind="decline")
             return
         b.add(templates.OUT_OF_SCOPE_LEAD, kind="decline")
         b.add(route, kind="decline_route")
-        if topic in templates.MUNICIPAL_TOPICS:
-            b.add("For andre spørsmål til kommunen: " + templates.CONTACT, kind="decline_route")
+        if topic in templates.data().municipal_topics:
+            b.add(templates.MUNICIPAL_CONTACT, kind="decline_route")
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
               heading: bool = True, prefix: str = "", kind: str = "quote", max_spans: int = 3,
@@ -171,24 +168,22 @@ class ExtractiveWriter:
         u = plan.understanding
         primary, *others = plan.services
         b.add(templates.SITUATION_LEAD_ONE, kind="lead")
-        need = dict(u.needs)
-        self._reason(b, primary, u.query, max_words=self.settings.max_words_situation, max_spans=2,
-                     need=bool(need))
+        self._reason(b, primary, u.query, max_words=self.settings.max_words_situation, max_spans=2)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
             if aspect not in ("what", "apply", "contact"):
                 self._part(b, primary.service_id, aspect, u.query, max_words=self.settings.max_words_part)
         # how to get it is the route itself, whether or not it was asked
-        self._route(b, primary.service_id, answered=False, query=u.query)
+        self._route(b, primary.service_id)
         if others:
             b.add(templates.ALSO_RELEVANT, kind="also")
             for other in others:
-                self._reason(b, other, u.query, max_words=self.settings.max_words_second, max_spans=1, need=True)
+                self._reason(b, other, u.query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(templates.NEXT_STEP, kind="next_step")
 
-    def _reason(self, b: AnswerBuilder, service: PlannedService, query: str, *, max_words: int, max_spans: int,
-                need: bool) -> None:
+    def _reason(self, b: AnswerBuilder, service: PlannedService, query: str, *, max_words: int,
+                max_spans: int) -> None:
         """Why a service fits: the sentences of its own description nearest the question (what it is, what it
         includes, whom it is for), never its application sentence."""
         prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
@@ -198,16 +193,15 @@ class ExtractiveWriter:
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
 
-    def _route(self, b: AnswerBuilder, service_id: str, *, answered: bool, query: str) -> None:
-        """How to get the service: its own route sentence from the guide, unless how to apply was answered."""
-        if answered:
-            return
+    def _route(self, b: AnswerBuilder, service_id: str) -> None:
+        """How to get the service: its own route sentence from the guide (front matter ``route``), else the
+        opening of its section on how to apply."""
         doc = self.documents.get(service_id)
         if doc is None or doc.kind != "service":
             return
         found = self.picker.sentence(service_id, "apply", doc.route.sentence) if doc.route else None
-        if found is not None and found[1][0].start not in {s for c, s in b.quoted if c == found[0].chunk_id}:
-            b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE, kind="route")
+        if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
+                                              kind="route"):
             return
         self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
                    prefix=templates.SITUATION_ROUTE, kind="route")
@@ -215,7 +209,6 @@ class ExtractiveWriter:
     def _closing(self, b: AnswerBuilder, primary: PlannedService) -> None:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to
         apply was quoted already), and the switchboard."""
-        applied = any(c.service_id == primary.service_id and c.chunk_id.split("#", 1)[-1].startswith("apply-")
-                      for c in b.citations)
-        self._route(b, primary.service_id, answered=applied, query="")
+        if (primary.service_id, "apply") not in b.sections:
+            self._route(b, primary.service_id)
         b.add(templates.NEXT_STEP, kind="next_step")

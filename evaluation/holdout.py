@@ -59,7 +59,8 @@ def bank_holdout(bot: Assistant) -> Holdout:
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
-        verdicts = [bot.understander.emergency_kinds(normalise_text(t), model.score(bot.embed(t), t)) for t in texts]
+        verdicts = [bot.understander.emergency_kinds(normalise_text(t), model.score(bot.embed(t), t), raw=t)
+                    for t in texts]
         counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
                         sum(bool(concern) and not kinds for kinds, concern in verdicts))
     (n_e, acute_e, concern_e), (n_o, acute_o, concern_o) = counts["emergency"], counts["ordinary"]

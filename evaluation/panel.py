@@ -182,7 +182,7 @@ def summary(rows: Sequence[dict]) -> str:
             f"gold parts {sum(c['gold_found'] for c in ch)}/{sum(c['gold_parts'] for c in ch)}")
     modes = Counter(r["mode"] for r in rows)
     ms = sorted(r["ms"] for r in rows)
-    lines.append(f"modes: {dict(modes)}   ask p50 {ms[len(ms) // 2]:.1f} ms")
+    lines.append(f"modes: {dict(modes)}   ask p50 {ms[len(ms) // 2]:.1f} ms" if ms else "no questions")
     return "\n".join(lines)
 
 
@@ -207,7 +207,7 @@ def ablations(bot: Assistant, questions: Sequence[PanelQuestion]) -> str:
             return f"{sum(map(bool, vals))}/{len(vals)}"
         lines.append(f"| {name} | {rate('status_ok')} | {rate('primary_first')} | {rate('emergency_first_line')} | "
                      f"{sum(c['gold_found'] for c in ch)}/{sum(c['gold_parts'] for c in ch)} | "
-                     f"{sum(c['services_shown'] for c in ch) / len(ch):.2f} |")
+                     f"{sum(c['services_shown'] for c in ch) / max(len(ch), 1):.2f} |")
     return "\n".join(lines)
 
 

@@ -120,9 +120,9 @@ def test_every_answer_ends_with_a_next_step_and_repeats_no_sentence(hashing_assi
 def test_a_question_in_another_language_gets_one_line_in_it(hashing_assistant):
     reply = hashing_assistant.ask("How do I apply for a safety alarm for my mother?")
     assert reply.language == "en" and reply.status == "answered"
-    assert templates.LANGUAGE_NOTES["en"] in reply.text
+    assert templates.data().language_notes["en"] in reply.text
     norsk = hashing_assistant.ask("Hvordan søker jeg om trygghetsalarm?")
-    assert not any(note in norsk.text for note in templates.LANGUAGE_NOTES.values())
+    assert not any(note in norsk.text for note in templates.data().language_notes.values())
 
 
 def test_assistant_turns_services_set_the_topic(hashing_assistant):
