@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,6 +100,16 @@ def labelled_questions() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=1)
+def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``banks/outside_routes.yaml``: per topic, one pattern for the outside bodies a question can name."""
+    import yaml
+
+    topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
+    return tuple((topic, re.compile("|".join(f"(?:{n})" for n in spec["names"])))
+                 for topic, spec in topics.items() if spec.get("names"))
+
+
+@lru_cache(maxsize=1)
 def intent_entries() -> tuple[BankEntry, ...]:
     """``banks/intents.jsonl``: greetings, thanks, "what can you do", asking for a person, goodbyes."""
     return tuple(_read_jsonl(BANK_DIR / "intents.jsonl", "intent"))
@@ -153,6 +164,7 @@ class Calibration:
     intent_emergency_veto: float = 0.8
     emergency_min_words: int = 3
     no_service_threshold: float = 0.5
+    outside_name_margin: float | None = None
     intent_threshold: float = 0.5
     intent_max_words: int = 12
     intent_service_veto: float = 0.5

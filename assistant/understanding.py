@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning
+from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning, outside_names
 from assistant.types import Turn
 from corpus.model import Document
 from corpus.schema import aspect_keys
@@ -383,8 +383,13 @@ class Understander:
         no_service = (about is not None and not named and not brief_follow_up and about.top == NO_SERVICE
                       and about.p >= c.no_service_threshold)
         by_bank = margin is not None and meaning is not None and oos_score >= margin
+        # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
+        # bank does not read the question as plainly about the guide
+        body = next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
+        by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
+            and oos_score >= c.outside_name_margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \
-            and (by_bank or no_service)
+            and (by_bank or no_service or by_name)
         needs = tuple(sorted(((sid, s) for sid, s in (meaning.needs.items() if meaning else ()) if s > 0),
                              key=lambda x: -x[1]))
         switch = bool(rules().switch.search(normalised))
@@ -425,7 +430,8 @@ class Understander:
             about=tuple(zip(about.labels[:5], about.probs[:5], strict=True)) if about else (),
             asked=tuple(zip(asked.labels[:4], asked.probs[:4], strict=True)) if asked else (),
             # the nearest out-of-scope sentence names the outside body only when the bank itself declined
-            outside_topic=(meaning.out_of_scope_topic if by_bank else "other") if (meaning and out_of_scope) else "",
+            outside_topic=(body if by_name else meaning.out_of_scope_topic if by_bank else "other")
+            if (meaning and out_of_scope) else "",
             switch=switch,
         )
 

@@ -125,3 +125,15 @@ def test_an_emergency_after_a_calm_sentence_gets_113_in_the_first_line(real_bot)
 def test_a_decline_names_the_outside_body(real_bot, question, body):
     reply = real_bot.ask(question)
     assert reply.status == "no_answer" and body in reply.text
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize(("question", "status", "body"), [
+    ("Hvor lang er ventetiden på DPS for voksne nå?", "no_answer", "spesialisthelsetjenesten"),
+    ("Hva tar et privat rengjøringsfirma for å vaske hos mor?", "no_answer", "private"),
+    ("Sykehuset skal skrive ut mor i morgen, men hun klarer seg ikke alene. Hva gjør vi?", "answered", ""),
+])
+def test_an_outside_body_named_beside_a_service_is_declined_with_its_route(real_bot, question, status, body):
+    reply = real_bot.ask(question)
+    assert reply.status == status, reply.text
+    assert body in reply.text
