@@ -18,10 +18,8 @@ class AssistantSettings:
         answer_threshold: Minimum combined score of the best service to answer without a named service.
         foreign_answer_threshold: The same for a question in another language (scored by the dense side only).
         mention_boost: Added to a service's score when the question (or the focus) names it.
-        second_service_ratio: Show a second service when its score is at least this share of the first's.
         follow_up_ratio: A follow-up inherits the topic when the topic's best passage scores at least this share
             of the question's own best passage.
-        situation_ratio: In a situation answer, list services scoring at least this share of the best one.
         max_situation_services: At most this many services in a situation answer.
         max_words_main: Word budget for the main quoted passage.
         max_words_part: Word budget per part when a question asks several things.
@@ -43,8 +41,6 @@ class AssistantSettings:
     answer_threshold: float = 0.40
     foreign_answer_threshold: float = 0.30
     mention_boost: float = 0.25
-    second_service_ratio: float = 0.93
-    situation_ratio: float = 0.60
     follow_up_ratio: float = 0.85
     max_situation_services: int = 3
     max_words_main: int = 55
