@@ -76,10 +76,12 @@ class AnswerBuilder:
         return n
 
     def add_quoted(self, chunk: Chunk, spans: list[Span], score: float, *, prefix: str = "",
-                   kind: str = "quote") -> bool:
+                   kind: str = "quote", label: str = "") -> bool:
         """Add the spans as one paragraph (bullets as a list), each followed by its marker.
 
-        A sentence already quoted in this reply is not repeated. Returns whether anything was added.
+        ``prefix`` is the paragraph's label as Markdown (a template: the section heading, the service's name),
+        ``label`` the same as plain text for the typed part. A sentence already quoted in this reply is not
+        repeated. Returns whether anything was added.
         """
         spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted]
         if not spans:
@@ -97,13 +99,15 @@ class AnswerBuilder:
                 lines[-1] += f" {span.text} [{n}]"
             else:
                 lines.append(f"{span.text} [{n}]")
+        body = "\n".join(lines)
         if prefix:
             lines[0] = f"{prefix} {lines[0]}" if not lines[0].startswith("- ") else lines[0]
             if lines[0].startswith("- "):
                 lines.insert(0, prefix)
         text = "\n".join(lines)
         self.lines.append(text)
-        self.parts.append(ReplyPart(kind=kind, text=text, service_id=chunk.service_id, citations=(n,)))
+        self.parts.append(ReplyPart(kind=kind, text=text, service_id=chunk.service_id, citations=(n,),
+                                    label=label if prefix else "", body=body))
         return True
 
     @property

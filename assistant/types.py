@@ -85,12 +85,22 @@ class ReplyPart:
         text: The paragraph's Markdown, exactly as it stands in ``Reply.text``.
         service_id: The service it is about, or "".
         citations: The citation numbers it refers to.
+        label: What the paragraph's leading label says, as plain text: the guide's heading of a quoted section,
+            the service's name of a situation card, "Slik søker du" of a route; "" when it has none.
+        body: The paragraph without that label (equal to ``text`` when there is none), so an interface can lay
+            out the two apart without parsing the Markdown.
     """
 
     kind: str
     text: str
     service_id: str = ""
     citations: tuple[int, ...] = ()
+    label: str = ""
+    body: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.body:
+            object.__setattr__(self, "body", self.text)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
+from corpus.schema import heading_for
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
@@ -116,7 +117,7 @@ class ExtractiveWriter:
             b.add(templates.MUNICIPAL_CONTACT, kind="decline_route")
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
-              heading: bool = True, prefix: str = "", kind: str = "quote", max_spans: int = 3,
+              heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
               whole_lists: bool = False, whole_section: int = 0, opening: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
@@ -125,10 +126,10 @@ class ExtractiveWriter:
                                   opening=opening)
         added = False
         for chunk, spans in groups:
-            lead = prefix if not added else ""
+            lead, name = (prefix, label) if not added else ("", "")
             if heading and not added:
-                lead = templates.PART.format(section=chunk.section)
-            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, kind=kind)
+                lead, name = templates.PART.format(section=chunk.section), chunk.section
+            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
         return added
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
@@ -186,10 +187,11 @@ class ExtractiveWriter:
                 max_spans: int) -> None:
         """Why a service fits: the sentences of its own description nearest the question (what it is, what it
         includes, whom it is for), never its application sentence."""
-        prefix = templates.SERVICE_ITEM.format(title=self._title(service.service_id))
+        title = self._title(service.service_id)
+        prefix = templates.SERVICE_ITEM.format(title=title)
         for aspect in _REASON_ASPECTS:
             if self._part(b, service.service_id, aspect, query, max_words=max_words, max_spans=max_spans,
-                          heading=False, prefix=prefix, kind="service", opening=True):
+                          heading=False, prefix=prefix, label=title, kind="service", opening=True):
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
 
@@ -199,12 +201,13 @@ class ExtractiveWriter:
         doc = self.documents.get(service_id)
         if doc is None or doc.kind != "service":
             return
+        label = heading_for("apply")
         found = self.picker.sentence(service_id, "apply", doc.route.sentence) if doc.route else None
         if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
-                                              kind="route"):
+                                              label=label, kind="route"):
             return
         self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
-                   prefix=templates.SITUATION_ROUTE, kind="route")
+                   prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
     def _closing(self, b: AnswerBuilder, primary: PlannedService) -> None:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to

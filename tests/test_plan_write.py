@@ -168,3 +168,13 @@ def test_grounding_finds_each_kind_of_fault(hashing_assistant):
     }
     for name, reply in faults.items():
         assert bot.grounding.problems(reply), name
+
+
+def test_typed_parts_carry_their_label_and_body_apart(hashing_assistant):
+    reply = hashing_assistant.ask("mor klarer ikke lenger å lage mat selv og trenger middag")
+    for part in reply.parts:
+        if part.label:
+            assert part.text.endswith(part.body) and part.label in part.text
+        else:
+            assert part.body == part.text
+    assert any(p.kind == "route" and p.label == "Slik søker du" for p in reply.parts)

@@ -11,7 +11,6 @@ them. Phone numbers in bold become ``tel:`` links.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -21,8 +20,6 @@ from ui import sources, texts
 from ui.render import escape_markdown, phone_links
 
 OpenSection = Callable[[str, str], None]
-_SERVICE_ITEM = re.compile(r"^\*\*(?P<title>.+?)\*\* –\s*(?P<why>.*)$", re.S)
-_ROUTE_PREFIX = "*Slik søker du:*"
 #: Paragraph kinds shown apart from the answer text, in a quieter style.
 _NOTICE_KINDS = ("notice", "language")
 
@@ -87,7 +84,7 @@ def _situation(reply: Reply, body: list[ReplyPart], index: int, open_section: Op
         elif p.kind == "route":
             with st.container(border=True, key=f"route-{index}"):
                 st.markdown(f"**{texts.HOW_TO_APPLY}**")
-                st.markdown(p.text.removeprefix(_ROUTE_PREFIX).strip())
+                st.markdown(p.body)
                 route = [c for c in _cited(reply, p.citations) if c.n not in shown]
                 sources.citations(route, key=f"{index}-route", open_section=open_section)
                 shown.update(c.n for c in route)
@@ -101,8 +98,8 @@ def _situation(reply: Reply, body: list[ReplyPart], index: int, open_section: Op
 
 
 def _card(reply: Reply, p: ReplyPart, index: int, open_section: OpenSection) -> None:
-    m = _SERVICE_ITEM.match(p.text)
-    title, why = (m.group("title"), m.group("why")) if m else ("", p.text)
+    # the typed part carries the service's name and the reason apart: nothing is parsed back from Markdown
+    title, why = p.label, p.body
     with st.container(border=True, key=f"card-{index}-{p.service_id or 'x'}"):
         if title:
             st.markdown(f"**{title}**")
