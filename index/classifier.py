@@ -21,6 +21,7 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,10 @@ class Prediction:
         return Prediction(tuple(lab for lab, _ in pairs), tuple(p / total for _, p in pairs))
 
 
+@lru_cache(maxsize=256)
 def char_ngrams(text: str, *, n_hash: int, sizes: tuple[int, ...] = (2, 3, 4)) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed character n-grams of ``text``: (bucket indices, L2-normalised log-tf values)."""
+    """Hashed character n-grams of ``text``: (bucket indices, L2-normalised log-tf values). Cached: both
+    classifiers read the same question, and the arrays are never changed by their readers."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
     if not text:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
