@@ -303,9 +303,13 @@ class Understander:
             # the banks may veto a pattern, reading the message from the sentence where it matched to the end:
             # what comes after can defuse it ("prøvde å ta livet sitt for noen år siden. Nå går det bra"), a calm
             # sentence before it cannot dilute it ("Mor har hjemmesykepleie. Nå puster hun ikke")
-            reading = (pattern_reading or meaning).emergency_margin
-            if c.emergency_pattern_veto is None or reading >= c.emergency_pattern_veto:
-                return patterns, ""
+            read = pattern_reading or meaning
+            if c.emergency_pattern_veto is None or read.emergency_margin >= c.emergency_pattern_veto:
+                # the banks may also know what kind it is where the words do not say ("har tatt alle tablettene
+                # mine" reads as self-harm, not only poisoning): the box then has both lines
+                extra = (read.emergency_kind,) if (read.emergency_margin >= c.emergency_margin
+                                                   and read.emergency_kind not in patterns) else ()
+                return patterns + extra, ""
         sentences_only = [m for _, m in sentences]
         if small_talk:
             return (), ""
