@@ -140,7 +140,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         if runtime.assistant is None:
             raise errors.NotReady(english=english)
         bot = runtime.assistant
-        history = [t.to_turn() for t in body.history]
+        history = schemas.history_turns(body.history, max_turns=settings.max_history)
         try:
             with anyio.fail_after(settings.ask_timeout_s):
                 # the thread is abandoned on timeout and finishes on its own (ask's cost is bounded)
