@@ -27,6 +27,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +98,8 @@ class FeedbackUnavailable(FeedbackError):
     """The database file or its folder cannot be opened or written."""
 
 
+#: When this process last logged that the store is at its cap (monotonic seconds).
+_CAP_WARNED = [-3600.0]
 #: Only one thread of this process moves a damaged file at a time (the check below covers other processes).
 _RECOVERY = threading.Lock()
 
@@ -313,8 +316,11 @@ class FeedbackStore:
         if dropped:
             db.execute("INSERT INTO meta (key, value) VALUES ('dropped', ?) "
                        "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value", (dropped,))
-            log.warning("feedback store at its cap (%d rows, %d bytes): dropped the %d oldest rows",
-                        self.max_rows, self.max_bytes, dropped)
+            now = time.monotonic()
+            if now - _CAP_WARNED[0] >= 60.0:  # once a minute: a flood of ratings must not flood the log too
+                _CAP_WARNED[0] = now
+                log.warning("feedback store at its cap (%d rows, %d bytes): dropping the oldest rows",
+                            self.max_rows, self.max_bytes)
 
     def dropped(self) -> int:
         """How many of the oldest rows were dropped at the caps, in the life of this file."""

@@ -227,3 +227,12 @@ def test_caps_have_sensible_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("LEVANGER_FEEDBACK_MAX_MB", "nonsense")
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     assert store.max_rows == 100_000 and store.max_bytes == 50 * 1024 * 1024
+
+
+def test_the_cap_is_logged_at_most_once_a_minute(tmp_path, caplog):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3", max_rows=5)
+    with caplog.at_level(logging.WARNING, logger="assistant.feedback"):
+        for n in range(40):
+            store.add(question="", services=[f"s{n}"], rating="up")
+    assert store.dropped() == 35
+    assert sum("at its cap" in r.getMessage() for r in caplog.records) <= 1
