@@ -84,6 +84,10 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
             print(f"Tilbakemeldingene kunne ikke leses: {path} kan ikke åpnes ({exc}). Sjekk at filen og mappen "
                   "finnes og kan leses og skrives.", file=sys.stderr)
             return 1
+        dropped = store.dropped()
+        if dropped:
+            print(f"{dropped} eldre tilbakemeldinger er slettet fordi lageret nådde grensen ({store.max_rows} rader "
+                  f"eller {store.max_bytes / 1024 / 1024:g} MB); de nyeste er med.", file=sys.stderr)
         if store.recovered:
             print(f"Tilbakemeldingsdatabasen {path} var skadet. Den er flyttet til {store.recovered.name}, og en ny, "
                   "tom database er opprettet; eldre tilbakemeldinger kan kanskje hentes fra den flyttede filen.",

@@ -20,13 +20,12 @@ import numpy as np
 from assistant import templates
 from assistant.meaning import CLASSIFIED, Calibration, MeaningModel, all_banks
 from assistant.plan import GENERAL_ID, Plan, plan
-from assistant.privacy import Masked, mask_personal_data, strip_masks
+from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
 from assistant.understanding import (
     Understander,
     Understanding,
-    clean_question,
     message_sentences,
     pattern_tail,
     split_parts,
@@ -173,11 +172,7 @@ class Assistant:
         """The question to answer (cleaned, masked, truncated), whether it was cut, and the whole message for
         the safety check: an emergency past the answer's limit must still be seen (bounded at
         ``safety_chars``, read by patterns and a bounded number of sentence embeddings)."""
-        limit = self.settings.max_question_chars
-        cleaned, _ = clean_question(text, limit=read or self.settings.safety_chars)
-        masked = mask_personal_data(cleaned)
-        short, truncated = clean_question(masked.text, limit=limit)
-        return Masked(short, masked.found), truncated or len(cleaned) > limit, masked.text
+        return clean_and_mask(text, limit=self.settings.max_question_chars, read=read or self.settings.safety_chars)
 
     def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Cached query embeddings of several texts (least recently used out); the uncached ones are encoded

@@ -8,6 +8,12 @@ details ("jeg har diabetes"), and the project never writes those to disk. A depl
 protection assessment allows it can opt in with ``LEVANGER_FEEDBACK_KEEP_QUESTIONS=1``; the question is then
 stored masked (masked once more here in case a caller forgot).
 
+Every text that reaches the file goes through the same cleaning and masking as a question
+(:func:`assistant.privacy.clean_and_mask`). ``aspect`` and ``status`` are closed sets: anything else is stored
+as "". The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANGER_FEEDBACK_MAX_MB`` of data the
+oldest rows are dropped, and the number dropped is kept and reported by the export, so a flood of ratings
+can neither fill the disk nor silently shorten the record.
+
 A rating must not be lost to a briefly busy database: each write waits up to ``busy_timeout_s`` (30 s) for
 another writer. A file that is not (or no longer) a valid SQLite database is moved aside, renamed
 ``feedback.sqlite3.corrupt-<UTC time>`` and logged, and a fresh database takes its place, so one damaged
@@ -21,6 +27,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +36,9 @@ from pathlib import Path
 from typing import TextIO
 
 from assistant.errors import AssistantError
-from assistant.privacy import mask_personal_data
+from assistant.plan import SECTION_OF_ASPECT
+from assistant.privacy import clean_and_mask
+from corpus.schema import aspect_keys
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +46,21 @@ log = logging.getLogger(__name__)
 DB_ENV = "LEVANGER_FEEDBACK_DB"
 #: Set to "1" to also store the (masked) question text; off by default, see the module docstring.
 KEEP_QUESTIONS_ENV = "LEVANGER_FEEDBACK_KEEP_QUESTIONS"
+#: The caps on the file: at most this many rows, at most this many megabytes of data (oldest dropped first).
+MAX_ROWS_ENV = "LEVANGER_FEEDBACK_MAX_ROWS"
+MAX_MB_ENV = "LEVANGER_FEEDBACK_MAX_MB"
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_MB = 50.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RATINGS: dict[str, int] = {"up": 1, "down": -1}
+#: What a reply's ``aspect`` can be: the schema's aspect keys, and the aspects answered from one of their
+#: sections ("contact" from "apply"). Anything else is free text and is never stored.
+ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT)
+STATUSES: frozenset[str] = frozenset({"answered", "no_answer", "emergency"})
+#: A stored question is cut to this many characters (the API's bound on a feedback question).
+QUESTION_CHARS = 4000
+#: Ids (services, chunks) are cut to this many characters each.
+ID_CHARS = 200
 CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question")
 
 _SCHEMA = """
@@ -53,6 +75,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     chunks     TEXT    NOT NULL DEFAULT ''
 )
 """
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 #: Columns added after the first version; an older file gets them on open.
 _ADDED_COLUMNS = ("aspect", "chunks")
 #: SQLite's names for a damaged file; "database is locked" (SQLITE_BUSY) is not damage and is never moved.
@@ -75,6 +98,8 @@ class FeedbackUnavailable(FeedbackError):
     """The database file or its folder cannot be opened or written."""
 
 
+#: When this process last logged that the store is at its cap (monotonic seconds).
+_CAP_WARNED = [-3600.0]
 #: Only one thread of this process moves a damaged file at a time (the check below covers other processes).
 _RECOVERY = threading.Lock()
 
@@ -86,6 +111,20 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
 
 def _split(joined: str) -> tuple[str, ...]:
     return tuple(x for x in joined.split(",") if x)
+
+
+def _stored(text: object, limit: int) -> str:
+    return clean_and_mask(text, limit=limit)[0].text
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        log.warning("%s is not a number; using %g", name, default)
+        return default
+    return value if value > 0 else default
 
 
 def default_path() -> Path:
@@ -116,6 +155,9 @@ class FeedbackStore:
     Args:
         path: The SQLite file; default from :func:`default_path`. Its folder is created when missing.
         busy_timeout_s: How long a write waits for another process's lock before giving up.
+        max_rows: At most this many rows are kept; default ``$LEVANGER_FEEDBACK_MAX_ROWS`` or 100,000.
+        max_bytes: At most this many bytes of data pages are used (the file grows past it by at most one
+            write); default ``$LEVANGER_FEEDBACK_MAX_MB`` or 50 MB.
 
     Attributes:
         recovered: Where a damaged database file was moved on opening, else None.
@@ -125,9 +167,12 @@ class FeedbackStore:
         FeedbackBusy: The database stayed locked for longer than ``busy_timeout_s``.
     """
 
-    def __init__(self, path: Path | str | None = None, *, busy_timeout_s: float = 30.0) -> None:
+    def __init__(self, path: Path | str | None = None, *, busy_timeout_s: float = 30.0, max_rows: int | None = None,
+                 max_bytes: int | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.busy_timeout_s = busy_timeout_s
+        self.max_rows = max(1, int(max_rows or _env_number(MAX_ROWS_ENV, DEFAULT_MAX_ROWS)))
+        self.max_bytes = max(64 * 1024, int(max_bytes or _env_number(MAX_MB_ENV, DEFAULT_MAX_MB) * 1024 * 1024))
         self.recovered: Path | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +182,7 @@ class FeedbackStore:
 
     def _create(self, db: sqlite3.Connection) -> None:
         db.execute(_SCHEMA)
+        db.execute(_META)
         have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
         for column in _ADDED_COLUMNS:
             if column not in have:
@@ -214,7 +260,7 @@ class FeedbackStore:
             services: The service ids the answer was about.
             rating: "up"/"down" or 1/-1.
             status: The reply's status ("answered", "no_answer", "emergency").
-            aspect: The aspect answered ("cost", "who", ...).
+            aspect: The aspect answered ("cost", "who", ...); anything outside :data:`ASPECTS` is stored as "".
             chunks: The cited passages' chunk ids, so a bad rating points at the text to improve.
             keep_question: Store the masked question text; default from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
             when: Time of the rating; default now (UTC).
@@ -231,14 +277,55 @@ class FeedbackStore:
         stamp = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         if keep_question is None:
             keep_question = os.environ.get(KEEP_QUESTIONS_ENV) == "1"
-        # second guard: the caller should already have masked the question
-        masked = mask_personal_data(str(question)).text if keep_question else ""
-        ids = ",".join(mask_personal_data(str(s)).text for s in services)
-        cited = ",".join(mask_personal_data(str(c)).text for c in chunks)
-        row = (stamp, value, str(status), ids, masked, mask_personal_data(str(aspect)).text, cited)
-        return self._run(lambda db: int(db.execute(
-            "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0))
+        # second guard: the caller should already have masked the question; the same path as /v1/ask's
+        masked = _stored(question, QUESTION_CHARS) if keep_question else ""
+        ids = ",".join(_stored(s, ID_CHARS) for s in services)
+        cited = ",".join(_stored(c, ID_CHARS) for c in chunks)
+        row = (stamp, value, status if status in STATUSES else "", ids, masked,
+               aspect if aspect in ASPECTS else "", cited)
+
+        def insert(db: sqlite3.Connection) -> int:
+            new_id = int(db.execute(
+                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
+            self._cap(db)
+            return new_id
+
+        return self._run(insert)
+
+    def _cap(self, db: sqlite3.Connection) -> None:
+        """Drop the oldest rows past ``max_rows`` or ``max_bytes`` and count them (in the same transaction).
+
+        Rows are only ever dropped oldest first, so ``max(id) - min(id) + 1`` is the row count without a scan.
+        Data size is the pages in use (SQLite reuses freed pages, so the file stops growing once at the cap).
+        """
+        low, high = db.execute("SELECT MIN(id), MAX(id) FROM feedback").fetchone()
+        dropped = 0
+        if low is not None and high - low + 1 > self.max_rows:
+            dropped += db.execute("DELETE FROM feedback WHERE id < ?", (high - self.max_rows + 1,)).rowcount
+        for _ in range(50):  # each round drops a tenth: bounded even for a tiny cap
+            pages, free, size = (db.execute(f"PRAGMA {p}").fetchone()[0]
+                                 for p in ("page_count", "freelist_count", "page_size"))
+            if (pages - free) * size <= self.max_bytes:
+                break
+            count = db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+            if count <= 1:
+                break
+            dropped += db.execute("DELETE FROM feedback WHERE id IN (SELECT id FROM feedback ORDER BY id LIMIT ?)",
+                                  (max(1, count // 10),)).rowcount
+        if dropped:
+            db.execute("INSERT INTO meta (key, value) VALUES ('dropped', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value", (dropped,))
+            now = time.monotonic()
+            if now - _CAP_WARNED[0] >= 60.0:  # once a minute: a flood of ratings must not flood the log too
+                _CAP_WARNED[0] = now
+                log.warning("feedback store at its cap (%d rows, %d bytes): dropping the oldest rows",
+                            self.max_rows, self.max_bytes)
+
+    def dropped(self) -> int:
+        """How many of the oldest rows were dropped at the caps, in the life of this file."""
+        found = self._run(lambda db: db.execute("SELECT value FROM meta WHERE key = 'dropped'").fetchone())
+        return int(found[0]) if found else 0
 
     def rows(self) -> list[FeedbackRow]:
         """All ratings, oldest first."""

@@ -14,6 +14,10 @@ the view is replaced at the same place in the original:
 * times ("kl. 09.00–15.00", "22.30") and dates with a 20xx year ("1.5.2025", "2025-05-01") get ``:`` as
   their separator, which joins nothing, so they stay readable and are not read as phone or id numbers.
 
+Every text that is answered, kept or stored goes through one path, :func:`clean_and_mask`: the text is
+cleaned first (zero-width characters and soft hyphens removed, tabs, newlines and runs of spaces made one
+space), so a number split by them ("311299\u200b56715", "91\t23\t45\t67") is one number to the masker.
+
 What is not found: names and addresses (not reliably detectable; the UI and the reply warn instead), a
 birth date on its own, and a number split across two turns (each half alone is not an identifier).
 """
@@ -40,15 +44,21 @@ _DASHES = frozenset("\u2010\u2011\u2012\u2212\ufe63\uff0d")
 #: missing or added, an account or card number.
 MIN_ID_DIGITS = 10
 
-# One separator between digit groups: space, dot, dash or slash (optionally with spaces), or a bare comma.
-# A comma followed by a space separates list items ("124 028, 130 160 kr") and does not join.
-_SEP = r"(?:\ ?[.\-/]\ ?|,|\ )"
+# Zero-width and bidi controls and the soft hyphen hide text from a reader while a machine still sees it; they
+# are removed before anything reads the text.
+INVISIBLE: dict[int, None] = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+                                                   "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+# One separator between digit groups: space, dot, dash, slash or plus (optionally with spaces), or a bare
+# comma. A comma followed by a space separates list items ("124 028, 130 160 kr") and does not join.
+_SEP = r"(?:\ ?[.\-/+]\ ?|,|\ )"
 _RUN = re.compile(rf"(?<!\d)\d(?:{_SEP}?\d)+(?!\d)")
 # Norwegian numbers are 8 digits and start with 2-9; grouped 2-2-2-2, 3-2-3 or 4-4 (every group boundary
-# separated), or written together.
-_S = r"(?:\ ?[.\-/]\ ?|\ )"
-_LOCAL = r"(?:[2-9]\d{S}\d\d{S}\d\d{S}\d\d|[2-9]\d\d{S}\d\d{S}\d\d\d|[2-9]\d\d\d{S}\d{4}|[2-9]\d{7})".replace(
-    "{S}", _S)
+# separated), written together, or split by spaces anywhere ("91 234 567", "9 1 2 3 4 5 6 7"). Only spaces
+# may split them anywhere: "31.12.1948" is a date.
+_S = r"(?:\ ?[.\-/+]\ ?|\ )"
+_LOCAL = (r"(?:[2-9]\d{S}\d\d{S}\d\d{S}\d\d|[2-9]\d\d{S}\d\d{S}\d\d\d|[2-9]\d\d\d{S}\d{4}|[2-9](?:\ ?\d){7})"
+          .replace("{S}", _S))
 _PHONE = re.compile(rf"(?<!\d)(?:\(?(?:\+|00)\ ?47\)?{_S}?)?{_LOCAL}(?!\d)")
 _INTL_PHONE = re.compile(rf"(?<!\d)\(?(?:\+|00)\ ?47\)?{_S}?{_LOCAL}(?!\d)")
 _PASSPORT = re.compile(r"(?<![^\W\d_])[A-Za-z]{2}\ ?\d{7}(?!\d)")
@@ -62,7 +72,9 @@ _BIRTH_PLUS_NUMBER = re.compile(
 _W = r"[\w.+\-]"
 _AT = "|".join(AT_WORDS)
 _DOT = "|".join(DOT_WORDS)
-_DOT_SEP = rf"(?:\.|\s*[(\[{{<]\s*(?:{_DOT})\s*[)\]}}>]\s*|\s+(?:{_DOT})\s+)"
+# a dot with spaces around it ("kari @ example . no"); the price: a word right after an address that ends a
+# sentence ("kari@example.no. Takk") is masked with it
+_DOT_SEP = rf"(?:\s*\.\s*|\s*[(\[{{<]\s*(?:{_DOT})\s*[)\]}}>]\s*|\s+(?:{_DOT})\s+)"
 _EMAIL = re.compile(
     rf"(?<!{_W}){_W}+(?:\s*@\s*|\s*[(\[{{<]\s*(?:{_AT}|@)\s*[)\]}}>]\s*|\s+(?:{'|'.join(AT_WORDS[1:])})\s+)"
     rf"[\w\-]+(?:{_DOT_SEP}[\w\-]+)*{_DOT_SEP}[a-z]{{2,12}}(?![\w\-])", re.IGNORECASE)
@@ -164,6 +176,45 @@ def mask_personal_data(text: str) -> Masked:
     m.mask(_BIRTH_PLUS_NUMBER, FNR_MASK, "national_id")
     m.mask(_PHONE, PHONE_MASK, "phone")
     return Masked(m.text, tuple(dict.fromkeys(m.found)))
+
+
+def clean_text(text: object, *, limit: int) -> tuple[str, bool]:
+    """Make any input a safe, bounded string.
+
+    Returns:
+        The cleaned text (NFC, zero-width characters and soft hyphens removed, other control characters
+        made spaces, white space collapsed to one space, at most ``limit`` characters) and whether it was
+        truncated.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = unicodedata.normalize("NFC", text).translate(INVISIBLE)
+    text = "".join(ch if (ch.isprintable() or ch in "\n\t") else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    truncated = len(text) > limit
+    return (text[:limit].rstrip(), truncated)
+
+
+def clean_and_mask(text: object, *, limit: int, read: int | None = None) -> tuple[Masked, bool, str]:
+    """The one cleaning and masking path of every text that is answered, kept or stored.
+
+    Cleaning comes first, so a number split by zero-width characters, soft hyphens, tabs or newlines is
+    seen whole; masking comes before the cut to ``limit``, so a number cut in two cannot survive in part.
+
+    Args:
+        text: Anything (non-strings are turned into text, None into "").
+        limit: The result is cut to this many characters.
+        read: At most this many cleaned characters are read (bounds the masking of huge inputs); default
+            ``4 * limit``.
+
+    Returns:
+        The masked text (cut to ``limit``) with what was found, whether it was cut, and the whole masked
+        text up to ``read`` characters.
+    """
+    cleaned, _ = clean_text(text, limit=read if read is not None else 4 * limit)
+    masked = mask_personal_data(cleaned)
+    short, truncated = clean_text(masked.text, limit=limit)
+    return Masked(short, masked.found), truncated or len(cleaned) > limit, masked.text
 
 
 def strip_masks(text: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.privacy import clean_text
 from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning, outside_names
 from assistant.types import Turn
 from corpus.model import Document
@@ -23,8 +24,6 @@ from index.classifier import Prediction
 from index.language import rules
 from index.normalize import normalise_text
 
-# Zero-width and bidi controls hide text from a reader while a machine still sees it.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
 _CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -32,19 +31,14 @@ log = logging.getLogger(__name__)
 
 
 def clean_question(text: object, *, limit: int) -> tuple[str, bool]:
-    """Make any input a safe, bounded question string.
+    """Make any input a safe, bounded question string (:func:`assistant.privacy.clean_text`, the cleaning
+    every stored text gets too).
 
     Returns:
-        The cleaned text (NFC, control and zero-width characters removed, white space collapsed,
-        at most ``limit`` characters) and whether it was truncated.
+        The cleaned text (NFC, control and zero-width characters and soft hyphens removed, white space
+        collapsed, at most ``limit`` characters) and whether it was truncated.
     """
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch if (ch.isprintable() or ch in "\n\t") else " " for ch in text)
-    text = re.sub(r"\s+", " ", text).strip()
-    truncated = len(text) > limit
-    return (text[:limit].rstrip(), truncated)
+    return clean_text(text, limit=limit)
 
 
 def detect_aspects(question: str) -> tuple[str, ...]:

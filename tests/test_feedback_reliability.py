@@ -166,3 +166,73 @@ def test_export_cli_in_a_real_process_reports_damage_in_norwegian(tmp_path):
     out = subprocess.run([sys.executable, "-m", "assistant", "feedback-export"], cwd=REPO, env=env,
                          capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert out.returncode == 0 and "var skadet" in out.stderr and "Traceback" not in out.stderr
+
+
+# -- what is stored, and how much --------------------------------------------------------------------------
+
+
+def test_stored_questions_go_through_the_one_cleaning_and_masking_path(tmp_path):
+    """Split forms that mask_personal_data alone let through (the outside tester: 22 of 39) are masked."""
+    from test_privacy_forms import SPLIT_FORMS
+
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    for _, typed, _ in SPLIT_FORMS:
+        store.add(question=f"{typed} hva koster det?", services=["trygghetsalarm"], rating="up", keep_question=True)
+    stored = [row.question for row in store.rows()]
+    assert stored == [f"{expected} hva koster det?" for _, _, expected in SPLIT_FORMS]
+    raw = store.path.read_bytes().decode("utf-8", "replace")
+    assert "56715" not in raw and "kari.nordmann" not in raw and "\u200b" not in raw
+
+
+def test_aspect_and_status_outside_their_sets_are_never_stored(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add(question="", services=[], rating="up", status="jeg har hiv", aspect="ola_nordmann_har_hiv_og_diabetes")
+    store.add(question="", services=[], rating="up", status="answered", aspect="cost")
+    store.add(question="", services=[], rating="up", status="answered", aspect="contact")
+    assert [(r.status, r.aspect) for r in store.rows()] == [("", ""), ("answered", "cost"), ("answered", "contact")]
+    assert "hiv" not in store.path.read_bytes().decode("utf-8", "replace")
+
+
+def test_the_row_cap_drops_the_oldest_and_the_export_says_how_many(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "feedback.sqlite3"
+    monkeypatch.setenv("LEVANGER_FEEDBACK_MAX_ROWS", "50")
+    store = FeedbackStore(db)
+    assert store.max_rows == 50
+    for n in range(120):
+        store.add(question="", services=[f"s{n}"], rating="up")
+    rows = store.rows()
+    assert len(rows) == 50 and rows[0].services == ("s70",) and rows[-1].services == ("s119",)
+    assert store.dropped() == 70
+    code, out, err = _export(db, monkeypatch, capsys)
+    assert code == 0 and len(out.splitlines()) == 51
+    assert "70 eldre tilbakemeldinger er slettet" in err
+
+
+def test_the_size_cap_bounds_the_file(tmp_path):
+    """16,000 ratings with long questions wrote 210 MB before; with a 256 KB cap the file stays near it."""
+    cap = 256 * 1024
+    store = FeedbackStore(tmp_path / "feedback.sqlite3", max_bytes=cap)
+    question = "Hvordan søker jeg om hjemmesykepleie og hva koster det? " * 60
+    for n in range(600):
+        store.add(question=f"{n} {question}", services=["hjemmesykepleie"], rating="down", keep_question=True)
+    size = store.path.stat().st_size
+    assert size <= cap + 64 * 1024, size
+    rows = store.rows()
+    assert store.dropped() == 600 - len(rows) > 0
+    assert rows[-1].question.startswith("599 ")  # the newest are kept
+
+
+def test_caps_have_sensible_defaults(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEVANGER_FEEDBACK_MAX_ROWS", raising=False)
+    monkeypatch.setenv("LEVANGER_FEEDBACK_MAX_MB", "nonsense")
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    assert store.max_rows == 100_000 and store.max_bytes == 50 * 1024 * 1024
+
+
+def test_the_cap_is_logged_at_most_once_a_minute(tmp_path, caplog):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3", max_rows=5)
+    with caplog.at_level(logging.WARNING, logger="assistant.feedback"):
+        for n in range(40):
+            store.add(question="", services=[f"s{n}"], rating="up")
+    assert store.dropped() == 35
+    assert sum("at its cap" in r.getMessage() for r in caplog.records) <= 1

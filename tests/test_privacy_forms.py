@@ -13,6 +13,7 @@ import re
 import pytest
 
 import assistant.core
+import assistant.privacy
 from assistant.privacy import (
     EMAIL_MASK,
     FNR_MASK,
@@ -150,8 +151,8 @@ def test_kinds_are_reported_without_values():
 def test_a_number_split_across_turns_is_masked_turn_by_turn(hashing_assistant, monkeypatch):
     """Each turn alone holds no identifier, and no step joins raw turns before masking them."""
     seen: list[str] = []
-    real = assistant.core.mask_personal_data
-    monkeypatch.setattr(assistant.core, "mask_personal_data", lambda text: seen.append(text) or real(text))
+    real = assistant.privacy.mask_personal_data  # what clean_and_mask, the one path of every text, calls
+    monkeypatch.setattr(assistant.privacy, "mask_personal_data", lambda text: seen.append(text) or real(text))
     embedded: list[str] = []
     embedder = hashing_assistant.retriever.embedder
     real_encode = embedder.encode_queries
@@ -159,6 +160,69 @@ def test_a_number_split_across_turns_is_masked_turn_by_turn(hashing_assistant, m
     history = [Turn("user", "Fødselsnummeret mitt starter med 010170"), Turn("assistant", "Ikke del det."),
                Turn("user", "og slutter på 12345. Hva koster trygghetsalarm?")]
     reply = hashing_assistant.ask("Og hvem kan få det?", history=history)
-    assert all(not ("010170" in text and "12345" in text) for text in seen)  # masked one at a time
+    assert seen and all(not ("010170" in text and "12345" in text) for text in seen)  # masked one at a time
     for text in (reply.question, str(reply.to_dict()), *embedded):
         assert "01017012345" not in re.sub(r"\D", "", text)
+
+
+# -- split forms: what cleaning must join before masking (the one path of every stored text) ------------------
+
+#: Characters that split a number or an address without a reader noticing, or noticing only white space.
+SPLITTERS: dict[str, str] = {
+    "zero-width space": "\u200b", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
+    "word joiner": "\u2060", "byte-order mark": "\ufeff", "soft hyphen": "\u00ad", "tab": "\t",
+    "newline": "\n", "CRLF": "\r\n", "double space": "  ", "space": " ", "space tab space": " \t ",
+}
+FNR_GROUPS, PHONE_GROUPS = ("311299", "56715"), ("912", "34", "567")
+EMAIL_PARTS = ("kari.nordmann", "@", "example", ".", "no")
+
+
+def _split_forms() -> list[tuple[str, str, str]]:
+    """(id, typed, expected): each splitter between every digit, between the groups, and around "@" and "."."""
+    forms = []
+    for name, sep in SPLITTERS.items():
+        forms += [
+            (f"fnr, every digit, {name}", f"fnr {sep.join(''.join(FNR_GROUPS))}", f"fnr {F}"),
+            (f"fnr, groups, {name}", f"fnr {sep.join(FNR_GROUPS)}", f"fnr {F}"),
+            (f"phone, every digit, {name}", f"tlf {sep.join(''.join(PHONE_GROUPS))}", f"tlf {P}"),
+            (f"phone, groups, {name}", f"tlf {sep.join(PHONE_GROUPS)}", f"tlf {P}"),
+            (f"e-mail, {name}", f"epost {sep.join(EMAIL_PARTS)}", f"epost {E}"),
+        ]
+    return forms + [
+        # the outside tester's examples that passed /v1/ask's masker too
+        ("phone 2-3-3", "ring 91 234 567", f"ring {P}"),
+        ("fnr with plus", "nr 0111+3010+963", f"nr {F}"),
+        ("phone with plus", "tlf 912+34+567", f"tlf {P}"),
+        ("e-mail spaced", "kari @ example . no", E),
+        ("e-mail spaced dot only", "kari@example . no", E),
+        ("e-mail tab and newline", "kari\t@\nexample\t.\nno", E),
+    ]
+
+
+SPLIT_FORMS = _split_forms()
+
+
+def test_the_split_table_covers_every_splitter_for_each_kind():
+    assert len(SPLIT_FORMS) == 5 * len(SPLITTERS) + 6 >= 60
+
+
+@pytest.mark.parametrize(("typed", "expected"), [(t, e) for _, t, e in SPLIT_FORMS], ids=[i for i, _, _ in SPLIT_FORMS])
+def test_split_forms_are_masked_by_the_one_path(typed, expected):
+    masked, _, whole = assistant.privacy.clean_and_mask(typed, limit=2000)
+    assert masked.text == expected and whole == expected
+    assert masked.had_personal_data
+
+
+@pytest.mark.parametrize("typed", ["født 31.12.1948", "kr 124 028, 130 160", "1 234 kr", "Ring 116 117",
+                                   "skriv til kari@example.no", "kl. 09.00–15.00"])
+def test_the_one_path_keeps_ordinary_text(typed):
+    expected = typed.replace("kari@example.no", E)
+    assert assistant.privacy.clean_and_mask(typed, limit=2000)[0].text == expected
+
+
+def test_the_api_answers_with_split_forms_masked(hashing_assistant):
+    for _, typed, _ in SPLIT_FORMS:
+        reply = hashing_assistant.ask(f"{typed} hva koster trygghetsalarm?")
+        assert "personal_data" in reply.notices, typed
+        digits = re.sub(r"\D", "", reply.question)
+        assert "56715" not in digits and "91234567" not in digits and "kari" not in reply.question, typed

@@ -7,7 +7,6 @@ The Assistant is loaded once per process in the background; ``/readyz`` says whe
 
 # no ``from __future__ import annotations``: FastAPI must see the request model built inside create_app
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -20,10 +19,11 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.core import Assistant
 from assistant.errors import user_message
-from assistant.feedback import FeedbackStore
+from assistant.feedback import ASPECTS, FeedbackStore
 from ui.api import errors, schemas
 from ui.api.docs import DOCS_CSP, docs_html
 from ui.api.limits import RateLimiter, client_key, retry_after
@@ -33,7 +33,6 @@ from ui.api.settings import ApiSettings
 log = logging.getLogger("ui.api")
 
 WIDGET = Path(__file__).resolve().parents[1] / "widget" / "widget.js"
-_ASPECT = re.compile(r"^[a-z_]{0,40}$")
 DESCRIPTION = (
     "Spør om helse- og omsorgstjenestene i Levanger kommune. Svarene er sitater fra tjenestebeskrivelsene med "
     "nummererte kilder, ikke vedtak. Questions about Levanger's health and care services; answers quote the "
@@ -112,6 +111,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
     app.state.settings = settings
     app.add_exception_handler(errors.ApiError, errors.api_error_handler)
     app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, errors.http_error_handler)
     app.add_exception_handler(Exception, errors.internal_error_handler)
     # outermost last: the access log sees every response, also the 413s and CORS preflights
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
@@ -140,7 +140,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         if runtime.assistant is None:
             raise errors.NotReady(english=english)
         bot = runtime.assistant
-        history = [t.to_turn() for t in body.history]
+        history = schemas.history_turns(body.history, max_turns=settings.max_history)
         try:
             with anyio.fail_after(settings.ask_timeout_s):
                 # the thread is abandoned on timeout and finishes on its own (ask's cost is bounded)
@@ -172,7 +172,8 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         chunk_ids = {c.chunk_id for c in bot.chunks}
         bad = [("services", s) for s in body.services if s not in bot.service_ids]
         bad += [("chunks", c) for c in body.chunks if c not in chunk_ids]
-        bad += [("aspect", body.aspect)] if not _ASPECT.match(body.aspect) else []
+        # a closed set: free text here ("ola_nordmann_har_hiv") would be kept as it is
+        bad += [("aspect", body.aspect)] if body.aspect and body.aspect not in ASPECTS else []
         if bad:
             raise UnknownReference()
         try:

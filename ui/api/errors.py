@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import user_message
 
@@ -42,6 +43,17 @@ class ApiError(Exception):
 class NotFound(ApiError):
     status, code = 404, "not_found"
     message_nb, message_en = "Fant ikke det du ba om.", "Not found."
+
+
+class MethodNotAllowed(ApiError):
+    status, code = 405, "method_not_allowed"
+    message_nb, message_en = "Denne metoden er ikke tillatt her.", "This method is not allowed here."
+
+
+class BodyUnreadable(ApiError):
+    status, code = 400, "invalid_body"
+    message_nb = "Forespørselen kunne ikke leses: den er ikke gyldig JSON i UTF-8, eller den er for dypt nøstet."
+    message_en = "The request body could not be read: it is not valid UTF-8 JSON, or it is nested too deeply."
 
 
 class UnknownService(NotFound):
@@ -128,7 +140,9 @@ def validation_fields(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     for e in errors:
         kind = str(e.get("type", ""))
         nb, en = PROBLEMS.get(kind, GENERIC_PROBLEM)
-        field = "body" if kind == "json_invalid" else _field_name(e.get("loc", ()))
+        loc = tuple(e.get("loc", ()))
+        # an unknown key is the client's own text (it could hold a fødselsnummer): name the object it was in
+        field = "body" if kind == "json_invalid" else _field_name(loc[:-1] if kind == "extra_forbidden" else loc)
         out.append({"field": field, "problem_nb": nb, "problem_en": en})
     return out
 
@@ -146,6 +160,21 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
                       "The request has errors. See the fields below.", english=wants_english(request),
                       fields=validation_fields(exc.errors()))
     return JSONResponse(body, status_code=422)
+
+
+#: Starlette's own errors (no route, wrong method, a body FastAPI cannot parse) in our shape.
+HTTP_ERRORS: dict[int, type[ApiError]] = {400: BodyUnreadable, 404: NotFound, 405: MethodNotAllowed}
+
+
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's ``{"detail": ...}`` errors as the documented shape; the detail (which can quote what was
+    sent) is dropped."""
+    assert isinstance(exc, StarletteHTTPException)
+    kind = HTTP_ERRORS.get(exc.status_code)
+    if kind is None:
+        kind = type("HttpError", (ApiError,), {"status": exc.status_code})
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+    return await api_error_handler(request, kind(headers=headers))
 
 
 async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -21,16 +22,32 @@ _STRICT = ConfigDict(extra="forbid")
 Lang = Literal["nb", "en"]
 
 
+#: Of a turn the assistant reads at most this many characters (``Assistant._clean_and_mask`` reads 4 × its
+#: 2,000-character question limit) and at most this many services; the API cuts the rest.
+TURN_CHARS = 8000
+TURN_SERVICES = 20
+
+
 class TurnIn(BaseModel):
-    """An earlier message; for an assistant turn, pass its reply's ``services`` so follow-ups keep the topic."""
+    """An earlier message; for an assistant turn, pass its reply's ``services`` so follow-ups keep the topic.
+
+    Neither the text nor the services have a length bound here: a long history is *cut* (see
+    :func:`history_turns`), never refused, so a conversation that grew long cannot block the next question
+    (an emergency included). The body limit bounds what arrives."""
 
     model_config = _STRICT
     role: Literal["user", "assistant"]
-    text: str = Field(max_length=20_000)
-    services: list[str] = Field(default_factory=list, max_length=20)
+    text: str
+    services: list[str] = Field(default_factory=list)
 
     def to_turn(self) -> Turn:
-        return Turn(self.role, self.text, services=tuple(self.services))
+        return Turn(self.role, self.text[:TURN_CHARS], services=tuple(self.services[:TURN_SERVICES]))
+
+
+def history_turns(history: Sequence[TurnIn], *, max_turns: int) -> list[Turn]:
+    """What the assistant gets of the history: the last ``max_turns`` turns, each cut (see ``TurnIn``)."""
+    kept = history[-max_turns:] if max_turns > 0 else []
+    return [t.to_turn() for t in kept]
 
 
 def ask_request(*, max_question_chars: int, max_history: int) -> type[BaseModel]:
@@ -41,7 +58,9 @@ def ask_request(*, max_question_chars: int, max_history: int) -> type[BaseModel]
         __doc__="A question and the earlier turns of the conversation, oldest first.",
         question=(str, Field(min_length=1, max_length=max_question_chars,
                              description="The question; personal data in it is masked before anything else.")),
-        history=(list[TurnIn], Field(default_factory=list, max_length=max_history)),
+        history=(list[TurnIn], Field(default_factory=list, description=(
+            f"Earlier turns, oldest first; only the last {max_history}, each cut to {TURN_CHARS} characters, are "
+            "used (a longer history is cut, not refused)."))),
         lang=(Lang | None, Field(default=None, description="Language of the API's own messages (errors); the "
                                                            "reply's language is detected (`language`).")),
     )

@@ -25,7 +25,8 @@ class ApiSettings:
         max_body_bytes: Larger request bodies get 413.
         body_timeout_s: A request body that takes longer to arrive gets 408.
         ask_timeout_s: An answer that takes longer gets 504.
-        max_history: At most this many earlier turns per request.
+        max_history: At most this many earlier turns (the last ones) of a request are used; older ones are
+            dropped, not refused.
         max_question_chars: Longer questions get 422 (the UI's input has the same bound).
     """
 

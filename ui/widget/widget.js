@@ -152,6 +152,28 @@
   wrap.appendChild(launcher);
   wrap.appendChild(panel);
 
+  // history-budget:start
+  // What is sent of the conversation: only what the assistant uses (the last turns, each cut, with the
+  // assistant turns' services), under a byte budget. With the longest question (4,000 characters, at most
+  // 6 bytes each in JSON) the body stays under the API's 32 KB limit, so a long conversation can never
+  // make a later question (an emergency included) fail with "too large".
+  var HISTORY_TURNS = 6, TURN_CHARS = 1000, TURN_SERVICES = 5, HISTORY_BYTES = 8192;
+  function utf8Bytes(s) { return new TextEncoder().encode(s).length; }
+  function cut(text) {
+    var chars = Array.from(String(text || ""));  // whole characters: never half of a surrogate pair
+    return chars.length > TURN_CHARS ? chars.slice(0, TURN_CHARS).join("") : chars.join("");
+  }
+  function historyToSend(turns) {
+    var out = turns.slice(-HISTORY_TURNS).map(function (t) {
+      var turn = { role: t.role, text: cut(t.text) };
+      if (t.role === "assistant") turn.services = (t.services || []).slice(0, TURN_SERVICES);
+      return turn;
+    });
+    while (out.length && utf8Bytes(JSON.stringify(out)) > HISTORY_BYTES) out.shift();  // oldest first
+    return out;
+  }
+  // history-budget:end
+
   var history = [];
   var count = 0;
   var busy = false;
@@ -364,11 +386,12 @@
     mine.textContent = q;
     var wait = el("p", { class: "meta", text: T.thinking });
     log.appendChild(wait);
-    request("POST", "/v1/ask", { question: q, history: history.slice(-10) }).then(function (reply) {
+    request("POST", "/v1/ask", { question: q, history: historyToSend(history) }).then(function (reply) {
       // keep only the masked question, here and in the history sent back
       mine.textContent = reply.question || q;
       history.push({ role: "user", text: reply.question || "" });
       history.push({ role: "assistant", text: reply.text, services: reply.services || [] });
+      history = historyToSend(history);  // the page's memory holds no more than is sent
       wait.remove();
       answer(reply);
     }, function (err) {
