@@ -151,9 +151,26 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object])
             contrast = [n["target"] for r in result["passes"] if r["id"] == "color-contrast" for n in r["nodes"]]
             assert any("#levanger-helse-widget" in str(t) for t in contrast), contrast[:5]
 
-            # 👍 reaches the feedback file; Escape closes and gives focus back to the chat button
+            # 👍 reaches the feedback file
             log.get_by_role("button", name="Var svaret nyttig? Ja").click()
             expect(log).to_contain_text("Takk for tilbakemeldingen!", timeout=15_000)
+
+            # an emergency: a tappable "Ring 113" first, and the bold numbers are tel: links
+            box.fill("Mor puster ikke og svarer ikke!")
+            box.press("Enter")
+            call = log.get_by_role("link", name="Ring 113")
+            expect(call).to_have_attribute("href", "tel:113", timeout=30_000)
+            expect(log.get_by_role("link", name="116 117").last).to_have_attribute("href", "tel:116117")
+
+            # a lost connection is said in Norwegian, never as the browser's "Failed to fetch"
+            page.route("**/v1/ask", lambda route: route.abort())
+            box.fill("Hva koster middag?")
+            box.press("Enter")
+            expect(log).to_contain_text("Beklager, jeg fikk ikke kontakt med assistenten", timeout=15_000)
+            assert "Failed to fetch" not in log.inner_text()
+            page.unroute("**/v1/ask")
+
+            # Escape closes and gives focus back to the chat button
             page.keyboard.press("Escape")
             expect(dialog).to_be_hidden()
             expect(launcher).to_be_focused()

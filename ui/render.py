@@ -77,6 +77,7 @@ _PHONES: dict[str, str] = {
     "116 117": "tel:116117",
     "116 123": "tel:116123",
     "22 59 13 00": "tel:+4722591300",
+    "55 55 33 33": "tel:+4755553333",
 }
 _BOLD_PHONE = re.compile(r"\*\*(" + "|".join(re.escape(p) for p in _PHONES) + r")\*\*")
 

@@ -41,6 +41,7 @@
     fullFailed: "Kunne ikke hente teksten akkurat nå.",
     useful: "Var svaret nyttig?",
     suggestions: "Velg det som passer best",
+    callNow: "Ring",
     yes: "Ja",
     no: "Nei",
     thanks: "Takk for tilbakemeldingen! Vi lagrer ikke spørsmålet ditt.",
@@ -92,6 +93,10 @@
     ".more{font:inherit;font-size:.85rem;background:none;border:0;color:#00467f;text-decoration:underline;",
     "padding:0;cursor:pointer}",
     ".full{white-space:pre-wrap;font-size:.85rem;margin-top:.3rem}",
+    ".call{display:block;text-align:center;min-height:44px;line-height:44px;margin:.3rem 0 .6rem;" +
+      "background:#a4000f;color:#fff;font-weight:700;border-radius:.4rem;text-decoration:none}",
+    ".call:focus-visible,.tel:focus-visible{outline:3px solid #00467f;outline-offset:2px}",
+    ".tel{color:#00467f}",
     ".chips{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}",
     ".chip{font:inherit;min-height:44px;padding:.4rem .9rem;background:#fff;color:#00467f;border:1px solid #00467f;" +
       "border-radius:1.2rem;cursor:pointer}",
@@ -227,12 +232,21 @@
     text = text.replace(/\\(.)/g, "$1");
     while ((m = re.exec(text)) !== null) {
       if (m.index > at) parent.appendChild(document.createTextNode(text.slice(at, m.index)));
-      if (m[1] !== undefined) parent.appendChild(el("strong", { text: m[1] }));
+      if (m[1] !== undefined) parent.appendChild(phone(m[1]) || el("strong", { text: m[1] }));
       else if (m[2] !== undefined) parent.appendChild(el("em", { text: m[2] }));
       else parent.appendChild(marker(Number(m[3]), openSource));
       at = re.lastIndex;
     }
     if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  // a bold phone number of the templates ("113", "116 117", "74 05 25 00") is a tel: link, as in the app
+  function phone(text) {
+    var digits = text.replace(/ /g, "");
+    if (!/^\d+$/.test(digits) || [3, 6, 8].indexOf(digits.length) < 0 || text !== text.trim()) return null;
+    var a = el("a", { class: "tel", href: "tel:" + (digits.length === 8 ? "+47" : "") + digits });
+    a.appendChild(el("strong", { text: text }));
+    return a;
   }
 
   function marker(n, openSource) {
@@ -262,7 +276,8 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    return fetch(api + path, init).then(function (r) {
+    // a lost connection rejects with the browser's own English text ("Failed to fetch"): say it in Norwegian
+    return fetch(api + path, init).catch(function () { throw new Error(T.failed); }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (!r.ok) throw new Error((data.error && data.error.message_nb) || T.failed);
         return data;
@@ -344,6 +359,11 @@
       if (!s) return;
       s.toggle(true);
       if (focus) s.button.focus();
+    }
+    if (reply.status === "emergency") {
+      // the number to call first, as a large tappable button (112 first for violence happening now)
+      var first = /\b112\b/.test((reply.text || "").split("\n")[0]) ? "112" : "113";
+      body.appendChild(el("a", { class: "call", href: "tel:" + first, text: T.callNow + " " + first }));
     }
     var parts = reply.parts && reply.parts.length ? reply.parts.map(function (p) { return p.text; }) : [reply.text];
     parts.forEach(function (t) { paragraphs(body, t, openSource); });
