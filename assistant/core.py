@@ -193,10 +193,10 @@ class Assistant:
         return [known[t] for t in texts]
 
     def _safety_sentences(self, whole: str, query: str) -> list[str]:
-        """The sentences of the whole message judged on their own for safety (none for a one-sentence
-        message, which the question's own embedding covers). A long message keeps the sentences that share most
-        words with the emergency bank, up to ``max_safety_sentences``."""
-        sentences = message_sentences(strip_masks(whole), limit=10_000)
+        """The sentences of the whole message (masks stripped) judged on their own for safety (none for a
+        one-sentence message, which the question's own embedding covers). A long message keeps the sentences that
+        share most words with the emergency bank, up to ``max_safety_sentences``."""
+        sentences = message_sentences(whole, limit=10_000)
         if len(sentences) <= 1:
             return []
         cap = self.settings.max_safety_sentences
@@ -233,37 +233,33 @@ class Assistant:
         query = strip_masks(masked.text)
         if not query.strip():
             return Understanding(masked.text, query, notices=notices + ("empty",)), []
-        meaning = sentence_meanings = asked = about = None
-        vector = None
-        if mode != "lexical":
-            sentences = self._safety_sentences(whole, query)
-        else:
-            sentences = []
+        whole = strip_masks(whole)
         pieces = split_parts(query)
-        tail = pattern_tail(sentences) if sentences else ""
-        pattern_reading = None
-        if mode != "lexical":
+        meaning = pattern_reading = None
+        sentence_meanings: list = []
+        if mode == "lexical":
+            vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
+        else:
+            sentences = self._safety_sentences(whole, query)
+            tail = pattern_tail(sentences) if sentences else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else [])])
             if tail:
                 pattern_reading = self.meaning.safety(vectors.pop())
-        else:
-            vectors = [None] * (1 + len(pieces))
-        vector = vectors[0]
-        if vector is not None:
-            meaning = self.meaning.score(vector, query)
+            meaning = self.meaning.score(vectors[0], query)
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
+        vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
-                 for text, v in zip(pieces, vectors[len(vectors) - len(pieces):], strict=True)]
+                 for text, v in zip(pieces, piece_vectors, strict=True)]
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=self._history_services(history),
-                                         sentence_meanings=sentence_meanings or (), safety_text=strip_masks(whole),
+                                         sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
-        u = self._part_services(u, pieces, vectors[len(vectors) - len(pieces):] if pieces else [], mode)
+        u = self._part_services(u, pieces, piece_vectors, mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k

@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,7 @@ import numpy as np
 from corpus.model import Document
 from index.banks import Bank, BankEntry
 
+T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
 SAFETY_BANKS = ("emergency", "ordinary", "out_of_scope")
@@ -42,17 +44,21 @@ def held_out(text: str) -> bool:
     return digest[0] / 256 < HOLDOUT_SHARE
 
 
-def _read_jsonl(path: Path, label_field: str) -> list[BankEntry]:
-    entries = []
+def _read_rows(path: Path, build: Callable[[dict], T]) -> list[T]:
+    """Each JSON line of ``path`` through ``build``; a malformed line is a ValueError naming file and line."""
+    rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-            entries.append(BankEntry(text=str(data["text"]).strip(), label=str(data.get(label_field, ""))))
+            rows.append(build(json.loads(line)))
         except (ValueError, KeyError) as exc:
             raise ValueError(f"{path.name}:{number}: {exc}") from exc
-    return entries
+    return rows
+
+
+def _read_jsonl(path: Path, label_field: str) -> list[BankEntry]:
+    return _read_rows(path, lambda d: BankEntry(text=str(d["text"]).strip(), label=str(d.get(label_field, ""))))
 
 
 @lru_cache(maxsize=1)
@@ -87,16 +93,9 @@ INTENTS = ("greeting", "thanks", "capabilities", "human", "goodbye")
 def labelled_questions() -> tuple[dict, ...]:
     """``banks/questions.jsonl``: questions in people's words, each with its service and the aspect (section)
     that answers it; written from the service texts, never from an evaluation question."""
-    rows = []
-    for number, line in enumerate((BANK_DIR / "questions.jsonl").read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-                rows.append({"text": str(row["text"]).strip(), "service_id": str(row["service_id"]),
-                             "aspect": str(row["aspect"]), "lang": str(row.get("lang", ""))})
-            except (ValueError, KeyError) as exc:
-                raise ValueError(f"questions.jsonl:{number}: {exc}") from exc
-    return tuple(rows)
+    return tuple(_read_rows(BANK_DIR / "questions.jsonl", lambda d: {
+        "text": str(d["text"]).strip(), "service_id": str(d["service_id"]), "aspect": str(d["aspect"]),
+        "lang": str(d.get("lang", ""))}))
 
 
 @lru_cache(maxsize=1)

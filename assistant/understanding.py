@@ -351,7 +351,7 @@ class Understander:
         language = detect_language(query)
         injection = bool(rules().injection.search(normalised))
         meanings = [m for m in (meaning, *(m for _, m in sentence_meanings)) if m is not None]
-        safety_normalised = normalise_text(safety_text) if safety_text else normalised
+        safety_normalised = normalise_text(safety_text) if safety_text and safety_text != query else normalised
         named = tuple(self.names.mentioned(normalised))
         c = self.calibration
         # counted on the question as written: normalising keeps only Latin letters
