@@ -30,6 +30,9 @@ from pathlib import Path
 from assistant import Assistant, Reply, Turn
 
 PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
+#: Panels written later, each by a new blind helper, for a split nothing was tuned on (``test4``: 110 questions,
+#: written 2026-12-05 after the submitted pipeline of the first round).
+LATER_PANELS = (Path(__file__).resolve().parent / "panel4.jsonl",)
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"
@@ -56,8 +59,13 @@ class PanelQuestion:
     split: str
 
 
-def load_panel(path: Path = PANEL_PATH) -> list[PanelQuestion]:
-    """Every panel question, in file order."""
+def load_panel(path: Path | None = None) -> list[PanelQuestion]:
+    """Every panel question, in file order (every panel file when ``path`` is None)."""
+    paths = [path] if path is not None else [PANEL_PATH, *(p for p in LATER_PANELS if p.exists())]
+    return [q for p in paths for q in _read_panel(p)]
+
+
+def _read_panel(path: Path) -> list[PanelQuestion]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
