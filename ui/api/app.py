@@ -27,7 +27,12 @@ from assistant.feedback import ASPECTS, FeedbackStore
 from ui.api import errors, schemas
 from ui.api.docs import DOCS_CSP, docs_html
 from ui.api.limits import RateLimiter, client_key, retry_after
-from ui.api.middleware import AccessLogMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
+from ui.api.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    FramingMiddleware,
+    SecurityHeadersMiddleware,
+)
 from ui.api.settings import ApiSettings
 
 log = logging.getLogger("ui.api")
@@ -118,6 +123,8 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
     # outside the body limit, so a browser can read a 413 too
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "Accept-Language"], allow_credentials=False, max_age=600)
+    # before CORS and the body: a request whose length is ambiguous is refused whatever it is
+    app.add_middleware(FramingMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
 
