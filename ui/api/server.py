@@ -101,7 +101,8 @@ class GuardedH11Protocol(H11Protocol):
             return
         idle = [c for c in self.connections if c is not self and isinstance(c, GuardedH11Protocol) and c.awaiting_head]
         for victim in sorted(idle, key=lambda c: c._waiting_since)[: len(self.connections) - limit + 1]:
-            victim._head_timed_out()
+            victim._stop_head_timer()
+            victim.transport.close()
             self.connections.discard(victim)  # closing is asynchronous; the slot is free now
 
     def data_received(self, data: bytes) -> None:
