@@ -206,3 +206,22 @@ def test_readyz_names_the_generation_and_follows_a_rebuild(bot, settings, tmp_pa
             seen = client.get("/readyz").json()["generation"]
         assert seen == new
         assert client.post("/v1/ask", json={"question": QUESTIONS[0]}).status_code == 200
+
+
+def test_the_streamlit_app_follows_the_index_through_the_same_mechanism(bot, settings, monkeypatch):
+    import streamlit as st
+
+    from ui import app
+
+    monkeypatch.setattr(Assistant, "load", staticmethod(lambda: bot))
+    monkeypatch.setenv(reloading.RELOAD_ENV, "0")  # looked at explicitly below
+    st.cache_resource.clear()
+    try:
+        assert app.load_assistant() is bot
+        new = publish_copy(settings.index.data_dir)
+        followed = app._followed()
+        followed._guide_loader = _guide
+        assert followed.reload_now() is True
+        assert app.load_assistant().retriever.generation == new
+    finally:
+        st.cache_resource.clear()
