@@ -60,7 +60,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
     """Export the ratings; every problem is said in Norwegian with the file it concerns (never a traceback)."""
-    from assistant.feedback import CSV_COLUMNS, FeedbackBusy, FeedbackError, FeedbackStore, default_path
+    from assistant.feedback import (CSV_COLUMNS, MERGE_WINDOW_S, FeedbackBusy, FeedbackError, FeedbackStore,
+                                    default_path)
 
     path = default_path()
     try:
@@ -88,6 +89,10 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
         if dropped:
             print(f"{dropped} eldre tilbakemeldinger er slettet fordi lageret nådde grensen ({store.max_rows} rader "
                   f"eller {store.max_bytes / 1024 / 1024:g} MB); de nyeste er med.", file=sys.stderr)
+        merged = store.merged()
+        if merged:
+            print(f"{merged} like tilbakemeldinger sendt innen {MERGE_WINDOW_S} sekunder etter en annen er ikke "
+                  "lagret på nytt.", file=sys.stderr)
         if store.recovered:
             print(f"Tilbakemeldingsdatabasen {path} var skadet. Den er flyttet til {store.recovered.name}, og en ny, "
                   "tom database er opprettet; eldre tilbakemeldinger kan kanskje hentes fra den flyttede filen.",

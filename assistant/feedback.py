@@ -14,6 +14,10 @@ as "". The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANG
 oldest rows are dropped, and the number dropped is kept and reported by the export, so a flood of ratings
 can neither fill the disk nor silently shorten the record.
 
+A rating identical to one stored less than ``MERGE_WINDOW_S`` (10 s) earlier (same rating, status, aspect,
+services and chunks, and no question text in either) is a double click or a script, not a second opinion: it is
+not stored again, only counted (``merged()``, reported by the export).
+
 A rating must not be lost to a briefly busy database: each write waits up to ``busy_timeout_s`` (30 s) for
 another writer. A file that is not (or no longer) a valid SQLite database is moved aside, renamed
 ``feedback.sqlite3.corrupt-<UTC time>`` and logged, and a fresh database takes its place, so one damaged
@@ -31,7 +35,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -61,6 +65,10 @@ STATUSES: frozenset[str] = frozenset({"answered", "no_answer", "emergency"})
 QUESTION_CHARS = 4000
 #: Ids (services, chunks) are cut to this many characters each.
 ID_CHARS = 200
+#: An identical rating (see the module docstring) within this many seconds of a stored one is merged into it.
+MERGE_WINDOW_S = 10
+#: The merge looks at this many of the newest rows only, so a write costs the same however large the file.
+MERGE_LOOKBACK = 256
 CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question")
 
 _SCHEMA = """
@@ -266,7 +274,8 @@ class FeedbackStore:
             when: Time of the rating; default now (UTC).
 
         Returns:
-            The new row's id.
+            The new row's id; for a rating merged into an identical recent one (see the module docstring), that
+            row's id.
 
         Raises:
             ValueError: The rating is not one of the allowed values.
@@ -274,7 +283,9 @@ class FeedbackStore:
         value = RATINGS.get(rating, 0) if isinstance(rating, str) else int(rating)
         if value not in (-1, 1):
             raise ValueError(f"rating must be 'up', 'down', 1 or -1, not {rating!r}")
-        stamp = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+        moment = (when or datetime.now(UTC)).astimezone(UTC)
+        stamp = moment.isoformat(timespec="seconds")
+        since = (moment - timedelta(seconds=MERGE_WINDOW_S)).isoformat(timespec="seconds")
         if keep_question is None:
             keep_question = os.environ.get(KEEP_QUESTIONS_ENV) == "1"
         # second guard: the caller should already have masked the question; the same path as /v1/ask's
@@ -285,6 +296,16 @@ class FeedbackStore:
                aspect if aspect in ASPECTS else "", cited)
 
         def insert(db: sqlite3.Connection) -> int:
+            db.execute("BEGIN IMMEDIATE")  # the look for a duplicate and the insert are one step for all writers
+            if not masked:
+                same = db.execute(
+                    "SELECT id FROM (SELECT * FROM feedback ORDER BY id DESC LIMIT ?) WHERE created_at > ? AND "
+                    "created_at <= ? AND rating = ? AND status = ? AND services = ? AND question = '' AND aspect = ?"
+                    " AND chunks = ? LIMIT 1", (MERGE_LOOKBACK, since, stamp, *row[1:4], *row[5:])).fetchone()
+                if same is not None:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('merged', 1) "
+                               "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+                    return int(same[0])
             new_id = int(db.execute(
                 "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
@@ -325,6 +346,11 @@ class FeedbackStore:
     def dropped(self) -> int:
         """How many of the oldest rows were dropped at the caps, in the life of this file."""
         found = self._run(lambda db: db.execute("SELECT value FROM meta WHERE key = 'dropped'").fetchone())
+        return int(found[0]) if found else 0
+
+    def merged(self) -> int:
+        """How many ratings were not stored because an identical one had just been (see the module docstring)."""
+        found = self._run(lambda db: db.execute("SELECT value FROM meta WHERE key = 'merged'").fetchone())
         return int(found[0]) if found else 0
 
     def rows(self) -> list[FeedbackRow]:

@@ -107,7 +107,7 @@ class Retriever:
 
     def __init__(self, *, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder,
                  manifest: Manifest, settings: IndexSettings, banks: Mapping[str, Bank] | None = None,
-                 classifiers: Mapping[str, TextClassifier] | None = None) -> None:
+                 classifiers: Mapping[str, TextClassifier] | None = None, generation: str = "") -> None:
         if not (len(chunks) == dense.size == lexical.size):
             raise IndexCorrupt(
                 f"index parts disagree: {len(chunks)} chunks, {dense.size} vectors, {lexical.size} BM25 rows"
@@ -122,6 +122,8 @@ class Retriever:
         self.banks: dict[str, Bank] = dict(banks or {})
         #: Classifiers trained on some of the banks at build time (see :mod:`index.classifier`), by bank name.
         self.classifiers: dict[str, TextClassifier] = dict(classifiers or {})
+        #: The generation folder's name (``g-...``) this index was loaded from or written to; "" if neither.
+        self.generation = generation
 
     # -- building and loading -------------------------------------------------------------------
 
@@ -182,7 +184,7 @@ class Retriever:
                 models={name: m.fingerprint for name, m in models.items()},
             )
             atomic_write_text(building / "manifest.json", manifest.to_json())
-            publish(settings.data_dir, building, keep=settings.keep_generations, grace_s=settings.gc_grace_s)
+            final = publish(settings.data_dir, building, keep=settings.keep_generations, grace_s=settings.gc_grace_s)
         except BaseException:
             # a half-written generation (disk full, crash) must not keep taking space; CURRENT still names the
             # old one, which keeps serving
@@ -191,7 +193,7 @@ class Retriever:
         finally:
             lock.release()
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings, banks=built_banks, classifiers=models)
+                   settings=settings, banks=built_banks, classifiers=models, generation=final.name)
 
     @classmethod
     def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,
@@ -267,7 +269,7 @@ class Retriever:
         loaded = {name: Bank.load(path / "banks", name) for name in manifest.banks}
         models = {name: TextClassifier.load(path / "models", name) for name in manifest.models}
         return cls(chunks=chunks, dense=dense, lexical=lexical, embedder=embedder, manifest=manifest,
-                   settings=settings, banks=loaded, classifiers=models)
+                   settings=settings, banks=loaded, classifiers=models, generation=path.name)
 
     @classmethod
     def open(cls, *, settings: IndexSettings | None = None, guide: Guide | None = None,

@@ -22,6 +22,9 @@ class _Transport(asyncio.Transport):
         super().__init__()
         self.sock = sock
 
+    def is_closing(self) -> bool:
+        return False
+
     def get_extra_info(self, name: str, default=None):  # noqa: ANN001
         return {"socket": self.sock, "peername": self.sock.getpeername(),
                 "sockname": self.sock.getsockname()}.get(name, default)

@@ -24,6 +24,7 @@ import streamlit as st  # noqa: E402
 
 from assistant.core import Assistant  # noqa: E402
 from assistant.errors import user_message  # noqa: E402
+from assistant.reloading import ReloadingAssistant  # noqa: E402
 from ui import a11y, browse, chat, staff, style, texts  # noqa: E402
 from ui.render import SECTION_PARAM, SERVICE_PARAM  # noqa: E402
 
@@ -31,9 +32,14 @@ log = logging.getLogger("ui.app")
 
 
 @st.cache_resource(show_spinner=texts.LOADING)
+def _followed() -> ReloadingAssistant:
+    return ReloadingAssistant(Assistant.load())
+
+
 def load_assistant() -> Assistant:
-    """The assistant, loaded once per server process and shared by all sessions (it is thread-safe)."""
-    return Assistant.load()
+    """The assistant, loaded once per server process and shared by all sessions (it is thread-safe); a new
+    index generation is picked up without a restart (assistant.reloading)."""
+    return _followed().get()
 
 
 def _try_load() -> Assistant | None:

@@ -2,7 +2,8 @@
 
 Thin on purpose: answers, masking, the browse data and feedback storage live in ``assistant``; this module
 only validates requests, bounds them (size, rate, time) and turns the assistant's dataclasses into JSON.
-The Assistant is loaded once per process in the background; ``/readyz`` says when it is serving.
+The Assistant is loaded once per process in the background; ``/readyz`` says when it is serving, and which
+index generation (a new one is picked up without a restart, see :mod:`assistant.reloading`).
 """
 
 # no ``from __future__ import annotations``: FastAPI must see the request model built inside create_app
@@ -24,10 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.feedback import ASPECTS, FeedbackStore
+from assistant.reloading import ReloadingAssistant
 from ui.api import errors, schemas
 from ui.api.docs import DOCS_CSP, docs_html
 from ui.api.limits import RateLimiter, client_key, retry_after
-from ui.api.middleware import AccessLogMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
+from ui.api.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    FramingMiddleware,
+    SecurityHeadersMiddleware,
+)
 from ui.api.settings import ApiSettings
 
 log = logging.getLogger("ui.api")
@@ -52,30 +59,37 @@ class UnknownReference(errors.ApiError):
 
 
 class Runtime:
-    """The process's Assistant, loaded in a background thread unless one is given."""
+    """The process's Assistant, loaded in a background thread unless one is given, and replaced when the index
+    gets a new generation (:mod:`assistant.reloading`)."""
 
     def __init__(self, assistant: Assistant | None, load: Callable[[], Assistant]) -> None:
-        self.assistant = assistant
+        self.source = ReloadingAssistant(assistant) if assistant is not None else None
         self.failure: BaseException | None = None
         self._load = load
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self.assistant is None and self._thread is None:
+        if self.source is None and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="assistant-load", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
         try:
-            self.assistant = self._load()
+            self.source = ReloadingAssistant(self._load())
         except Exception as exc:  # noqa: BLE001 - reported by /readyz; the log gets the class only
             log.error("loading the assistant failed: %s", exc.__class__.__name__)
             self.failure = exc
 
+    @property
+    def assistant(self) -> Assistant | None:
+        """The assistant for one request (keep it for the whole request), or None while loading."""
+        return None if self.source is None else self.source.get()
+
     def require(self) -> Assistant:
-        if self.assistant is None:
+        bot = self.assistant
+        if bot is None:
             raise errors.NotReady()
-        return self.assistant
+        return bot
 
 
 def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assistant] | None = None,
@@ -118,6 +132,8 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
     # outside the body limit, so a browser can read a 413 too
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "Accept-Language"], allow_credentials=False, max_age=600)
+    # before CORS and the body: a request whose length is ambiguous is refused whatever it is
+    app.add_middleware(FramingMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
 
@@ -137,9 +153,9 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
                          503: {"description": "Starting"}, 504: {"description": "Answer timed out"}})
     async def ask(body: AskRequest, response: Response) -> dict[str, Any]:  # type: ignore[valid-type]
         english = None if body.lang is None else body.lang == "en"
-        if runtime.assistant is None:
+        bot = runtime.assistant  # this request's assistant, also if a new index generation arrives meanwhile
+        if bot is None:
             raise errors.NotReady(english=english)
-        bot = runtime.assistant
         history = schemas.history_turns(body.history, max_turns=settings.max_history)
         try:
             with anyio.fail_after(settings.ask_timeout_s):
@@ -201,7 +217,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         m = bot.manifest
         return {"status": "ready", "chunks": m.chunk_count, "services": len(bot.service_ids),
                 "embedder": f"{m.embedder_backend}:{m.embedder_name}", "corpus_hash": m.corpus_hash[:12],
-                "created": m.created}
+                "created": m.created, "generation": bot.retriever.generation}
 
     @app.get("/widget.js", include_in_schema=False)
     def widget_js() -> Response:

@@ -61,6 +61,12 @@ class UnknownService(NotFound):
     message_nb, message_en = "Fant ingen tjeneste med denne id-en.", "There is no service with this id."
 
 
+class AmbiguousLength(ApiError):
+    status, code = 400, "ambiguous_length"
+    message_nb = "Forespørselen har både Content-Length og Transfer-Encoding; send bare én av dem."
+    message_en = "The request has both Content-Length and Transfer-Encoding; send only one of them."
+
+
 class BodyTooLarge(ApiError):
     status, code = 413, "body_too_large"
     message_nb, message_en = "Forespørselen er for stor.", "The request body is too large."

@@ -1,4 +1,5 @@
-"""ASGI middleware at the edge: a bounded, timed request body, and an access log without what was typed.
+"""ASGI middleware at the edge: unambiguous framing, a bounded, timed request body, and an access log without
+what was typed.
 
 The access log names the route *template* (``/v1/services/{service_id}``), never the raw path or query
 string, and never the client address or the body: a question can hold health details or a fødselsnummer.
@@ -15,7 +16,7 @@ import anyio
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
-from ui.api.errors import ApiError, BodyTimeout, BodyTooLarge, error_body
+from ui.api.errors import AmbiguousLength, ApiError, BodyTimeout, BodyTooLarge, error_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,6 +32,25 @@ async def _send_error(scope: Scope, receive: Receive, send: Send, exc: ApiError)
     body = error_body(exc.code, exc.message_nb, exc.message_en, english=first.startswith("en"))
     # the body was not read to its end, so the connection cannot be reused
     await JSONResponse(body, status_code=exc.status, headers={"Connection": "close"})(scope, receive, send)
+
+
+class FramingMiddleware:
+    """Refuses (400, connection closed) a request that has both ``Content-Length`` and ``Transfer-Encoding``.
+
+    RFC 9112 lets a server read such a body by ``Transfer-Encoding`` (h11 does); a proxy in front that trusts
+    ``Content-Length`` instead would see a different request boundary, the root of request smuggling.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            names = {name.lower() for name, _ in scope["headers"]}
+            if b"content-length" in names and b"transfer-encoding" in names:
+                await _send_error(scope, receive, send, AmbiguousLength())
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

@@ -96,6 +96,8 @@ class Ready(BaseModel):
     embedder: str
     corpus_hash: str
     created: str
+    #: The index generation served (its folder name); it changes when a rebuild is picked up.
+    generation: str
 
 
 def _fields_of(cls: type) -> dict[str, Any]:

@@ -28,6 +28,13 @@ class ApiSettings:
         max_history: At most this many earlier turns (the last ones) of a request are used; older ones are
             dropped, not refused.
         max_question_chars: Longer questions get 422 (the UI's input has the same bound).
+        header_timeout_s: A connection must complete its request head within this many seconds of opening (or
+            of its last response), else it is closed: idle and trickling sockets cannot hold the connection
+            limit (ui/api/server.py).
+        keep_alive_s: An idle keep-alive connection is closed after this many seconds (uvicorn's own timer).
+        max_connections: Connections per server process; at the limit the connection that has waited longest
+            without a request head is closed to make room, and uvicorn answers 503 only when every connection
+            is busy with a request.
     """
 
     cors_origins: tuple[str, ...] = ()
@@ -40,10 +47,15 @@ class ApiSettings:
     ask_timeout_s: float = 10.0
     max_history: int = 20
     max_question_chars: int = 4000
+    header_timeout_s: float = 10.0
+    keep_alive_s: int = 5
+    max_connections: int = 256
 
     def __post_init__(self) -> None:
         if self.rate_per_second <= 0 or self.rate_burst < 1:
             raise ValueError("rate_per_second must be > 0 and rate_burst >= 1")
+        if self.header_timeout_s <= 0 or self.keep_alive_s < 1 or self.max_connections < 2:
+            raise ValueError("header_timeout_s must be > 0, keep_alive_s >= 1 and max_connections >= 2")
         if self.max_body_bytes < 1024 or self.forwarded_hops < 0:
             raise ValueError("max_body_bytes must be >= 1024 and forwarded_hops >= 0")
         for origin in self.cors_origins:
