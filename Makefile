@@ -8,12 +8,20 @@ API_PORT ?= 8720
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run api loadtest test index check pdf eval bench browser axe clean
+.PHONY: run api loadtest test test-fast install-locked index check pdf eval bench browser axe clean
 
+# One install at a time: `make run`, `make api` and `make test` started together on a fresh clone would race on
+# `pip install -e`. The first takes the lock and installs; the others wait, then find the stamp fresh and go on.
+LOCK   := .install.lock
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
-	touch $(STAMP)
+	@if command -v flock >/dev/null; then flock $(LOCK) $(MAKE) --no-print-directory install-locked; \
+	else $(MAKE) --no-print-directory install-locked; fi
+
+install-locked:
+	@if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ]; then \
+	    (test -x $(PY) || $(PYTHON) -m venv $(VENV)) && \
+	    $(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" && touch $(STAMP); \
+	fi
 
 run: $(STAMP)
 	$(PY) -m assistant index
@@ -50,6 +58,10 @@ axe: $(AXE)
 
 test: $(STAMP) browser axe
 	$(PY) -m pytest
+
+# Everything except real browsers, real embedding models and load: the tier to run while you work.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not browser and not real_model and not slow"
 
 index: $(STAMP)
 	$(PY) -m assistant index --rebuild

@@ -43,6 +43,7 @@ from assistant.errors import AssistantError
 from assistant.plan import SECTION_OF_ASPECT
 from assistant.privacy import clean_and_mask
 from corpus.schema import aspect_keys
+from index.language import rules
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ DEFAULT_MAX_MB = 50.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RATINGS: dict[str, int] = {"up": 1, "down": -1}
 #: What a reply's ``aspect`` can be: the schema's aspect keys, and the aspects answered from one of their
-#: sections ("contact" from "apply"). Anything else is free text and is never stored.
-ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT)
+#: sections ("contact" from "apply"), and those answered wherever the guide states them ("time"). Anything else is free text and is never stored.
+ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT) | frozenset(rules().topics)
 STATUSES: frozenset[str] = frozenset({"answered", "no_answer", "emergency"})
 #: A stored question is cut to this many characters (the API's bound on a feedback question).
 QUESTION_CHARS = 4000

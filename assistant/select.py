@@ -17,6 +17,7 @@ section of one aspect of one service, sentence by sentence and list item by list
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,33 @@ class SectionPicker:
         if aspect == "what" and own > 0:
             return aspect  # what a service is, is told in its description whenever that shares a telling word
         return other if score >= own + OTHER_SECTION_MARGIN and score >= 1.5 * own else aspect
+
+    def matching(self, service_id: str, pattern: re.Pattern[str], *, prefer: re.Pattern[str] | None = None,
+                 skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
+                 avoid: Iterable[str] = ("law",)) -> list[tuple[Chunk, list[Span]]]:
+        """Sentences of a service's description, over all its sections, that ``pattern`` finds (a deadline, a
+        waiting time): an aspect the guide states wherever it fits. Those ``prefer`` finds too (that say it
+        outright: "fire uker") are chosen first; at most ``max_spans``, quoted in reading order, a list item
+        with the sentence that introduces its list. Sections of the ``avoid`` aspects are not read (the law that
+        governs a deadline is not the deadline)."""
+        done = set(skip)
+        avoided = set(avoid)
+        found: list[tuple[bool, tuple[int, int], int, list[_Sentence], list[int]]] = []
+        for order, ((sid, aspect), sentences) in enumerate(self._sections.items()):
+            if sid != service_id or aspect in avoided:
+                continue
+            for s in sentences:
+                text = s.span.text.lower()
+                if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text):
+                    group = self._with_list(sentences, s.position, done, whole=False)
+                    outright = bool(prefer and prefer.search(text))
+                    found.append((not outright, (order, s.position), order, sentences, group))
+        chosen: dict[tuple[int, int], _Sentence] = {}
+        for _, _, order, sentences, group in sorted(found, key=lambda f: (f[0], f[1]))[:max_spans]:
+            for i in group:
+                chosen.setdefault((order, i), sentences[i])
+        ordered = [chosen[k] for k in sorted(chosen)]
+        return self._grouped(ordered, list(range(len(ordered))))
 
     def has(self, service_id: str, aspect: str) -> bool:
         """Whether the service has a section of this aspect."""

@@ -441,6 +441,10 @@ class Understander:
         c = self.calibration
         if asked is None or c.aspect_policy == "cues":
             return cues, "cues" if cues else ""
+        # an aspect no section holds (how long it takes) is one the classifier cannot name: its cue decides
+        topics = tuple(a for a in cues if a in rules().topics)
+        if topics:
+            return (topics[:1] if single else topics), "cues"
         ranked = asked.restricted(ASPECT_KEYS)
         # measured on dev3's parts: the classifier's top aspect is right for 29 of 56, the cue words' for 17
         if ranked.labels and ranked.p >= c.aspect_confident:

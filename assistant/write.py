@@ -23,6 +23,7 @@ from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
+from index.language import rules
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
@@ -120,6 +121,8 @@ class ExtractiveWriter:
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
               whole_lists: bool = False, whole_section: int = 0, opening: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
+        if aspect in rules().topics:
+            return self._topic(b, service_id, aspect, max_spans=min(max_spans, 2))
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
@@ -132,6 +135,40 @@ class ExtractiveWriter:
             added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
         return added
 
+    def _topic(self, b: AnswerBuilder, service_id: str, topic: str, *, max_spans: int) -> bool:
+        """An aspect no section holds (how long it takes): the service's own sentences that state it, under
+        their section's heading; else those of the topic's fallback service, under its name."""
+        t = rules().topics[topic]
+        groups = self.picker.matching(service_id, t.sentences, prefer=t.prefer, skip=b.quoted, max_spans=max_spans)
+        source = service_id
+        if not groups and t.fallback and t.fallback != service_id:
+            groups = self.picker.matching(t.fallback, t.sentences, prefer=t.prefer, skip=b.quoted,
+                                          max_spans=max_spans)
+            source = t.fallback
+        if not groups:
+            return False
+        if source != service_id:
+            b.add(templates.LEAD.format(title=self._title(source)), kind="lead", service_id=source)
+        # the heading the reply shows last counts too: two parts answered from one section share its heading
+        added, section = False, self._last_heading(b, source)
+        for chunk, spans in groups:
+            # each section's sentences under its own heading: a deadline told under "Slik søker du" reads as such
+            lead, name = ("", "") if chunk.section == section else \
+                (templates.PART.format(section=chunk.section), chunk.section)
+            section = chunk.section
+            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
+        return added
+
+    @staticmethod
+    def _last_heading(b: AnswerBuilder, service_id: str) -> str:
+        """The section heading the reply's last quotes stand under, when they are this service's ("" if not)."""
+        for part in reversed(b.parts):
+            if part.service_id != service_id or part.kind != "quote":
+                return ""
+            if part.label:
+                return part.label
+        return ""
+
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
         answers it; parts answered by the same section share one heading and one choice of sentences."""
@@ -142,11 +179,18 @@ class ExtractiveWriter:
         several = len(parts) > 1
         for part in parts:
             aspect = SECTION_OF_ASPECT.get(part.aspect, part.aspect)
-            if aspect or several:
+            sid = part.service_id
+            if aspect in rules().topics:
+                # answered wherever the guide states it, not from one section; by the topic's fallback service
+                # (the decision time of any application) when the service itself states nothing of it
+                topic = rules().topics[aspect]
+                if topic.fallback and not self.picker.matching(sid, topic.sentences, max_spans=1):
+                    sid = topic.fallback
+            elif aspect or several:
                 # the section whose sentences hold the answer to this part (a part that names no aspect starts
                 # from what the service is)
                 aspect = self.picker.best_aspect(part.service_id, aspect or "what", part.text, avoid=("law",))
-            sections.setdefault((part.service_id, aspect), []).append(part.text)
+            sections.setdefault((sid, aspect), []).append(part.text)
         current = ""
         for (sid, aspect), texts in sections.items():
             if sid != current:

@@ -137,3 +137,16 @@ def test_an_outside_body_named_beside_a_service_is_declined_with_its_route(real_
     reply = real_bot.ask(question)
     assert reply.status == status, reply.text
     assert body in reply.text
+
+
+def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assistant, assert_reply_grounded):
+    # trygghetsalarm states no decision time of its own: the general decision time answers, under its service
+    reply = hashing_assistant.ask("Hvor lang tid tar det å få trygghetsalarm?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "foreløpig svar" in reply.text and "Slik søker du om helse- og omsorgstjenester" in reply.text
+    assert reply.aspects[:1] == ("time",)
+    # a deadline is the deadline, not who may complain
+    reply = hashing_assistant.ask("og fristen?", [Turn("user", "Far fikk avslag, kan vi klage?"),
+                                                  Turn("assistant", "Klage på vedtak", services=("klage",))])
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "Klagefristen" in reply.text.split("\n\n")[1]

@@ -68,3 +68,24 @@ def test_a_route_sentence_is_found_exactly_or_not_at_all():
     assert found is not None and found[1][0].text == "Tidspunktet avtales med deg."
     assert picker.sentence("s", "included", "Finnes ikke.") is None
     assert picker.pick("s", "cost", "pris", max_words=30) == []
+
+
+TOPIC_CHUNKS = [
+    _chunk(1, "Klage på vedtak er gratis. Det er ingen vilkår utover at du klager innen fristen.", aspect="who"),
+    _chunk(2, "Klagefristen er fire uker fra du fikk vedtaket.", aspect="included"),
+    _chunk(3, "Forvaltningsloven regulerer klagefristen.", aspect="law"),
+]
+
+
+def test_a_topic_is_found_in_any_section_the_outright_sentence_first_and_never_in_the_law():
+    import re
+
+    picker = SectionPicker(TOPIC_CHUNKS)
+    frist = re.compile(r"\b\w*frist\w*\b")
+    outright = re.compile(r"\bfire uker\b")
+    assert _texts(picker.matching("s", frist, prefer=outright, max_spans=1)) == \
+        ["Klagefristen er fire uker fra du fikk vedtaket."]
+    # both, in reading order; the law section is not read
+    assert _texts(picker.matching("s", frist, prefer=outright, max_spans=3)) == \
+        ["Det er ingen vilkår utover at du klager innen fristen.", "Klagefristen er fire uker fra du fikk vedtaket."]
+    assert picker.matching("s", re.compile(r"\bventeliste\b")) == []

@@ -101,3 +101,14 @@ def test_out_of_scope_by_margin_with_a_higher_bar_for_a_named_service():
     assert understand(u, "Når går bussen?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
     assert not understand(u, "Når går bussen?", meaning=_meaning(-0.1, oos=0.0)).out_of_scope
     assert not understand(u, "Hva koster trygghetsalarm?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("og fristen?", "deadline"),
+    ("Hvor lang tid tar det før vi får vedtak?", "time"),
+    ("saksbehandlingstid søknad hjemmetjenester?", "time"),
+    ("hvor lang er ventelista på sykehjem nå?", "time"),
+    ("Når får vi svar på søknaden?", "time"),
+])
+def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
+    assert detect_aspects(question)[0] == aspect

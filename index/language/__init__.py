@@ -15,7 +15,22 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 
-__all__ = ["DATA_DIR", "LanguageRules", "rules"]
+__all__ = ["DATA_DIR", "LanguageRules", "Topic", "rules"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An aspect no section heading holds (how long it takes): the sentences that state it, wherever they stand.
+
+    Attributes:
+        sentences: Finds such a sentence (run on the sentence as written, lower-cased).
+        prefer: Of those, the ones that say it outright (a length of time) come first.
+        fallback: The service whose description answers it when a service states nothing of it ("" for none).
+    """
+
+    sentences: re.Pattern[str]
+    prefer: re.Pattern[str] | None = None
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,7 @@ class LanguageRules:
         prefixes: Compound first parts -> bokmål, longest first.
         phrases: Multi-word expressions -> rewritten form.
         aspects: Aspect key -> one compiled cue pattern, in priority order.
+        topics: The aspects answered by sentences wherever they stand, not by a section (see :class:`Topic`).
         emergency: Emergency kind -> one compiled pattern.
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
@@ -46,6 +62,7 @@ class LanguageRules:
     prefixes: tuple[tuple[str, str], ...]
     phrases: tuple[tuple[str, str], ...]
     aspects: tuple[tuple[str, re.Pattern[str]], ...]
+    topics: dict[str, Topic]
     emergency: dict[str, re.Pattern[str]]
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
@@ -103,6 +120,10 @@ def rules() -> LanguageRules:
         prefixes=prefixes,
         phrases=phrases,
         aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
+        topics={key: Topic(_alternatives(list(map(str, t["sentences"]))),
+                           _alternatives(list(map(str, t["prefer"]))) if t.get("prefer") else None,
+                           str(t.get("fallback") or ""))
+                for key, t in (patterns.get("topics") or {}).items()},
         emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
         injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
         follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
