@@ -250,6 +250,7 @@ def test_deploy_test_runs_compose_settings_on_loopback() -> None:
                  "-e LEVANGER_API_FORWARDED_HOPS=1", "-e LEVANGER_API_PORT=18001", "-e LEVANGER_API_HOST=127.0.0.1"):
         assert part in joined, part
     assert args[-1] == "img:1" and topology.replica_count() == 2
+    assert topology.fail_timeout_s() == 5  # the rolling update waits this long before the next replica
     proxy = " ".join(topology.proxy_args("p", "proxy:1", Path("/x/default.conf")))
     assert "--read-only" in proxy and "-v /x/default.conf:/etc/nginx/conf.d/default.conf:ro" in proxy
 

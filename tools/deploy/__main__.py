@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tools.deploy import docker as d
 from tools.deploy import topology as topo
-from tools.deploy.load import Load, summary
+from tools.deploy.load import Load, summary, write_csv
 from tools.deploy.report import markdown
 from tools.deploy.rolling import roll
 
@@ -92,6 +92,7 @@ def kill_phase(args: argparse.Namespace, replicas: list[topo.Replica]) -> dict:
         marks["ready_at_s"] = round(marks["kill_s"] + ready, 2) if ready is not None else None
 
     load.run(during)
+    write_csv(load.outcomes, args.out / "kill-requests.csv")
     end = load.seconds
     kill_s = marks["kill_s"]
     back = marks["ready_at_s"] if marks.get("ready_at_s") is not None else end
@@ -133,13 +134,14 @@ def run(args: argparse.Namespace, out: Path, tmp: Path) -> dict:
         if topo.wait_until(lambda r=r: topo.ready(r.readyz), 120) is None:
             raise d.DeployError(f"{r.name} did not become ready")
     report["replicas"] = [r.name for r in replicas]
-    Load(PROXY_PORT, 2, 5).run()  # warm-up: both replicas' workers have answered once
+    Load(PROXY_PORT, 2, 5, feedback_every=0).run()  # warm-up (no feedback: every stored row is counted below)
     print(f"kill phase: {args.users} users for {args.seconds} s, {replicas[0].name} killed at {args.kill_at} s",
           flush=True)
     report["kill"] = kill_phase(args, replicas)
+    (out / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")  # so far, if rolling fails
     if not args.no_rolling:
         print("rolling update: building a new index generation, then replacing the replicas one by one", flush=True)
-        report["rolling"] = roll(replicas, API, volume, NO_RATE_LIMIT, PROXY_PORT, args.users, log)
+        report["rolling"] = roll(replicas, API, volume, NO_RATE_LIMIT, PROXY_PORT, args.users, log, out)
     report["feedback_rows"] = feedback_rows(volume)
     report["feedback_201"] = sum(p["feedback_stored"] for p in [report["kill"]["all"]]
                                  + ([report["rolling"]["all"]] if "rolling" in report else []))

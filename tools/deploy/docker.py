@@ -119,7 +119,7 @@ class SecretScan:
     layers: int
     files: int
     bundle_in_a_layer: bool  # a file identical to the host's bundle
-    host_only_certs: int  # certificates in the host bundle that Debian's ca-certificates does not have
+    host_only_certs: int  # certificates in the host bundle that neither Debian's nor certifi's bundle has
     host_only_cert_found: bool  # any of those, anywhere in any layer
     secret_path_in_a_layer: bool  # anything at run/secrets/
 
@@ -130,12 +130,15 @@ def _pem_blocks(text: str) -> set[str]:
 
 
 def scan_for_ca(tag: str) -> SecretScan:
-    """Every file of every layer of ``tag`` (``docker save``) against the host's CA bundle."""
+    """Every file of every layer of ``tag`` (``docker save``) against the host's CA bundle: no file may be the
+    bundle, and no file may hold a certificate that only the host has (one in neither Debian's
+    ca-certificates nor the public Mozilla bundles that Python packages ship as certifi/cacert.pem)."""
     bundle = HOST_CA.read_bytes()
     digest = hashlib.sha256(bundle).hexdigest()
-    debian = docker("run", "--rm", "--network", "none", "--entrypoint", "cat", tag,
-                    "/etc/ssl/certs/ca-certificates.crt", check=False)
-    extra = _pem_blocks(bundle.decode("ascii", "replace")) - _pem_blocks(debian)
+    public = docker("run", "--rm", "--network", "none", "--entrypoint", "sh", tag, "-c",
+                    "cat /etc/ssl/certs/ca-certificates.crt; "
+                    "find / -xdev -path '*/certifi/cacert.pem' -exec cat {} +", check=False)
+    extra = _pem_blocks(bundle.decode("ascii", "replace")) - _pem_blocks(public)
     needles = [e[:120].encode() for e in extra]  # base64 lines are 64 wide: search the body without breaks
     layers = files = 0
     same = found = secret_path = False

@@ -5,6 +5,7 @@ splits them by time window (before, during and after the kill). Bounded by its r
 
 from __future__ import annotations
 
+import csv
 import http.client
 import json
 import random
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from tools.loadtest import new_question, questions
 
@@ -79,7 +81,7 @@ class Load:
             while self.elapsed() < self.seconds and not self.stop_early.is_set():
                 status, payload, ok = self._one(conn, ASK, {"question": new_question(self._pool, rng)})
                 asked += 1
-                if ok and asked % self.feedback_every == 0:
+                if ok and self.feedback_every and asked % self.feedback_every == 0:
                     reply = json.loads(payload)
                     self._one(conn, FEEDBACK, {
                         "rating": rng.choice(["up", "down"]), "status": reply["status"],
@@ -100,6 +102,15 @@ class Load:
         finally:
             for t in threads:
                 t.join(self.seconds + 60)
+
+
+def write_csv(outcomes: list[Outcome], path: Path) -> None:
+    """Every request of a run, for a closer look (start and duration in seconds, route, status)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["start_s", "seconds", "route", "status", "clear_error"])
+        for o in sorted(outcomes, key=lambda o: o.start):
+            out.writerow([f"{o.start:.3f}", f"{o.seconds:.3f}", o.route, o.status, int(o.clear_error)])
 
 
 def _pct(values: list[float], q: float) -> float:

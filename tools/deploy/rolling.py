@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tools.deploy import docker as d
 from tools.deploy import topology as topo
-from tools.deploy.load import Load, summary
+from tools.deploy.load import Load, summary, write_csv
 
 NEW = "levanger-helse-api:2"
 
@@ -30,8 +30,14 @@ def generation(replica: topo.Replica) -> str:
         return ""
 
 
+def settled(replica: topo.Replica, times: int = 10) -> bool:
+    """Ready on every worker process: ``/readyz`` 200 on ``times`` new connections in a row (the kernel
+    spreads them over the uvicorn workers, each of which loads the index by itself)."""
+    return all(topo.ready(replica.readyz, 1.0) for _ in range(times))
+
+
 def roll(replicas: list[topo.Replica], image: str, volume: str, env: dict[str, str], proxy_port: int,
-         users: int, log: Path, limit_s: float = 300) -> dict:
+         users: int, log: Path, out: Path, limit_s: float = 300) -> dict:
     """Build the new generation, then replace ``replicas`` one by one under load; the figures."""
     build_s = d.build(NEW, d.REPO, log, secret=True, build_args={"INDEX_GENERATION": str(int(time.time()))})
     before = {r.name: generation(r) for r in replicas}
@@ -47,13 +53,14 @@ def roll(replicas: list[topo.Replica], image: str, volume: str, env: dict[str, s
                 d.docker("stop", "-t", "20", r.name, timeout=60)
                 d.docker("rm", r.name)
                 d.docker(*topo.api_args(r, NEW, volume, env))
-                ready = topo.wait_until(lambda r=r: topo.ready(r.readyz, 1.0), 180)
-                if ready is None:
+                if topo.wait_until(lambda r=r: settled(r), 180) is None:
                     raise d.DeployError(f"{r.name} on {NEW} did not become ready within 180 s")
                 step["ready_at_s"] = round(load.elapsed(), 2)
                 step["down_s"] = round(step["ready_at_s"] - step["stop_at_s"], 2)
                 steps.append(step)
-                time.sleep(3)  # nginx takes it back after fail_timeout; let it serve before the next one
+                # nginx took it out while it was down (passive health): it probes it again after fail_timeout.
+                # Only then may the next replica go, or nginx would have no replica it trusts.
+                time.sleep(topo.fail_timeout_s() + 1)
             time.sleep(5)  # traffic on the new generation
         finally:
             load.stop_early.set()
@@ -61,6 +68,7 @@ def roll(replicas: list[topo.Replica], image: str, volume: str, env: dict[str, s
 
     load.run(during)
     end = load.elapsed()
+    write_csv(load.outcomes, out / "rolling-requests.csv")
     after = {r.name: generation(r) for r in replicas}
     return {"image": image, "new_image": NEW, "build_s": round(build_s), "steps": steps,
             "generation_before": before, "generation_after": after,

@@ -51,6 +51,15 @@ def nginx_conf(ports: list[int], listen: int) -> str:
     return conf.replace(listen_line.group(0), f"{listen_line.group(1)}listen 127.0.0.1:{listen};\n")
 
 
+def fail_timeout_s() -> int:
+    """How long nginx keeps a failed replica out (``fail_timeout`` in deploy/nginx/api.conf)."""
+    conf = (REPO / "deploy" / "nginx" / "api.conf").read_text(encoding="utf-8")
+    found = re.search(r"^\s*server api:8000 [^;]*fail_timeout=(\d+)s", conf, flags=re.M)
+    if found is None:
+        raise ValueError("deploy/nginx/api.conf: the upstream server has no fail_timeout=Ns")
+    return int(found.group(1))
+
+
 def _hardening(service: dict) -> list[str]:
     args: list[str] = []
     if service.get("read_only"):
