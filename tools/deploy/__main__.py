@@ -93,15 +93,15 @@ def kill_phase(args: argparse.Namespace, replicas: list[topo.Replica]) -> dict:
 
     load.run(during)
     write_csv(load.outcomes, args.out / "kill-requests.csv")
-    end = load.seconds
+    end = max(o.start + o.seconds for o in load.outcomes)  # the last answer
     kill_s = marks["kill_s"]
     back = marks["ready_at_s"] if marks.get("ready_at_s") is not None else end
     phases = {"before": summary(load.outcomes, 0, kill_s), "during": summary(load.outcomes, kill_s, back),
-              "after": summary(load.outcomes, back, end + 60)}
+              "after": summary(load.outcomes, back, end)}
     asks_before = phases["before"]["ask_requests"]
     cpu_total = sum(marks["cpu_s"].values())
     return {"victim": victim.name, "kill_mode": args.kill_mode, **marks, "phases": phases,
-            "all": summary(load.outcomes, 0, end + 60),
+            "all": summary(load.outcomes, 0, end),
             "cpu_ms_per_ask": round(1000 * cpu_total / asks_before, 1) if asks_before else None}
 
 
