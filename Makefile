@@ -8,7 +8,7 @@ API_PORT ?= 8720
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run api loadtest test index check pdf eval bench browser axe clean base-image images deploy-test
+.PHONY: run api loadtest test index check pdf eval bench browser axe clean docker-host base-image images deploy-test
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,15 @@ loadtest: $(STAMP)
 CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
 BUILDKIT_DOCKER := $(shell docker buildx version >/dev/null 2>&1 && echo "docker buildx build --load" || echo "/usr/bin/docker build")
 
-base-image:
+# Debian's Docker engine and debootstrap, where they are missing (root only, like `browser` below).
+docker-host:
+	@if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null; \
+	    else echo "note: install Debian's docker.io and debootstrap (apt-get install docker.io debootstrap)"; fi; \
+	fi
+
+base-image: docker-host
 	bash tools/base_image.sh
 
 images: base-image
@@ -46,7 +54,7 @@ images: base-image
 # The deployment run for real (not part of `make test`): builds the images, starts compose.yaml's topology
 # (2 API replicas + nginx) with docker run on loopback ports, loads it through nginx, crashes one replica
 # halfway, rolls a new index generation over the replicas; removes what it started. Writes var/deploy-test/.
-deploy-test: $(STAMP)
+deploy-test: $(STAMP) docker-host
 	$(PY) -m tools.deploy
 
 # Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).

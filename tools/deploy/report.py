@@ -24,7 +24,7 @@ def markdown(r: dict) -> str:
         f"- Images: " + ", ".join(f"{t} {mb} MB (built in {r['build_s'][t]} s)" for t, mb in r["image_mb"].items()),
         f"- CA secret: {scan['layers']} layers, {scan['files']} files searched; the host's bundle in a layer: "
         f"{'YES' if scan['bundle_in_a_layer'] else 'no'}; any of its {scan['host_only_certs']} certificates that "
-        f"Debian's bundle lacks: {'YES' if scan['host_only_cert_found'] else 'no'}; anything under /run/secrets: "
+        f"only the host has: {'YES' if scan['host_only_cert_found'] else 'no'}; anything under /run/secrets: "
         f"{'YES' if scan['secret_path_in_a_layer'] else 'no'}",
         f"- Started: {len(r['replicas'])} API replicas + nginx; /readyz 200 through nginx after "
         f"{r['ready_through_nginx_s']} s",
