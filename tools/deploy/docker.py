@@ -58,7 +58,10 @@ def ensure_daemon(log: Path) -> subprocess.Popen | None:
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while not daemon_answers():
-        if proc.poll() is not None or time.monotonic() > deadline:
+        if proc.poll() is not None:
+            last = (log.read_text(errors="replace").strip().splitlines() or ["(no output)"])[-1]
+            raise DeployError(f"dockerd exited: {last} (see {log})")
+        if time.monotonic() > deadline:
             proc.kill()
             raise DeployError(f"dockerd did not answer within 60 s; see {log}")
         time.sleep(0.5)

@@ -13,6 +13,10 @@ HEADER = ["| window | time | /v1/ask | failed | asks/s | p50 ms | p95 ms | max m
           "refused (JSON error) | other |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
+def _built(seconds: float) -> str:
+    return "cached" if seconds < 2 else f"built in {seconds:g} s"
+
+
 def markdown(r: dict) -> str:
     k = r["kill"]
     rec = k["recovery"]
@@ -21,7 +25,7 @@ def markdown(r: dict) -> str:
         f"`make deploy-test`, {r['when']}: {r['users']} users for {r['seconds']:g} s through nginx, "
         f"load average {r['loadavg_start']} at the start and {r['loadavg_end']} at the end.",
         "",
-        f"- Images: " + ", ".join(f"{t} {mb} MB (built in {r['build_s'][t]} s)" for t, mb in r["image_mb"].items()),
+        "- Images: " + ", ".join(f"{t} {mb} MB ({_built(r['build_s'][t])})" for t, mb in r["image_mb"].items()),
         f"- CA secret: {scan['layers']} layers, {scan['files']} files searched; the host's bundle in a layer: "
         f"{'YES' if scan['bundle_in_a_layer'] else 'no'}; any of its {scan['host_only_certs']} certificates that "
         f"only the host has: {'YES' if scan['host_only_cert_found'] else 'no'}; anything under /run/secrets: "
@@ -30,7 +34,8 @@ def markdown(r: dict) -> str:
         f"{r['ready_through_nginx_s']} s",
         f"- Kill ({k['kill_mode']}) of {k['victim']} at {k['kill_s']} s: restarted by Docker after "
         f"{rec['restarted_s']} s, /readyz 200 after {rec['ready_s']} s, Docker 'healthy' after {rec['healthy_s']} s",
-        f"- Before the kill, per replica: CPU {k['cpu_s']} s, RSS {k['rss_mb']} MB; "
+        f"- Before the kill, per replica: CPU {' / '.join(f'{v} s' for v in k['cpu_s'].values())}, "
+        f"RSS {' / '.join(f'{v} MB' for v in k['rss_mb'].values())}; "
         f"{k['cpu_ms_per_ask']} ms of API CPU per /v1/ask (both replicas' CPU ÷ asks answered)",
         "",
         *HEADER,
