@@ -8,7 +8,7 @@ API_PORT ?= 8720
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run api loadtest test test-fast install-locked index check pdf eval bench browser axe clean
+.PHONY: run api loadtest test test-fast install-locked index check pdf eval bench browser axe clean docker-host base-image images deploy-test
 
 # One install at a time: `make run`, `make api` and `make test` started together on a fresh clone would race on
 # `pip install -e`. The first takes the lock and installs; the others wait, then find the stamp fresh and go on.
@@ -38,6 +38,32 @@ loadtest: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[load]"
 	$(PY) -m assistant index
 	$(PY) -m tools.loadtest
+
+# Images from Debian's own packages (Docker Hub is not reachable here): the base by debootstrap + docker import,
+# then the API (BuildKit; the host's CA bundle is a build secret, in no layer) and nginx, with host networking.
+CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
+BUILDKIT_DOCKER := $(shell docker buildx version >/dev/null 2>&1 && echo "docker buildx build --load" || echo "/usr/bin/docker build")
+
+# Debian's Docker engine and debootstrap, where they are missing (root only, like `browser` below).
+docker-host:
+	@if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null; \
+	    else echo "note: install Debian's docker.io and debootstrap (apt-get install docker.io debootstrap)"; fi; \
+	fi
+
+base-image: docker-host
+	bash tools/base_image.sh
+
+images: base-image
+	DOCKER_BUILDKIT=1 $(BUILDKIT_DOCKER) --network host --secret id=ca,src=$(CA_BUNDLE) -t levanger-helse-api:1 .
+	DOCKER_BUILDKIT=1 $(BUILDKIT_DOCKER) --network host -t levanger-helse-proxy:1 deploy/nginx
+
+# The deployment run for real (not part of `make test`): builds the images, starts compose.yaml's topology
+# (2 API replicas + nginx) with docker run on loopback ports, loads it through nginx, crashes one replica
+# halfway, rolls a new index generation over the replicas; removes what it started. Writes var/deploy-test/.
+deploy-test: $(STAMP) docker-host
+	$(PY) -m tools.deploy
 
 # Debian's Chromium for the end-to-end browser test (Playwright's own browser download cannot work here).
 browser:
