@@ -20,10 +20,17 @@ USER_MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
     (IndexBusy, "Søkeindeksen bygges allerede av en annen prosess. Prøv igjen om litt."),
     (SearchIndexError, "Søkeindeksen kunne ikke brukes. Prøv igjen om litt."),
 )
-APOLOGY = (
+_APOLOGY = (
     "Beklager, noe gikk galt hos oss, og jeg kunne ikke svare akkurat nå. Prøv igjen om litt, eller "
-    "kontakt Levanger kommune på 74 05 25 00 (mandag–fredag kl. 09.00–15.00)."
+    "kontakt {name} på {switchboard} ({hours})."
 )
+
+
+def apology() -> str:
+    """The apology for an unexpected error, with the municipality's switchboard."""
+    from assistant.municipality import municipality  # late: the profile module imports this one
+
+    return _APOLOGY.format(**municipality().fields())
 
 
 def user_message(exc: BaseException) -> str:
@@ -31,4 +38,4 @@ def user_message(exc: BaseException) -> str:
     for kind, message in USER_MESSAGES:
         if isinstance(exc, kind):
             return message
-    return APOLOGY
+    return apology()

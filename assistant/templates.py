@@ -10,30 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-SWITCHBOARD = "74 05 25 00"
-CONTACT = (
-    "Levanger kommune, sentralbord **74 05 25 00** (mandag–fredag kl. 09.00–15.00), "
-    "e-post postmottak@levanger.kommune.no, besøksadresse Håkon den Godes gate 30 (ved Torvet)."
-)
+from assistant.municipality import municipality
 
-NO_ANSWER = (
-    "Beklager, jeg finner ikke noe svar på dette i veiledende tjenestebeskrivelser for helse- og "
-    "omsorgstjenester i Levanger. Jeg svarer bare ut fra tjenestebeskrivelsene og gjetter ikke.\n\n"
-    "Ta kontakt med et menneske: " + CONTACT
-)
-
-#: After an outside route, when the municipality itself can help too.
-MUNICIPAL_CONTACT = "For andre spørsmål til kommunen: " + CONTACT
-OUT_OF_SCOPE = (
-    "Dette spørsmålet gjelder ikke helse- og omsorgstjenestene jeg kan svare på. Jeg kan hjelpe med "
-    "for eksempel hjemmetjenester, sykehjem, avlastning, hjelpemidler, psykisk helse og NAV-tjenester.\n\n"
-    + MUNICIPAL_CONTACT
-)
-
-EMPTY = (
-    "Skriv et spørsmål om helse- og omsorgstjenester i Levanger, for eksempel "
-    "«Hva koster trygghetsalarm?» eller «Hvem kan få hjemmesykepleie?»."
-)
 
 EMERGENCY = (
     "**Er det fare for liv eller helse nå? Ring 113** (medisinsk nødtelefon).\n\n"
@@ -63,10 +41,6 @@ PART = "*{section}*"
 #: A service in a situation answer starts with its name in bold.
 SERVICE_ITEM = "**{title}** –"
 SITUATION_ROUTE = "*Slik søker du:*"
-NEXT_STEP = (
-    "Har du spørsmål, eller vil du ha hjelp til å søke? Ring Levanger kommune, sentralbord **74 05 25 00** "
-    "(mandag–fredag kl. 09.00–15.00)."
-)
 
 #: A concern: the message reads close to an emergency but not as one. The answer follows this line.
 SAFETY_LINE = (
@@ -74,26 +48,8 @@ SAFETY_LINE = (
 )
 
 #: Conversation basics: never the safety box, never a service search.
-GREETING = (
-    "Hei! Jeg svarer på spørsmål om helse- og omsorgstjenestene i Levanger kommune, med henvisning til "
-    "tjenestebeskrivelsene. Fortell gjerne hva du eller en du kjenner trenger hjelp til, eller spør om en "
-    "tjeneste, for eksempel «Hva koster trygghetsalarm?»."
-)
 THANKS = "Så bra at jeg kunne hjelpe. Spør gjerne igjen hvis du lurer på noe mer."
 GOODBYE = "Ha det bra! Du kan komme tilbake når som helst."
-CAPABILITIES = (
-    "Jeg er en maskin, ikke et menneske. Jeg svarer på spørsmål om helse- og omsorgstjenestene i Levanger "
-    "kommune: hva tjenestene er, hvem som kan få dem, hva som inngår, hva de koster, hvordan du søker og "
-    "lovgrunnlaget. Svarene er hentet ordrett fra kommunens veiledende tjenestebeskrivelser, med kilde. "
-    "Jeg avgjør ikke hva du får: det gjør kommunen etter en individuell vurdering."
-)
-HUMAN = (
-    "Du kan snakke med et menneske i Levanger kommune: ring sentralbordet på **74 05 25 00** "
-    "(mandag–fredag kl. 09.00–15.00) og be om Forvaltning helse og omsorg, eller skriv til "
-    "postmottak@levanger.kommune.no. Ikke send helseopplysninger på vanlig e-post."
-)
-SMALL_TALK: dict[str, str] = {"greeting": GREETING, "thanks": THANKS, "goodbye": GOODBYE,
-                              "capabilities": CAPABILITIES, "human": HUMAN}
 
 #: A question back when two or three needs compete and none clearly fits.
 CLARIFY = "Jeg vil gjerne finne riktig hjelp. Hva passer best for situasjonen?"
@@ -102,7 +58,6 @@ CLARIFY = "Jeg vil gjerne finne riktig hjelp. Hva passer best for situasjonen?"
 SITUATION_LEAD_ONE = "Ut fra det du beskriver, er dette mest aktuelt:"
 ALSO_RELEVANT = "Dette kan også være aktuelt:"
 #: A decline of a question outside the guide: what the guide covers, then the fitting outside body.
-OUT_OF_SCOPE_LEAD = "Dette dekker ikke tjenestebeskrivelsene for helse- og omsorgstjenestene i Levanger kommune."
 
 
 
@@ -141,6 +96,72 @@ def data() -> TemplateData:
     return TemplateData(
         outside_routes={topic: str(v["text"]) for topic, v in routes.items()},
         municipal_topics=frozenset(t for t, v in routes.items() if v.get("municipal")),
-        language_notes={code: str(text) for code, text in notes["notes"].items()},
+        language_notes={code: str(text).format(**municipality().fields()) for code, text in notes["notes"].items()},
         default_language=str(notes.get("default", "en")),
     )
+
+
+#: The templates that name the municipality or its contact details, with the profile's fields as placeholders
+#: (``assistant/municipality.yaml``). They are module attributes like the others (``templates.NEXT_STEP``), filled
+#: in from the profile on first use.
+_PROFILE_TEXTS: dict[str, str] = {
+    "SWITCHBOARD": "{switchboard}",
+    "CONTACT": "{name}, sentralbord **{switchboard}** ({hours}), e-post {email}, besøksadresse {visiting_address}.",
+    "NO_ANSWER": (
+        "Beklager, jeg finner ikke noe svar på dette i veiledende tjenestebeskrivelser for helse- og "
+        "omsorgstjenester i {short_name}. Jeg svarer bare ut fra tjenestebeskrivelsene og gjetter ikke.\n\n"
+        "Ta kontakt med et menneske: {CONTACT}"
+    ),
+    #: After an outside route, when the municipality itself can help too.
+    "MUNICIPAL_CONTACT": "For andre spørsmål til kommunen: {CONTACT}",
+    "OUT_OF_SCOPE": (
+        "Dette spørsmålet gjelder ikke helse- og omsorgstjenestene jeg kan svare på. Jeg kan hjelpe med "
+        "for eksempel hjemmetjenester, sykehjem, avlastning, hjelpemidler, psykisk helse og NAV-tjenester.\n\n"
+        "For andre spørsmål til kommunen: {CONTACT}"
+    ),
+    "EMPTY": (
+        "Skriv et spørsmål om helse- og omsorgstjenester i {short_name}, for eksempel "
+        "«Hva koster trygghetsalarm?» eller «Hvem kan få hjemmesykepleie?»."
+    ),
+    "NEXT_STEP": "Har du spørsmål, eller vil du ha hjelp til å søke? Ring {name}, sentralbord **{switchboard}** ({hours}).",
+    #: Conversation basics: never the safety box, never a service search.
+    "GREETING": (
+        "Hei! Jeg svarer på spørsmål om helse- og omsorgstjenestene i {name}, med henvisning til "
+        "tjenestebeskrivelsene. Fortell gjerne hva du eller en du kjenner trenger hjelp til, eller spør om en "
+        "tjeneste, for eksempel «Hva koster trygghetsalarm?»."
+    ),
+    "CAPABILITIES": (
+        "Jeg er en maskin, ikke et menneske. Jeg svarer på spørsmål om helse- og omsorgstjenestene i {name}: "
+        "hva tjenestene er, hvem som kan få dem, hva som inngår, hva de koster, hvordan du søker og "
+        "lovgrunnlaget. Svarene er hentet ordrett fra kommunens veiledende tjenestebeskrivelser, med kilde. "
+        "Jeg avgjør ikke hva du får: det gjør kommunen etter en individuell vurdering."
+    ),
+    "HUMAN": (
+        "Du kan snakke med et menneske i {name}: ring sentralbordet på **{switchboard}** ({hours}) og be om "
+        "Forvaltning helse og omsorg, eller skriv til {email}. Ikke send helseopplysninger på vanlig e-post."
+    ),
+    #: A decline of a question outside the guide: what the guide covers, then the fitting outside body.
+    "OUT_OF_SCOPE_LEAD": "Dette dekker ikke tjenestebeskrivelsene for helse- og omsorgstjenestene i {name}.",
+}
+
+
+@lru_cache(maxsize=1)
+def profile_texts() -> dict[str, str]:
+    """The templates of :data:`_PROFILE_TEXTS`, filled in from the municipality profile (read once)."""
+    fields = municipality().fields()
+    fields["CONTACT"] = _PROFILE_TEXTS["CONTACT"].format(**fields)
+    return {name: text.format(**fields) for name, text in _PROFILE_TEXTS.items()}
+
+
+def __getattr__(name: str) -> object:
+    if name in _PROFILE_TEXTS:
+        return profile_texts()[name]
+    if name == "SMALL_TALK":
+        texts = profile_texts()
+        return {"greeting": texts["GREETING"], "thanks": THANKS, "goodbye": GOODBYE,
+                "capabilities": texts["CAPABILITIES"], "human": texts["HUMAN"]}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PROFILE_TEXTS, "SMALL_TALK"])

@@ -171,6 +171,7 @@ def _cli(args, tmp_path, **extra_env):
                           text=True, timeout=300)
 
 
+@pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
 def test_cli_json_output_matches_the_public_api(tmp_path):
     history = tmp_path / "history.json"
     history.write_text(json.dumps([{"role": "user", "text": "Hva er trygghetsalarm?"}]), "utf-8")

@@ -131,6 +131,7 @@ def test_the_proxy_image_is_debians_nginx_on_the_same_base() -> None:
     assert "pid /tmp/" in main and "user " not in main  # runs as its USER, writes only /tmp
 
 
+@pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
 def test_the_api_path_imports_only_what_the_image_has(tmp_path: Path) -> None:
     """Load the app and answer with the packages the image copies; nothing else of the repo is imported,
     and none of the dependencies the image leaves out."""

@@ -216,6 +216,7 @@ def test_matched_band_sits_at_the_reference_quantiles():
     assert 2.0 <= floor <= 2.2 and 8.0 <= ceiling <= 8.2
 
 
+@pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
 def test_ablation_rows_measure_a_backend_and_skip_an_unknown_one(tmp_path):
     from assistant.core import Assistant
     from assistant.settings import AssistantSettings

@@ -53,6 +53,7 @@ def _norm(text: str) -> str:
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109"})
 
 
+@pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
 def test_no_evaluation_question_is_inside_a_bank_or_a_situation():
     """The banks describe needs in general: a question copied (or nearly) from the gold set or the blind panel
     would make the evaluation measure memory, not understanding. The banks include every labelled question

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant import cli, templates
 from assistant.core import Assistant
-from assistant.errors import APOLOGY
+from assistant.errors import apology
 from assistant.feedback import FeedbackStore
 from assistant.types import Reply
 from ui import texts
@@ -311,7 +311,7 @@ def test_failing_ask_shows_the_apology_and_no_details(feedback_db: Path, monkeyp
     monkeypatch.setattr(Assistant, "ask", broken)
     at = ask(start(), "Hva koster trygghetsalarm?")
     assert not at.exception
-    assert at.chat_message[1].error[0].value == APOLOGY
+    assert at.chat_message[1].error[0].value == apology()
     text = all_text(at)
     assert "secret" not in text and "Traceback" not in text and "RuntimeError" not in text
     assert "RuntimeError" in caplog.text and "secret" not in caplog.text, "the log gets the class only"
@@ -324,10 +324,10 @@ def test_failing_loader_shows_a_norwegian_message(feedback_db: Path, monkeypatch
     monkeypatch.setattr(Assistant, "load", broken)
     at = start()
     assert not at.exception
-    assert at.error[0].value == APOLOGY
+    assert at.error[0].value == apology()
     at = ask(at, "Hva koster trygghetsalarm?")
     assert not at.exception
-    assert at.chat_message[1].error[0].value == APOLOGY
+    assert at.chat_message[1].error[0].value == apology()
     assert "secret" not in all_text(at)
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import user_message
+from assistant.municipality import municipality
 
 log = logging.getLogger("ui.api")
 
@@ -91,12 +92,21 @@ class NotReady(ApiError):
 
 class AnswerTimeout(ApiError):
     status, code = 504, "answer_timeout"
-    message_nb = "Det tok for lang tid å finne svaret. Prøv igjen, eller ring 74 05 25 00."
-    message_en = "Finding the answer took too long. Try again, or call +47 74 05 25 00."
+
+    @property
+    def message_nb(self) -> str:  # type: ignore[override]
+        return f"Det tok for lang tid å finne svaret. Prøv igjen, eller ring {municipality().switchboard}."
+
+    @property
+    def message_en(self) -> str:  # type: ignore[override]
+        return f"Finding the answer took too long. Try again, or call {municipality().switchboard_intl}."
 
 
-INTERNAL_EN = ("Sorry, something went wrong on our side. Try again shortly, or call Levanger kommune on "
-               "+47 74 05 25 00 (Monday–Friday 09:00–15:00).")
+def internal_en() -> str:
+    """The English apology for an unexpected error, with the municipality's switchboard."""
+    m = municipality()
+    return (f"Sorry, something went wrong on our side. Try again shortly, or call {m.name} on "
+            f"{m.switchboard_intl} ({m.hours_en}).")
 
 #: Pydantic error types -> (Norwegian, English) explanations; anything else gets the generic pair.
 PROBLEMS: dict[str, tuple[str, str]] = {
@@ -186,5 +196,5 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
     # the edge: the client gets a message, the log only the exception class (its text may quote the question)
     log.error("request failed: %s", exc.__class__.__name__)
-    body = error_body("internal_error", user_message(exc), INTERNAL_EN, english=wants_english(request))
+    body = error_body("internal_error", user_message(exc), internal_en(), english=wants_english(request))
     return JSONResponse(body, status_code=500)

@@ -1,0 +1,75 @@
+"""One home for the municipality's name and contact details (assistant/municipality.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, templates
+from assistant.errors import apology
+from assistant.municipality import PROFILE_ENV, ProfileError, municipality, read_profile
+
+LEVANGER = ("Levanger", "74 05 25 00", "4774052500", "postmottak@levanger", "Håkon den Godes")
+
+TESTVIK = """\
+name: Testvik kommune
+short_name: Testvik
+switchboard: 11 22 33 44
+hours: mandag–torsdag kl. 10.00–14.00
+hours_en: Monday–Thursday 10:00–14:00
+email: post@testvik.example
+postal_address: Testvik kommune, Postboks 1, 9999 Testvik
+visiting_address: Torget 1
+website: https://testvik.example
+"""
+
+
+def _clear() -> None:
+    municipality.cache_clear()
+    templates.profile_texts.cache_clear()
+    templates.data.cache_clear()
+
+
+@pytest.fixture
+def testvik(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "testvik.yaml"
+    path.write_text(TESTVIK, encoding="utf-8")
+    monkeypatch.setenv(PROFILE_ENV, str(path))
+    _clear()
+    yield path
+    monkeypatch.delenv(PROFILE_ENV)
+    _clear()
+
+
+def test_the_default_profile_is_levangers_and_derives_the_tel_link():
+    m = municipality()
+    assert (m.name, m.switchboard, m.tel) == ("Levanger kommune", "74 05 25 00", "tel:+4774052500")
+
+
+def test_a_profile_without_a_field_or_with_a_malformed_number_is_refused(tmp_path: Path):
+    path = tmp_path / "p.yaml"
+    path.write_text(TESTVIK.replace("email: post@testvik.example\n", ""), encoding="utf-8")
+    with pytest.raises(ProfileError, match="email"):
+        read_profile(path)
+    path.write_text(TESTVIK.replace("11 22 33 44", "112233"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="switchboard"):
+        read_profile(path)
+
+
+def test_another_profile_leaves_no_levanger_contact_in_any_template_or_reply(testvik: Path,
+                                                                              hashing_assistant: Assistant):
+    texts = [getattr(templates, n) for n in dir(templates) if n.isupper() and isinstance(getattr(templates, n), str)]
+    texts += list(templates.data().language_notes.values()) + [apology()]
+    for text in texts:
+        assert not any(s in text for s in LEVANGER), text
+    assert "11 22 33 44" in templates.NEXT_STEP and "Testvik kommune" in templates.SMALL_TALK["human"]
+    # a fresh assistant on the same index: every reply's own words (not the guide's quotes) name Testvik
+    bot = Assistant(hashing_assistant.retriever, hashing_assistant.guide, settings=hashing_assistant.settings)
+    for question in ("Hva koster trygghetsalarm?", "Kan jeg snakke med et menneske?", "Skriv et dikt om høsten",
+                     "How do I apply for home care?", ""):
+        reply = bot.ask(question)
+        own = [p.text for p in reply.parts if not p.citations]
+        assert own and not any(s in t for t in own for s in LEVANGER), (question, own)
+    assert bot.grounding.problems(bot.ask("Kan jeg snakke med et menneske?")) == []
