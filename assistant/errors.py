@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from corpus.model import CorpusError
 from index.errors import DimensionMismatch, EmbedderError, IndexBusy, IndexReadOnly, SearchIndexError
+from assistant.municipality import municipality
 
 
 class AssistantError(Exception):
@@ -28,8 +29,6 @@ _APOLOGY = (
 
 def apology() -> str:
     """The apology for an unexpected error, with the municipality's switchboard."""
-    from assistant.municipality import municipality  # late: the profile module imports this one
-
     return _APOLOGY.format(**municipality().fields())
 
 

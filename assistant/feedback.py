@@ -42,6 +42,8 @@ from typing import TextIO
 from assistant.errors import AssistantError
 from assistant.plan import SECTION_OF_ASPECT
 from assistant.privacy import clean_and_mask
+from assistant.types import STATUSES
+from corpus.paths import REPO_ROOT
 from corpus.schema import aspect_keys
 from index.language import rules
 
@@ -56,12 +58,10 @@ MAX_ROWS_ENV = "LEVANGER_FEEDBACK_MAX_ROWS"
 MAX_MB_ENV = "LEVANGER_FEEDBACK_MAX_MB"
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_MB = 50.0
-REPO_ROOT = Path(__file__).resolve().parents[1]
 RATINGS: dict[str, int] = {"up": 1, "down": -1}
 #: What a reply's ``aspect`` can be: the schema's aspect keys, and the aspects answered from one of their
 #: sections ("contact" from "apply"), and those answered wherever the guide states them ("time"). Anything else is free text and is never stored.
 ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT) | frozenset(rules().topics)
-STATUSES: frozenset[str] = frozenset({"answered", "no_answer", "emergency"})
 #: A stored question is cut to this many characters (the API's bound on a feedback question).
 QUESTION_CHARS = 4000
 #: Ids (services, chunks) are cut to this many characters each.

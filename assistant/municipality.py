@@ -14,14 +14,14 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.errors import AssistantError
-
 PROFILE_PATH = Path(__file__).resolve().parent / "municipality.yaml"
 PROFILE_ENV = "LEVANGER_MUNICIPALITY"
 
 
-class ProfileError(AssistantError):
-    """The municipality profile is missing a field or has one in the wrong form."""
+class ProfileError(ValueError):
+    """The municipality profile is missing a field or has one in the wrong form (a deployment's configuration
+    error, raised at start-up; :mod:`assistant.errors` reads the profile, so this one stands outside its
+    hierarchy)."""
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.types import STATUSES
+
 #: The gold file, next to this module.
 QUESTIONS_PATH = Path(__file__).resolve().parent / "questions.jsonl"
-#: Reply statuses a gold question may expect (the same as ``assistant.types.STATUSES``).
-STATUSES: tuple[str, ...] = ("answered", "no_answer", "emergency")
 #: The splits: ``dev`` for tuning, ``test`` left untouched for the headline numbers; ``dev2``/``test2`` are the
 #: same for the questions written blind on 2026-12-01 (situations, two-part questions, indirect emergencies,
 #: look-alikes, other languages, follow-ups that must not inherit the topic).
