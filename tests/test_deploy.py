@@ -221,7 +221,9 @@ def test_nginx_retries_only_ask_on_another_replica() -> None:
     # one failure must not take the survivor out while the other replica is down (seen with max_fails=1)
     assert int(next(o for o in options if o.startswith("max_fails=")).split("=")[1]) >= 2
     # nginx drops an idle upstream connection before uvicorn closes it (a request on a closing one fails)
-    uvicorn = int(re.search(r"timeout_keep_alive=(\d+)", (REPO / "ui" / "api" / "server.py").read_text()).group(1))
+    from ui.api.settings import ApiSettings
+
+    uvicorn = ApiSettings().keep_alive_s
     assert int(_args(upstream, "keepalive_timeout")[0].removesuffix("s")) < uvicorn
     assert _args(server, "proxy_next_upstream_tries") == ["2"]  # one retry, never a storm
     ask = _block(server, "location", "=", "/v1/ask")
