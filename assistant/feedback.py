@@ -10,7 +10,8 @@ stored masked (masked once more here in case a caller forgot).
 
 Every text that reaches the file goes through the same cleaning and masking as a question
 (:func:`assistant.privacy.clean_and_mask`). ``aspect`` and ``status`` are closed sets: anything else is stored
-as "". The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANGER_FEEDBACK_MAX_MB`` of data the
+as "". So are a 👎's ``reasons`` (:data:`REASONS`); the question is kept for one rating when the user ticked the
+box that allows it. The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANGER_FEEDBACK_MAX_MB`` of data the
 oldest rows are dropped, and the number dropped is kept and reported by the export, so a flood of ratings
 can neither fill the disk nor silently shorten the record.
 
@@ -57,11 +58,14 @@ RATINGS: dict[str, int] = {"up": 1, "down": -1}
 #: sections ("contact" from "apply"). Anything else is free text and is never stored.
 ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT)
 STATUSES: frozenset[str] = frozenset({"answered", "no_answer", "emergency"})
+#: Why a 👎 (optional, any of them): a closed set of keys, never free text. The UIs show their own labels.
+REASONS: tuple[str, ...] = ("not_answered", "wrong_service", "hard_to_understand", "other")
 #: A stored question is cut to this many characters (the API's bound on a feedback question).
 QUESTION_CHARS = 4000
 #: Ids (services, chunks) are cut to this many characters each.
 ID_CHARS = 200
-CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question")
+CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question",
+                                 "reasons")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -77,7 +81,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 #: Columns added after the first version; an older file gets them on open.
-_ADDED_COLUMNS = ("aspect", "chunks")
+_ADDED_COLUMNS = ("aspect", "chunks", "reasons")
 #: SQLite's names for a damaged file; "database is locked" (SQLITE_BUSY) is not damage and is never moved.
 _CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 
@@ -144,6 +148,7 @@ class FeedbackRow:
     question: str
     aspect: str = ""
     chunks: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
 
 
 class FeedbackStore:
@@ -251,7 +256,7 @@ class FeedbackStore:
 
     def add(self, *, question: str, services: Iterable[str], rating: str | int, status: str = "",
             aspect: str = "", chunks: Iterable[str] = (), keep_question: bool | None = None,
-            when: datetime | None = None) -> int:
+            when: datetime | None = None, reasons: Iterable[str] = ()) -> int:
         """Store one rating.
 
         Args:
@@ -262,8 +267,11 @@ class FeedbackStore:
             status: The reply's status ("answered", "no_answer", "emergency").
             aspect: The aspect answered ("cost", "who", ...); anything outside :data:`ASPECTS` is stored as "".
             chunks: The cited passages' chunk ids, so a bad rating points at the text to improve.
-            keep_question: Store the masked question text; default from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
+            keep_question: Store the masked question text: true when the user ticked the box that allows it;
+                default (None) from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
             when: Time of the rating; default now (UTC).
+            reasons: Why a 👎, keys of :data:`REASONS`; anything else is dropped, each key is kept once, in
+                :data:`REASONS` order.
 
         Returns:
             The new row's id.
@@ -281,13 +289,15 @@ class FeedbackStore:
         masked = _stored(question, QUESTION_CHARS) if keep_question else ""
         ids = ",".join(_stored(s, ID_CHARS) for s in services)
         cited = ",".join(_stored(c, ID_CHARS) for c in chunks)
+        given = set(reasons)
+        why = ",".join(r for r in REASONS if r in given)
         row = (stamp, value, status if status in STATUSES else "", ids, masked,
-               aspect if aspect in ASPECTS else "", cited)
+               aspect if aspect in ASPECTS else "", cited, why)
 
         def insert(db: sqlite3.Connection) -> int:
             new_id = int(db.execute(
-                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
+                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks, reasons)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
             self._cap(db)
             return new_id
 
@@ -330,9 +340,10 @@ class FeedbackStore:
     def rows(self) -> list[FeedbackRow]:
         """All ratings, oldest first."""
         found = self._run(lambda db: db.execute(
-            "SELECT id, created_at, rating, status, services, question, aspect, chunks FROM feedback ORDER BY id"
-        ).fetchall())
-        return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c)) for i, t, r, s, ids, q, a, c in found]
+            "SELECT id, created_at, rating, status, services, question, aspect, chunks, reasons FROM feedback"
+            " ORDER BY id").fetchall())
+        return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c), _split(w))
+                for i, t, r, s, ids, q, a, c, w in found]
 
     def export_csv(self, out: TextIO) -> int:
         """Write all ratings as CSV (header first) to ``out``; returns the number of rows."""
@@ -341,5 +352,5 @@ class FeedbackStore:
         rows = self.rows()
         for row in rows:
             writer.writerow([row.id, row.created_at, row.rating, row.status, row.aspect, " ".join(row.services),
-                             " ".join(row.chunks), row.question])
+                             " ".join(row.chunks), row.question, " ".join(row.reasons)])
         return len(rows)
