@@ -147,6 +147,9 @@ def test_thumbs_down_offers_the_human_contact() -> None:
     at = ask(start(), "Hva koster trygghetsalarm?")
     assert not at.get("link_button") or all("feedback" not in str(e.proto) for e in at.get("link_button"))
     at = at.button(key="feedback-down-1").click().run()
+    # first the optional reasons (none ticked is fine), then a person
+    assert [c.label for c in at.checkbox][:4] == list(texts.FEEDBACK_REASONS.values())
+    at = next(b for b in at.button if b.label == texts.FEEDBACK_SEND).click().run()
     infos = [i.value for i in at.chat_message[1].info]
     assert any(i.startswith(texts.FEEDBACK_DOWN_CONTACT) and "(tel:+4774052500)" in i for i in infos)
     assert ("Ring 74 05 25 00", "tel:+4774052500") in [(e.proto.label, e.proto.url) for e in at.get("link_button")]

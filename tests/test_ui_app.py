@@ -247,15 +247,21 @@ def test_feedback_is_stored_without_the_fnr(feedback_db: Path) -> None:
     assert all(FNR not in m["text"] for m in at.session_state["messages"])
     at = at.button(key="feedback-down-1").click().run()
     assert not at.exception
+    assert not FeedbackStore(feedback_db).rows(), "stored when sent, with the reasons"
+    at.checkbox(key="why-1-wrong_service").check()
+    at.checkbox(key="why-1-other").check()
+    at = next(b for b in at.button if b.label == texts.FEEDBACK_SEND).click().run()
     assert texts.FEEDBACK_THANKS in all_text(at)
     rows = FeedbackStore(feedback_db).rows()
     assert len(rows) == 1
     row = rows[0]
     assert row.rating == -1 and row.status == "answered" and row.services and row.chunks
+    assert row.reasons == ("wrong_service", "other")
     assert row.question == "", "the question text (which may hold health details) is not stored by default"
     assert FNR.encode() not in feedback_db.read_bytes() and b"hjemmehjelp?" not in feedback_db.read_bytes()
     columns = [c[1] for c in sqlite3.connect(feedback_db).execute("PRAGMA table_info(feedback)")]
-    assert columns == ["id", "created_at", "rating", "status", "services", "question", "aspect", "chunks"], \
+    assert columns == ["id", "created_at", "rating", "status", "services", "question", "aspect", "chunks",
+                       "reasons"], \
         "no IP, no session id"
 
 
@@ -284,7 +290,7 @@ def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pyt
     target = tmp_path / "out.csv"
     assert cli.main(["feedback-export", "--out", str(target)]) == 0
     assert target.read_text(encoding="utf-8").splitlines()[0] == \
-        "id,created_at,rating,status,aspect,services,chunks,question"
+        "id,created_at,rating,status,aspect,services,chunks,question,reasons"
 
 
 def test_feedback_file_of_the_first_version_gets_the_new_columns(tmp_path: Path) -> None:

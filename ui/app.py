@@ -55,7 +55,7 @@ def _view_changed() -> None:
 
 
 def _new_chat() -> None:
-    for name in ("messages", "rated", "pending"):
+    for name in ("messages", "rated", "kept", "pending", "shown_turns", "dropped_turns"):
         st.session_state.pop(name, None)
     st.session_state["view"] = "chat"
     _view_changed()

@@ -71,6 +71,21 @@ FEEDBACK_THANKS = (
     "ikke spørsmålet ditt."
 )
 FEEDBACK_FAILED = "Tilbakemeldingen kunne ikke lagres akkurat nå."
+FEEDBACK_THANKS_KEPT = (
+    "Takk for tilbakemeldingen! Spørsmålet ditt er lagret uten personopplysninger, sammen med vurderingen."
+)
+FEEDBACK_WHY = "Hva var galt? Velg gjerne en eller flere (valgfritt)."
+#: Labels of the reasons for a 👎 (keys of assistant.feedback.REASONS; the widget has the same labels).
+FEEDBACK_REASONS: dict[str, str] = {
+    "not_answered": "Svarte ikke på det jeg spurte",
+    "wrong_service": "Feil tjeneste",
+    "hard_to_understand": "Vanskelig å forstå",
+    "other": "Annet",
+}
+FEEDBACK_KEEP_QUESTION = "Ta med spørsmålet mitt, så kommunen kan forbedre svaret (personopplysninger fjernes)"
+FEEDBACK_SEND = "Send tilbakemelding"
+SHOW_EARLIER = "Vis tidligere meldinger ({n} spørsmål til)"
+DROPPED_EARLIER = "De eldste spørsmålene i samtalen er fjernet for å holde siden rask."
 EMPTY_QUESTION = "(tomt spørsmål)"
 ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
 
