@@ -38,6 +38,10 @@ LABELS: tuple[tuple[str, str, str], ...] = (
     ('[data-testid="stChatInputTextArea"]', "aria-label", "Spørsmålet ditt"),
     ('[data-testid="stMainMenu"] button', "aria-label", "Hovedmeny"),
     ('[data-testid="stExpandSidebarButton"] button', "aria-label", "Vis sidepanelet"),
+    ('[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarUser"]) [data-testid="stChatMessageContent"]',
+     "aria-label", "Spørsmålet ditt"),
+    ('[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"]) '
+     '[data-testid="stChatMessageContent"]', "aria-label", "Svar fra assistenten"),
 )
 #: Landmarks: (CSS selector, role, Norwegian name). Streamlit puts all app content inside its ``<main>``, where
 #: axe wants neither "complementary" nor "contentinfo" (landmark-complementary-is-top-level,
