@@ -217,3 +217,14 @@ def test_scripts_hold_no_markup_of_their_own() -> None:
         if body.startswith("<script>"):
             inner = body.removeprefix("<script>").removesuffix("</script>")
             assert "<" not in inner.replace("< ", "").replace("<=", ""), inner[:200]
+
+
+def test_citation_markers_link_to_their_section() -> None:
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    text = "\n".join(m.value for m in at.chat_message[1].markdown)
+    assert "[\\[1\\]](?tjeneste=trygghetsalarm&seksjon=hva-koster-det#hva-koster-det)" in text, text[:600]
+    # the source: the section view first, then "PDF (side N)"
+    source = at.chat_message[1].expander[0]
+    labels = [b.label for b in source.button]
+    assert labels and labels[0].replace("\\", "") == texts.OPEN_SECTION.format(section="Hva koster det?")
+    assert any(m.value.startswith("[PDF \\(side ") for m in source.markdown), [m.value for m in source.markdown]

@@ -3,7 +3,8 @@
 Debian's Chromium driven by Playwright against `streamlit run ui/app.py` (default embedder and index, as
 `make run`). Checks the first screen in the viewport, the tel: links, the answer's start in view, the visible
 controls, the PDF page link, copy and print, the over-limit paste notice, 👎 → a person, situation cards, the
-emergency box, browse on a phone and staff mode beside the chat. Writes the README's screenshots to docs/.
+emergency box, browse on a phone and staff mode beside the chat. Saves the README's screenshots (see
+``ui_browser_support.screenshot_path``; ``make screenshots`` puts them in docs/).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from typing import Any
 import pytest
 from ui_browser_support import (
     DESKTOP,
-    DOCS,
     PHONE,
     SLOW_MS,
     ask,
     is_local,
     launched_browser,
     running_app,
+    screenshot_path,
     wait_for_first_screen,
 )
 
@@ -96,8 +97,7 @@ def test_phone_first_screen_title_notice_and_call_in_view(open_page: Any) -> Non
         expect(control).to_be_in_viewport()
     assert page.get_by_test_id("stSidebar").count() == 0
     assert page.get_by_test_id("stChatInputTextArea").get_attribute("placeholder") == "Skriv spørsmålet ditt"
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "phone-first-screen.png"))
+    page.screenshot(path=str(screenshot_path("phone-first-screen.png")))
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -122,8 +122,12 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     answer = ask(page, COST)
     source = answer.get_by_test_id("stExpander").first
     source.locator("summary").click()
-    link = source.get_by_role("link", name=re.compile(r"^Åpne side \d+ i PDF-utgaven$"))
+    link = source.get_by_role("link", name=re.compile(r"^PDF \(side \d+\)$"))
     expect(link).to_be_visible()
+    # the section view is the first source link, the PDF page beside it
+    section = source.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
+    first, second = section.bounding_box(), link.bounding_box()
+    assert (first["y"], first["x"]) < (second["y"] + 2, second["x"]), (first, second)
     href = link.get_attribute("href")
     match = PDF_LINK.match(href or "")
     assert match, href
@@ -191,6 +195,8 @@ def test_thumbs_down_offers_a_person(open_page: Any) -> None:
     page = open_page(PHONE)
     answer = ask(page, COST)
     answer.get_by_role("button", name="Ikke nyttig").click()
+    # the reasons are optional: sending none is fine
+    answer.get_by_role("button", name="Send tilbakemelding").click()
     call = answer.get_by_role("link", name="Ring 74 05 25 00")
     expect(call).to_be_visible(timeout=15_000)
     assert call.get_attribute("href") == "tel:+4774052500"
@@ -228,7 +234,7 @@ def test_situation_answer_as_cards_on_a_phone(open_page: Any) -> None:
     expect(routes.first).to_contain_text("Slik søker du")
     assert routes.first.bounding_box()["y"] > cards.first.bounding_box()["y"], "right after the primary service"
     page.mouse.wheel(0, 0)
-    page.screenshot(path=str(DOCS / "phone-situation.png"))
+    page.screenshot(path=str(screenshot_path("phone-situation.png")))
 
 
 def test_emergency_box_with_113_first(open_page: Any) -> None:
@@ -272,4 +278,4 @@ def test_staff_mode_beside_the_chat_on_a_desktop(open_page: Any) -> None:
     expect(extras).to_contain_text("For ansatte: Omsorgsstønad")
     expect(extras).to_contain_text("Tildelingskriterier")
     expect(extras).to_contain_text("Lovgrunnlag")
-    page.screenshot(path=str(DOCS / "staff-desktop.png"))
+    page.screenshot(path=str(screenshot_path("staff-desktop.png")))

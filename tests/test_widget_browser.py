@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local
+from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local, screenshot_path
 from widget_support import sites  # noqa: F401 - the fixture
 
 from assistant.feedback import FeedbackStore
@@ -77,6 +77,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, Any]) ->
             expect(log.locator("blockquote").first).to_contain_text("Kommunen kan ta betaling")
             log.get_by_role("button", name="Vis hele delen").first.click()
             expect(log.locator(".full").first).to_contain_text("Kommunestyret vedtar prisene", timeout=15_000)
+            page.screenshot(path=str(screenshot_path("widget.png")))
 
             # accessibility of the open panel with an answer and an open source
             page.add_script_tag(path=str(AXE))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE, is_local
+from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE, is_local, screenshot_path
 from widget_support import MEASURE_WIDGET, sites, too_small  # noqa: F401 - sites is the fixture
 
 from assistant.feedback import FeedbackStore
@@ -104,6 +104,7 @@ def test_widget_fills_a_phone_and_reads_from_the_answer_start(sites: dict[str, A
                 assert 0 <= top <= 16, f"answer {n} starts {top} px below the top of the log {dims}"
                 assert dims[0] > 0, "earlier text scrolled away"
                 assert dims[1] - dims[0] - dims[2] > 40, f"the answer's end is below, not in view: {dims}"
+            page.screenshot(path=str(screenshot_path("widget-phone.png")))
             toggle.tap()
             expect(notice).to_be_visible()
             expect(toggle).to_have_attribute("aria-expanded", "true")

@@ -25,7 +25,9 @@ from tools.net import free_port, http_ok
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-DOCS = REPO / "docs"
+#: Where the tests save their screenshots: ``$LEVANGER_SCREENSHOTS_DIR`` (``make screenshots`` sets docs/), else
+#: var/screenshots/ (git-ignored), so a test run never changes a tracked file.
+SCREENSHOTS_ENV = "LEVANGER_SCREENSHOTS_DIR"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -35,6 +37,15 @@ PHONE = {"width": 390, "height": 844}
 SLOW_MS = 240_000
 #: axe impacts that fail the tests (the issue's bar: 0 serious or critical).
 BLOCKING = ("serious", "critical")
+
+
+def screenshot_path(name: str) -> Path:
+    """The file a screenshot called ``name`` is saved to (its folder created)."""
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or REPO / "var" / "screenshots")
+    if not folder.is_absolute():
+        folder = REPO / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 def require_browser() -> None:

@@ -75,7 +75,7 @@ def pdf_url(c: Citation) -> str | None:
 
 
 def citation(c: Citation, *, key: str, open_section: Callable[[str, str], None]) -> None:
-    """One citation as an expander: the quote, service, section, page, the PDF link and the section button.
+    """One citation as an expander: the quote, service, section and page, the section button and the PDF link.
 
     Args:
         c: The citation.
@@ -90,11 +90,14 @@ def citation(c: Citation, *, key: str, open_section: Callable[[str, str], None])
             f"**Del:** {escape_markdown(c.section)}  \n"
             f"**{texts.PAGE}:** {c.page if c.page else texts.NO_PAGE}"
         )
-        url = pdf_url(c)
-        if url:
-            st.markdown(f"[{escape_markdown(texts.OPEN_PDF.format(page=c.page))}]({url})")
-        st.button(escape_markdown(texts.OPEN_SECTION.format(section=c.section)), key=f"open-{key}-{c.n}", type="tertiary",
-                  icon=":material/article:", on_click=open_section, args=(c.service_id, c.section))
+        # the section view first (it reads well on a phone); the PDF page beside it, for a desktop
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"links-{key}-{c.n}"):
+            st.button(escape_markdown(texts.OPEN_SECTION.format(section=c.section)), key=f"open-{key}-{c.n}",
+                      type="tertiary", icon=":material/article:", on_click=open_section,
+                      args=(c.service_id, c.section))
+            url = pdf_url(c)
+            if url:
+                st.markdown(f"[{escape_markdown(texts.OPEN_PDF.format(page=c.page))}]({url})")
 
 
 def citations(cs: tuple[Citation, ...] | list[Citation], *, key: str,

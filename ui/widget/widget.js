@@ -118,7 +118,7 @@
     ".more{font:inherit;font-size:.85rem;background:none;border:0;color:#00467f;text-decoration:underline;",
     "min-height:44px;padding:0 .2rem;cursor:pointer}",
     ".full{white-space:pre-wrap;font-size:.85rem;margin-top:.3rem}",
-    // the emergency call: a red of its own (white on #a4000f is 7.6:1)
+    // the emergency call: a red of its own (white on #a4000f is 8.1:1)
     ".call{display:block;text-align:center;min-height:48px;line-height:48px;margin:.3rem 0 .6rem;" +
       "background:#a4000f;color:#fff;font-weight:700;font-size:1.1rem;border-radius:.4rem;text-decoration:none}",
     ".call:focus-visible,.tel:focus-visible{outline:3px solid #00467f;outline-offset:2px}",
