@@ -360,7 +360,9 @@ def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
     assert "**Hjelp i hjemmet**" in [m.value for m in at.markdown]
     at = at.text_input(key="browse_filter").set_value("alarm").run()
     listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
-    assert listed == ["browse-trygghetsalarm"]
+    assert listed[0] == "browse-trygghetsalarm", "named by the word first"
+    # then the services whose text mentions it, under their own heading
+    assert len(listed) > 1 and "**Nevnt i teksten til**" in [m.value for m in at.markdown]
     at = at.button(key="browse-trygghetsalarm").click().run()
     assert at.query_params == {"tjeneste": "trygghetsalarm"}, "the address can be shared"
     assert [h.value for h in at.header] == [texts.BROWSE_HEADING, "Trygghetsalarm og velferdsteknologi"]
@@ -389,3 +391,28 @@ def test_markdown_helpers_keep_text_inert() -> None:
     assert section_link("trygghetsalarm", "Hva koster det?") == (
         "?tjeneste=trygghetsalarm&seksjon=hva-koster-det#hva-koster-det")
     assert nb_sort_key("Åpen") > nb_sort_key("Ørland") > nb_sort_key("Æra") > nb_sort_key("Zebra")
+
+
+def test_browse_filter_finds_words_of_the_service_texts(feedback_db: Path) -> None:
+    at = start().segmented_control(key="view").set_value("browse").run()
+    at = at.text_input(key="browse_filter").set_value("støttestrømper").run()
+    listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
+    assert "browse-hjemmesykepleie" in listed, "a word from the service's description, not its title"
+    at = at.text_input(key="browse_filter").set_value("kommunestyret vedtar").run()
+    assert "browse-trygghetsalarm" in [b.key for b in at.button], "words of a passage (the lexical index)"
+    at = at.text_input(key="browse_filter").set_value("støttestrømper").run()
+    at = at.button(key="browse-hjemmesykepleie").click().run()
+    assert at.button(key="browse-to-list").label == texts.BROWSE_TO_LIST
+    at = at.button(key="browse-to-list").click().run()
+    assert at.query_params == {}, "back to the list"
+
+
+def test_browse_without_a_match_offers_to_ask_the_assistant(feedback_db: Path) -> None:
+    at = start().segmented_control(key="view").set_value("browse").run()
+    at = at.text_input(key="browse_filter").set_value("xyzzy kvantefysikk").run()
+    assert texts.BROWSE_NONE in all_text(at)
+    ask_button = at.button(key="browse-ask")
+    assert ask_button.label.replace("\\", "") == "Spør assistenten om «xyzzy kvantefysikk»"
+    at = ask_button.click().run()
+    assert at.session_state["view"] == "chat"
+    assert [m["text"] for m in at.session_state["messages"]][:1] == ["xyzzy kvantefysikk"]

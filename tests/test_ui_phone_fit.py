@@ -99,6 +99,8 @@ def test_every_tap_target_is_44_px_at_390(open_page: Any) -> None:
     ask(page, EMERGENCY, n=2)
     bad += _small(page, "emergency", seen)
     page.get_by_role("radio", name="Bla i tjenestene").click()
+    expect(page.get_by_role("button", name="Trygghetsalarm og velferdsteknologi")).to_be_visible(timeout=SLOW_MS)
+    bad += _small(page, "browse list", seen)
     page.get_by_role("button", name="Trygghetsalarm og velferdsteknologi").click()
     expect(page.get_by_role("heading", level=2, name="Trygghetsalarm og velferdsteknologi")).to_be_visible(
         timeout=SLOW_MS)
@@ -169,3 +171,34 @@ def test_reply_heights_stay_within_their_budgets(open_page: Any) -> None:
     print(f"\nreply heights at 390 px: {heights} (budgets {BUDGETS})")
     over = {k: v for k, v in heights.items() if v > BUDGETS[k]}
     assert not over, over
+
+
+def test_browse_filters_as_you_type_and_shows_the_service_first_on_a_phone(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page()
+    page.get_by_role("radio", name="Bla i tjenestene").click()
+    box = page.get_by_role("textbox", name="Filtrer tjenester")
+    expect(box).to_be_visible(timeout=SLOW_MS)
+    box.press_sequentially("støttestrømper", delay=30)  # no Enter: the list filters as the user types
+    service = page.get_by_role("button", name="Hjemmesykepleie", exact=True)
+    expect(service).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Trygghetsalarm og velferdsteknologi")).to_have_count(0)
+    service.click()
+    heading = page.get_by_role("heading", level=2, name="Hjemmesykepleie")
+    expect(heading).to_be_in_viewport(timeout=15_000)
+    back = page.get_by_role("button", name="Tilbake til listen")
+    expect(back).to_be_in_viewport()
+    assert back.bounding_box()["y"] < heading.bounding_box()["y"], "the way back comes first"
+    expect(page.get_by_role("textbox", name="Filtrer tjenester")).to_be_hidden()  # the text first, not the list
+    back.click()
+    expect(page.get_by_role("textbox", name="Filtrer tjenester")).to_be_visible(timeout=15_000)
+    box = page.get_by_role("textbox", name="Filtrer tjenester")
+    box.fill("")
+    box.press_sequentially("xyzzy", delay=30)
+    offer = page.get_by_role("button", name="Spør assistenten om «xyzzy»")
+    expect(offer).to_be_visible(timeout=15_000)
+    found = axe_violations(page)
+    assert found == [], describe(found)
+    offer.click()
+    expect(page.get_by_test_id("stChatMessage").first).to_contain_text("xyzzy", timeout=SLOW_MS)

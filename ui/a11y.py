@@ -8,7 +8,8 @@ A fixed script (through ``st.html`` with JavaScript allowed, run in the page its
   keyed containers landmark roles (navigation, named regions), again after every re-render;
 * scrolls: the first screen to the top, a new answer to its start, a linked section to its heading.
   Streamlit keeps a chat scrolled to the bottom until the user scrolls; a scroll of ours counts as one;
-* copies an answer's plain text (:mod:`ui.copy`) and prints, through one delegated click handler.
+* copies an answer's plain text (:mod:`ui.copy`) and prints, through one delegated click handler;
+* commits the browse filter 0.4 s after the last keystroke, so the list filters as the user types.
 
 Only fixed code and integers or validated slugs go into the script, never user or corpus text: the script
 reads the answer from the page.
@@ -108,6 +109,19 @@ _SCRIPT = """<script>
       };
       if (navigator.clipboard && win.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
       else fallback();
+    });
+    // the browse filter applies as the user types: after a pause the box is committed, as Enter would do
+    let filterTimer = 0;
+    doc.addEventListener("input", (e) => {
+      const box = e.target.closest ? e.target.closest(".st-key-browse_filter input") : null;
+      if (!box) return;
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(() => {
+        for (const type of ["keydown", "keypress"]) {
+          box.dispatchEvent(new KeyboardEvent(type, {key: "Enter", code: "Enter", keyCode: 13, which: 13,
+                                                     charCode: type === "keypress" ? 13 : 0, bubbles: true}));
+        }
+      }, 400);
     });
     // sources print expanded; afterwards they close again
     win.addEventListener("beforeprint", () => {

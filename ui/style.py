@@ -80,9 +80,12 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
   [data-testid="stChatMessage"] {{ padding-left: 0 !important; padding-right: 0 !important; }}
   [class*="st-key-card-"], [class*="st-key-route-"] {{ border: 0 !important; border-radius: 0 !important;
     border-top: 1px solid #C9D3D9 !important; padding: .5rem 0 0 !important; }}
+  /* browse: an open service is shown instead of the list, with "Tilbake til listen" */
+  .st-key-browse-list-open {{ display: none !important; }}
   .block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem !important;
     padding-left: 1rem !important; padding-right: 1rem !important; }}
 }}
+@media (min-width: 641px) {{ .st-key-browse-to-list {{ display: none !important; }} }}
 @media print {{
   [data-testid="stBottom"], [data-testid="stBottomBlockContainer"], [data-testid="stChatInput"],
   [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
