@@ -128,7 +128,13 @@ def test_main_controls_are_buttons_not_a_sidebar(feedback_db: Path) -> None:
     assert view.value == "chat" and [o.content for o in view.proto.options] == ["Spør assistenten", "Bla i tjenestene"]
     assert view.proto.required, "one view is always chosen"
     assert at.button(key="new_chat").label == "Start på nytt"
-    assert at.toggle(key="staff_mode").label == "Ansattmodus" and at.toggle(key="large_text").label == "Stor tekst"
+    assert at.toggle(key="large_text").label == "Stor tekst"
+    # staff mode is not on the citizen's first screen: ?ansatt=1 (a quiet link in the footer) offers the switch
+    assert "staff_mode" not in [t.key for t in at.toggle]
+    assert f"[{texts.STAFF_LINK}](?ansatt=1)" in [c.value for c in at.caption]
+    at = start(ansatt="1")
+    assert at.toggle(key="staff_mode").label == "Ansattmodus"
+    assert f"[{texts.STAFF_LINK}](?ansatt=1)" not in [c.value for c in at.caption]
 
 
 # -- asking ---------------------------------------------------------------------------------------
@@ -140,7 +146,7 @@ def test_question_shows_answer_with_citation(feedback_db: Path) -> None:
     user, answer = at.chat_message
     assert user.name == "user" and answer.name == "assistant"
     assert "trygghetsalarm" in user.markdown[0].value
-    assert "[1]" in answer.markdown[0].value
+    assert "[\\[1\\]](?tjeneste=trygghetsalarm&seksjon=" in answer.markdown[0].value, "the marker links to its section"
     first = answer.expander[0]
     assert first.label.replace("\\", "").startswith("[1] Trygghetsalarm og velferdsteknologi")
     inside = "\n".join(m.value for m in first.markdown)
@@ -216,7 +222,7 @@ def test_follow_up_uses_the_history(feedback_db: Path) -> None:
 
 
 def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
-    at = ask(start(), "Hva koster trygghetsalarm?")
+    at = ask(start(ansatt="1"), "Hva koster trygghetsalarm?")
     at = at.toggle(key="staff_mode").set_value(True).run()
     assert not at.exception
     assert at.selectbox[0].value == "trygghetsalarm", "the focus is the last reply's services[0]"
@@ -232,7 +238,7 @@ def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
 
 
 def test_staff_mode_without_a_question_lets_staff_pick(feedback_db: Path) -> None:
-    at = start().toggle(key="staff_mode").set_value(True).run()
+    at = start(ansatt="1").toggle(key="staff_mode").set_value(True).run()
     assert at.selectbox[0].value is None
     at = at.selectbox[0].set_value("bpa").run()
     assert "Brukerstyrt personlig assistanse (BPA)" in all_text(at)

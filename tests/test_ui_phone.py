@@ -24,6 +24,7 @@ from ui_browser_support import (
     launched_browser,
     running_app,
     screenshot_path,
+    staff_mode,
     wait_for_first_screen,
 )
 
@@ -93,8 +94,12 @@ def test_phone_first_screen_title_notice_and_call_in_view(open_page: Any) -> Non
     assert call.bounding_box()["height"] >= 44, "a large tap target"
     # the main controls are visible buttons on the phone, not behind a sidebar icon
     for control in (page.get_by_role("button", name="Start på nytt"), page.get_by_role("radio", name="Bla i tjenestene"),
-                    page.get_by_text("Ansattmodus", exact=True)):
+                    page.get_by_text("Stor tekst", exact=True)):
         expect(control).to_be_in_viewport()
+    # staff mode is not on the citizen's first screen: a quiet link in the footer offers it
+    expect(page.get_by_text("Ansattmodus", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="For ansatte i kommunen: hurtigoversikt")).to_have_attribute(
+        "href", "?ansatt=1")
     assert page.get_by_test_id("stSidebar").count() == 0
     assert page.get_by_test_id("stChatInputTextArea").get_attribute("placeholder") == "Skriv spørsmålet ditt"
     page.screenshot(path=str(screenshot_path("phone-first-screen.png")))
@@ -267,15 +272,15 @@ def test_staff_mode_beside_the_chat_on_a_desktop(open_page: Any) -> None:
     from playwright.sync_api import expect
 
     page = open_page(DESKTOP)
-    page.get_by_text("Ansattmodus", exact=True).click()
+    staff_mode(page)
     panel = page.locator(".st-key-staff")
-    expect(panel).to_be_visible(timeout=SLOW_MS)
     answer = ask(page, "Hvem kan få omsorgsstønad?")
     expect(panel).to_contain_text("Omsorgsstønad", timeout=15_000)
     side, chat = panel.bounding_box(), answer.bounding_box()
     assert side["x"] + side["width"] <= chat["x"], f"beside the chat, not below it: {side} {chat}"
-    extras = answer.locator("[class*='st-key-staff-reply-']")
-    expect(extras).to_contain_text("For ansatte: Omsorgsstønad")
-    expect(extras).to_contain_text("Tildelingskriterier")
-    expect(extras).to_contain_text("Lovgrunnlag")
+    expect(panel).to_contain_text("Hvem kan få tjenesten?")
+    expect(panel).to_contain_text("Lovgrunnlag")
+    # the panel is not repeated under the answer
+    expect(answer.locator("[class*='st-key-staff-reply-']")).to_have_count(0)
+    expect(answer).not_to_contain_text("Tildelingskriterier")
     page.screenshot(path=str(screenshot_path("staff-desktop.png")))

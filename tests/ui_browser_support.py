@@ -117,6 +117,16 @@ def wait_for_first_screen(page: Any) -> None:
     page.wait_for_timeout(1500)  # the scroll script settles once the page has stopped growing
 
 
+def staff_mode(page: Any) -> None:
+    """Turn staff mode on: the switch is offered at ``?ansatt=1`` (the footer's quiet link), not on the first screen."""
+    from playwright.sync_api import expect
+
+    page.goto(page.url.split("?")[0].split("#")[0] + "?ansatt=1")
+    wait_for_first_screen(page)
+    page.get_by_text("Ansattmodus", exact=True).click()
+    expect(page.locator(".st-key-staff")).to_be_visible(timeout=SLOW_MS)
+
+
 def ask(page: Any, question: str, *, n: int = 1) -> Any:
     """Type a question, press Enter, and return the n-th assistant message once it has arrived."""
     from playwright.sync_api import expect

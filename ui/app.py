@@ -25,7 +25,7 @@ import streamlit as st  # noqa: E402
 from assistant.core import Assistant  # noqa: E402
 from assistant.errors import user_message  # noqa: E402
 from ui import a11y, browse, chat, staff, style, texts  # noqa: E402
-from ui.render import SECTION_PARAM, SERVICE_PARAM  # noqa: E402
+from ui.render import SECTION_PARAM, SERVICE_PARAM, STAFF_PARAM  # noqa: E402
 
 log = logging.getLogger("ui.app")
 
@@ -61,6 +61,12 @@ def _new_chat() -> None:
     _view_changed()
 
 
+def _staff_offered() -> bool:
+    if st.query_params.get(STAFF_PARAM) == "1":
+        st.session_state["staff_offered"] = True
+    return bool(st.session_state.get("staff_offered") or st.session_state.get("staff_mode"))
+
+
 def _controls() -> None:
     """The main controls, visible on every screen size (a navigation landmark, see ``ui.a11y``)."""
     with st.container(key="controls", horizontal=True, vertical_alignment="center", gap="small"):
@@ -68,7 +74,9 @@ def _controls() -> None:
                              format_func=texts.VIEWS.__getitem__, on_change=_view_changed,
                              label_visibility="collapsed")
         st.button(texts.NEW_CHAT, key="new_chat", on_click=_new_chat, icon=":material/refresh:")
-        st.toggle(texts.STAFF_TOGGLE, key="staff_mode", help=texts.STAFF_HELP)
+        # staff mode is not on the citizen's first screen: ?ansatt=1 (the footer's quiet link) shows the switch
+        if _staff_offered():
+            st.toggle(texts.STAFF_TOGGLE, key="staff_mode", help=texts.STAFF_HELP)
         st.toggle(texts.LARGE_TEXT, key="large_text", help=texts.LARGE_TEXT_HELP)
 
 
@@ -77,6 +85,8 @@ def _footer() -> None:
         st.divider()
         chat.contact()
         st.caption(texts.CORPUS_NOTE)
+        if not _staff_offered():
+            st.caption(f"[{texts.STAFF_LINK}](?{STAFF_PARAM}=1)")
 
 
 def _chat_view() -> None:

@@ -23,7 +23,7 @@ from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.privacy import clean_and_mask
 from assistant.types import Reply, Turn
-from ui import answer, copy, feedback, staff, texts
+from ui import answer, copy, feedback, texts
 from ui.a11y import ANSWER_KEY
 from ui.render import phone_links, user_text_markdown
 
@@ -185,7 +185,5 @@ def _answer(i: int, m: Message, bot: Assistant | None, *, staff_mode: bool, open
         with st.container(horizontal=True, key=f"suggestions-{i}"):
             for n, text in enumerate(reply.suggestions):
                 st.button(text, key=f"suggestion-{i}-{n}", on_click=_queue, args=(text,))
-    if staff_mode and bot is not None:
-        staff.reply_extras(bot, answer.primary_service(reply), i)
     copy.tools(reply, i)
     feedback.section(i, reply_of)

@@ -92,6 +92,7 @@ ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
 VIEW_LABEL = "Visning"
 VIEWS: dict[str, str] = {"chat": "Spør assistenten", "browse": "Bla i tjenestene"}
 STAFF_TOGGLE = "Ansattmodus"
+STAFF_LINK = "For ansatte i kommunen: hurtigoversikt"
 LARGE_TEXT = "Stor tekst"
 LARGE_TEXT_HELP = "Gjør all tekst større. Valget gjelder til du lukker siden."
 STAFF_HELP = "Viser hvem som kan få tjenesten, hva den koster og lovgrunnlaget side om side – nyttig i telefonen."
@@ -106,9 +107,6 @@ STAFF_PICK = "Tjeneste i fokus"
 STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten svaret gjelder – eller velg en tjeneste."
 #: The aspects staff mode shows (keys of corpus.schema; the headings come from there).
 STAFF_SECTIONS: tuple[str, ...] = ("who", "cost", "law")
-STAFF_REPLY_HEADING = "For ansatte: {title}"
-STAFF_CRITERIA = "Tildelingskriterier (Hvem kan få tjenesten?)"
-STAFF_LAW = "Lovgrunnlag"
 STAFF_RESPONSIBLE = "Ansvarlig enhet"
 STAFF_MISSING = "Ikke beskrevet for denne tjenesten."
 FULL_DESCRIPTION = "Les hele tjenestebeskrivelsen"
