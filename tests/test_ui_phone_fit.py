@@ -202,3 +202,40 @@ def test_browse_filters_as_you_type_and_shows_the_service_first_on_a_phone(open_
     assert found == [], describe(found)
     offer.click()
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text("xyzzy", timeout=SLOW_MS)
+
+
+#: The device's speech synthesis, replaced: no voices until the test gives it a Norwegian one.
+FAKE_SPEECH = """(() => {
+  const synth = new EventTarget();
+  window.__voices = []; window.__spoken = [];
+  synth.getVoices = () => window.__voices;
+  synth.speak = (u) => window.__spoken.push([u.text, u.lang]);
+  synth.cancel = () => {};
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();"""
+
+
+def test_read_aloud_only_with_a_norwegian_voice(app: tuple[str, Path], browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, locale="nb-NO", has_touch=True)
+    context.add_init_script(FAKE_SPEECH)
+    try:
+        page = context.new_page()
+        page.goto(app[0])
+        wait_for_first_screen(page)
+        answer = ask(page, COST)
+        read = answer.get_by_role("button", name="Les opp")
+        expect(read).to_be_hidden()  # no Norwegian voice on this device: no button
+        page.evaluate("""() => { window.__voices = [{lang: "nb-NO", name: "nb"}];
+                                 speechSynthesis.dispatchEvent(new Event("voiceschanged")); }""")
+        expect(read).to_be_visible()
+        assert read.bounding_box()["height"] >= 44
+        read.click()
+        spoken = page.evaluate("window.__spoken")
+        assert len(spoken) == 1 and spoken[0][1] == "nb-NO", spoken
+        assert "Kommunen kan ta betaling" in spoken[0][0] and "[1]" not in spoken[0][0], spoken
+        expect(answer.get_by_role("button", name="Stopp opplesingen")).to_have_attribute("aria-pressed", "true")
+    finally:
+        context.close()

@@ -26,6 +26,17 @@ FAKE_VIEWPORT = """(() => {
   vv.width = 390; vv.height = 844; vv.offsetTop = 0; vv.offsetLeft = 0; vv.scale = 1;
   Object.defineProperty(window, "visualViewport", {value: vv, configurable: true});
 })();"""
+#: The device's speech synthesis, replaced: no voices until the test gives it a Norwegian one; what is spoken
+#: is kept in window.__spoken.
+FAKE_SPEECH = """(() => {
+  const synth = new EventTarget();
+  window.__voices = []; window.__spoken = [];
+  synth.getVoices = () => window.__voices;
+  synth.speak = (u) => window.__spoken.push([u.text, u.lang]);
+  synth.cancel = () => {};
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();"""
 #: How much of the screen the conversation gets once the notice is folded (844 px tall phone), at least.
 MIN_LOG_HEIGHT = 560
 
@@ -35,7 +46,7 @@ def _root(page: Any, script: str) -> Any:
                          script)
 
 
-def _open(browser: Any, url: str, seen: list[str] | None = None) -> Any:
+def _open(browser: Any, url: str, seen: list[str] | None = None, *, speech: bool = False) -> Any:
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport=PHONE, locale="nb-NO", has_touch=True, is_mobile=True,
@@ -43,6 +54,8 @@ def _open(browser: Any, url: str, seen: list[str] | None = None) -> Any:
     if seen is not None:
         context.on("request", lambda request: seen.append(request.url))
     context.add_init_script(FAKE_VIEWPORT)
+    if speech:
+        context.add_init_script(FAKE_SPEECH)
     page = context.new_page()
     page.goto(url)
     launcher = page.get_by_role("button", name="Spør om helse og omsorg")
@@ -214,5 +227,33 @@ def test_failed_requests_are_said_in_norwegian_with_the_switchboard(sites: dict[
             # the widget works again afterwards
             answer = _ask(page, COST, 4)
             expect(answer).to_contain_text("Trygghetsalarm")
+        finally:
+            browser.close()
+
+
+def test_read_aloud_only_with_a_norwegian_voice(sites: dict[str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = _open(browser, sites["page"], speech=True)
+            answer = _ask(page, COST, 1)
+            read = answer.get_by_role("button", name="Les opp")
+            expect(read).to_be_hidden()  # no Norwegian voice on this device: no button
+            page.evaluate("""() => { window.__voices = [{lang: "en-US", name: "en"}];
+                                     speechSynthesis.dispatchEvent(new Event("voiceschanged")); }""")
+            expect(read).to_be_hidden()
+            page.evaluate("""() => { window.__voices = [{lang: "en-US", name: "en"}, {lang: "nb-NO", name: "nb"}];
+                                     speechSynthesis.dispatchEvent(new Event("voiceschanged")); }""")
+            expect(read).to_be_visible()
+            box = read.bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44, box
+            read.tap()
+            spoken = page.evaluate("window.__spoken")
+            assert len(spoken) == 1 and spoken[0][1] == "nb-NO"
+            assert "Kommunen kan ta betaling" in spoken[0][0] and "[1]" not in spoken[0][0], spoken
+            assert "Kilder" not in spoken[0][0], "the answer, not its source list"
+            expect(answer.get_by_role("button", name="Stopp opplesingen")).to_have_attribute("aria-pressed", "true")
         finally:
             browser.close()

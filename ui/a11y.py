@@ -8,7 +8,8 @@ A fixed script (through ``st.html`` with JavaScript allowed, run in the page its
   keyed containers landmark roles (navigation, named regions), again after every re-render;
 * scrolls: the first screen to the top, a new answer to its start, a linked section to its heading.
   Streamlit keeps a chat scrolled to the bottom until the user scrolls; a scroll of ours counts as one;
-* copies an answer's plain text (:mod:`ui.copy`) and prints, through one delegated click handler;
+* copies an answer's plain text (:mod:`ui.copy`), prints, and reads an answer aloud with the device's Norwegian
+  voice (the "Les opp" buttons stay hidden without one), through one delegated click handler;
 * commits the browse filter 0.4 s after the last keystroke, so the list filters as the user types.
 
 Only fixed code and integers or validated slugs go into the script, never user or corpus text: the script
@@ -71,6 +72,7 @@ _SCRIPT = """<script>
       const name = el.getAttribute("aria-label");
       if (name.startsWith("Help for ")) el.setAttribute("aria-label", %(help)s + name.slice(9));
     }
+    if (win.__levangerReaders) win.__levangerReaders();
     for (const [sel, role, name] of landmarks) {
       for (const el of doc.querySelectorAll(sel)) {
         if (el.getAttribute("role") !== role) { el.setAttribute("role", role); el.setAttribute("aria-label", name); }
@@ -91,7 +93,37 @@ _SCRIPT = """<script>
       doc.addEventListener(type, (e) => { if (e.isTrusted) win.__levangerUserMoved = Date.now(); },
                            {capture: true, passive: true});
     }
+    // read aloud: the device's own speech synthesis with a Norwegian voice; nothing leaves the device
+    const speech = win.speechSynthesis || null;
+    const voice = () => speech && speech.getVoices ?
+      speech.getVoices().find((v) => /^(nb|no|nn)([-_]|$)/i.test(v.lang || "")) || null : null;
+    const readers = () => { const v = voice(); for (const b of doc.querySelectorAll("[data-levanger-read]")) b.hidden = !v; };
+    win.__levangerReaders = readers;
+    if (speech && speech.addEventListener) speech.addEventListener("voiceschanged", readers);
+    const resetReaders = () => {
+      for (const b of doc.querySelectorAll("[data-levanger-read]")) {
+        b.setAttribute("aria-pressed", "false"); b.textContent = %(read)s;
+      }
+    };
     doc.addEventListener("click", (e) => {
+      const read = e.target.closest("[data-levanger-read]");
+      if (read) {
+        const v = voice();
+        if (!v) return;
+        const was = read.getAttribute("aria-pressed") === "true";
+        speech.cancel();
+        resetReaders();
+        if (was) return;
+        const answer = doc.querySelector(".st-key-svar-" + read.getAttribute("data-levanger-read"));
+        const parts = answer ? answer.querySelectorAll('[data-testid="stMarkdownContainer"]') : [];
+        const text = Array.from(parts, (p) => p.innerText.replace(/\\[\\d+\\]/g, "").trim()).join(" ");
+        const u = new win.SpeechSynthesisUtterance(text);
+        u.voice = v; u.lang = v.lang;
+        u.onend = u.onerror = resetReaders;
+        read.setAttribute("aria-pressed", "true"); read.textContent = %(stop)s;
+        speech.speak(u);
+        return;
+      }
       const copy = e.target.closest("[data-levanger-copy]");
       const print = e.target.closest("[data-levanger-print]");
       if (print) { win.print(); return; }
@@ -215,5 +247,5 @@ def patch_page(answer_index: int | None = None, anchor: str | None = None, scrol
     values = {name: json.dumps(value, ensure_ascii=False).replace("<", "\\u003c") for name, value in (
         ("region", LIVE_REGION_ID), ("target", target), ("anchor", safe_anchor), ("scroll", scroll),
         ("prefix", texts.ANNOUNCE_PREFIX), ("copied", texts.COPIED), ("labels", LABELS), ("help", texts.HELP_FOR),
-        ("landmarks", LANDMARKS))}
+        ("landmarks", LANDMARKS), ("read", texts.READ), ("stop", texts.READ_STOP))}
     st.html(_SCRIPT % values, unsafe_allow_javascript=True)

@@ -51,7 +51,8 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
 [data-testid="stRadio"] label {{ min-height: 2.75rem; align-items: center; }}
 /* Streamlit's 16 px "Link to heading" icons: the browse view has its own "Lenke til denne delen" */
 [data-testid="stHeaderActionElements"] {{ display: none !important; }}
-[data-testid="stExpanderDetails"] p > a:only-child {{ display: inline-flex; align-items: center; min-height: 2.75rem; }}
+[data-testid="stExpanderDetails"] p > a:only-child, .st-key-footer [data-testid="stCaptionContainer"] p > a:only-child {{
+  display: inline-flex; align-items: center; min-height: 2.75rem; }}
 /* the emergency call has a red of its own: white on #A4000F is 8.1:1, on the hover #7F000B 11.0:1 */
 [class*="st-key-emergency-"] [data-testid="stBaseLinkButton-primary"] {{ background: {EMERGENCY} !important;
   border-color: {EMERGENCY} !important; color: #FFFFFF !important; }}

@@ -52,6 +52,8 @@
       ["hard_to_understand", "Vanskelig å forstå"], ["other", "Annet"]],
     keepQuestion: "Ta med spørsmålet mitt, så kommunen kan forbedre svaret (personopplysninger fjernes)",
     sendFeedback: "Send tilbakemelding",
+    read: "Les opp",
+    stopReading: "Stopp opplesingen",
     person: "Et menneske kan hjelpe deg videre: ",
     mail: "postmottak@levanger.kommune.no",
     feedbackFailed: "Tilbakemeldingen kunne ikke lagres akkurat nå.",
@@ -136,6 +138,9 @@
     ".tick input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#00467f}",
     ".keep{color:#4a4a4a}",
     ".fbdone,.person{font-size:.9rem;margin:.4rem 0}",
+    ".read{font:inherit;font-size:.9rem;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
+    "min-height:44px;padding:0 .8rem;margin-top:.4rem;cursor:pointer}",
+    ".read[hidden]{display:none}",
     ".person a{color:#00467f;font-weight:700}",
     "form{display:flex;gap:.5rem;align-items:flex-end;padding:.5rem .9rem;border-top:1px solid #8a8a8a;flex:none}",
     "form label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
@@ -267,6 +272,7 @@
   }
 
   function shut() {
+    if (speech && typeof speech.cancel === "function") speech.cancel();
     panel.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
@@ -396,6 +402,42 @@
     return { item: el("li", {}, [btn, box]), toggle: toggle, button: btn };
   }
 
+  // read aloud: the browser's own speech synthesis with a Norwegian voice, on the device (nothing is sent);
+  // the buttons stay hidden on a device without one, and appear when its voices have loaded
+  var speech = window.speechSynthesis || null;
+  var readButtons = [];
+  function norwegian() {
+    if (!speech || typeof speech.getVoices !== "function") return null;
+    return speech.getVoices().filter(function (v) { return /^(nb|no|nn)([-_]|$)/i.test(v.lang || ""); })[0] || null;
+  }
+  function showReaders() {
+    var voice = norwegian();
+    readButtons.forEach(function (b) { b.hidden = !voice; });
+  }
+  if (speech && typeof speech.addEventListener === "function") speech.addEventListener("voiceschanged", showReaders);
+
+  function reader(textOf) {
+    var b = el("button", { type: "button", class: "read", "aria-pressed": "false", text: T.read });
+    b.addEventListener("click", function () {
+      var voice = norwegian();
+      if (!voice) return;
+      var reading = b.getAttribute("aria-pressed") === "true";
+      speech.cancel();
+      readButtons.forEach(function (o) { o.setAttribute("aria-pressed", "false"); o.textContent = T.read; });
+      if (reading) return;
+      var u = new SpeechSynthesisUtterance(textOf());
+      u.voice = voice;
+      u.lang = voice.lang;
+      u.onend = u.onerror = function () { b.setAttribute("aria-pressed", "false"); b.textContent = T.read; };
+      b.setAttribute("aria-pressed", "true");
+      b.textContent = T.stopReading;
+      speech.speak(u);
+    });
+    readButtons.push(b);
+    b.hidden = !norwegian();
+    return b;
+  }
+
   // a person to turn to: the switchboard (tel:) and the e-mail address
   function person(lead) {
     return el("p", { class: "person" }, [lead, el("a", { href: TEL, text: T.call }), T.hours + ", e-post ",
@@ -491,7 +533,15 @@
       body.appendChild(el("a", { class: "call", href: "tel:" + first, text: T.callNow + " " + first }));
     }
     var parts = reply.parts && reply.parts.length ? reply.parts.map(function (p) { return p.text; }) : [reply.text];
-    parts.forEach(function (t) { paragraphs(body, t, openSource); });
+    var text = el("div", { class: "text" });
+    parts.forEach(function (t) { paragraphs(text, t, openSource); });
+    body.appendChild(text);
+    // the answer's own text is read, without the [n] markers
+    body.appendChild(reader(function () {
+      return Array.prototype.map.call(text.querySelectorAll("p, li"), function (n) {
+        return n.textContent.replace(/\[\d+\]/g, "").trim();
+      }).join("\n");
+    }));
     if (reply.citations && reply.citations.length) {
       var list = el("ol");
       reply.citations.forEach(function (c) {
