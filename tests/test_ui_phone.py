@@ -175,8 +175,13 @@ def test_copy_and_print(open_page: Any) -> None:
     assert page.evaluate("window.__printed") == 1
     quote = answer.get_by_test_id("stExpander").first.locator("blockquote")
     expect(quote).to_be_hidden()  # closed on screen
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     try:
+        # the printout says when, and gives the PDF's full address
+        expect(page.locator("#levanger-printed")).to_contain_text("Skrevet ut ")
+        pdf = page.locator('a[href^="app/static/"]').first
+        assert pdf.get_attribute("data-levanger-href").startswith("http://localhost:")
         expect(quote).to_be_visible()  # printed with the sources expanded
         expect(page.get_by_test_id("stChatInput")).to_be_hidden()
         expect(page.get_by_role("button", name="Kopier svar").first).to_be_hidden()
@@ -184,6 +189,8 @@ def test_copy_and_print(open_page: Any) -> None:
         expect(answer).to_contain_text("trygghetsalarm")
     finally:
         page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    expect(page.locator("#levanger-printed")).to_have_count(0)
 
 
 def test_large_text_makes_the_text_larger(open_page: Any) -> None:

@@ -156,11 +156,20 @@ _SCRIPT = """<script>
       }, 400);
     });
     // sources print expanded; afterwards they close again
+    // the printout says when it was printed, and the PDF's full address (not the page's relative one)
     win.addEventListener("beforeprint", () => {
       for (const d of doc.querySelectorAll("details:not([open])")) { d.dataset.levangerPrint = "1"; d.open = true; }
+      for (const a of doc.querySelectorAll('a[href^="app/static/"]')) a.dataset.levangerHref = a.href;
+      const stamp = doc.createElement("p");
+      stamp.id = "levanger-printed";
+      stamp.textContent = %(printed)s + new Date().toLocaleDateString("nb-NO", {day: "numeric", month: "long", year: "numeric"});
+      const main = doc.querySelector('[data-testid="stMainBlockContainer"]') || doc.body;
+      main.prepend(stamp);
     });
     win.addEventListener("afterprint", () => {
       for (const d of doc.querySelectorAll("details[data-levanger-print]")) { d.open = false; delete d.dataset.levangerPrint; }
+      const stamp = doc.getElementById("levanger-printed");
+      if (stamp) stamp.remove();
     });
   }
   let live = doc.getElementById(%(region)s);
@@ -247,5 +256,6 @@ def patch_page(answer_index: int | None = None, anchor: str | None = None, scrol
     values = {name: json.dumps(value, ensure_ascii=False).replace("<", "\\u003c") for name, value in (
         ("region", LIVE_REGION_ID), ("target", target), ("anchor", safe_anchor), ("scroll", scroll),
         ("prefix", texts.ANNOUNCE_PREFIX), ("copied", texts.COPIED), ("labels", LABELS), ("help", texts.HELP_FOR),
-        ("landmarks", LANDMARKS), ("read", texts.READ), ("stop", texts.READ_STOP))}
+        ("landmarks", LANDMARKS), ("read", texts.READ), ("stop", texts.READ_STOP),
+        ("printed", texts.PRINTED))}
     st.html(_SCRIPT % values, unsafe_allow_javascript=True)

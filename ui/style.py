@@ -99,7 +99,7 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
     height: auto !important; }}
   [data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"] {{ overflow: visible !important;
     height: auto !important; }}
-  a[href^="app/static/"]::after {{ content: " (" attr(href) ")"; }}
+  a[href^="app/static/"]::after {{ content: " (" attr(data-levanger-href) ")"; }}
 }}
 """
 
