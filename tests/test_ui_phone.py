@@ -153,6 +153,10 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     assert len(page.context.pages) == 1
     page.get_by_role("button", name="Tilbake til samtalen").click()
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text(COST, timeout=15_000)
+    # back at the source it was opened from, open, not at the bottom of the page
+    back = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stExpander").first
+    expect(back.locator("details")).to_have_attribute("open", "")
+    expect(back.locator("summary")).to_be_in_viewport(timeout=15_000)
 
 
 # -- 3. answers people can use -----------------------------------------------------------------------

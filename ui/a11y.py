@@ -31,7 +31,7 @@ from ui import texts
 ANSWER_KEY = "svar-"
 LIVE_REGION_ID = "levanger-live"
 _SAFE_ANCHOR = re.compile(r"^[a-z0-9-]{1,80}$")
-Scroll = Literal["none", "top", "answer", "anchor"]
+Scroll = Literal["none", "top", "answer", "anchor", "back"]
 
 #: Streamlit's English texts and the Norwegian we give them: (CSS selector, attribute or "text", Norwegian).
 LABELS: tuple[tuple[str, str, str], ...] = (
@@ -183,7 +183,7 @@ _SCRIPT = """<script>
       "clip:rect(0 0 0 0);white-space:nowrap;border:0";
     doc.body.appendChild(live);
   }
-  const target = %(target)s, anchor = %(anchor)s, scroll = %(scroll)s;
+  const target = %(target)s, anchor = %(anchor)s, scroll = %(scroll)s, back = %(back)s;
   const started = Date.now();
   const scroller = () => doc.querySelector('[data-testid="stAppScrollToBottomContainer"]') ||
     doc.querySelector('[data-testid="stMain"]');
@@ -201,6 +201,10 @@ _SCRIPT = """<script>
     if (scroll === "answer" && target) {
       const answer = doc.querySelector("." + target);
       el = answer ? answer.closest('[data-testid="stChatMessage"]') || answer : null;
+    } else if (scroll === "back" && back) {
+      // back from the section view: the source it was opened from (open again), else that answer
+      const box = doc.querySelector("." + back);
+      el = box ? box.querySelector("details[open]") || box : null;
     } else if (scroll === "anchor" && anchor) {
       el = doc.getElementById(anchor);
     }
@@ -240,22 +244,26 @@ _SCRIPT = """<script>
 </script>"""
 
 
-def patch_page(answer_index: int | None = None, anchor: str | None = None, scroll: Scroll = "none") -> None:
+def patch_page(answer_index: int | None = None, anchor: str | None = None, scroll: Scroll = "none",
+               back_to: int | None = None) -> None:
     """Set the page language and labels, announce the newest answer, and scroll.
 
     Args:
         answer_index: Message index of the newest answer to announce (None: nothing new).
         anchor: A section anchor to scroll to (with ``scroll="anchor"``); must be a slug, anything else is ignored.
-        scroll: "top" (the first screen), "answer" (the start of the newest answer, once), "anchor" or "none".
+        scroll: "top" (the first screen), "answer" (the start of the newest answer, once), "anchor", "back"
+            (the open source of message ``back_to``, coming back from the section view) or "none".
+        back_to: Message number of the answer to come back to (with ``scroll="back"``).
     """
     target = f"st-key-{ANSWER_KEY}{int(answer_index)}" if answer_index is not None else ""
     safe_anchor = anchor if anchor and _SAFE_ANCHOR.match(anchor) else ""
+    back = f"st-key-{ANSWER_KEY}{int(back_to)}" if back_to is not None else ""
     if scroll == "anchor" and not safe_anchor:
         scroll = "none"
     # json.dumps gives JS literals; "<" is escaped as well so nothing can close the script tag
     values = {name: json.dumps(value, ensure_ascii=False).replace("<", "\\u003c") for name, value in (
         ("region", LIVE_REGION_ID), ("target", target), ("anchor", safe_anchor), ("scroll", scroll),
         ("prefix", texts.ANNOUNCE_PREFIX), ("copied", texts.COPIED), ("labels", LABELS), ("help", texts.HELP_FOR),
-        ("landmarks", LANDMARKS), ("read", texts.READ), ("stop", texts.READ_STOP),
+        ("landmarks", LANDMARKS), ("read", texts.READ), ("stop", texts.READ_STOP), ("back", back),
         ("printed", texts.PRINTED))}
     st.html(_SCRIPT % values, unsafe_allow_javascript=True)

@@ -24,7 +24,7 @@ import streamlit as st  # noqa: E402
 
 from assistant.core import Assistant  # noqa: E402
 from assistant.errors import user_message  # noqa: E402
-from ui import a11y, browse, chat, staff, style, texts  # noqa: E402
+from ui import a11y, browse, chat, sources, staff, style, texts  # noqa: E402
 from ui.render import SECTION_PARAM, SERVICE_PARAM, STAFF_PARAM  # noqa: E402
 
 log = logging.getLogger("ui.app")
@@ -115,9 +115,11 @@ def _chat_view() -> None:
             chat.first_screen()
         chat.conversation(bot, staff_mode=staff_mode, open_section=browse.open_section)
     _footer()
+    back = sources.opened_from_message()
+    st.session_state.pop(sources.RETURNING, None)
     # last, so that the page is complete when it scrolls
-    a11y.patch_page(answer_index=chat.last_answer_index(),
-                    scroll="top" if first else ("answer" if new_answer else "none"))
+    a11y.patch_page(answer_index=chat.last_answer_index(), back_to=back,
+                    scroll="top" if first else ("answer" if new_answer else ("back" if back is not None else "none")))
 
 
 def _browse_view() -> None:

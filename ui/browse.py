@@ -17,7 +17,7 @@ import streamlit as st
 
 from assistant.core import Assistant
 from corpus.model import Document
-from ui import texts
+from ui import sources, texts
 from ui.render import (
     SECTION_PARAM,
     SERVICE_PARAM,
@@ -72,6 +72,8 @@ def _back() -> None:
     for name in (SERVICE_PARAM, SECTION_PARAM):
         st.query_params.pop(name, None)
     st.session_state["view"] = "chat"
+    # the chat comes back at the source the section view was opened from, open (ui.sources)
+    st.session_state[sources.RETURNING] = True
 
 
 def _matches(doc: Document, needle: str) -> bool:
