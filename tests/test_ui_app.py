@@ -109,7 +109,8 @@ def test_first_screen_order_notice_and_call_before_examples(feedback_db: Path) -
     notice = next(i for i, v in enumerate(names) if isinstance(v, str) and v.startswith("**Du snakker med en maskin"))
     call = next(i for i, v in enumerate(names) if v == "Ring 74 05 25 00")
     examples = next(i for i, v in enumerate(names) if v == texts.EXAMPLES_HEADING)
-    assert notice < call < examples
+    can_help = next(i for i, v in enumerate(names) if v == texts.CAN_HELP)
+    assert notice < call < examples < can_help, "the examples before the longer text"
 
 
 def _walk(node):  # noqa: ANN001, ANN202 - AppTest's element tree

@@ -90,6 +90,11 @@ def test_phone_first_screen_title_notice_and_call_in_view(open_page: Any) -> Non
     call = page.get_by_role("link", name="Ring 74 05 25 00")
     for element in (title, notice, stored, call):
         expect(element).to_be_in_viewport(ratio=1)
+    # the examples start on the first screen, above the chat input
+    example = page.get_by_role("button", name="Hva koster trygghetsalarm?")
+    expect(example).to_be_in_viewport(ratio=1)
+    assert example.bounding_box()["y"] + example.bounding_box()["height"] <= \
+        page.get_by_test_id("stChatInput").bounding_box()["y"], "not behind the input box"
     assert call.get_attribute("href") == "tel:+4774052500"
     assert call.bounding_box()["height"] >= 44, "a large tap target"
     # the main controls are visible buttons on the phone, not behind a sidebar icon

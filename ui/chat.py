@@ -127,8 +127,8 @@ def _show_earlier() -> None:
 
 
 def first_screen() -> None:
-    """What the assistant can do, example questions and the corpus note (the notices and call come first)."""
-    st.markdown(texts.CAN_HELP)
+    """Example questions, then what the assistant can do (the notices and the call come first): on a phone the
+    examples start on the first screen, not below two paragraphs."""
     st.header(texts.EXAMPLES_HEADING, anchor=False)
     for column, (audience, questions) in zip(st.columns(len(texts.EXAMPLES)), texts.EXAMPLES, strict=True):
         with column:
@@ -136,6 +136,7 @@ def first_screen() -> None:
             for n, question in enumerate(questions):
                 st.button(question, key=f"example-{audience}-{n}", on_click=_queue, args=(question,),
                           width="stretch", wrap=True)
+    st.markdown(texts.CAN_HELP)
 
 
 def notices() -> None:
