@@ -259,7 +259,7 @@
 
   function focusables() {
     return Array.prototype.filter.call(
-      panel.querySelectorAll("button,a[href],textarea,[tabindex='0']"),
+      panel.querySelectorAll("button,a[href],textarea,input,[tabindex='0']"),
       function (n) { return !n.disabled && n.offsetParent !== null; });
   }
 
