@@ -8,7 +8,7 @@ API_PORT ?= 8720
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run api loadtest test test-fast install-locked index check pdf eval bench browser axe clean docker-host base-image images deploy-test
+.PHONY: run api loadtest test test-fast install-locked index check pdf eval bench browser axe screenshots clean docker-host base-image images deploy-test
 
 # One install at a time: `make run`, `make api` and `make test` started together on a fresh clone would race on
 # `pip install -e`. The first takes the lock and installs; the others wait, then find the stamp fresh and go on.
@@ -88,6 +88,17 @@ test: $(STAMP) browser axe
 # Everything except real browsers, real embedding models and load: the tier to run while you work.
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not browser and not real_model and not slow"
+
+# The screenshots in docs/, made by the browser tests that take them (a plain test run saves them to
+# var/screenshots/ instead, so it never changes a tracked file).
+SCREENSHOT_TESTS := tests/test_ui_browser.py::test_cited_answer_in_a_real_browser \
+	tests/test_ui_phone.py::test_phone_first_screen_title_notice_and_call_in_view \
+	tests/test_ui_phone.py::test_situation_answer_as_cards_on_a_phone \
+	tests/test_ui_phone.py::test_staff_mode_beside_the_chat_on_a_desktop \
+	tests/test_widget_browser.py::test_widget_on_another_origin_answers_with_sources \
+	tests/test_widget_phone.py::test_widget_fills_a_phone_and_reads_from_the_answer_start
+screenshots: $(STAMP) browser axe
+	LEVANGER_SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest -q -p no:cacheprovider $(SCREENSHOT_TESTS)
 
 index: $(STAMP)
 	$(PY) -m assistant index --rebuild

@@ -10,7 +10,8 @@ stored masked (masked once more here in case a caller forgot).
 
 Every text that reaches the file goes through the same cleaning and masking as a question
 (:func:`assistant.privacy.clean_and_mask`). ``aspect`` and ``status`` are closed sets: anything else is stored
-as "". The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANGER_FEEDBACK_MAX_MB`` of data the
+as "". So are a 👎's ``reasons`` (:data:`REASONS`); the question is kept for one rating when the user ticked the
+box that allows it. The file is bounded: past ``LEVANGER_FEEDBACK_MAX_ROWS`` rows or ``LEVANGER_FEEDBACK_MAX_MB`` of data the
 oldest rows are dropped, and the number dropped is kept and reported by the export, so a flood of ratings
 can neither fill the disk nor silently shorten the record.
 
@@ -60,8 +61,11 @@ DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_MB = 50.0
 RATINGS: dict[str, int] = {"up": 1, "down": -1}
 #: What a reply's ``aspect`` can be: the schema's aspect keys, and the aspects answered from one of their
-#: sections ("contact" from "apply"), and those answered wherever the guide states them ("time"). Anything else is free text and is never stored.
+#: sections ("contact" from "apply"), and those answered wherever the guide states them ("time"). Anything else
+#: is free text and is never stored.
 ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT) | frozenset(rules().topics)
+#: Why a 👎 (optional, any of them): a closed set of keys, never free text. The UIs show their own labels.
+REASONS: tuple[str, ...] = ("not_answered", "wrong_service", "hard_to_understand", "other")
 #: A stored question is cut to this many characters (the API's bound on a feedback question).
 QUESTION_CHARS = 4000
 #: Ids (services, chunks) are cut to this many characters each.
@@ -70,7 +74,8 @@ ID_CHARS = 200
 MERGE_WINDOW_S = 10
 #: The merge looks at this many of the newest rows only, so a write costs the same however large the file.
 MERGE_LOOKBACK = 256
-CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question")
+CSV_COLUMNS: tuple[str, ...] = ("id", "created_at", "rating", "status", "aspect", "services", "chunks", "question",
+                                 "reasons")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -86,7 +91,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 #: Columns added after the first version; an older file gets them on open.
-_ADDED_COLUMNS = ("aspect", "chunks")
+_ADDED_COLUMNS = ("aspect", "chunks", "reasons")
 #: SQLite's names for a damaged file; "database is locked" (SQLITE_BUSY) is not damage and is never moved.
 _CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 
@@ -153,6 +158,7 @@ class FeedbackRow:
     question: str
     aspect: str = ""
     chunks: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
 
 
 class FeedbackStore:
@@ -260,7 +266,7 @@ class FeedbackStore:
 
     def add(self, *, question: str, services: Iterable[str], rating: str | int, status: str = "",
             aspect: str = "", chunks: Iterable[str] = (), keep_question: bool | None = None,
-            when: datetime | None = None) -> int:
+            when: datetime | None = None, reasons: Iterable[str] = ()) -> int:
         """Store one rating.
 
         Args:
@@ -271,8 +277,11 @@ class FeedbackStore:
             status: The reply's status ("answered", "no_answer", "emergency").
             aspect: The aspect answered ("cost", "who", ...); anything outside :data:`ASPECTS` is stored as "".
             chunks: The cited passages' chunk ids, so a bad rating points at the text to improve.
-            keep_question: Store the masked question text; default from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
+            keep_question: Store the masked question text: true when the user ticked the box that allows it;
+                default (None) from ``$LEVANGER_FEEDBACK_KEEP_QUESTIONS``.
             when: Time of the rating; default now (UTC).
+            reasons: Why a 👎, keys of :data:`REASONS`; anything else is dropped, each key is kept once, in
+                :data:`REASONS` order.
 
         Returns:
             The new row's id; for a rating merged into an identical recent one (see the module docstring), that
@@ -293,8 +302,10 @@ class FeedbackStore:
         masked = _stored(question, QUESTION_CHARS) if keep_question else ""
         ids = ",".join(_stored(s, ID_CHARS) for s in services)
         cited = ",".join(_stored(c, ID_CHARS) for c in chunks)
+        given = set(reasons)
+        why = ",".join(r for r in REASONS if r in given)
         row = (stamp, value, status if status in STATUSES else "", ids, masked,
-               aspect if aspect in ASPECTS else "", cited)
+               aspect if aspect in ASPECTS else "", cited, why)
 
         def insert(db: sqlite3.Connection) -> int:
             db.execute("BEGIN IMMEDIATE")  # the look for a duplicate and the insert are one step for all writers
@@ -302,14 +313,14 @@ class FeedbackStore:
                 same = db.execute(
                     "SELECT id FROM (SELECT * FROM feedback ORDER BY id DESC LIMIT ?) WHERE created_at > ? AND "
                     "created_at <= ? AND rating = ? AND status = ? AND services = ? AND question = '' AND aspect = ?"
-                    " AND chunks = ? LIMIT 1", (MERGE_LOOKBACK, since, stamp, *row[1:4], *row[5:])).fetchone()
+                    " AND chunks = ? AND reasons = ? LIMIT 1", (MERGE_LOOKBACK, since, stamp, *row[1:4], *row[5:])).fetchone()
                 if same is not None:
                     db.execute("INSERT INTO meta (key, value) VALUES ('merged', 1) "
                                "ON CONFLICT(key) DO UPDATE SET value = value + 1")
                     return int(same[0])
             new_id = int(db.execute(
-                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
+                "INSERT INTO feedback (created_at, rating, status, services, question, aspect, chunks, reasons)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0)
             self._cap(db)
             return new_id
 
@@ -357,9 +368,10 @@ class FeedbackStore:
     def rows(self) -> list[FeedbackRow]:
         """All ratings, oldest first."""
         found = self._run(lambda db: db.execute(
-            "SELECT id, created_at, rating, status, services, question, aspect, chunks FROM feedback ORDER BY id"
-        ).fetchall())
-        return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c)) for i, t, r, s, ids, q, a, c in found]
+            "SELECT id, created_at, rating, status, services, question, aspect, chunks, reasons FROM feedback"
+            " ORDER BY id").fetchall())
+        return [FeedbackRow(i, t, r, s, _split(ids), q, a, _split(c), _split(w))
+                for i, t, r, s, ids, q, a, c, w in found]
 
     def export_csv(self, out: TextIO) -> int:
         """Write all ratings as CSV (header first) to ``out``; returns the number of rows."""
@@ -368,5 +380,5 @@ class FeedbackStore:
         rows = self.rows()
         for row in rows:
             writer.writerow([row.id, row.created_at, row.rating, row.status, row.aspect, " ".join(row.services),
-                             " ".join(row.chunks), row.question])
+                             " ".join(row.chunks), row.question, " ".join(row.reasons)])
         return len(rows)

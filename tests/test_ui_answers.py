@@ -94,7 +94,9 @@ def test_situation_answer_is_a_list_of_service_cards(monkeypatch: pytest.MonkeyP
     names = [m.value for m in answer.markdown if m.value.startswith("**") and m.value.endswith("**")]
     assert names[:2] == ["**Avlastning**", "**Støtte til pårørende**"], "each card starts with the service's name"
     whys = [m.value for m in answer.markdown]
-    assert "Avlastning er et tilbud til pårørende. [1]" in whys, "why it fits: the quoted sentences"
+    # why it fits: the quoted sentences, the marker a link to the cited section
+    assert ("Avlastning er et tilbud til pårørende. "
+            "[\\[1\\]](?tjeneste=avlastning&seksjon=hva-er-tjenesten#hva-er-tjenesten)") in whys, whys
     labels = [e.label.replace("\\", "") for e in answer.expander]
     assert labels == ["[1] Avlastning – Hva er tjenesten?, side 49",
                       "[2] Støtte til pårørende – Hva er tjenesten?, side 57",
@@ -147,6 +149,9 @@ def test_thumbs_down_offers_the_human_contact() -> None:
     at = ask(start(), "Hva koster trygghetsalarm?")
     assert not at.get("link_button") or all("feedback" not in str(e.proto) for e in at.get("link_button"))
     at = at.button(key="feedback-down-1").click().run()
+    # first the optional reasons (none ticked is fine), then a person
+    assert [c.label for c in at.checkbox][:4] == list(texts.FEEDBACK_REASONS.values())
+    at = next(b for b in at.button if b.label == texts.FEEDBACK_SEND).click().run()
     infos = [i.value for i in at.chat_message[1].info]
     assert any(i.startswith(texts.FEEDBACK_DOWN_CONTACT) and "(tel:+4774052500)" in i for i in infos)
     assert ("Ring 74 05 25 00", "tel:+4774052500") in [(e.proto.label, e.proto.url) for e in at.get("link_button")]
@@ -157,20 +162,18 @@ def test_thumbs_up_does_not_push_the_contact() -> None:
     assert not any(i.value.startswith(texts.FEEDBACK_DOWN_CONTACT) for i in at.chat_message[1].info)
 
 
-def test_staff_mode_adds_criteria_and_law_of_the_primary_service() -> None:
-    at = ask(start(), "Hva koster trygghetsalarm?")
-    plain = at.chat_message[1]
-    assert not [e for e in plain.expander if e.label == texts.STAFF_CRITERIA]
+def test_staff_mode_does_not_repeat_the_panel_under_the_answer() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ansatt"] = "1"
+    at = ask(at.run(), "Hva koster trygghetsalarm?")
     at = at.toggle(key="staff_mode").set_value(True).run()
-    answer = at.chat_message[1]
-    labels = [e.label for e in answer.expander]
-    assert texts.STAFF_CRITERIA in labels and texts.STAFF_LAW in labels
-    criteria = next(e for e in answer.expander if e.label == texts.STAFF_CRITERIA)
+    side, main = at.columns[:2]
+    assert side.header[0].value == texts.STAFF_HEADING
+    answer = main.chat_message[1]
+    assert not [e for e in answer.expander if "Tildelingskriterier" in e.label or e.label == "Lovgrunnlag"]
+    assert not any("For ansatte" in m.value for m in answer.markdown)
     doc = load_guide(pdf=[]).by_id()["trygghetsalarm"]
-    assert [m.value for m in criteria.markdown] == [body_markdown(doc.section("Hvem kan få tjenesten?").text)]
-    law = next(e for e in answer.expander if e.label == texts.STAFF_LAW)
-    assert any("§" in m.value for m in law.markdown)
-    assert any(m.value.replace("\\", "") == "**For ansatte: Trygghetsalarm og velferdsteknologi**" for m in answer.markdown)
+    assert body_markdown(doc.section("Hvem kan få tjenesten?").text) in [m.value for m in side.markdown]
 
 
 def test_over_limit_text_is_accepted_and_cut_with_a_notice() -> None:
@@ -214,3 +217,14 @@ def test_scripts_hold_no_markup_of_their_own() -> None:
         if body.startswith("<script>"):
             inner = body.removeprefix("<script>").removesuffix("</script>")
             assert "<" not in inner.replace("< ", "").replace("<=", ""), inner[:200]
+
+
+def test_citation_markers_link_to_their_section() -> None:
+    at = ask(start(), "Hva koster trygghetsalarm?")
+    text = "\n".join(m.value for m in at.chat_message[1].markdown)
+    assert "[\\[1\\]](?tjeneste=trygghetsalarm&seksjon=hva-koster-det#hva-koster-det)" in text, text[:600]
+    # the source: the section view first, then "PDF (side N)"
+    source = at.chat_message[1].expander[0]
+    labels = [b.label for b in source.button]
+    assert labels and labels[0].replace("\\", "") == texts.OPEN_SECTION.format(section="Hva koster det?")
+    assert any(m.value.startswith("[PDF \\(side ") for m in source.markdown), [m.value for m in source.markdown]

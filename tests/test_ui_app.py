@@ -109,7 +109,8 @@ def test_first_screen_order_notice_and_call_before_examples(feedback_db: Path) -
     notice = next(i for i, v in enumerate(names) if isinstance(v, str) and v.startswith("**Du snakker med en maskin"))
     call = next(i for i, v in enumerate(names) if v == "Ring 74 05 25 00")
     examples = next(i for i, v in enumerate(names) if v == texts.EXAMPLES_HEADING)
-    assert notice < call < examples
+    can_help = next(i for i, v in enumerate(names) if v == texts.CAN_HELP)
+    assert notice < call < examples < can_help, "the examples before the longer text"
 
 
 def _walk(node):  # noqa: ANN001, ANN202 - AppTest's element tree
@@ -128,7 +129,13 @@ def test_main_controls_are_buttons_not_a_sidebar(feedback_db: Path) -> None:
     assert view.value == "chat" and [o.content for o in view.proto.options] == ["Spør assistenten", "Bla i tjenestene"]
     assert view.proto.required, "one view is always chosen"
     assert at.button(key="new_chat").label == "Start på nytt"
-    assert at.toggle(key="staff_mode").label == "Ansattmodus" and at.toggle(key="large_text").label == "Stor tekst"
+    assert at.toggle(key="large_text").label == "Stor tekst"
+    # staff mode is not on the citizen's first screen: ?ansatt=1 (a quiet link in the footer) offers the switch
+    assert "staff_mode" not in [t.key for t in at.toggle]
+    assert f"[{texts.STAFF_LINK}](?ansatt=1)" in [c.value for c in at.caption]
+    at = start(ansatt="1")
+    assert at.toggle(key="staff_mode").label == "Ansattmodus"
+    assert f"[{texts.STAFF_LINK}](?ansatt=1)" not in [c.value for c in at.caption]
 
 
 # -- asking ---------------------------------------------------------------------------------------
@@ -140,7 +147,7 @@ def test_question_shows_answer_with_citation(feedback_db: Path) -> None:
     user, answer = at.chat_message
     assert user.name == "user" and answer.name == "assistant"
     assert "trygghetsalarm" in user.markdown[0].value
-    assert "[1]" in answer.markdown[0].value
+    assert "[\\[1\\]](?tjeneste=trygghetsalarm&seksjon=" in answer.markdown[0].value, "the marker links to its section"
     first = answer.expander[0]
     assert first.label.replace("\\", "").startswith("[1] Trygghetsalarm og velferdsteknologi")
     inside = "\n".join(m.value for m in first.markdown)
@@ -216,7 +223,7 @@ def test_follow_up_uses_the_history(feedback_db: Path) -> None:
 
 
 def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
-    at = ask(start(), "Hva koster trygghetsalarm?")
+    at = ask(start(ansatt="1"), "Hva koster trygghetsalarm?")
     at = at.toggle(key="staff_mode").set_value(True).run()
     assert not at.exception
     assert at.selectbox[0].value == "trygghetsalarm", "the focus is the last reply's services[0]"
@@ -232,7 +239,7 @@ def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
 
 
 def test_staff_mode_without_a_question_lets_staff_pick(feedback_db: Path) -> None:
-    at = start().toggle(key="staff_mode").set_value(True).run()
+    at = start(ansatt="1").toggle(key="staff_mode").set_value(True).run()
     assert at.selectbox[0].value is None
     at = at.selectbox[0].set_value("bpa").run()
     assert "Brukerstyrt personlig assistanse (BPA)" in all_text(at)
@@ -247,15 +254,21 @@ def test_feedback_is_stored_without_the_fnr(feedback_db: Path) -> None:
     assert all(FNR not in m["text"] for m in at.session_state["messages"])
     at = at.button(key="feedback-down-1").click().run()
     assert not at.exception
+    assert not FeedbackStore(feedback_db).rows(), "stored when sent, with the reasons"
+    at.checkbox(key="why-1-wrong_service").check()
+    at.checkbox(key="why-1-other").check()
+    at = next(b for b in at.button if b.label == texts.FEEDBACK_SEND).click().run()
     assert texts.FEEDBACK_THANKS in all_text(at)
     rows = FeedbackStore(feedback_db).rows()
     assert len(rows) == 1
     row = rows[0]
     assert row.rating == -1 and row.status == "answered" and row.services and row.chunks
+    assert row.reasons == ("wrong_service", "other")
     assert row.question == "", "the question text (which may hold health details) is not stored by default"
     assert FNR.encode() not in feedback_db.read_bytes() and b"hjemmehjelp?" not in feedback_db.read_bytes()
     columns = [c[1] for c in sqlite3.connect(feedback_db).execute("PRAGMA table_info(feedback)")]
-    assert columns == ["id", "created_at", "rating", "status", "services", "question", "aspect", "chunks"], \
+    assert columns == ["id", "created_at", "rating", "status", "services", "question", "aspect", "chunks",
+                       "reasons"], \
         "no IP, no session id"
 
 
@@ -284,7 +297,7 @@ def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pyt
     target = tmp_path / "out.csv"
     assert cli.main(["feedback-export", "--out", str(target)]) == 0
     assert target.read_text(encoding="utf-8").splitlines()[0] == \
-        "id,created_at,rating,status,aspect,services,chunks,question"
+        "id,created_at,rating,status,aspect,services,chunks,question,reasons"
 
 
 def test_feedback_file_of_the_first_version_gets_the_new_columns(tmp_path: Path) -> None:
@@ -354,7 +367,9 @@ def test_browse_lists_by_category_and_filters(feedback_db: Path) -> None:
     assert "**Hjelp i hjemmet**" in [m.value for m in at.markdown]
     at = at.text_input(key="browse_filter").set_value("alarm").run()
     listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
-    assert listed == ["browse-trygghetsalarm"]
+    assert listed[0] == "browse-trygghetsalarm", "named by the word first"
+    # then the services whose text mentions it, under their own heading
+    assert len(listed) > 1 and "**Nevnt i teksten til**" in [m.value for m in at.markdown]
     at = at.button(key="browse-trygghetsalarm").click().run()
     assert at.query_params == {"tjeneste": "trygghetsalarm"}, "the address can be shared"
     assert [h.value for h in at.header] == [texts.BROWSE_HEADING, "Trygghetsalarm og velferdsteknologi"]
@@ -383,3 +398,28 @@ def test_markdown_helpers_keep_text_inert() -> None:
     assert section_link("trygghetsalarm", "Hva koster det?") == (
         "?tjeneste=trygghetsalarm&seksjon=hva-koster-det#hva-koster-det")
     assert nb_sort_key("Åpen") > nb_sort_key("Ørland") > nb_sort_key("Æra") > nb_sort_key("Zebra")
+
+
+def test_browse_filter_finds_words_of_the_service_texts(feedback_db: Path) -> None:
+    at = start().segmented_control(key="view").set_value("browse").run()
+    at = at.text_input(key="browse_filter").set_value("støttestrømper").run()
+    listed = [b.key for b in at.button if (b.key or "").startswith("browse-")]
+    assert "browse-hjemmesykepleie" in listed, "a word from the service's description, not its title"
+    at = at.text_input(key="browse_filter").set_value("kommunestyret vedtar").run()
+    assert "browse-trygghetsalarm" in [b.key for b in at.button], "words of a passage (the lexical index)"
+    at = at.text_input(key="browse_filter").set_value("støttestrømper").run()
+    at = at.button(key="browse-hjemmesykepleie").click().run()
+    assert at.button(key="browse-to-list").label == texts.BROWSE_TO_LIST
+    at = at.button(key="browse-to-list").click().run()
+    assert at.query_params == {}, "back to the list"
+
+
+def test_browse_without_a_match_offers_to_ask_the_assistant(feedback_db: Path) -> None:
+    at = start().segmented_control(key="view").set_value("browse").run()
+    at = at.text_input(key="browse_filter").set_value("xyzzy kvantefysikk").run()
+    assert texts.BROWSE_NONE in all_text(at)
+    ask_button = at.button(key="browse-ask")
+    assert ask_button.label.replace("\\", "") == "Spør assistenten om «xyzzy kvantefysikk»"
+    at = ask_button.click().run()
+    assert at.session_state["view"] == "chat"
+    assert [m["text"] for m in at.session_state["messages"]][:1] == ["xyzzy kvantefysikk"]

@@ -3,7 +3,7 @@
 Uses the default embedder and index (as `make run` does). Checks a cited answer, an opened citation,
 the citation's button into the browse view (same tab), the page language, the screen-reader announcement, keyboard
 use, that feedback lands in the (temporary) feedback file, and that no request leaves localhost.
-Saves docs/screenshot.png for the README.
+Saves the README's screenshot.png (``make screenshots`` puts it in docs/).
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DOCS, SLOW_MS, running_app
+from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, SLOW_MS, running_app, screenshot_path
 from ui_browser_support import is_local as _is_local
 
 from assistant.feedback import FeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOT = DOCS / "screenshot.png"
 QUESTION = "Hva koster trygghetsalarm?"
 
 
@@ -86,8 +85,7 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path]) -> None:
                     break
                 page.mouse.wheel(0, top - 12)
             expect(question).to_be_in_viewport(ratio=1)
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+            page.screenshot(path=str(screenshot_path("screenshot.png")))
 
             # 👍 is stored in the temporary feedback file
             answer.get_by_role("button", name="Nyttig", exact=True).click()

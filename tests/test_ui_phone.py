@@ -3,7 +3,8 @@
 Debian's Chromium driven by Playwright against `streamlit run ui/app.py` (default embedder and index, as
 `make run`). Checks the first screen in the viewport, the tel: links, the answer's start in view, the visible
 controls, the PDF page link, copy and print, the over-limit paste notice, 👎 → a person, situation cards, the
-emergency box, browse on a phone and staff mode beside the chat. Writes the README's screenshots to docs/.
+emergency box, browse on a phone and staff mode beside the chat. Saves the README's screenshots (see
+``ui_browser_support.screenshot_path``; ``make screenshots`` puts them in docs/).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 import pytest
 from ui_browser_support import (
     DESKTOP,
-    DOCS,
     PHONE,
     SLOW_MS,
     ask,
     is_local,
     launched_browser,
     running_app,
+    screenshot_path,
+    staff_mode,
     wait_for_first_screen,
 )
 
@@ -88,16 +90,24 @@ def test_phone_first_screen_title_notice_and_call_in_view(open_page: Any) -> Non
     call = page.get_by_role("link", name="Ring 74 05 25 00")
     for element in (title, notice, stored, call):
         expect(element).to_be_in_viewport(ratio=1)
+    # the examples start on the first screen, above the chat input
+    example = page.get_by_role("button", name="Hva koster trygghetsalarm?")
+    expect(example).to_be_in_viewport(ratio=1)
+    assert example.bounding_box()["y"] + example.bounding_box()["height"] <= \
+        page.get_by_test_id("stChatInput").bounding_box()["y"], "not behind the input box"
     assert call.get_attribute("href") == "tel:+4774052500"
     assert call.bounding_box()["height"] >= 44, "a large tap target"
     # the main controls are visible buttons on the phone, not behind a sidebar icon
     for control in (page.get_by_role("button", name="Start på nytt"), page.get_by_role("radio", name="Bla i tjenestene"),
-                    page.get_by_text("Ansattmodus", exact=True)):
+                    page.get_by_text("Stor tekst", exact=True)):
         expect(control).to_be_in_viewport()
+    # staff mode is not on the citizen's first screen: a quiet link in the footer offers it
+    expect(page.get_by_text("Ansattmodus", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="For ansatte i kommunen: hurtigoversikt")).to_have_attribute(
+        "href", "?ansatt=1")
     assert page.get_by_test_id("stSidebar").count() == 0
     assert page.get_by_test_id("stChatInputTextArea").get_attribute("placeholder") == "Skriv spørsmålet ditt"
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "phone-first-screen.png"))
+    page.screenshot(path=str(screenshot_path("phone-first-screen.png")))
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -122,8 +132,12 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     answer = ask(page, COST)
     source = answer.get_by_test_id("stExpander").first
     source.locator("summary").click()
-    link = source.get_by_role("link", name=re.compile(r"^Åpne side \d+ i PDF-utgaven$"))
+    link = source.get_by_role("link", name=re.compile(r"^PDF \(side \d+\)$"))
     expect(link).to_be_visible()
+    # the section view is the first source link, the PDF page beside it
+    section = source.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
+    first, second = section.bounding_box(), link.bounding_box()
+    assert (first["y"], first["x"]) < (second["y"] + 2, second["x"]), (first, second)
     href = link.get_attribute("href")
     match = PDF_LINK.match(href or "")
     assert match, href
@@ -144,6 +158,10 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     assert len(page.context.pages) == 1
     page.get_by_role("button", name="Tilbake til samtalen").click()
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text(COST, timeout=15_000)
+    # back at the source it was opened from, open, not at the bottom of the page
+    back = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stExpander").first
+    expect(back.locator("details")).to_have_attribute("open", "")
+    expect(back.locator("summary")).to_be_in_viewport(timeout=15_000)
 
 
 # -- 3. answers people can use -----------------------------------------------------------------------
@@ -166,8 +184,13 @@ def test_copy_and_print(open_page: Any) -> None:
     assert page.evaluate("window.__printed") == 1
     quote = answer.get_by_test_id("stExpander").first.locator("blockquote")
     expect(quote).to_be_hidden()  # closed on screen
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     try:
+        # the printout says when, and gives the PDF's full address
+        expect(page.locator("#levanger-printed")).to_contain_text("Skrevet ut ")
+        pdf = page.locator('a[href^="app/static/"]').first
+        assert pdf.get_attribute("data-levanger-href").startswith("http://localhost:")
         expect(quote).to_be_visible()  # printed with the sources expanded
         expect(page.get_by_test_id("stChatInput")).to_be_hidden()
         expect(page.get_by_role("button", name="Kopier svar").first).to_be_hidden()
@@ -175,6 +198,8 @@ def test_copy_and_print(open_page: Any) -> None:
         expect(answer).to_contain_text("trygghetsalarm")
     finally:
         page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    expect(page.locator("#levanger-printed")).to_have_count(0)
 
 
 def test_large_text_makes_the_text_larger(open_page: Any) -> None:
@@ -191,6 +216,8 @@ def test_thumbs_down_offers_a_person(open_page: Any) -> None:
     page = open_page(PHONE)
     answer = ask(page, COST)
     answer.get_by_role("button", name="Ikke nyttig").click()
+    # the reasons are optional: sending none is fine
+    answer.get_by_role("button", name="Send tilbakemelding").click()
     call = answer.get_by_role("link", name="Ring 74 05 25 00")
     expect(call).to_be_visible(timeout=15_000)
     assert call.get_attribute("href") == "tel:+4774052500"
@@ -228,7 +255,7 @@ def test_situation_answer_as_cards_on_a_phone(open_page: Any) -> None:
     expect(routes.first).to_contain_text("Slik søker du")
     assert routes.first.bounding_box()["y"] > cards.first.bounding_box()["y"], "right after the primary service"
     page.mouse.wheel(0, 0)
-    page.screenshot(path=str(DOCS / "phone-situation.png"))
+    page.screenshot(path=str(screenshot_path("phone-situation.png")))
 
 
 def test_emergency_box_with_113_first(open_page: Any) -> None:
@@ -261,15 +288,15 @@ def test_staff_mode_beside_the_chat_on_a_desktop(open_page: Any) -> None:
     from playwright.sync_api import expect
 
     page = open_page(DESKTOP)
-    page.get_by_text("Ansattmodus", exact=True).click()
+    staff_mode(page)
     panel = page.locator(".st-key-staff")
-    expect(panel).to_be_visible(timeout=SLOW_MS)
     answer = ask(page, "Hvem kan få omsorgsstønad?")
     expect(panel).to_contain_text("Omsorgsstønad", timeout=15_000)
     side, chat = panel.bounding_box(), answer.bounding_box()
     assert side["x"] + side["width"] <= chat["x"], f"beside the chat, not below it: {side} {chat}"
-    extras = answer.locator("[class*='st-key-staff-reply-']")
-    expect(extras).to_contain_text("For ansatte: Omsorgsstønad")
-    expect(extras).to_contain_text("Tildelingskriterier")
-    expect(extras).to_contain_text("Lovgrunnlag")
-    page.screenshot(path=str(DOCS / "staff-desktop.png"))
+    expect(panel).to_contain_text("Hvem kan få tjenesten?")
+    expect(panel).to_contain_text("Lovgrunnlag")
+    # the panel is not repeated under the answer
+    expect(answer.locator("[class*='st-key-staff-reply-']")).to_have_count(0)
+    expect(answer).not_to_contain_text("Tildelingskriterier")
+    page.screenshot(path=str(screenshot_path("staff-desktop.png")))

@@ -8,84 +8,21 @@ leaves localhost, and that the server's log holds no question text.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local, screenshot_path
+from widget_support import sites  # noqa: F401 - the fixture
 
 from assistant.feedback import FeedbackStore
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local
-
-from tools.net import free_port, http_ok
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
 QUESTION = "Hva koster trygghetsalarm? Mitt fnr er 311299 56715, jeg har diabetes"
-HOST_PAGE = """<!doctype html>
-<html lang="nb"><head><meta charset="utf-8"><title>Levanger kommune – helse og omsorg</title></head>
-<body><main><h1>Helse og omsorg</h1><p>En vanlig side på kommunens nettsted.</p>
-<a href="#">En lenke på siden</a></main>
-<script src="{api}/widget.js" data-api="{api}" defer></script>
-</body></html>
-"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
-@pytest.fixture
-def sites(tmp_path: Path) -> Iterator[dict[str, object]]:
-    """The API (uvicorn, its own process) and a host page on another port, both on 127.0.0.1."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: `make test` installs axe-core (npm ci)")
-    api_port, page_port = free_port(), free_port()
-    api, page = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{page_port}"
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "index.html").write_text(HOST_PAGE.format(api=api), encoding="utf-8")
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", page_port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    db = tmp_path / "feedback.sqlite3"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEVANGER_")}
-    env.update(HF_HUB_OFFLINE="1", LEVANGER_EMBEDDER="hashing", LEVANGER_INDEX_DIR=str(tmp_path / "index"),
-               LEVANGER_FEEDBACK_DB=str(db), LEVANGER_API_CORS_ORIGINS=page)
-    log_path = tmp_path / "api.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.api", "--port", str(api_port)], cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while not http_ok(f"{api}/readyz"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the API did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
-        yield {"page": page + "/", "api": api, "db": db, "log": log_path}
-    finally:
-        server.shutdown()
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
-
-
-def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object]) -> None:
+def test_widget_on_another_origin_answers_with_sources(sites: dict[str, Any]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     seen: list[str] = []
@@ -140,6 +77,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, object])
             expect(log.locator("blockquote").first).to_contain_text("Kommunen kan ta betaling")
             log.get_by_role("button", name="Vis hele delen").first.click()
             expect(log.locator(".full").first).to_contain_text("Kommunestyret vedtar prisene", timeout=15_000)
+            page.screenshot(path=str(screenshot_path("widget.png")))
 
             # accessibility of the open panel with an answer and an open source
             page.add_script_tag(path=str(AXE))

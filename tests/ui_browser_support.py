@@ -25,7 +25,9 @@ from tools.net import free_port, http_ok
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-DOCS = REPO / "docs"
+#: Where the tests save their screenshots: ``$LEVANGER_SCREENSHOTS_DIR`` (``make screenshots`` sets docs/), else
+#: var/screenshots/ (git-ignored), so a test run never changes a tracked file.
+SCREENSHOTS_ENV = "LEVANGER_SCREENSHOTS_DIR"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -35,6 +37,15 @@ PHONE = {"width": 390, "height": 844}
 SLOW_MS = 240_000
 #: axe impacts that fail the tests (the issue's bar: 0 serious or critical).
 BLOCKING = ("serious", "critical")
+
+
+def screenshot_path(name: str) -> Path:
+    """The file a screenshot called ``name`` is saved to (its folder created)."""
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or REPO / "var" / "screenshots")
+    if not folder.is_absolute():
+        folder = REPO / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 def require_browser() -> None:
@@ -104,6 +115,16 @@ def wait_for_first_screen(page: Any) -> None:
     expect(page.get_by_text("Prøv et eksempel")).to_be_visible(timeout=SLOW_MS)
     page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
     page.wait_for_timeout(1500)  # the scroll script settles once the page has stopped growing
+
+
+def staff_mode(page: Any) -> None:
+    """Turn staff mode on: the switch is offered at ``?ansatt=1`` (the footer's quiet link), not on the first screen."""
+    from playwright.sync_api import expect
+
+    page.goto(page.url.split("?")[0].split("#")[0] + "?ansatt=1")
+    wait_for_first_screen(page)
+    page.get_by_text("Ansattmodus", exact=True).click()
+    expect(page.locator(".st-key-staff")).to_be_visible(timeout=SLOW_MS)
 
 
 def ask(page: Any, question: str, *, n: int = 1) -> Any:

@@ -11,15 +11,18 @@ them. Phone numbers in bold become ``tel:`` links.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
 
 from assistant.types import Citation, Reply, ReplyPart
 from ui import sources, texts
-from ui.render import escape_markdown, phone_links
+from ui.render import escape_markdown, phone_links, section_link
 
 OpenSection = Callable[[str, str], None]
+#: A citation marker in a reply's Markdown ("[2]"), not already a link's text or target.
+_MARKER = re.compile(r"(?<![\\\]])\[(\d{1,2})\](?!\()")
 #: Paragraph kinds shown apart from the answer text, in a quieter style.
 _NOTICE_KINDS = ("notice", "language")
 
@@ -27,6 +30,18 @@ _NOTICE_KINDS = ("notice", "language")
 def _cited(reply: Reply, numbers: tuple[int, ...]) -> list[Citation]:
     wanted = set(numbers)
     return [c for c in reply.citations if c.n in wanted]
+
+
+def linked(reply: Reply, markdown: str) -> str:
+    """The reply's Markdown with tappable numbers (``tel:``) and each ``[n]`` a link to its cited section in
+    the section view (a new tab, so the conversation stays)."""
+    by_n = {c.n: c for c in reply.citations}
+
+    def link(m: re.Match[str]) -> str:
+        c = by_n.get(int(m.group(1)))
+        return f"[\\[{c.n}\\]]({section_link(c.service_id, c.section)})" if c else m.group(0)
+
+    return _MARKER.sub(link, phone_links(markdown))
 
 
 def call_button(key: str) -> None:
@@ -61,14 +76,14 @@ def _emergency(reply: Reply, body: list[ReplyPart], index: int, open_section: Op
         st.error(phone_links("\n\n".join(p.text for p in urgent)) or texts.EMERGENCY_LABEL, icon=":material/emergency:")
         st.link_button(texts.CALL_113, "tel:113", icon=":material/emergency:", type="primary", width="stretch")
     if rest:
-        st.markdown(phone_links("\n\n".join(p.text for p in rest)))
+        st.markdown(linked(reply, "\n\n".join(p.text for p in rest)))
     if reply.citations:
         _sources_heading()
         sources.citations(reply.citations, key=str(index), open_section=open_section)
 
 
 def _direct(reply: Reply, body: list[ReplyPart], index: int, open_section: OpenSection) -> None:
-    st.markdown(phone_links("\n\n".join(p.text for p in body)))
+    st.markdown(linked(reply, "\n\n".join(p.text for p in body)))
     if reply.citations:
         _sources_heading()
         sources.citations(reply.citations, key=str(index), open_section=open_section)
@@ -84,13 +99,13 @@ def _situation(reply: Reply, body: list[ReplyPart], index: int, open_section: Op
         elif p.kind == "route":
             with st.container(border=True, key=f"route-{index}"):
                 st.markdown(f"**{texts.HOW_TO_APPLY}**")
-                st.markdown(p.body)
+                st.markdown(linked(reply, p.body))
                 route = [c for c in _cited(reply, p.citations) if c.n not in shown]
                 sources.citations(route, key=f"{index}-route", open_section=open_section)
                 shown.update(c.n for c in route)
                 _apply_link(reply, index, open_section)
         else:
-            st.markdown(phone_links(p.text))
+            st.markdown(linked(reply, p.text))
     rest = [c for c in reply.citations if c.n not in shown]
     if rest:
         _sources_heading()
@@ -103,7 +118,7 @@ def _card(reply: Reply, p: ReplyPart, index: int, open_section: OpenSection) -> 
     with st.container(border=True, key=f"card-{index}-{p.service_id or 'x'}"):
         if title:
             st.markdown(f"**{title}**")
-        st.markdown(why)
+        st.markdown(linked(reply, why))
         cited = _cited(reply, p.citations)
         if cited:
             name = title or (cited[0].title if cited else "")

@@ -25,8 +25,8 @@ import streamlit as st  # noqa: E402
 from assistant.core import Assistant  # noqa: E402
 from assistant.errors import user_message  # noqa: E402
 from assistant.reloading import ReloadingAssistant  # noqa: E402
-from ui import a11y, browse, chat, staff, style, texts  # noqa: E402
-from ui.render import SECTION_PARAM, SERVICE_PARAM  # noqa: E402
+from ui import a11y, browse, chat, sources, staff, style, texts  # noqa: E402
+from ui.render import SECTION_PARAM, SERVICE_PARAM, STAFF_PARAM  # noqa: E402
 
 log = logging.getLogger("ui.app")
 
@@ -61,10 +61,16 @@ def _view_changed() -> None:
 
 
 def _new_chat() -> None:
-    for name in ("messages", "rated", "pending"):
+    for name in ("messages", "rated", "kept", "pending", "shown_turns", "dropped_turns"):
         st.session_state.pop(name, None)
     st.session_state["view"] = "chat"
     _view_changed()
+
+
+def _staff_offered() -> bool:
+    if st.query_params.get(STAFF_PARAM) == "1":
+        st.session_state["staff_offered"] = True
+    return bool(st.session_state.get("staff_offered") or st.session_state.get("staff_mode"))
 
 
 def _controls() -> None:
@@ -74,7 +80,9 @@ def _controls() -> None:
                              format_func=texts.VIEWS.__getitem__, on_change=_view_changed,
                              label_visibility="collapsed")
         st.button(texts.NEW_CHAT, key="new_chat", on_click=_new_chat, icon=":material/refresh:")
-        st.toggle(texts.STAFF_TOGGLE, key="staff_mode", help=texts.STAFF_HELP)
+        # staff mode is not on the citizen's first screen: ?ansatt=1 (the footer's quiet link) shows the switch
+        if _staff_offered():
+            st.toggle(texts.STAFF_TOGGLE, key="staff_mode", help=texts.STAFF_HELP)
         st.toggle(texts.LARGE_TEXT, key="large_text", help=texts.LARGE_TEXT_HELP)
 
 
@@ -83,6 +91,8 @@ def _footer() -> None:
         st.divider()
         chat.contact()
         st.caption(texts.CORPUS_NOTE)
+        if not _staff_offered():
+            st.caption(f"[{texts.STAFF_LINK}](?{STAFF_PARAM}=1)")
 
 
 def _chat_view() -> None:
@@ -111,9 +121,11 @@ def _chat_view() -> None:
             chat.first_screen()
         chat.conversation(bot, staff_mode=staff_mode, open_section=browse.open_section)
     _footer()
+    back = sources.opened_from_message()
+    st.session_state.pop(sources.RETURNING, None)
     # last, so that the page is complete when it scrolls
-    a11y.patch_page(answer_index=chat.last_answer_index(),
-                    scroll="top" if first else ("answer" if new_answer else "none"))
+    a11y.patch_page(answer_index=chat.last_answer_index(), back_to=back,
+                    scroll="top" if first else ("answer" if new_answer else ("back" if back is not None else "none")))
 
 
 def _browse_view() -> None:

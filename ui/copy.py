@@ -1,4 +1,5 @@
-""""Kopier svar" and "Skriv ut": an answer as plain text with its sources listed, and the print button.
+""""Kopier svar", "Skriv ut" and "Les opp": an answer as plain text with its sources listed, the print button, and
+reading the answer aloud with the device's own Norwegian voice (hidden when it has none; see :mod:`ui.a11y`).
 
 The plain text is put into the page as escaped HTML (``html.escape``) in a hidden ``<pre>`` beside a plain
 ``<button>``; a fixed, delegated click handler (:mod:`ui.a11y`) copies that element's text to the clipboard,
@@ -19,6 +20,7 @@ from ui import texts
 #: Attribute names the delegated handler in :mod:`ui.a11y` looks for.
 COPY_ATTR = "data-levanger-copy"
 PRINT_ATTR = "data-levanger-print"
+READ_ATTR = "data-levanger-read"
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
@@ -57,6 +59,7 @@ def tools(reply: Reply, index: int) -> None:
         f'<div class="levanger-tools">'
         f'<button type="button" {COPY_ATTR}="{index}">{html.escape(texts.COPY)}</button>'
         f'<button type="button" {PRINT_ATTR}="{index}">{html.escape(texts.PRINT)}</button>'
+        f'<button type="button" hidden aria-pressed="false" {READ_ATTR}="{index}">{html.escape(texts.READ)}</button>'
         f'<span role="status" aria-live="polite" data-levanger-copied="{index}"></span>'
         f'<pre hidden data-levanger-copy-text="{index}">{html.escape(plain_text(reply))}</pre>'
         f"</div>"

@@ -23,6 +23,8 @@ _NB_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
 #: Query parameters of the browse view; shared links use them.
 SERVICE_PARAM = "tjeneste"
 SECTION_PARAM = "seksjon"
+#: ``?ansatt=1`` offers the staff mode switch (it is not on the citizen's first screen).
+STAFF_PARAM = "ansatt"
 
 
 def escape_markdown(text: str) -> str:

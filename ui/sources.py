@@ -74,8 +74,24 @@ def pdf_url(c: Citation) -> str | None:
     return f"{url}#page={int(c.page)}" if url else None
 
 
+#: Session keys: the source (citation key prefix, number) the section view was opened from, and "coming back now".
+OPENED_FROM = "source_opened_from"
+RETURNING = "returning_to_source"
+
+
+def _open_section(key: str, c: Citation, open_section: Callable[[str, str], None]) -> None:
+    st.session_state[OPENED_FROM] = (key, c.n)
+    open_section(c.service_id, c.section)
+
+
+def opened_from_message() -> int | None:
+    """The message number whose source opened the section view, when coming back to the chat now."""
+    found = st.session_state.get(OPENED_FROM) if st.session_state.get(RETURNING) else None
+    return int(str(found[0]).split("-")[0]) if found else None
+
+
 def citation(c: Citation, *, key: str, open_section: Callable[[str, str], None]) -> None:
-    """One citation as an expander: the quote, service, section, page, the PDF link and the section button.
+    """One citation as an expander: the quote, service, section and page, the section button and the PDF link.
 
     Args:
         c: The citation.
@@ -83,18 +99,24 @@ def citation(c: Citation, *, key: str, open_section: Callable[[str, str], None])
         open_section: Callback (service_id, section heading) that opens the browse view in this tab.
     """
     page = f", side {c.page}" if c.page else ""
-    with st.expander(escape_markdown(f"[{c.n}] {c.title} – {c.section}{page}")):
+    # back from the section view, the source it was opened from is open again (and stays so: a later change of
+    # ``expanded`` would close it under the user)
+    reopen = st.session_state.get(OPENED_FROM) == (key, c.n)
+    with st.expander(escape_markdown(f"[{c.n}] {c.title} – {c.section}{page}"), expanded=reopen):
         st.markdown(quote_markdown(c.quote))
         st.markdown(
             f"**Tjeneste:** {escape_markdown(c.title)}  \n"
             f"**Del:** {escape_markdown(c.section)}  \n"
             f"**{texts.PAGE}:** {c.page if c.page else texts.NO_PAGE}"
         )
-        url = pdf_url(c)
-        if url:
-            st.markdown(f"[{escape_markdown(texts.OPEN_PDF.format(page=c.page))}]({url})")
-        st.button(escape_markdown(texts.OPEN_SECTION.format(section=c.section)), key=f"open-{key}-{c.n}", type="tertiary",
-                  icon=":material/article:", on_click=open_section, args=(c.service_id, c.section))
+        # the section view first (it reads well on a phone); the PDF page beside it, for a desktop
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"links-{key}-{c.n}"):
+            st.button(escape_markdown(texts.OPEN_SECTION.format(section=c.section)), key=f"open-{key}-{c.n}",
+                      type="tertiary", icon=":material/article:", on_click=_open_section,
+                      args=(key, c, open_section))
+            url = pdf_url(c)
+            if url:
+                st.markdown(f"[{escape_markdown(texts.OPEN_PDF.format(page=c.page))}]({url})")
 
 
 def citations(cs: tuple[Citation, ...] | list[Citation], *, key: str,

@@ -1,4 +1,7 @@
-"""Staff mode: the quick overview beside the chat, and the allocation criteria and legal basis under each answer.
+"""Staff mode: the quick overview (allocation criteria, cost, legal basis) beside the chat.
+
+The overview follows the newest answer's service, so nothing of it is repeated under the answers. The switch is
+not on the citizen's first screen: ``?ansatt=1`` (the footer's quiet link) offers it.
 
 On a desktop the overview stands beside the chat (``ui.app`` puts it in the first of two columns); on a phone
 the columns stack, so it comes above the chat, never below the whole conversation.
@@ -57,24 +60,3 @@ def _section(doc: Document, aspect: str) -> None:
         st.markdown("\n".join(f"- {escape_markdown(law)}" for law in doc.legal_basis))
     else:
         st.caption(texts.STAFF_MISSING)
-
-
-def reply_extras(bot: Assistant, service_id: str | None, index: int) -> None:
-    """Under an answer in staff mode: the primary service's allocation criteria and legal basis.
-
-    Args:
-        bot: The loaded assistant (for the documents).
-        service_id: The reply's primary service (see ``ui.answer.primary_service``).
-        index: The message index (for a unique key).
-    """
-    doc = bot.document(service_id) if service_id else None
-    if doc is None or doc.kind != "service":
-        return
-    with st.container(border=True, key=f"staff-reply-{index}"):
-        st.markdown(f"**{escape_markdown(texts.STAFF_REPLY_HEADING.format(title=doc.title))}**")
-        with st.expander(texts.STAFF_CRITERIA, expanded=True):
-            _section(doc, "who")
-        with st.expander(texts.STAFF_LAW, expanded=True):
-            _section(doc, "law")
-            if doc.legal_basis and doc.sections_for("law"):
-                st.caption(escape_markdown(" · ".join(doc.legal_basis)))

@@ -13,10 +13,15 @@ import json
 
 import streamlit as st
 
+from ui import texts
+
 #: Text colour for captions, quotes and other secondary text: 7.0:1 on white, 6.3:1 on #EEF3F6.
 MUTED = "#4A5863"
 #: Links (the theme's primary colour): 7.1:1 on white.
 LINK = "#1F5F7A"
+#: The emergency call button's red: white text on it is 8.1:1.
+EMERGENCY = "#A4000F"
+HELP_FOR = texts.HELP_FOR.strip()
 
 _BASE = f"""
 /* the script-only st.html elements (this stylesheet, ui.a11y) take no room */
@@ -35,10 +40,28 @@ h2 {{ font-size: 1.5rem !important; }}
 h3 {{ font-size: 1.25rem !important; }}
 /* an answer that is scrolled to stops below Streamlit's header, not under it */
 [data-testid="stChatMessage"], [data-testid="stHeading"] {{ scroll-margin-top: 4.5rem; }}
-/* tap targets of at least 44 px (WCAG 2.5.5) */
-[data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-[data-testid="stBaseLinkButton-primary"], [data-testid="stBaseLinkButton-secondary"],
-[data-testid="stBaseButton-tertiary"] {{ min-height: 2.75rem; }}
+/* tap targets of at least 44 px (WCAG 2.5.5, our own bar), every one measured by the browser tests */
+[data-testid^="stBaseButton"], [data-testid^="stBaseLinkButton"],
+button[data-variant="segmented_control"] {{ min-height: 2.75rem; }}
+label[data-baseweb="checkbox"], [data-testid="stCheckbox"] > label {{ min-height: 2.75rem; align-items: center; }}
+button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
+[data-testid="stChatInputSubmitButton"] {{ min-width: 2.75rem; min-height: 2.75rem; display: inline-flex;
+  align-items: center; justify-content: center; }}
+[data-testid="stChatInputTextArea"], [data-testid="stTextInputField"] {{ min-height: 2.75rem; }}
+[data-testid="stRadio"] label {{ min-height: 2.75rem; align-items: center; }}
+/* Streamlit's 16 px "Link to heading" icons: the browse view has its own "Lenke til denne delen" */
+[data-testid="stHeaderActionElements"] {{ display: none !important; }}
+[data-testid="stExpanderDetails"] p > a:only-child, .st-key-footer [data-testid="stCaptionContainer"] p > a:only-child {{
+  display: inline-flex; align-items: center; min-height: 2.75rem; }}
+/* the emergency call has a red of its own: white on #A4000F is 8.1:1, on the hover #7F000B 11.0:1 */
+[class*="st-key-emergency-"] [data-testid="stBaseLinkButton-primary"] {{ background: {EMERGENCY} !important;
+  border-color: {EMERGENCY} !important; color: #FFFFFF !important; }}
+[class*="st-key-emergency-"] [data-testid="stBaseLinkButton-primary"]:hover {{ background: #7F000B !important;
+  border-color: #7F000B !important; }}
+[class*="st-key-emergency-"] [data-testid="stBaseLinkButton-primary"] p {{ color: #FFFFFF !important;
+  font-size: 1.15rem; font-weight: 700; }}
+[class*="st-key-emergency-"] [data-testid="stBaseLinkButton-primary"]:focus-visible {{ outline: 3px solid {LINK};
+  outline-offset: 2px; }}
 [class*="st-key-call"] a {{ min-height: 3.25rem; }}
 [class*="st-key-call"] a p {{ font-size: 1.15rem; font-weight: 700; }}
 /* the copy and print buttons (plain HTML in st.html) look like Streamlit's secondary buttons */
@@ -53,9 +76,17 @@ h3 {{ font-size: 1.25rem !important; }}
 [class*="st-key-emergency-"] [data-testid="stAlertContentError"] strong {{ font-size: 1.2em; }}
 @media (max-width: 640px) {{
   h1 {{ font-size: 1.65rem !important; line-height: 1.25 !important; }}
+  /* a phone: no avatar column, and cards are flat (a rule between them, not boxes inside boxes) */
+  [data-testid^="stChatMessageAvatar"] {{ display: none !important; }}
+  [data-testid="stChatMessage"] {{ padding-left: 0 !important; padding-right: 0 !important; }}
+  [class*="st-key-card-"], [class*="st-key-route-"] {{ border: 0 !important; border-radius: 0 !important;
+    border-top: 1px solid #C9D3D9 !important; padding: .5rem 0 0 !important; }}
+  /* browse: an open service is shown instead of the list, with "Tilbake til listen" */
+  .st-key-browse-list-open {{ display: none !important; }}
   .block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem !important;
     padding-left: 1rem !important; padding-right: 1rem !important; }}
 }}
+@media (min-width: 641px) {{ .st-key-browse-to-list {{ display: none !important; }} }}
 @media print {{
   [data-testid="stBottom"], [data-testid="stBottomBlockContainer"], [data-testid="stChatInput"],
   [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
@@ -68,7 +99,7 @@ h3 {{ font-size: 1.25rem !important; }}
     height: auto !important; }}
   [data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"] {{ overflow: visible !important;
     height: auto !important; }}
-  a[href^="app/static/"]::after {{ content: " (" attr(href) ")"; }}
+  a[href^="app/static/"]::after {{ content: " (" attr(data-levanger-href) ")"; }}
 }}
 """
 

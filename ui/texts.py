@@ -47,13 +47,16 @@ LOADING = "Laster tjenestebeskrivelsene …"
 SOURCES = "Kilder"
 NO_PAGE = "ikke oppgitt (avsnittet er endret siden PDF-utgaven ble laget)"
 OPEN_SECTION = "Åpne «{section}» i tjenestebeskrivelsen"
-OPEN_PDF = "Åpne side {page} i PDF-utgaven"
+OPEN_PDF = "PDF (side {page})"
 HOW_TO_APPLY = "Slik søker du"
 APPLY_LINK = "Les «Slik søker du» for {title}"
 SITUATION_SOURCES = "Kilder for {title}"
 COPY = "Kopier svar"
 COPIED = "Svaret er kopiert."
 PRINT = "Skriv ut"
+READ = "Les opp"
+PRINTED = "Skrevet ut "
+READ_STOP = "Stopp opplesingen"
 COPY_QUESTION = "Spørsmål"
 COPY_ANSWER = "Svar"
 COPY_FOOTER = "Kilde: veiledende tjenestebeskrivelser for helse- og omsorgstjenester i Levanger kommune."
@@ -71,12 +74,28 @@ FEEDBACK_THANKS = (
     "ikke spørsmålet ditt."
 )
 FEEDBACK_FAILED = "Tilbakemeldingen kunne ikke lagres akkurat nå."
+FEEDBACK_THANKS_KEPT = (
+    "Takk for tilbakemeldingen! Spørsmålet ditt er lagret uten personopplysninger, sammen med vurderingen."
+)
+FEEDBACK_WHY = "Hva var galt? Velg gjerne en eller flere (valgfritt)."
+#: Labels of the reasons for a 👎 (keys of assistant.feedback.REASONS; the widget has the same labels).
+FEEDBACK_REASONS: dict[str, str] = {
+    "not_answered": "Svarte ikke på det jeg spurte",
+    "wrong_service": "Feil tjeneste",
+    "hard_to_understand": "Vanskelig å forstå",
+    "other": "Annet",
+}
+FEEDBACK_KEEP_QUESTION = "Ta med spørsmålet mitt, så kommunen kan forbedre svaret (personopplysninger fjernes)"
+FEEDBACK_SEND = "Send tilbakemelding"
+SHOW_EARLIER = "Vis tidligere meldinger ({n} spørsmål til)"
+DROPPED_EARLIER = "De eldste spørsmålene i samtalen er fjernet for å holde siden rask."
 EMPTY_QUESTION = "(tomt spørsmål)"
 ANNOUNCE_PREFIX = "Nytt svar fra assistenten: "
 
 VIEW_LABEL = "Visning"
 VIEWS: dict[str, str] = {"chat": "Spør assistenten", "browse": "Bla i tjenestene"}
 STAFF_TOGGLE = "Ansattmodus"
+STAFF_LINK = "For ansatte i kommunen: hurtigoversikt"
 LARGE_TEXT = "Stor tekst"
 LARGE_TEXT_HELP = "Gjør all tekst større. Valget gjelder til du lukker siden."
 STAFF_HELP = "Viser hvem som kan få tjenesten, hva den koster og lovgrunnlaget side om side – nyttig i telefonen."
@@ -91,9 +110,6 @@ STAFF_PICK = "Tjeneste i fokus"
 STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten svaret gjelder – eller velg en tjeneste."
 #: The aspects staff mode shows (keys of corpus.schema; the headings come from there).
 STAFF_SECTIONS: tuple[str, ...] = ("who", "cost", "law")
-STAFF_REPLY_HEADING = "For ansatte: {title}"
-STAFF_CRITERIA = "Tildelingskriterier (Hvem kan få tjenesten?)"
-STAFF_LAW = "Lovgrunnlag"
 STAFF_RESPONSIBLE = "Ansvarlig enhet"
 STAFF_MISSING = "Ikke beskrevet for denne tjenesten."
 FULL_DESCRIPTION = "Les hele tjenestebeskrivelsen"
@@ -110,6 +126,9 @@ BROWSE_LINKED = "Du kom hit fra en kildehenvisning."
 BROWSE_SHARE = "Lenke til denne delen"
 BROWSE_COUNT = "{n} tjenester"
 BROWSE_BACK = "Tilbake til samtalen"
+BROWSE_TO_LIST = "Tilbake til listen"
+BROWSE_MENTIONED = "Nevnt i teksten til"
+BROWSE_ASK = "Spør assistenten om «{question}»"
 CATEGORY = "Kategori"
 LAST_REVIEWED = "Sist gjennomgått"
 PAGE = "Side i PDF-utgaven"

@@ -24,6 +24,16 @@ def check(url: str) -> int:
         return 1
 
 
+def origins_notice(origins: tuple[str, ...]) -> str:
+    """What ``serve`` prints at start-up: which web pages may call the API from a browser, and how to set them."""
+    how = ("Set LEVANGER_API_CORS_ORIGINS to the pages' origins, comma-separated, e.g. "
+           "LEVANGER_API_CORS_ORIGINS=https://www.levanger.kommune.no make api")
+    if not origins:
+        return ("Allowed browser origins: none. No web page can call this API from a browser, so the widget "
+                "will fail on every site. " + how)
+    return "Allowed browser origins: " + ", ".join(origins) + ". " + how
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.api", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", choices=["serve", "check"], default="serve")
@@ -36,7 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.url or f"http://{args.host}:{args.port}/readyz")
 
     from ui.api.server import serve
+    from ui.api.settings import ApiSettings
 
+    try:
+        origins = ApiSettings.from_env().cors_origins
+    except ValueError as exc:  # the app refuses the same settings at start-up, with this message
+        print(f"Invalid LEVANGER_API_* setting: {exc}", file=sys.stderr)
+        return 2
+    print(origins_notice(origins), file=sys.stderr, flush=True)
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 

@@ -196,7 +196,8 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
             if not stores:
                 stores.append(FeedbackStore())
             stores[0].add(question=body.question, services=body.services, rating=body.rating, status=body.status,
-                          aspect=body.aspect, chunks=body.chunks)
+                          aspect=body.aspect, chunks=body.chunks, reasons=body.reasons,
+                          keep_question=True if body.include_question else None)
         except (sqlite3.Error, OSError) as exc:
             log.error("storing feedback failed: %s", exc.__class__.__name__)
             raise FeedbackUnavailable() from None

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from assistant.feedback import REASONS
 from assistant.types import Reply, Turn
 from corpus.model import Document
 
@@ -77,6 +78,10 @@ class FeedbackRequest(BaseModel):
     services: list[str] = Field(default_factory=list, max_length=20)
     chunks: list[str] = Field(default_factory=list, max_length=40, description="The citations' chunk_id values.")
     question: str = Field(default="", max_length=4000, description="The reply's `question` (already masked).")
+    reasons: list[Literal[REASONS]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=len(REASONS), description="Why a 👎, any of a closed set of keys.")
+    include_question: bool = Field(default=False, description=(
+        "The user ticked the box that allows storing the (masked) question with this rating."))
 
 
 class FeedbackStored(BaseModel):

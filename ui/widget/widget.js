@@ -27,6 +27,7 @@
       "individuell vurdering av behovet ditt.",
     privacy: "Ikke skriv personopplysninger",
     privacyMore: " – som navn, fødselsnummer, telefonnummer eller detaljer om helsen din.",
+    noticeShort: "En maskin svarer · ikke skriv personopplysninger",
     log: "Samtale",
     label: "Spørsmålet ditt",
     placeholder: "For eksempel: Hva koster trygghetsalarm?",
@@ -45,73 +46,110 @@
     yes: "Ja",
     no: "Nei",
     thanks: "Takk for tilbakemeldingen! Vi lagrer ikke spørsmålet ditt.",
+    thanksKept: "Takk for tilbakemeldingen! Spørsmålet ditt er lagret uten personopplysninger.",
+    why: "Hva var galt? Velg gjerne en eller flere (valgfritt).",
+    reasons: [["not_answered", "Svarte ikke på det jeg spurte"], ["wrong_service", "Feil tjeneste"],
+      ["hard_to_understand", "Vanskelig å forstå"], ["other", "Annet"]],
+    keepQuestion: "Ta med spørsmålet mitt, så kommunen kan forbedre svaret (personopplysninger fjernes)",
+    sendFeedback: "Send tilbakemelding",
+    read: "Les opp",
+    stopReading: "Stopp opplesingen",
+    person: "Et menneske kan hjelpe deg videre: ",
+    mail: "postmottak@levanger.kommune.no",
     feedbackFailed: "Tilbakemeldingen kunne ikke lagres akkurat nå.",
-    failed: "Beklager, jeg fikk ikke kontakt med assistenten. Prøv igjen om litt, eller ring kommunen.",
+    failed: "Beklager, jeg fikk ikke kontakt med assistenten. Prøv igjen om litt.",
     human: "Snakk med et menneske: ",
     call: "ring 74 05 25 00",
     hours: " (sentralbordet, mandag–fredag kl. 09.00–15.00)"
   };
   var TEL = "tel:+4774052500";
+  // how long a request may take before the widget gives up (data-timeout-ms on the script tag may shorten it)
+  var TIMEOUT_MS = Math.max(500, Number(script && script.getAttribute("data-timeout-ms")) || 20000);
 
   var CSS = [
     ":host{all:initial}",
     "*{box-sizing:border-box}",
     ".w{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a}",
     ".launcher{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#00467f;color:#fff;",
-    "border:0;border-radius:2rem;padding:.8rem 1.2rem;font:inherit;font-weight:600;cursor:pointer;",
+    "border:0;border-radius:2rem;padding:.8rem 1.2rem;font:inherit;font-weight:600;cursor:pointer;min-height:44px;",
     "box-shadow:0 2px 8px rgba(0,0,0,.3)}",
-    "button:focus-visible,a:focus-visible,textarea:focus-visible,[tabindex]:focus-visible{outline:3px solid #b34700;",
-    "outline-offset:2px}",
+    "button:focus-visible,a:focus-visible,textarea:focus-visible,input:focus-visible,[tabindex]:focus-visible{",
+    "outline:3px solid #b34700;outline-offset:2px}",
     ".panel{position:fixed;right:1rem;bottom:1rem;z-index:2147483001;width:min(26rem,calc(100vw - 2rem));",
     "height:min(40rem,calc(100vh - 2rem));display:flex;flex-direction:column;background:#fff;",
     "border:1px solid #6b6b6b;border-radius:.75rem;box-shadow:0 4px 24px rgba(0,0,0,.35);overflow:hidden}",
     ".panel[hidden]{display:none}",
+    // a phone: the whole screen (the script sets top and height from the visual viewport)
+    "@media (max-width:599.98px){.panel{top:0;left:0;right:0;bottom:auto;width:100%;height:100%;",
+    "border:0;border-radius:0;box-shadow:none}}",
     ".head{display:flex;align-items:center;justify-content:space-between;gap:.5rem;background:#00467f;color:#fff;",
-    "padding:.6rem .9rem}",
+    "padding:.3rem .9rem;flex:none}",
     "h2{font-size:1.05rem;margin:0;font-weight:700}",
     ".x{background:transparent;color:#fff;border:2px solid #fff;border-radius:.4rem;font:inherit;",
-    "padding:.1rem .6rem;cursor:pointer}",
-    ".notice{margin:0;padding:.5rem .9rem;background:#fff4d6;border-bottom:1px solid #d9c48c;font-size:.9rem}",
+    "min-height:44px;min-width:44px;padding:0 .7rem;cursor:pointer}",
+    ".notice{margin:0;padding:0 .9rem;background:#fff4d6;border-bottom:1px solid #d9c48c;font-size:.9rem;flex:none}",
     ".notice p{margin:.15rem 0}",
-    ".log{flex:1;overflow-y:auto;padding:.75rem .9rem}",
+    "#lv-notice{padding:.35rem 0}",
+    ".ntoggle{display:flex;align-items:center;gap:.4rem;width:100%;min-height:44px;padding:0;background:none;",
+    "border:0;font:inherit;color:#1a1a1a;text-align:left;cursor:pointer}",
+    ".ntoggle span{flex:1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-weight:700}",
+    ".ntoggle::after{content:'';flex:none;width:.55rem;height:.55rem;border:solid #1a1a1a;border-width:0 2px 2px 0;",
+    "transform:rotate(45deg);margin:0 .3rem .2rem}",
+    ".ntoggle[aria-expanded=true]::after{transform:rotate(-135deg);margin-bottom:-.2rem}",
+    ".ntoggle[hidden]{display:none}",
+    ".log{flex:1;overflow-y:auto;padding:.75rem .9rem;position:relative}",
     ".msg{margin:0 0 .9rem}",
     ".who{display:block;font-size:.8rem;font-weight:700;color:#4a4a4a}",
     ".user .body{background:#e8f0f8;border-radius:.5rem;padding:.4rem .6rem;white-space:pre-wrap}",
     ".bot p{margin:.3rem 0}",
     ".emergency .body{border-left:5px solid #b00020;padding-left:.6rem;background:#fdecee}",
-    ".mk{font:inherit;font-size:.8rem;background:#e8f0f8;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
-    "padding:0 .25rem;margin:0 .1rem;cursor:pointer;vertical-align:baseline}",
+    // a [n] marker: a small chip inside a 44 px tap box
+    ".mk{display:inline-flex;align-items:center;justify-content:center;min-width:44px;min-height:44px;margin:-10px 0;",
+    "padding:0;background:none;border:0;font:inherit;cursor:pointer;vertical-align:middle}",
+    ".mk span{font-size:.8rem;line-height:1.4;background:#e8f0f8;color:#00467f;border:1px solid #00467f;",
+    "border-radius:.3rem;padding:0 .25rem}",
     "h3{font-size:.9rem;margin:.6rem 0 .2rem}",
     "ol{margin:0;padding-left:0;list-style:none}",
     "li{margin:.25rem 0}",
-    ".src{font:inherit;font-size:.9rem;text-align:left;width:100%;background:#f4f4f4;color:#1a1a1a;",
+    ".src{font:inherit;font-size:.9rem;text-align:left;width:100%;min-height:44px;background:#f4f4f4;color:#1a1a1a;",
     "border:1px solid #8a8a8a;border-radius:.4rem;padding:.3rem .5rem;cursor:pointer}",
     ".src[aria-expanded=true]{background:#e8f0f8;border-color:#00467f}",
     ".passage{border-left:3px solid #00467f;margin:.3rem 0 .3rem .3rem;padding:.2rem .6rem;font-size:.9rem}",
     "blockquote{margin:0;white-space:pre-wrap}",
     ".meta{color:#4a4a4a;font-size:.8rem;margin:.2rem 0}",
     ".more{font:inherit;font-size:.85rem;background:none;border:0;color:#00467f;text-decoration:underline;",
-    "padding:0;cursor:pointer}",
+    "min-height:44px;padding:0 .2rem;cursor:pointer}",
     ".full{white-space:pre-wrap;font-size:.85rem;margin-top:.3rem}",
-    ".call{display:block;text-align:center;min-height:44px;line-height:44px;margin:.3rem 0 .6rem;" +
-      "background:#a4000f;color:#fff;font-weight:700;border-radius:.4rem;text-decoration:none}",
+    // the emergency call: a red of its own (white on #a4000f is 8.1:1)
+    ".call{display:block;text-align:center;min-height:48px;line-height:48px;margin:.3rem 0 .6rem;" +
+      "background:#a4000f;color:#fff;font-weight:700;font-size:1.1rem;border-radius:.4rem;text-decoration:none}",
     ".call:focus-visible,.tel:focus-visible{outline:3px solid #00467f;outline-offset:2px}",
     ".tel{color:#00467f}",
     ".chips{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}",
     ".chip{font:inherit;min-height:44px;padding:.4rem .9rem;background:#fff;color:#00467f;border:1px solid #00467f;" +
       "border-radius:1.2rem;cursor:pointer}",
     ".chip:focus-visible{outline:3px solid #00467f;outline-offset:2px}",
-    ".fb{display:flex;gap:.4rem;align-items:center;font-size:.85rem;margin-top:.4rem}",
-    ".fb button{font:inherit;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
-    "padding:.05rem .6rem;cursor:pointer}",
-    "form{display:flex;gap:.5rem;align-items:flex-end;padding:.6rem .9rem;border-top:1px solid #8a8a8a}",
+    ".fb{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;font-size:.9rem;margin-top:.4rem}",
+    ".fb button,.fbsend{font:inherit;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
+    "min-height:44px;min-width:56px;padding:0 .8rem;cursor:pointer}",
+    ".why{border:1px solid #8a8a8a;border-radius:.4rem;margin:.5rem 0;padding:.2rem .6rem .6rem;font-size:.9rem}",
+    ".why legend{padding:0 .2rem;font-weight:700}",
+    ".tick{display:flex;align-items:center;gap:.5rem;min-height:44px;cursor:pointer}",
+    ".tick input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#00467f}",
+    ".keep{color:#4a4a4a}",
+    ".fbdone,.person{font-size:.9rem;margin:.4rem 0}",
+    ".read{font:inherit;font-size:.9rem;background:#fff;color:#00467f;border:1px solid #00467f;border-radius:.3rem;",
+    "min-height:44px;padding:0 .8rem;margin-top:.4rem;cursor:pointer}",
+    ".read[hidden]{display:none}",
+    ".person a{color:#00467f;font-weight:700}",
+    "form{display:flex;gap:.5rem;align-items:flex-end;padding:.5rem .9rem;border-top:1px solid #8a8a8a;flex:none}",
     "form label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
-    "textarea{flex:1;font:inherit;resize:none;border:1px solid #6b6b6b;border-radius:.4rem;padding:.4rem;",
-    "min-height:2.6rem;max-height:8rem;color:#1a1a1a;background:#fff}",
+    "textarea{flex:1;font:inherit;resize:none;border:1px solid #6b6b6b;border-radius:.4rem;padding:.5rem;",
+    "min-height:44px;max-height:8rem;color:#1a1a1a;background:#fff}",
     ".send{font:inherit;font-weight:600;background:#00467f;color:#fff;border:0;border-radius:.4rem;",
-    "padding:.5rem .9rem;cursor:pointer}",
+    "min-height:44px;min-width:44px;padding:0 .9rem;cursor:pointer}",
     ".send:disabled{background:#5a5a5a}",
-    ".human{margin:0;padding:.4rem .9rem .6rem;font-size:.85rem}",
+    ".human{margin:0;padding:.3rem .9rem .5rem;font-size:.85rem;flex:none}",
     ".human a{color:#00467f;font-weight:700}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
   ].join("");
@@ -144,13 +182,17 @@
     autocomplete: "off" });
   var send = el("button", { class: "send", type: "submit", text: T.send });
   var form = el("form", {}, [el("label", { for: "lv-q", text: T.label }), input, send]);
+  // the notice: in full until the first answer, then folded to one line that opens it again
+  var noticeFull = el("div", { id: "lv-notice" }, [
+    el("p", {}, [el("strong", { text: T.machine }), T.machineMore]),
+    el("p", {}, [el("strong", { text: T.privacy }), T.privacyMore])
+  ]);
+  var noticeToggle = el("button", { class: "ntoggle", type: "button", "aria-expanded": "true",
+    "aria-controls": "lv-notice", hidden: "" }, [el("span", { text: T.noticeShort })]);
   var panel = el("div", { id: "lv-panel", class: "panel", role: "dialog", "aria-modal": "true",
     "aria-labelledby": "lv-title", hidden: "" }, [
     el("div", { class: "head" }, [el("h2", { id: "lv-title", text: T.title }), close]),
-    el("div", { class: "notice" }, [
-      el("p", {}, [el("strong", { text: T.machine }), T.machineMore]),
-      el("p", {}, [el("strong", { text: T.privacy }), T.privacyMore])
-    ]),
+    el("div", { class: "notice" }, [noticeToggle, noticeFull]),
     log, form,
     el("p", { class: "human" }, [T.human, el("a", { href: TEL, text: T.call }), T.hours])
   ]);
@@ -184,9 +226,40 @@
   var busy = false;
   var services = {};
 
+  var folded = false;
+  function showNotice(show) {
+    noticeFull.hidden = !show;
+    noticeToggle.setAttribute("aria-expanded", String(show));
+  }
+  function fold() {
+    if (folded) return;
+    folded = true;
+    noticeToggle.hidden = false;
+    showNotice(false);
+  }
+  noticeToggle.addEventListener("click", function () { showNotice(noticeFull.hidden); });
+
+  // on a phone the panel fills the screen; it follows the visual viewport, so the input stays in view above
+  // the on-screen keyboard (which shrinks the visual viewport, not always the layout viewport)
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 599.98px)") : { matches: false };
+  function fit() {
+    var vv = window.visualViewport;
+    if (!vv || panel.hidden || !narrow.matches) {
+      panel.style.top = panel.style.height = "";
+      return;
+    }
+    panel.style.top = vv.offsetTop + "px";
+    panel.style.height = vv.height + "px";
+  }
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fit);
+    window.visualViewport.addEventListener("scroll", fit);
+  }
+  window.addEventListener("resize", fit);
+
   function focusables() {
     return Array.prototype.filter.call(
-      panel.querySelectorAll("button,a[href],textarea,[tabindex='0']"),
+      panel.querySelectorAll("button,a[href],textarea,input,[tabindex='0']"),
       function (n) { return !n.disabled && n.offsetParent !== null; });
   }
 
@@ -194,10 +267,12 @@
     panel.hidden = false;
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
+    fit();
     input.focus();
   }
 
   function shut() {
+    if (speech && typeof speech.cancel === "function") speech.cancel();
     panel.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
@@ -250,7 +325,7 @@
   }
 
   function marker(n, openSource) {
-    var b = el("button", { class: "mk", type: "button", "aria-label": "Kilde " + n, text: "[" + n + "]" });
+    var b = el("button", { class: "mk", type: "button", "aria-label": "Kilde " + n }, [el("span", { text: "[" + n + "]" })]);
     b.addEventListener("click", function () { openSource(n, true); });
     return b;
   }
@@ -276,13 +351,20 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    // a lost connection rejects with the browser's own English text ("Failed to fetch"): say it in Norwegian
+    // no answer within TIMEOUT_MS: give up rather than show "Leter …" for ever
+    var abort = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = abort ? setTimeout(function () { abort.abort(); }, TIMEOUT_MS) : 0;
+    if (abort) init.signal = abort.signal;
+    // a lost connection, a refused origin (CORS) or the time-out reject with the browser's own English text
+    // ("Failed to fetch", "The user aborted a request"): say it in Norwegian, with the switchboard
     return fetch(api + path, init).catch(function () { throw new Error(T.failed); }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message_nb) || T.failed);
+        // a 5xx (a proxy's HTML page or a crash) gets our own message; a 4xx says what was wrong
+        if (!r.ok) throw new Error((r.status < 500 && data.error && data.error.message_nb) || T.failed);
         return data;
       });
-    });
+    }).then(function (data) { clearTimeout(timer); return data; },
+      function (err) { clearTimeout(timer); throw err; });
   }
 
   function service(id) {
@@ -320,24 +402,96 @@
     return { item: el("li", {}, [btn, box]), toggle: toggle, button: btn };
   }
 
-  function feedback(reply) {
+  // read aloud: the browser's own speech synthesis with a Norwegian voice, on the device (nothing is sent);
+  // the buttons stay hidden on a device without one, and appear when its voices have loaded
+  var speech = window.speechSynthesis || null;
+  var readButtons = [];
+  function norwegian() {
+    if (!speech || typeof speech.getVoices !== "function") return null;
+    return speech.getVoices().filter(function (v) { return /^(nb|no|nn)([-_]|$)/i.test(v.lang || ""); })[0] || null;
+  }
+  function showReaders() {
+    var voice = norwegian();
+    readButtons.forEach(function (b) { b.hidden = !voice; });
+  }
+  if (speech && typeof speech.addEventListener === "function") speech.addEventListener("voiceschanged", showReaders);
+
+  function reader(textOf) {
+    var b = el("button", { type: "button", class: "read", "aria-pressed": "false", text: T.read });
+    b.addEventListener("click", function () {
+      var voice = norwegian();
+      if (!voice) return;
+      var reading = b.getAttribute("aria-pressed") === "true";
+      speech.cancel();
+      readButtons.forEach(function (o) { o.setAttribute("aria-pressed", "false"); o.textContent = T.read; });
+      if (reading) return;
+      var u = new SpeechSynthesisUtterance(textOf());
+      u.voice = voice;
+      u.lang = voice.lang;
+      u.onend = u.onerror = function () { b.setAttribute("aria-pressed", "false"); b.textContent = T.read; };
+      b.setAttribute("aria-pressed", "true");
+      b.textContent = T.stopReading;
+      speech.speak(u);
+    });
+    readButtons.push(b);
+    b.hidden = !norwegian();
+    return b;
+  }
+
+  // a person to turn to: the switchboard (tel:) and the e-mail address
+  function person(lead) {
+    return el("p", { class: "person" }, [lead, el("a", { href: TEL, text: T.call }), T.hours + ", e-post ",
+      el("a", { href: "mailto:" + T.mail, text: T.mail }), "."]);
+  }
+
+  function feedback(reply, i) {
     var row = el("div", { class: "fb" }, [el("span", { text: T.useful })]);
-    function rate(rating) {
-      request("POST", "/v1/feedback", {
-        rating: rating, status: reply.status, aspect: reply.aspect || "", services: reply.services || [],
-        chunks: (reply.citations || []).map(function (c) { return c.chunk_id; })
-      }).then(function () { done(T.thanks); }, function () { done(T.feedbackFailed); });
+    function rate(rating, reasons, keep) {
+      var body = { rating: rating, status: reply.status, aspect: reply.aspect || "", services: reply.services || [],
+        chunks: (reply.citations || []).map(function (c) { return c.chunk_id; }), reasons: reasons || [] };
+      // the question is sent only when the user ticked the box that allows it
+      if (keep) { body.include_question = true; body.question = reply.question || ""; }
+      return request("POST", "/v1/feedback", body);
     }
-    function done(text) {
+    function done(node, text) {
       // the pressed button goes away: keep the keyboard user's place on the message that replaces it
-      row.textContent = text;
-      row.setAttribute("tabindex", "-1");
-      row.focus();
+      node.textContent = text;
+      node.setAttribute("tabindex", "-1");
+      node.focus();
+    }
+    function why() {
+      // 👎: what was wrong (optional, a closed set), then a person
+      var boxes = T.reasons.map(function (r, n) {
+        var id = "lv-why-" + i + "-" + n;
+        return { key: r[0], box: el("input", { type: "checkbox", id: id, value: r[0] }), label: r[1], id: id };
+      });
+      var keepId = "lv-keep-" + i;
+      var keep = el("input", { type: "checkbox", id: keepId });
+      var submit = el("button", { type: "button", class: "fbsend", text: T.sendFeedback });
+      var set = el("fieldset", { class: "why" }, [el("legend", { text: T.why })].concat(
+        boxes.map(function (b) { return el("label", { class: "tick", for: b.id }, [b.box, " " + b.label]); }),
+        [el("label", { class: "tick keep", for: keepId }, [keep, " " + T.keepQuestion]), submit]));
+      row.replaceWith(set);
+      boxes[0].box.focus();
+      submit.addEventListener("click", function () {
+        submit.disabled = true;
+        var chosen = boxes.filter(function (b) { return b.box.checked; }).map(function (b) { return b.key; });
+        var status = el("p", { class: "fbdone" });
+        rate("down", chosen, keep.checked).then(function () {
+          set.replaceWith(status);
+          done(status, keep.checked ? T.thanksKept : T.thanks);
+        }, function () {
+          set.replaceWith(status);
+          done(status, T.feedbackFailed);
+        }).then(function () { status.after(person(T.person)); });
+      });
     }
     var up = el("button", { type: "button", text: T.yes, "aria-label": T.useful + " " + T.yes });
     var down = el("button", { type: "button", text: T.no, "aria-label": T.useful + " " + T.no });
-    up.addEventListener("click", function () { rate("up"); });
-    down.addEventListener("click", function () { rate("down"); });
+    up.addEventListener("click", function () {
+      rate("up").then(function () { done(row, T.thanks); }, function () { done(row, T.feedbackFailed); });
+    });
+    down.addEventListener("click", why);
     row.appendChild(up);
     row.appendChild(down);
     return row;
@@ -349,6 +503,19 @@
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
     return body;
+  }
+
+  // a new answer is read from its start: its first line at the top of the log, not its sources at the bottom
+  function scrollToStart(body) {
+    var node = body.parentNode;
+    log.scrollTop = Math.max(0, node.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop - 4);
+  }
+
+  function failure(text) {
+    var body = message("bot", T.bot);
+    body.appendChild(el("p", { text: text }));
+    body.appendChild(person(T.human));
+    scrollToStart(body);
   }
 
   function answer(reply) {
@@ -366,7 +533,15 @@
       body.appendChild(el("a", { class: "call", href: "tel:" + first, text: T.callNow + " " + first }));
     }
     var parts = reply.parts && reply.parts.length ? reply.parts.map(function (p) { return p.text; }) : [reply.text];
-    parts.forEach(function (t) { paragraphs(body, t, openSource); });
+    var text = el("div", { class: "text" });
+    parts.forEach(function (t) { paragraphs(text, t, openSource); });
+    body.appendChild(text);
+    // the answer's own text is read, without the [n] markers
+    body.appendChild(reader(function () {
+      return Array.prototype.map.call(text.querySelectorAll("p, li"), function (n) {
+        return n.textContent.replace(/\[\d+\]/g, "").trim();
+      }).join("\n");
+    }));
     if (reply.citations && reply.citations.length) {
       var list = el("ol");
       reply.citations.forEach(function (c) {
@@ -391,8 +566,9 @@
       });
       body.appendChild(chips);
     }
-    body.appendChild(feedback(reply));
-    log.scrollTop = log.scrollHeight;
+    body.appendChild(feedback(reply, i));
+    fold();
+    scrollToStart(body);
   }
 
   form.addEventListener("submit", function (e) {
@@ -416,7 +592,7 @@
       answer(reply);
     }, function (err) {
       wait.remove();
-      message("bot", T.bot).textContent = err && err.message ? err.message : T.failed;
+      failure(err && err.message ? err.message : T.failed);
     }).then(function () {
       busy = false;
       send.disabled = false;
