@@ -73,3 +73,31 @@ def test_another_profile_leaves_no_levanger_contact_in_any_template_or_reply(tes
         own = [p.text for p in reply.parts if not p.citations]
         assert own and not any(s in t for t in own for s in LEVANGER), (question, own)
     assert bot.grounding.problems(bot.ask("Kan jeg snakke med et menneske?")) == []
+
+
+def test_the_widget_and_the_api_carry_the_profile_in_use(testvik: Path):
+    from ui.api.app import widget_script
+
+    script = widget_script().decode("utf-8")
+    assert "11 22 33 44" in script and "tel:+4711223344" in script and "post@testvik.example" in script
+    profile = script.split("/*profile*/", 1)[1].split("/*end*/", 1)[0]
+    assert not any(s in profile for s in LEVANGER), profile
+
+
+def test_the_apps_texts_and_tel_links_follow_the_profile(testvik: Path):
+    import importlib
+
+    import ui.render
+    import ui.texts
+
+    try:
+        texts = importlib.reload(ui.texts)
+        render = importlib.reload(ui.render)
+        values = [v for k, v in vars(texts).items() if k.isupper() and isinstance(v, str)]
+        assert not any(s in v for v in values for s in LEVANGER), values
+        assert texts.SWITCHBOARD_TEL == "tel:+4711223344" and "Testvik" in texts.PAGE_TITLE
+        assert render.phone_links("ring **11 22 33 44**") == "ring [**11 22 33 44**](tel:+4711223344)"
+    finally:
+        _clear()
+        importlib.reload(ui.texts)
+        importlib.reload(ui.render)

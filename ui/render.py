@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from assistant.municipality import municipality
 from corpus.text import slugify
 
 # every ASCII punctuation character CommonMark (and Streamlit's $…$ math) gives a meaning to, plus ":", "/"
@@ -71,9 +72,10 @@ def nb_sort_key(text: str) -> str:
     return text.casefold().translate(_NB_ORDER)
 
 
-#: Phone numbers the fixed templates print in bold, and their ``tel:`` addresses.
+#: Phone numbers the fixed templates print in bold, and their ``tel:`` addresses (the municipality's
+#: switchboard comes from its profile).
 _PHONES: dict[str, str] = {
-    "74 05 25 00": "tel:+4774052500",
+    municipality().switchboard: municipality().tel,
     "113": "tel:113",
     "112": "tel:112",
     "116 117": "tel:116117",
@@ -85,5 +87,5 @@ _BOLD_PHONE = re.compile(r"\*\*(" + "|".join(re.escape(p) for p in _PHONES) + r"
 
 
 def phone_links(markdown: str) -> str:
-    """Make the bold phone numbers of the templates (``**74 05 25 00**``, ``**113**``) tappable ``tel:`` links."""
+    """Make the bold phone numbers of the templates (the switchboard, ``**113**``) tappable ``tel:`` links."""
     return _BOLD_PHONE.sub(lambda m: f"[**{m.group(1)}**]({_PHONES[m.group(1)]})", markdown)

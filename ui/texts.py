@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from assistant import templates
+from assistant.municipality import municipality
 
-PAGE_TITLE = "Helse- og omsorgsassistent – Levanger kommune"
-TITLE = "Spør om helse- og omsorgstjenester i Levanger"
+_M = municipality()
+PAGE_TITLE = f"Helse- og omsorgsassistent – {_M.name}"
+TITLE = f"Spør om helse- og omsorgstjenester i {_M.short_name}"
 
 CAN_HELP = (
     "Jeg kan hjelpe deg å finne fram i kommunens helse- og omsorgstjenester: **hva en tjeneste er, "
@@ -24,11 +26,11 @@ CONTACT_HEADING = "Snakk med et menneske"
 CONTACT = templates.CONTACT
 SWITCHBOARD = templates.SWITCHBOARD
 #: The switchboard as a ``tel:`` link (E.164).
-SWITCHBOARD_TEL = "tel:+47" + templates.SWITCHBOARD.replace(" ", "")
+SWITCHBOARD_TEL = _M.tel
 CALL = "Ring " + templates.SWITCHBOARD
-CALL_HOURS = "Sentralbordet er åpent mandag–fredag kl. 09.00–15.00."
+CALL_HOURS = f"Sentralbordet er åpent {_M.hours}."
 CORPUS_NOTE = (
-    "Veiledende tekst skrevet for dette prosjektet i strukturen til Levanger kommunes veiledende "
+    f"Veiledende tekst skrevet for dette prosjektet i strukturen til {_M.name}s veiledende "
     "tjenestebeskrivelser (2025) – ikke kommunens offisielle tekst."
 )
 
@@ -59,12 +61,12 @@ PRINTED = "Skrevet ut "
 READ_STOP = "Stopp opplesingen"
 COPY_QUESTION = "Spørsmål"
 COPY_ANSWER = "Svar"
-COPY_FOOTER = "Kilde: veiledende tjenestebeskrivelser for helse- og omsorgstjenester i Levanger kommune."
+COPY_FOOTER = f"Kilde: veiledende tjenestebeskrivelser for helse- og omsorgstjenester i {_M.name}."
 EMERGENCY_LABEL = "Nødhjelp"
 CALL_113 = "Ring 113"
 FEEDBACK_DOWN_CONTACT = (
     "Beklager at svaret ikke hjalp. Et menneske kan hjelpe deg videre: ring sentralbordet eller skriv til "
-    "postmottak@levanger.kommune.no."
+    f"{_M.email}."
 )
 FEEDBACK_QUESTION = "Var svaret nyttig?"
 FEEDBACK_UP = "Nyttig"

@@ -7,7 +7,9 @@ index generation (a new one is picked up without a restart, see :mod:`assistant.
 """
 
 # no ``from __future__ import annotations``: FastAPI must see the request model built inside create_app
+import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -25,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.feedback import ASPECTS, FeedbackStore
+from assistant.municipality import municipality
 from assistant.reloading import ReloadingAssistant
 from ui.api import errors, schemas
 from ui.api.docs import DOCS_CSP, docs_html
@@ -41,10 +44,23 @@ log = logging.getLogger("ui.api")
 
 WIDGET = Path(__file__).resolve().parents[1] / "widget" / "widget.js"
 DESCRIPTION = (
-    "Spør om helse- og omsorgstjenestene i Levanger kommune. Svarene er sitater fra tjenestebeskrivelsene med "
-    "nummererte kilder, ikke vedtak. Questions about Levanger's health and care services; answers quote the "
+    "Spør om helse- og omsorgstjenestene i {name}. Svarene er sitater fra tjenestebeskrivelsene med "
+    "nummererte kilder, ikke vedtak. Questions about {name}'s health and care services; answers quote the "
     "service descriptions with numbered sources. Personal data in questions is masked before use and never logged."
 )
+_PROFILE_SLOT = re.compile(r"/\*profile\*/.*?/\*end\*/", re.S)
+
+
+def widget_script() -> bytes:
+    """The widget with the municipality's profile in it (the widget gets its contact details from here)."""
+    m = municipality()
+    profile = {"name": m.name, "switchboard": m.switchboard, "tel": m.tel, "hours": m.hours, "email": m.email}
+    text = WIDGET.read_text(encoding="utf-8")
+    filled, n = _PROFILE_SLOT.subn(lambda _: "/*profile*/" + json.dumps(profile, ensure_ascii=False) + "/*end*/",
+                                  text, count=1)
+    if n != 1:
+        raise RuntimeError("ui/widget/widget.js has lost its /*profile*/ slot")
+    return filled.encode("utf-8")
 
 
 class FeedbackUnavailable(errors.ApiError):
@@ -110,7 +126,7 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         limiter = RateLimiter(rate=settings.rate_per_second, burst=settings.rate_burst,
                               max_clients=settings.rate_clients)
     stores: list[FeedbackStore] = [feedback] if feedback is not None else []
-    widget = WIDGET.read_bytes()
+    widget = widget_script()
     AskRequest = schemas.ask_request(max_question_chars=settings.max_question_chars,  # noqa: N806
                                      max_history=settings.max_history)
 
@@ -119,7 +135,8 @@ def create_app(*, assistant: Assistant | None = None, load: Callable[[], Assista
         runtime.start()
         yield
 
-    app = FastAPI(title="Helse- og omsorgsassistenten, Levanger kommune", version="1", description=DESCRIPTION,
+    app = FastAPI(title=f"Helse- og omsorgsassistenten, {municipality().name}", version="1",
+                  description=DESCRIPTION.format(name=municipality().name),
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.settings = settings

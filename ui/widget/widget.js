@@ -18,6 +18,10 @@
   if (!api && script && script.src) api = new URL(script.src, location.href).origin;
   api = String(api || "").replace(/\/+$/, "");
 
+  // The municipality's name and contact details. The API serves this file with the object between the markers
+  // replaced by its profile (assistant/municipality.yaml); the values here are only the file's own defaults.
+  var M = /*profile*/{"name": "Levanger kommune", "switchboard": "74 05 25 00", "tel": "tel:+4774052500",
+    "hours": "mandag–fredag kl. 09.00–15.00", "email": "postmottak@levanger.kommune.no"}/*end*/;
   var T = {
     launcher: "Spør om helse og omsorg",
     title: "Spør om helse- og omsorgstjenester",
@@ -55,14 +59,14 @@
     read: "Les opp",
     stopReading: "Stopp opplesingen",
     person: "Et menneske kan hjelpe deg videre: ",
-    mail: "postmottak@levanger.kommune.no",
+    mail: M.email,
     feedbackFailed: "Tilbakemeldingen kunne ikke lagres akkurat nå.",
     failed: "Beklager, jeg fikk ikke kontakt med assistenten. Prøv igjen om litt.",
     human: "Snakk med et menneske: ",
-    call: "ring 74 05 25 00",
-    hours: " (sentralbordet, mandag–fredag kl. 09.00–15.00)"
+    call: "ring " + M.switchboard,
+    hours: " (sentralbordet, " + M.hours + ")"
   };
-  var TEL = "tel:+4774052500";
+  var TEL = M.tel;
   // how long a request may take before the widget gives up (data-timeout-ms on the script tag may shorten it)
   var TIMEOUT_MS = Math.max(500, Number(script && script.getAttribute("data-timeout-ms")) || 20000);
 
