@@ -83,7 +83,7 @@ $(AXE): package.json package-lock.json
 axe: $(AXE)
 
 test: $(STAMP) browser axe
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 # Everything except real browsers, real embedding models and load: the tier to run while you work.
 test-fast: $(STAMP)
