@@ -236,6 +236,8 @@ def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
     text = all_text(at)
     assert "Ansvarlig enhet:** Enhet institusjons- og hjemmetjeneste" in text
     assert "Kommunestyret vedtar prisene" in text and "§ 11-2" in text
+    # the law references link to their sections on Lovdata
+    assert "](https://lovdata.no/lov/2011-06-24-30/§11-2)" in text
 
 
 def test_staff_mode_without_a_question_lets_staff_pick(feedback_db: Path) -> None:

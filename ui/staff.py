@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.core import Assistant
+from corpus.laws import LegalLink, legal_links
 from corpus.model import Document
 from corpus.schema import heading_for
 from ui import texts
@@ -56,7 +57,10 @@ def _section(doc: Document, aspect: str) -> None:
     sections = doc.sections_for(aspect)
     if sections:
         st.markdown("\n\n".join(body_markdown(section.text) for section in sections))
-    elif aspect == "law" and doc.legal_basis:
-        st.markdown("\n".join(f"- {escape_markdown(law)}" for law in doc.legal_basis))
-    else:
+    if aspect == "law" and doc.legal_basis:
+        # the references as links to their sections on Lovdata, where the id is known (corpus/laws.yaml)
+        st.markdown(f"**{texts.STAFF_LOVDATA}**\n\n" + "\n".join(
+            f"- [{escape_markdown(x.text)}]({x.url})" if isinstance(x, LegalLink) else f"- {escape_markdown(x)}"
+            for x in legal_links(doc.legal_basis)))
+    elif not sections:
         st.caption(texts.STAFF_MISSING)

@@ -114,6 +114,7 @@ STAFF_EMPTY = "Still et spørsmål, så vises hurtigoversikten for tjenesten sva
 STAFF_SECTIONS: tuple[str, ...] = ("who", "cost", "law")
 STAFF_RESPONSIBLE = "Ansvarlig enhet"
 STAFF_MISSING = "Ikke beskrevet for denne tjenesten."
+STAFF_LOVDATA = "Lovteksten på Lovdata"
 FULL_DESCRIPTION = "Les hele tjenestebeskrivelsen"
 
 BROWSE_HEADING = "Alle tjenestene"
