@@ -46,7 +46,7 @@ from assistant.privacy import clean_and_mask
 from assistant.types import STATUSES
 from corpus.paths import REPO_ROOT
 from corpus.schema import aspect_keys
-from index.language import rules
+from assistant.rules import rules
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from assistant.types import Turn
 from corpus.model import Document
 from corpus.schema import aspect_keys
 from index.classifier import Prediction
-from index.language import rules
+from assistant.rules import rules
 from index.normalize import normalise_text
 
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").

@@ -23,7 +23,7 @@ from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
-from index.language import rules
+from assistant.rules import rules
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"

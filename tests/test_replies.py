@@ -8,7 +8,7 @@ import pytest
 from assistant import Turn, templates
 from assistant.understanding import asks_question, split_parts
 from corpus.guide import load_guide
-from index.language import rules
+from assistant.rules import rules
 from index.normalize import normalise_text
 
 GUIDE = {d.service_id: d for d in load_guide(pdf=[]).documents}

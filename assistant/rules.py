@@ -1,0 +1,112 @@
+"""The understanding layer's rules, as data: aspect cues, topics, safety, injection, follow-up and switch patterns,
+the words that open a question, and the language markers.
+
+Everything here is read once from ``assistant/language/`` (``patterns.yaml``, ``languages.yaml``); code elsewhere
+asks for :func:`rules` and never spells out a word list of its own. Every pattern runs on
+:func:`index.normalize.normalise_text` output. The lexical analyser's own data (lexicon, compound prefixes,
+phrases) stays in ``index/language/``, one layer down, because it decides the index's terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "language"
+
+__all__ = ["DATA_DIR", "Rules", "Topic", "rules"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An aspect no section heading holds (how long it takes): the sentences that state it, wherever they stand.
+
+    Attributes:
+        sentences: Finds such a sentence (run on the sentence as written, lower-cased).
+        prefer: Of those, the ones that say it outright (a length of time) come first.
+        fallback: The service whose description answers it when a service states nothing of it ("" for none).
+    """
+
+    sentences: re.Pattern[str]
+    prefer: re.Pattern[str] | None = None
+    fallback: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The loaded rules.
+
+    Attributes:
+        aspects: Aspect key -> one compiled cue pattern, in priority order.
+        topics: The aspects answered by sentences wherever they stand, not by a section (see :class:`Topic`).
+        emergency: Emergency kind -> one compiled pattern.
+        injection: One compiled pattern for re-programming attempts.
+        follow_up: One compiled pattern for messages that lean on the conversation.
+        switch: One compiled pattern for messages that change the subject in so many words.
+        question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
+            with its verb asks something: "Må legen henvise meg?").
+        part_split: Where one message holds several questions: after a question mark, or at a conjunction
+            followed by a question word.
+        markers: Language code -> its frequent function words (for recognising the asker's language).
+        identify: The languages the language identifier chooses among.
+        norwegian: Of those, the ones that count as Norwegian.
+        identify_min_words: Shorter messages are recognised by the marker words alone.
+    """
+
+    aspects: tuple[tuple[str, re.Pattern[str]], ...]
+    topics: dict[str, Topic]
+    emergency: dict[str, re.Pattern[str]]
+    injection: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    switch: re.Pattern[str]
+    part_split: re.Pattern[str]
+    question_opener: re.Pattern[str]
+    markers: dict[str, frozenset[str]]
+    identify: tuple[str, ...]
+    norwegian: frozenset[str]
+    identify_min_words: int
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
+
+
+def _words(patterns: dict, key: str) -> str:
+    return "(?:" + "|".join(map(re.escape, map(str, patterns.get(key) or ["(?!)"]))) + ")"
+
+
+def _question_opener(patterns: dict) -> re.Pattern[str]:
+    """Inside a sentence: a question word, or a verb followed by its subject (a yes/no question's word order:
+    "og har hun rett", "og blir utgiftene dekket"; not "faller og må ha hjelp")."""
+    return re.compile(rf"(?:{_words(patterns, 'question_words')}\b|{_words(patterns, 'question_verbs')}\s+"
+                      rf"(?:{_words(patterns, 'question_subjects')}|\w{{3,}}(?:en|et|ene|a))\b)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """Read the rule files once (cached for the process)."""
+    import yaml  # lazy: only needed when the rules are first used
+
+    patterns = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8"))
+    languages = yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))
+    return Rules(
+        aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
+        topics={key: Topic(_alternatives(list(map(str, t["sentences"]))),
+                           _alternatives(list(map(str, t["prefer"]))) if t.get("prefer") else None,
+                           str(t.get("fallback") or ""))
+                for key, t in (patterns.get("topics") or {}).items()},
+        emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
+        injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
+        follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
+        switch=re.compile("|".join(f"(?:{p})" for p in patterns.get("switch", ["(?!)"]))),
+        question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
+                                   re.IGNORECASE),
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern + ")",
+                              re.IGNORECASE),
+        markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
+        identify=tuple(str(c) for c in languages.get("identify", ())),
+        norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
+        identify_min_words=int(languages.get("identify_min_words", 3)),
+    )
