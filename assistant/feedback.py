@@ -43,6 +43,7 @@ from typing import TextIO
 from assistant.errors import AssistantError
 from assistant.plan import SECTION_OF_ASPECT
 from assistant.privacy import clean_and_mask
+from assistant.settings import REQUEST_CHARS
 from assistant.types import STATUSES
 from corpus.paths import REPO_ROOT
 from corpus.schema import aspect_keys
@@ -67,7 +68,7 @@ ASPECTS: frozenset[str] = frozenset(aspect_keys()) | frozenset(SECTION_OF_ASPECT
 #: Why a 👎 (optional, any of them): a closed set of keys, never free text. The UIs show their own labels.
 REASONS: tuple[str, ...] = ("not_answered", "wrong_service", "hard_to_understand", "other")
 #: A stored question is cut to this many characters (the API's bound on a feedback question).
-QUESTION_CHARS = 4000
+QUESTION_CHARS = REQUEST_CHARS
 #: Ids (services, chunks) are cut to this many characters each.
 ID_CHARS = 200
 #: An identical rating (see the module docstring) within this many seconds of a stored one is merged into it.

@@ -8,6 +8,14 @@ from assistant.meaning import Calibration
 from index.settings import IndexSettings
 
 
+#: The length limits of a question, in one place. The assistant answers from the first ``QUESTION_CHARS``
+#: characters (and says so); the edges accept a question up to ``REQUEST_CHARS`` (the API refuses a longer one with
+#: 422; a stored feedback question is cut to it). The embedder's own bound (``index.vectors.MAX_QUERY_CHARS``) is a
+#: cost limit one layer down.
+QUESTION_CHARS = 2000
+REQUEST_CHARS = 4000
+
+
 @dataclass(frozen=True)
 class AssistantSettings:
     """Thresholds and budgets; the thresholds are set from the evaluation's dev split.
@@ -37,7 +45,7 @@ class AssistantSettings:
     """
 
     index: IndexSettings = field(default_factory=IndexSettings)
-    max_question_chars: int = 2000
+    max_question_chars: int = QUESTION_CHARS
     answer_threshold: float = 0.40
     foreign_answer_threshold: float = 0.30
     mention_boost: float = 0.25

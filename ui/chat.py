@@ -22,6 +22,7 @@ import streamlit as st
 from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.privacy import clean_and_mask
+from assistant.settings import QUESTION_CHARS
 from assistant.types import Reply, Turn
 from ui import answer, copy, feedback, texts
 from ui.a11y import ANSWER_KEY
@@ -37,7 +38,7 @@ KEPT_TURNS = 50
 #: Earlier turns passed to the assistant (it uses only the last few).
 HISTORY_TURNS = 6
 #: A question the assistant could not answer is kept cut to this many characters (its own limit's default).
-_SHOWN_CHARS = 2000
+_SHOWN_CHARS = QUESTION_CHARS
 
 
 def messages() -> list[Message]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from assistant.feedback import REASONS
+from assistant.settings import REQUEST_CHARS
 from assistant.types import Reply, Turn
 from corpus.model import Document
 
@@ -77,7 +78,7 @@ class FeedbackRequest(BaseModel):
     aspect: str = Field(default="", max_length=40)
     services: list[str] = Field(default_factory=list, max_length=20)
     chunks: list[str] = Field(default_factory=list, max_length=40, description="The citations' chunk_id values.")
-    question: str = Field(default="", max_length=4000, description="The reply's `question` (already masked).")
+    question: str = Field(default="", max_length=REQUEST_CHARS, description="The reply's `question` (already masked).")
     reasons: list[Literal[REASONS]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=len(REASONS), description="Why a 👎, any of a closed set of keys.")
     include_question: bool = Field(default=False, description=(

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from assistant.settings import REQUEST_CHARS
+
 PREFIX = "LEVANGER_API_"
 
 
@@ -46,7 +48,7 @@ class ApiSettings:
     body_timeout_s: float = 10.0
     ask_timeout_s: float = 10.0
     max_history: int = 20
-    max_question_chars: int = 4000
+    max_question_chars: int = REQUEST_CHARS
     header_timeout_s: float = 10.0
     keep_alive_s: int = 5
     max_connections: int = 256
