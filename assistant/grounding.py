@@ -21,6 +21,14 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _QUOTED_SEGMENT = re.compile(r"(.+?) \[(\d+)\](?: |$)")
 
 
+def verbatim(text: str, source: str, *, bold_free: bool = False) -> bool:
+    """Whether ``text`` (not empty) stands word for word in ``source``; with ``bold_free``, also when the only
+    difference is Markdown bold (a reply sentence keeps the guide's emphasis, or drops it)."""
+    if not text:
+        return False
+    return text in source or (bold_free and text.replace("**", "") in source.replace("**", ""))
+
+
 class Grounding:
     """Checks replies against the templates and the indexed chunks."""
 
@@ -64,7 +72,7 @@ class Grounding:
             chunk = self.chunks.get(c.chunk_id)
             if chunk is None:
                 out.append(f"citation {c.n} names an unknown chunk")
-            elif not c.quote or c.quote not in chunk.text:
+            elif not verbatim(c.quote, chunk.text):
                 out.append(f"citation {c.n}'s quote is not in its chunk")
         markers = {int(m) for m in _MARKER.findall(reply.text)}
         if markers != set(by_n):
@@ -92,11 +100,10 @@ class Grounding:
             if citation is None:
                 return [f"marker [{n}] without a citation"]
             chunk = self.chunks.get(citation.chunk_id)  # type: ignore[attr-defined]
-            plain = sentence.replace("**", "")
             quote = citation.quote  # type: ignore[attr-defined]
-            if not (sentence in quote or plain in quote.replace("**", "")):
+            if not verbatim(sentence, quote, bold_free=True):
                 return [f"sentence not in citation {n}'s quote: {sentence[:60]!r}"]
-            if chunk is None or not (sentence in chunk.text or plain in chunk.text.replace("**", "")):
+            if chunk is None or not verbatim(sentence, chunk.text, bold_free=True):
                 return [f"sentence not in citation {n}'s chunk: {sentence[:60]!r}"]
             pos = seg.end()
         if pos != len(line) or not line:

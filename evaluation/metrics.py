@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.grounding import verbatim
 from assistant.types import Reply
 from evaluation.dataset import Question
 
@@ -184,7 +185,7 @@ def invalid_citations(reply: Reply, chunk_texts: Mapping[str, str]) -> tuple[str
     bad = []
     for c in reply.citations:
         text = chunk_texts.get(c.chunk_id)
-        if not c.quote or text is None or c.quote not in text:
+        if text is None or not verbatim(c.quote, text):
             bad.append(c.chunk_id or f"<citation {c.n} without chunk id>")
     return tuple(bad)
 
