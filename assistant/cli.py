@@ -22,10 +22,18 @@ def _read_history(path: str) -> list[Turn]:
             for i in items]
 
 
+def stderr_progress(done: int, total: int) -> None:
+    """A one-line Norwegian progress bar on stderr while an index build embeds the guide."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\rBygger indeks [{'#' * filled}{'.' * (width - filled)}] {done}/{total} tekstbiter")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
     from assistant.core import Assistant
-    from index.retriever import stderr_progress
-
     start = time.perf_counter()
     # through the assistant, so the index holds its banks too and `Assistant.load` finds it current
     retriever = Assistant.load(rebuild=args.rebuild, progress=stderr_progress).retriever
@@ -40,7 +48,6 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from assistant.core import Assistant
-    from index.retriever import stderr_progress
 
     history = _read_history(args.history) if args.history else []
     bot = Assistant.load(progress=stderr_progress)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, hashing_index_settings
 
-import index.retriever
+import index.opening
 from index.errors import IndexBusy, IndexCorrupt
 from index.hashing_embedder import HashingEmbedder
 from index.lock import LOCK_NAME, WriterLock
@@ -211,7 +211,7 @@ def test_a_load_that_races_a_publish_retries_on_the_new_current(tmp_path, hashin
     settings = _settings(tmp_path / "index", keep_generations=1, gc_grace_s=0)
     Retriever.build(hashing_guide, HashingEmbedder(), settings=settings)
     first = current_generation(settings.data_dir)
-    real = Retriever._load_generation.__func__
+    real = index.opening._load_generation
     calls: list[str] = []
 
     def racing(cls, path, *args, **kwargs):
@@ -221,7 +221,7 @@ def test_a_load_that_races_a_publish_retries_on_the_new_current(tmp_path, hashin
             assert not path.exists()
         return real(cls, path, *args, **kwargs)
 
-    monkeypatch.setattr(Retriever, "_load_generation", classmethod(racing))
+    monkeypatch.setattr(index.opening, "_load_generation", racing)
     loaded = Retriever.load(hashing_guide, HashingEmbedder(), settings=settings)
     assert calls[0] == first.name and calls[1] == current_generation(settings.data_dir).name != first.name
     assert len(loaded.chunks) == loaded.manifest.chunk_count
@@ -231,7 +231,7 @@ def test_a_load_that_races_a_publish_retries_on_the_new_current(tmp_path, hashin
 def test_a_file_vanishing_during_load_is_index_corrupt(tmp_path, hashing_guide, monkeypatch, name):
     settings = _settings(tmp_path / "index")
     Retriever.build(hashing_guide, HashingEmbedder(), settings=settings)
-    real_verify = index.retriever.verify_generation
+    real_verify = index.opening.verify_generation
 
     def verify_then_vanish(path):
         manifest = real_verify(path)
@@ -243,7 +243,7 @@ def test_a_file_vanishing_during_load_is_index_corrupt(tmp_path, hashing_guide, 
             target.unlink()
         return manifest
 
-    monkeypatch.setattr(index.retriever, "verify_generation", verify_then_vanish)
+    monkeypatch.setattr(index.opening, "verify_generation", verify_then_vanish)
     with pytest.raises(IndexCorrupt):
         Retriever.load(hashing_guide, HashingEmbedder(), settings=settings)
     monkeypatch.undo()
@@ -255,13 +255,13 @@ def test_a_file_vanishing_during_load_is_index_corrupt(tmp_path, hashing_guide, 
 def test_concurrent_opens_of_a_missing_index_build_it_once(tmp_path, hashing_guide, monkeypatch):
     settings = _settings(tmp_path / "index")
     builds: list[int] = []
-    real_build = Retriever.build.__func__
+    real_build = index.opening.build
 
     def counting(cls, *args, **kwargs):
         builds.append(1)
         return real_build(cls, *args, **kwargs)
 
-    monkeypatch.setattr(Retriever, "build", classmethod(counting))
+    monkeypatch.setattr(index.opening, "build", counting)
     results: list[Retriever] = []
     threads = [threading.Thread(target=lambda: results.append(
         Retriever.open(settings=settings, guide=hashing_guide, embedder=HashingEmbedder()))) for _ in range(3)]

@@ -173,7 +173,7 @@ def test_fault_is_refused_by_load_and_repaired_by_open(built, hashing_guide, exp
     corrupt(gen)
     with pytest.raises(IndexCorrupt, match=message):
         load(settings, hashing_guide)
-    with caplog.at_level(logging.WARNING, logger="index.retriever"):
+    with caplog.at_level(logging.WARNING, logger="index.opening"):
         repaired = Retriever.open(settings=settings, guide=hashing_guide, embedder=HashingEmbedder())
     assert "rebuilding the index" in caplog.text
     assert results(repaired) == expected
@@ -251,7 +251,7 @@ def _enospc(*_args, **_kwargs):
 
 
 DISK_FULL = {
-    "writing chunks.jsonl": ("index.retriever.atomic_write_text", True),
+    "writing chunks.jsonl": ("index.building.atomic_write_text", True),
     "writing dense.faiss": ("index.dense.DenseIndex.save", True),
     "writing the bm25 arrays": ("index.lexical.LexicalIndex.save", True),
     "swapping CURRENT": ("index.store.atomic_write_text", False),
