@@ -39,7 +39,7 @@ def testvik(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(PROFILE_ENV, str(path))
     _clear()
     yield path
-    monkeypatch.delenv(PROFILE_ENV)
+    monkeypatch.delenv(PROFILE_ENV, raising=False)
     _clear()
 
 
@@ -84,7 +84,7 @@ def test_the_widget_and_the_api_carry_the_profile_in_use(testvik: Path):
     assert not any(s in profile for s in LEVANGER), profile
 
 
-def test_the_apps_texts_and_tel_links_follow_the_profile(testvik: Path):
+def test_the_apps_texts_and_tel_links_follow_the_profile(testvik: Path, monkeypatch: pytest.MonkeyPatch):
     import importlib
 
     import ui.render
@@ -98,6 +98,9 @@ def test_the_apps_texts_and_tel_links_follow_the_profile(testvik: Path):
         assert texts.SWITCHBOARD_TEL == "tel:+4711223344" and "Testvik" in texts.PAGE_TITLE
         assert render.phone_links("ring **11 22 33 44**") == "ring [**11 22 33 44**](tel:+4711223344)"
     finally:
+        # back to the default profile before the modules read it again: later tests see Levanger's texts
+        monkeypatch.delenv(PROFILE_ENV)
         _clear()
         importlib.reload(ui.texts)
         importlib.reload(ui.render)
+        assert ui.texts.SWITCHBOARD == "74 05 25 00"

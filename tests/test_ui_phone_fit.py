@@ -139,8 +139,13 @@ def test_thumbs_down_reasons_are_stored_without_the_question(open_page: Any, app
     up = answer.get_by_role("button", name="Nyttig", exact=True)
     assert abs(down.bounding_box()["y"] - up.bounding_box()["y"]) < 2, "both on one line"
     down.click()
-    answer.get_by_text("Vanskelig å forstå").click()
-    answer.get_by_text("Svarte ikke på det jeg spurte").click()
+    # each size ticks its own reasons: an identical rating within seconds of the other size's is merged into it
+    # (assistant/feedback.py), so the same ticks would store one row for both
+    wanted = ("not_answered", "hard_to_understand") if viewport == PHONE else ("wrong_service",)
+    labels = {"not_answered": "Svarte ikke på det jeg spurte", "hard_to_understand": "Vanskelig å forstå",
+              "wrong_service": "Feil tjeneste"}
+    for key in reversed(wanted):
+        answer.get_by_text(labels[key]).click()
     found = axe_violations(page)
     assert found == [], describe(found)
     answer.get_by_role("button", name="Send tilbakemelding").click()
@@ -148,7 +153,7 @@ def test_thumbs_down_reasons_are_stored_without_the_question(open_page: Any, app
     expect(call).to_be_visible(timeout=15_000)
     expect(answer).to_contain_text("postmottak@levanger.kommune.no")
     rows = FeedbackStore(app[1]).rows()[before:]
-    assert [(r.rating, r.reasons, r.question) for r in rows] == [(-1, ("not_answered", "hard_to_understand"), "")]
+    assert [(r.rating, r.reasons, r.question) for r in rows] == [(-1, wanted, "")]
 
 
 def test_phone_has_no_avatar_column_and_flat_cards(open_page: Any) -> None:
