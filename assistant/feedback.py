@@ -43,7 +43,7 @@ from typing import TextIO
 from assistant.errors import AssistantError
 from assistant.plan import SECTION_OF_ASPECT
 from assistant.privacy import clean_and_mask
-from assistant.settings import REQUEST_CHARS
+from assistant.limits import REQUEST_CHARS
 from assistant.types import STATUSES
 from corpus.paths import REPO_ROOT
 from corpus.schema import aspect_keys

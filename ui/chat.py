@@ -22,7 +22,7 @@ import streamlit as st
 from assistant.core import Assistant
 from assistant.errors import user_message
 from assistant.privacy import clean_and_mask
-from assistant.settings import QUESTION_CHARS
+from assistant.limits import QUESTION_CHARS
 from assistant.types import Reply, Turn
 from ui import answer, copy, feedback, texts
 from ui.a11y import ANSWER_KEY

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from assistant.feedback import REASONS
-from assistant.settings import REQUEST_CHARS
+from assistant.limits import REQUEST_CHARS
 from assistant.types import Reply, Turn
 from corpus.model import Document
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from assistant.settings import REQUEST_CHARS
+from assistant.limits import REQUEST_CHARS
 
 PREFIX = "LEVANGER_API_"
 
