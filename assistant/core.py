@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant import templates
 from assistant.meaning import CLASSIFIED, Calibration, MeaningModel, all_banks
-from assistant.plan import GENERAL_ID, Plan, plan
+from assistant.plan import GENERAL_ID, Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
@@ -304,19 +304,22 @@ class Assistant:
         """Step 2: decide what to tell."""
         return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories)
 
-    def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused") -> Reply:
+    def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused",
+            audience: Audience = "citizen") -> Reply:
         """Answer one question.
 
         Args:
             question: The user's text (anything; non-strings are handled, not raised on).
             history: Earlier turns, oldest first. A turn inherits their topic only when it leans on it.
             mode: Retrieval mode ("fused", "dense", "lexical"), for the evaluation's ablations.
+            audience: "citizen", or "staff" for a front-desk worker: the reply's own sentences then speak of
+                "brukeren" (staff mode in the app).
 
         Returns:
             A Reply with status "answered", "no_answer" or "emergency", which has passed the grounding check.
         """
         u, hits = self.understand(question, list(history or ()), mode=mode)
-        reply = self.writer.write(self.plan(u, hits))
+        reply = self.writer.write(dataclasses.replace(self.plan(u, hits), audience=audience))
         problems = self.grounding.problems(reply)
         if problems:
             # never show an ungrounded reply; log only how many problems (their text may quote the question)

@@ -25,6 +25,7 @@ SECTION_OF_ASPECT = {"contact": "apply"}
 Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "injection", "empty", "smalltalk",
                "clarify"]
 Role = Literal["primary", "also"]
+Audience = Literal["citizen", "staff"]
 Reason = Literal["named", "conversation", "need", "passage", "emergency"]
 
 
@@ -77,6 +78,8 @@ class Plan:
         suggestions: For a question back ("clarify"), the kinds of help (the guide's categories) whose needs
             compete, offered as quick replies.
         parts: What to answer, in the order asked.
+        audience: "citizen" (the reply speaks to the asker: "du") or "staff" (a front-desk worker answering a
+            caller: the reply's own sentences speak of "brukeren"; the guide's quotes stay as written).
     """
 
     status: str
@@ -86,6 +89,7 @@ class Plan:
     hits: tuple[Hit, ...] = ()
     suggestions: tuple[str, ...] = ()
     parts: tuple[PlannedPart, ...] = ()
+    audience: Audience = "citizen"
 
     @property
     def primary(self) -> PlannedService | None:

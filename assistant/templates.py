@@ -33,6 +33,8 @@ PERSONAL_DATA = (
 )
 TRUNCATED = "Spørsmålet var veldig langt, så jeg har bare lest de første {limit} tegnene."
 ELIGIBILITY = "Kommunen avgjør hva du får etter en individuell vurdering av behovet ditt."
+#: Staff mode: the reply's own sentences speak of the caller's situation, not to "du".
+ELIGIBILITY_STAFF = "Kommunen avgjør hva brukeren får etter en individuell vurdering av behovet."
 
 #: The lead of a direct answer: the service's title (headings inside the answer name the parts).
 LEAD = "**{title}**"
@@ -56,6 +58,7 @@ CLARIFY = "Jeg vil gjerne finne riktig hjelp. Hva passer best for situasjonen?"
 
 #: A situation answer leads with the service that fits best; others follow only when they fit too.
 SITUATION_LEAD_ONE = "Ut fra det du beskriver, er dette mest aktuelt:"
+SITUATION_LEAD_STAFF = "Ut fra situasjonen som beskrives, er dette mest aktuelt:"
 ALSO_RELEVANT = "Dette kan også være aktuelt:"
 #: A decline of a question outside the guide: what the guide covers, then the fitting outside body.
 
@@ -124,6 +127,10 @@ _PROFILE_TEXTS: dict[str, str] = {
         "«Hva koster trygghetsalarm?» eller «Hvem kan få hjemmesykepleie?»."
     ),
     "NEXT_STEP": "Har du spørsmål, eller vil du ha hjelp til å søke? Ring {name}, sentralbord **{switchboard}** ({hours}).",
+    "NEXT_STEP_STAFF": (
+        "Brukeren eller pårørende kan få hjelp til å søke ved å ringe {name}, sentralbord **{switchboard}** "
+        "({hours})."
+    ),
     #: Conversation basics: never the safety box, never a service search.
     "GREETING": (
         "Hei! Jeg svarer på spørsmål om helse- og omsorgstjenestene i {name}, med henvisning til "

@@ -200,8 +200,8 @@ class ExtractiveWriter:
                        heading=bool(aspect), whole_lists=True, max_spans=4,
                        whole_section=self.settings.whole_section_words if aspect else 0)
         if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
-            b.add(templates.ELIGIBILITY, kind="quote")
-        self._closing(b, primary)
+            b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
+        self._closing(b, primary, plan)
 
     def _assessment(self, b: AnswerBuilder) -> bool:
         groups = self.picker.pick(GENERAL_ID, "other", _ASSESSMENT_CUE, max_words=30, max_spans=1, skip=b.quoted)
@@ -212,7 +212,8 @@ class ExtractiveWriter:
         that fit too, each with one reason."""
         u = plan.understanding
         primary, *others = plan.services
-        b.add(templates.SITUATION_LEAD_ONE, kind="lead")
+        b.add(templates.SITUATION_LEAD_STAFF if plan.audience == "staff" else templates.SITUATION_LEAD_ONE,
+              kind="lead")
         self._reason(b, primary, u.query, max_words=self.settings.max_words_situation, max_spans=2)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
@@ -225,7 +226,7 @@ class ExtractiveWriter:
             b.add(templates.ALSO_RELEVANT, kind="also")
             for other in others:
                 self._reason(b, other, u.query, max_words=self.settings.max_words_second, max_spans=1)
-        b.add(templates.NEXT_STEP, kind="next_step")
+        b.add(_next_step(plan), kind="next_step")
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: str, *, max_words: int,
                 max_spans: int) -> None:
@@ -253,9 +254,14 @@ class ExtractiveWriter:
         self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
                    prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
-    def _closing(self, b: AnswerBuilder, primary: PlannedService) -> None:
+    def _closing(self, b: AnswerBuilder, primary: PlannedService, plan: Plan) -> None:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to
         apply was quoted already), and the switchboard."""
         if (primary.service_id, "apply") not in b.sections:
             self._route(b, primary.service_id)
-        b.add(templates.NEXT_STEP, kind="next_step")
+        b.add(_next_step(plan), kind="next_step")
+
+
+def _next_step(plan: Plan) -> str:
+    """The closing line: to the asker, or, in staff mode, what the caller can do."""
+    return templates.NEXT_STEP_STAFF if plan.audience == "staff" else templates.NEXT_STEP

@@ -150,3 +150,16 @@ def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assi
                                                   Turn("assistant", "Klage på vedtak", services=("klage",))])
     assert_reply_grounded(hashing_assistant, reply)
     assert "Klagefristen" in reply.text.split("\n\n")[1]
+
+
+@pytest.mark.parametrize("question", ["Hvem kan få trygghetsalarm?", "mor klarer ikke lage mat selv lenger"])
+def test_staff_mode_speaks_of_the_user_and_keeps_the_guides_quotes(hashing_assistant, assert_reply_grounded,
+                                                                   question):
+    citizen = hashing_assistant.ask(question)
+    staff = hashing_assistant.ask(question, audience="staff")
+    assert_reply_grounded(hashing_assistant, staff)
+    own = [p.text for p in staff.parts if not p.citations]
+    assert templates.NEXT_STEP_STAFF in own and templates.NEXT_STEP not in own
+    assert not any(w in t.split() for t in own for w in ("du", "deg", "ditt", "din")), own
+    # the same passages: only the reply's own sentences change
+    assert [c.chunk_id for c in staff.citations] == [c.chunk_id for c in citizen.citations]

@@ -79,7 +79,7 @@ SITUATION = Reply(**{**SITUATION.__dict__, "text": "\n\n".join(p.text for p in S
 
 
 def _fixed(reply: Reply, seen: list | None = None):  # noqa: ANN202 - a stand-in for Assistant.ask
-    def ask(self: Assistant, question: object, history: object = None) -> Reply:
+    def ask(self: Assistant, question: object, history: object = None, **_: object) -> Reply:
         if seen is not None:
             seen.append(list(history or []))
         return reply

@@ -196,7 +196,7 @@ def test_emergency_stands_out_with_113_first(feedback_db: Path) -> None:
 
 
 def test_no_answer_shows_the_human_contact(feedback_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Assistant, "ask", lambda self, q, history=None: Reply("no_answer", templates.NO_ANSWER,
+    monkeypatch.setattr(Assistant, "ask", lambda self, q, history=None, **_: Reply("no_answer", templates.NO_ANSWER,
                                                                                question=str(q)))
     at = ask(start(), "Hva er hovedstaden i Frankrike?")
     answer = at.chat_message[1]
@@ -238,6 +238,15 @@ def test_staff_mode_stands_beside_the_chat(feedback_db: Path) -> None:
     assert "Kommunestyret vedtar prisene" in text and "§ 11-2" in text
     # the law references link to their sections on Lovdata
     assert "](https://lovdata.no/lov/2011-06-24-30/§11-2)" in text
+
+
+def test_staff_mode_answers_speak_of_the_user(feedback_db: Path) -> None:
+    at = start(ansatt="1").toggle(key="staff_mode").set_value(True).run()
+    at = ask(at, "Hvem kan få trygghetsalarm?")
+    assert not at.exception
+    text = all_text(at)
+    assert "Brukeren eller pårørende kan få hjelp til å søke" in text
+    assert "Har du spørsmål, eller vil du ha hjelp til å søke?" not in text
 
 
 def test_staff_mode_without_a_question_lets_staff_pick(feedback_db: Path) -> None:
@@ -320,7 +329,7 @@ def test_feedback_file_of_the_first_version_gets_the_new_columns(tmp_path: Path)
 
 def test_failing_ask_shows_the_apology_and_no_details(feedback_db: Path, monkeypatch: pytest.MonkeyPatch,
                                                       caplog: pytest.LogCaptureFixture) -> None:
-    def broken(self: Assistant, question: object, history: object = None) -> Reply:
+    def broken(self: Assistant, question: object, history: object = None, **_: object) -> Reply:
         raise RuntimeError("secret detail in /srv/levanger/index.faiss")
 
     monkeypatch.setattr(Assistant, "ask", broken)

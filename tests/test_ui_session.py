@@ -87,9 +87,9 @@ def test_a_huge_paste_is_cut_before_it_reaches_the_session(monkeypatch: pytest.M
     seen: list[int] = []
     real = Assistant.ask
 
-    def spy(self: Assistant, question: str, history: object = None) -> object:
+    def spy(self: Assistant, question: str, history: object = None, **kwargs: object) -> object:
         seen.append(len(question))
-        return real(self, question, history=history)
+        return real(self, question, history=history, **kwargs)
 
     monkeypatch.setattr(Assistant, "ask", spy)
     at = AppTest.from_file(APP, default_timeout=120).run()

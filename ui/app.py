@@ -101,7 +101,7 @@ def _chat_view() -> None:
     new_answer = False
     if question:
         with st.spinner(texts.THINKING):
-            chat.ask(load_assistant, question)
+            chat.ask(load_assistant, question, staff=bool(st.session_state.get("staff_mode")))
         new_answer = True
     first = not chat.messages()
     if first:

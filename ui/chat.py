@@ -83,8 +83,9 @@ def take_question() -> str | None:
     return typed or pending
 
 
-def ask(load: Callable[[], Assistant], question: str) -> None:
-    """Ask the assistant and append the question and the answer (or a Norwegian error) to the chat."""
+def ask(load: Callable[[], Assistant], question: str, *, staff: bool = False) -> None:
+    """Ask the assistant and append the question and the answer (or a Norwegian error) to the chat; in staff
+    mode the answer's own sentences speak of "brukeren"."""
     chat = messages()
     # the assistant's turns carry the services they were about, so follow-ups keep that topic
     history = [Turn(m["role"], m["text"], services=m["reply"].services if m.get("reply") else ())
@@ -93,7 +94,7 @@ def ask(load: Callable[[], Assistant], question: str) -> None:
         bot = load()
         # a huge paste: only what the assistant reads at all goes any further
         question = question[:bot.settings.safety_chars]
-        reply = bot.ask(question, history=history)
+        reply = bot.ask(question, history=history, audience="staff" if staff else "citizen")
     except Exception as exc:  # noqa: BLE001 - the edge: users get a message, the log only the class
         log.error("answering failed: %s", exc.__class__.__name__)
         _append({"role": "user", "text": clean_and_mask(question, limit=_SHOWN_CHARS)[0].text})
