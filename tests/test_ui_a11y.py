@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (
+from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
     DESKTOP,
     PHONE,
     SLOW_MS,
@@ -22,26 +22,14 @@ from ui_browser_support import (
     axe_violations,
     blocking,
     describe,
-    launched_browser,
-    running_app,
     staff_mode,
     wait_for_first_screen,
+    app,
+    browser,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SIZES = [pytest.param(DESKTOP, id="1280x900"), pytest.param(PHONE, id="390x844")]
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with running_app(tmp_path_factory.mktemp("app")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_browser() as b:
-        yield b
 
 
 @pytest.fixture

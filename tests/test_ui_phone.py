@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (
+from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
     DESKTOP,
     PHONE,
     SLOW_MS,
     ask,
     is_local,
-    launched_browser,
-    running_app,
     screenshot_path,
     staff_mode,
     wait_for_first_screen,
+    app,
+    browser,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,18 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 COST = "Hva koster trygghetsalarm?"
 SITUATION = "Jeg orker ikke mer, har passet på mannen min døgnet rundt"
 PDF_LINK = re.compile(r"^app/static/levanger-tjenestebeskrivelser\.pdf#page=(\d+)$")
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with running_app(tmp_path_factory.mktemp("app")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_browser() as b:
-        yield b
 
 
 @pytest.fixture

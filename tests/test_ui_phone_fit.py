@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (
+from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
     DESKTOP,
+    FAKE_SPEECH,
     PHONE,
     SLOW_MS,
     ask,
     axe_violations,
     describe,
-    launched_browser,
-    running_app,
     wait_for_first_screen,
+    app,
+    browser,
 )
 from ui_targets import measure, too_small
 
@@ -36,18 +37,6 @@ EMERGENCY = "Mor puster ikke!! hva gjør jeg"
 #: Height budgets (px) of one reply at 390 px: the whole message with its sources closed, tools and feedback
 #: included; measured 841, 1085 and 438 on 2026-12-05 (docs/accessibility.md).
 BUDGETS = {"direct": 1000, "situation": 1400, "emergency": 600}
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with running_app(tmp_path_factory.mktemp("app")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_browser() as b:
-        yield b
 
 
 @pytest.fixture
@@ -209,16 +198,6 @@ def test_browse_filters_as_you_type_and_shows_the_service_first_on_a_phone(open_
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text("xyzzy", timeout=SLOW_MS)
 
 
-#: The device's speech synthesis, replaced: no voices until the test gives it a Norwegian one.
-FAKE_SPEECH = """(() => {
-  const synth = new EventTarget();
-  window.__voices = []; window.__spoken = [];
-  synth.getVoices = () => window.__voices;
-  synth.speak = (u) => window.__spoken.push([u.text, u.lang]);
-  synth.cancel = () => {};
-  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
-})();"""
 
 
 def test_read_aloud_only_with_a_norwegian_voice(app: tuple[str, Path], browser: Any) -> None:

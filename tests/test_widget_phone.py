@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE, is_local, screenshot_path
+from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, FAKE_SPEECH, PHONE, is_local, screenshot_path
 from widget_support import MEASURE_WIDGET, sites, too_small  # noqa: F401 - sites is the fixture
 
 from assistant.feedback import FeedbackStore
@@ -25,17 +25,6 @@ FAKE_VIEWPORT = """(() => {
   const vv = new EventTarget();
   vv.width = 390; vv.height = 844; vv.offsetTop = 0; vv.offsetLeft = 0; vv.scale = 1;
   Object.defineProperty(window, "visualViewport", {value: vv, configurable: true});
-})();"""
-#: The device's speech synthesis, replaced: no voices until the test gives it a Norwegian one; what is spoken
-#: is kept in window.__spoken.
-FAKE_SPEECH = """(() => {
-  const synth = new EventTarget();
-  window.__voices = []; window.__spoken = [];
-  synth.getVoices = () => window.__voices;
-  synth.speak = (u) => window.__spoken.push([u.text, u.lang]);
-  synth.cancel = () => {};
-  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
 })();"""
 #: How much of the screen the conversation gets once the notice is folded (844 px tall phone), at least.
 MIN_LOG_HEIGHT = 560

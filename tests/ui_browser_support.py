@@ -78,13 +78,18 @@ def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             time.sleep(0.3)
         yield f"http://localhost:{port}/", db
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+        stop_process(proc, log)
+
+
+def stop_process(proc: subprocess.Popen, log: Any) -> None:
+    """Terminate a server started for a test (kill it if it will not stop) and close its log."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    log.close()
 
 
 @contextmanager
@@ -162,3 +167,31 @@ def blocking(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def describe(violations: list[dict[str, Any]]) -> str:
     """Readable summary for an assertion message."""
     return json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+#: The device's speech synthesis, replaced: no voices until the test gives it a Norwegian one; what is spoken
+#: is kept in window.__spoken.
+FAKE_SPEECH = """(() => {
+  const synth = new EventTarget();
+  window.__voices = []; window.__spoken = [];
+  synth.getVoices = () => window.__voices;
+  synth.speak = (u) => window.__spoken.push([u.text, u.lang]);
+  synth.cancel = () => {};
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();"""
+
+
+# Fixtures for the test modules that import them: one app and one browser per module.
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A running app (``make run``'s) for the module, and its feedback file."""
+    with running_app(tmp_path_factory.mktemp("app")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for the module."""
+    with launched_browser() as b:
+        yield b

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM
+from ui_browser_support import AXE, CHROMIUM, stop_process
 
 from tools.net import free_port, http_ok
 
@@ -84,13 +84,7 @@ def sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
     finally:
         server.shutdown()
         foreign_server.shutdown()
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+        stop_process(proc, log)
 
 
 #: The widget's interactive elements and their tap boxes, measured in the page (inside the shadow root). A
