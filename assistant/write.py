@@ -12,7 +12,7 @@ the switchboard.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from assistant import templates
@@ -139,12 +139,8 @@ class ExtractiveWriter:
         """An aspect no section holds (how long it takes): the service's own sentences that state it, under
         their section's heading; else those of the topic's fallback service, under its name."""
         t = rules().topics[topic]
-        groups = self.picker.matching(service_id, t.sentences, prefer=t.prefer, skip=b.quoted, max_spans=max_spans)
-        source = service_id
-        if not groups and t.fallback and t.fallback != service_id:
-            groups = self.picker.matching(t.fallback, t.sentences, prefer=t.prefer, skip=b.quoted,
-                                          max_spans=max_spans)
-            source = t.fallback
+        source = self._topic_source(service_id, topic, skip=b.quoted)
+        groups = self.picker.matching(source, t.sentences, prefer=t.prefer, skip=b.quoted, max_spans=max_spans)
         if not groups:
             return False
         if source != service_id:
@@ -158,6 +154,14 @@ class ExtractiveWriter:
             section = chunk.section
             added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
         return added
+
+    def _topic_source(self, service_id: str, topic: str, *, skip: Iterable[tuple[str, int]] = ()) -> str:
+        """Whose description answers a topic for a service: its own when it states it (in sentences not yet
+        quoted), else the topic's fallback service (the decision time of any application), if there is one."""
+        t = rules().topics[topic]
+        if t.fallback and not self.picker.matching(service_id, t.sentences, skip=skip, max_spans=1):
+            return t.fallback
+        return service_id
 
     @staticmethod
     def _last_heading(b: AnswerBuilder, service_id: str) -> str:
@@ -181,11 +185,9 @@ class ExtractiveWriter:
             aspect = SECTION_OF_ASPECT.get(part.aspect, part.aspect)
             sid = part.service_id
             if aspect in rules().topics:
-                # answered wherever the guide states it, not from one section; by the topic's fallback service
-                # (the decision time of any application) when the service itself states nothing of it
-                topic = rules().topics[aspect]
-                if topic.fallback and not self.picker.matching(sid, topic.sentences, max_spans=1):
-                    sid = topic.fallback
+                # answered wherever the guide states it, not from one section, under the name of the service
+                # whose description states it
+                sid = self._topic_source(sid, aspect)
             elif aspect or several:
                 # the section whose sentences hold the answer to this part (a part that names no aspect starts
                 # from what the service is)
