@@ -1,7 +1,8 @@
 """``python -m corpus check`` validates the guide; ``python -m corpus diff OLD NEW`` says what changed between editions.
 
-``check`` prints counts, for a PDF edition what it mapped (per service the title found, the pages and each
-heading's aspect) and what it could not place, then the problems; exit status 1 when there are problems.
+``check`` prints counts, for a PDF edition what it mapped (per service the title found, how it was matched --
+name, chapter map, or meaning with its score and margin --, the pages and each heading's aspect), the chapters it
+refused and what it could not place, then the problems; exit status 1 when there are problems.
 ``diff`` compares two editions, each a Markdown folder or a PDF file, as Markdown or ``--json``.
 """
 
@@ -17,9 +18,10 @@ from corpus.guide import load_guide, unplaced_sections, validate, word_count
 from corpus.report import format_report
 
 
-def _check(pdf: list[str] | None) -> int:
+def _check(pdf: list[str] | None, chapter_map: str | None = None) -> int:
     try:
-        guide = load_guide(pdf=[Path(p) for p in pdf] if pdf else None)
+        guide = load_guide(pdf=[Path(p) for p in pdf] if pdf else None,
+                           chapter_map=Path(chapter_map) if chapter_map else None)
         catalogue = load_catalogue()
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -73,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the guide (Markdown, or a PDF edition)")
     check.add_argument("--pdf", action="append", help="check a PDF edition instead of the Markdown")
+    check.add_argument("--map", help="chapter map (YAML) for the PDF edition: chapter title -> service id "
+                                     "(default: $LEVANGER_EDITION_MAP or corpus/editions.yaml)")
     diff = sub.add_parser("diff", help="what changed between two editions")
     diff.add_argument("old", help="the older edition: a Markdown folder or a PDF file")
     diff.add_argument("new", help="the newer edition: a Markdown folder or a PDF file")
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "diff":
         return _diff(args.old, args.new, args.json)
-    return _check(args.pdf)
+    return _check(args.pdf, args.map)
 
 
 if __name__ == "__main__":

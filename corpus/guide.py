@@ -83,18 +83,21 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
     return out
 
 
-def load_guide(*, pdf: list[Path] | None = None, markdown_dirs: tuple[Path, ...] = ()) -> Guide:
+def load_guide(*, pdf: list[Path] | None = None, markdown_dirs: tuple[Path, ...] = (),
+               chapter_map: Path | None = None) -> Guide:
     """Load the guide.
 
     Args:
         pdf: PDF files to read instead of the Markdown; default from ``$LEVANGER_GUIDE_PDF``.
         markdown_dirs: Folders of Markdown files (default: the shipped corpus).
+        chapter_map: For a PDF edition, the chapter map file (default ``$LEVANGER_EDITION_MAP`` or
+            ``corpus/editions.yaml``; see :mod:`corpus.chapter_map`).
 
     Returns:
         A Guide; files that failed are listed in ``errors`` rather than raised.
 
     Raises:
-        CorpusError: Nothing at all could be loaded.
+        CorpusError: Nothing at all could be loaded, or the chapter map is broken.
     """
     if pdf is None and os.environ.get(PDF_ENV):
         pdf = [Path(p) for p in os.environ[PDF_ENV].split(os.pathsep) if p]
@@ -104,11 +107,14 @@ def load_guide(*, pdf: list[Path] | None = None, markdown_dirs: tuple[Path, ...]
     docs = md_docs
     reports: list[EditionReport] = []
     if pdf:
+        from corpus.chapter_map import load_chapter_map
         from corpus.pdf import read_pdfs  # pypdf only when a PDF is used
 
         # the Markdown's aliases let the PDF loader find a service printed under an everyday name
         aliases = {d.service_id: d.aliases for d in md_docs}
-        pdf_docs, pdf_errors, reports = read_pdfs(pdf, aliases=aliases)
+        known = [e.service_id for e in load_catalogue()] + [default_schema().general_id]
+        pdf_docs, pdf_errors, reports = read_pdfs(pdf, aliases=aliases,
+                                                  chapter_map=load_chapter_map(chapter_map, known=known))
         docs, errors = _with_markdown_metadata(pdf_docs, md_docs), list(pdf_errors)
     if not docs:
         detail = "; ".join(str(e) for e in errors) or "no documents found"

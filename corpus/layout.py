@@ -21,11 +21,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
+from corpus.chapter_map import ChapterMap
+from corpus.chapter_match import Chapter, match_chapters, service_texts
+from corpus.chapters import chapter_number, heading_like, unnamed_chapters
 from corpus.model import Document, Section
 from corpus.names import ServiceNames, TitleMatch
 from corpus.paragraphs import paragraphs
 from corpus.report import EditionReport, SectionMapping, ServiceMapping
 from corpus.schema import Schema, heading_key, numbering_depth, strip_numbering
+from corpus.similarity import ChapterScorer
 
 _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl",
                             "\u2010": "-", "\u2011": "-"})
@@ -119,13 +123,6 @@ def _toc_categories(lines: list[str], names: ServiceNames) -> dict[str, str]:
     return result
 
 
-def _heading_like(line: str) -> bool:
-    """A heading starts with a capital or a number and does not end a sentence: the wrapped last word of a
-    paragraph ("betaling.") is not the cost heading "Betaling"."""
-    rest = strip_numbering(line)
-    return bool(rest) and not rest[:1].islower() and not rest.endswith((".", ",", ";"))
-
-
 class _Lines:
     """The flattened (page, line) list with what each line could be."""
 
@@ -133,14 +130,13 @@ class _Lines:
         self.flat = flat
         self.schema = schema
         self.keys = [heading_key(line) for _, line in flat]
-        self.known_heading = [_heading_like(line) and (schema.aspect_for_heading(line) != "other"
+        self.known_heading = [heading_like(line) and (schema.aspect_for_heading(line) != "other"
                                                        or schema.is_general_heading(line)) for _, line in flat]
         self.titles: list[tuple[int, int, TitleMatch]] = []  # (first index, index after title, match)
+        self.skip = skip
         for i, (page, line) in enumerate(flat):
-            if not line or page in skip or _BULLET.match(line) or _TOC_ENTRY.match(line):
+            if not self.may_start(i):
                 continue
-            if i and flat[i - 1][1] and flat[i - 1][0] == page:
-                continue  # a title starts a page or follows a gap, never mid-paragraph
             match = names.match(line)
             if match and match.kind != "title" and self.known_heading[i]:
                 match = None  # "Egenandel" is a cost heading here, not the service of that alias
@@ -153,6 +149,14 @@ class _Lines:
             if match.how != "exact" and not self._stands_alone(end):
                 continue
             self.titles.append((i, end, match))
+
+    def may_start(self, i: int) -> bool:
+        """Line i could open a chapter: not blank, not on a skipped page, no list item or contents entry, and it
+        starts a page or follows a gap, never mid-paragraph."""
+        page, line = self.flat[i]
+        if not line or page in self.skip or _BULLET.match(line) or _TOC_ENTRY.match(line):
+            return False
+        return not (i and self.flat[i - 1][1] and self.flat[i - 1][0] == page)
 
     def _stands_alone(self, end: int) -> bool:
         # a loosely matched title is followed by a gap, a heading or a new page, not by more of its paragraph
@@ -168,7 +172,7 @@ class _Lines:
         line = self.flat[i][1]
         if not chapter or not line.startswith(f"{chapter}.") or numbering_depth(line) != 2:
             return False
-        return _heading_like(line) and len(strip_numbering(line).split()) <= 8
+        return heading_like(line) and len(strip_numbering(line).split()) <= 8
 
     def display_heading(self, line: str) -> str:
         """Our display heading for a loose match of it ("-" for "–"), else the source's words unnumbered."""
@@ -178,13 +182,10 @@ class _Lines:
         return strip_numbering(line).rstrip(":").strip()
 
 
-def _chapter(line: str) -> str | None:
-    m = re.match(r"^(?:(?:kapittel|kap\.)\s*)?(\d{1,3})\.?(?:\s|:|$)", line.strip(), re.IGNORECASE)
-    return m.group(1) if m and numbering_depth(line) == 1 else None
-
-
 def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, str],
-                aliases: Mapping[str, tuple[str, ...]], schema: Schema) -> tuple[list[Document], EditionReport]:
+                aliases: Mapping[str, tuple[str, ...]], schema: Schema, descriptions: Mapping[str, str] | None = None,
+                chapter_map: ChapterMap | None = None, scorer: ChapterScorer | None = None,
+                ) -> tuple[list[Document], EditionReport]:
     """Find the services, their sections and pages in a guide's extracted lines.
 
     Args:
@@ -194,6 +195,10 @@ def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, 
         aliases: service_id -> everyday names (from the Markdown front matter), used to find a service printed
             under another title.
         schema: The guide's schema.
+        descriptions: service_id -> what the service covers (the catalogue's scope), for matching a chapter
+            whose title names no service by meaning (:mod:`corpus.chapter_match`).
+        chapter_map: Chapter titles whose service is given; they win over names and meaning.
+        scorer: How alike a chapter and a service are (default: character n-gram TF-IDF).
 
     Returns:
         One Document per service found (in reading order), and the report. No service found gives ``[]``.
@@ -212,22 +217,45 @@ def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, 
     valid, unplaced = [], []
     for k, (first, end, match) in enumerate(cands):
         stop = cands[k + 1][0] if k + 1 < len(cands) else len(flat)
-        chapter = _chapter(flat[first][1])
+        chapter = chapter_number(flat[first][1])
         if any(lines.is_heading(i, chapter) for i in range(end, stop)):
             valid.append((first, end, match, chapter))
         else:
             unplaced.append(f"page {flat[first][0]}: {flat[first][1]!r} names {match.service_id} "
                             "but no section heading follows; read as text")
+    # The chapter map wins over a name; chapters whose title names no service go by the map or by meaning.
+    chapter_map = chapter_map or ChapterMap()
+    unnamed = unnamed_chapters(lines, {i for first, end, _, _ in valid for i in range(first, end)})
+    for cand in list(valid):
+        title = " ".join(line for _, line in flat[cand[0]:cand[1]])
+        if chapter_map.lookup(title)[0]:
+            valid.remove(cand)
+            unnamed.append((cand[0], cand[1], Chapter(title, title, flat[cand[0]][0])))
+    unnamed.sort(key=lambda c: c[0])
     # One start per service: an exact title beats a line that merely contains a name; then the first wins.
-    best: dict[str, tuple[int, int, TitleMatch, str | None]] = {}
+    best: dict[str, tuple[int, int, TitleMatch | None, str | None]] = {}
     for cand in valid:
         sid, rank = cand[2].service_id, cand[2].how == "exact"
         if sid not in best or rank > (best[sid][2].how == "exact"):
             best[sid] = cand
-    starts = sorted(best.values(), key=lambda c: c[0])
-    seen = set(best)
+    todo = service_texts({**catalogue, schema.general_id: schema.general_title}, aliases, descriptions or {})
+    matches = match_chapters([c for _, _, c in unnamed], {s: t for s, t in todo.items() if s not in best},
+                             general_id=schema.general_id, chapter_map=chapter_map, scorer=scorer)
+    refused, starts = [], []
+    for (first, end, chapter), m in zip(unnamed, matches, strict=True):
+        how = f"{m.describe()}, {chapter_map.source}" if m.how.startswith("map") else m.describe()
+        if m.service_id is None:
+            refused.append(f"page {chapter.page}: {chapter.title!r}: {how}; its text is left out")
+        elif m.service_id in best:  # the map gives a service found by name to another chapter
+            unplaced.append(f"page {flat[best[m.service_id][0]][0]}: {flat[best[m.service_id][0]][1]!r} names "
+                            f"{m.service_id}, which the chapter map gives to page {chapter.page}; read as text")
+            del best[m.service_id]
+        match = TitleMatch(m.service_id, "meaning", "meaning", how) if m.service_id else None
+        starts.append((first, end, match, chapter_number(flat[first][1])))
+    starts = sorted([*best.values(), *starts], key=lambda c: c[0])
+    seen = {c[2].service_id for c in starts if c[2] is not None}
     for first, _, match, _ in valid:
-        if best[match.service_id][0] != first:
+        if match.service_id in best and best[match.service_id][0] != first:
             unplaced.append(f"page {flat[first][0]}: {flat[first][1]!r} also names {match.service_id}; "
                             "read as text")
 
@@ -236,6 +264,8 @@ def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, 
     mappings: list[ServiceMapping] = []
     for k, (first, body_start, match, chapter) in enumerate(starts):
         stop = starts[k + 1][0] if k + 1 < len(starts) else len(flat)
+        if match is None:  # a refused chapter: a boundary, its text belongs to no service
+            continue
         sections: list[Section] = []
         heading, page, body = schema.intro_heading, flat[first][0], []
         for i in [*range(body_start, stop), None]:
@@ -262,5 +292,6 @@ def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, 
             alternatives=match.alternatives, general=doc.kind == "general"))
     missing = [sid for sid in catalogue if sid not in seen]
     report = EditionReport(source=source, services=tuple(mappings), toc_pages=tuple(sorted(skip)),
-                           furniture=tuple(furniture), unplaced=tuple(unplaced), not_found=tuple(missing))
+                           furniture=tuple(furniture), unplaced=tuple(unplaced), not_found=tuple(missing),
+                           refused=tuple(refused))
     return docs, report

@@ -31,10 +31,12 @@ class TitleMatch:
 
     Attributes:
         service_id: The service.
-        how: "exact", "contains" or "similar".
+        how: "exact", "contains" or "similar"; "meaning" when no name matched (see corpus.chapter_match).
         kind: What the name was: "title" (the catalogue title), "title-part" (one half of a title with a
-            parenthesis, "Dagaktivitetstilbud"), "general" (a name of the general chapter) or "alias".
-        name: The name that matched, as written in the catalogue or front matter.
+            parenthesis, "Dagaktivitetstilbud"), "general" (a name of the general chapter) or "alias";
+            "meaning" for a match by meaning or by the chapter map.
+        name: The name that matched, as written in the catalogue or front matter; for "meaning", how it was
+            decided, with the score and margin.
         alternatives: Other services the line also fitted, less well.
     """
 
@@ -46,6 +48,8 @@ class TitleMatch:
 
     def describe(self) -> str:
         """Human-readable: "catalogue title", "contains alias 'langtidsplass'", ..."""
+        if self.kind == "meaning":
+            return self.name
         what = {"title": f"catalogue title {self.name!r}", "title-part": f"part of the catalogue title {self.name!r}",
                 "general": f"general chapter title {self.name!r}"}.get(self.kind, f"alias {self.name!r}")
         if self.how == "exact":  # the line is the name: no need to repeat it

@@ -14,6 +14,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 
 from corpus.catalogue import load_catalogue
+from corpus.chapter_map import ChapterMap, load_chapter_map
 from corpus.layout import norm_line as _norm
 from corpus.layout import parse_pages
 from corpus.model import CorpusError, Document, DocumentError
@@ -26,6 +27,7 @@ from corpus.pdf_limits import (
 )
 from corpus.report import EditionReport
 from corpus.schema import default_schema
+from corpus.similarity import ChapterScorer
 #: Largest decoded drawing-command stream of one page that is read (the committed guide's largest is ~10 kB).
 #: Extraction time and memory grow with it and cannot be interrupted inside a page, so ``timeout_s`` alone
 #: does not bound one huge page; such a page is refused before extraction instead.
@@ -39,6 +41,15 @@ def catalogue_titles() -> dict[str, str]:
         CorpusError: The catalogue cannot be read.
     """
     return {e.service_id: _norm(e.title) for e in load_catalogue()}
+
+
+def catalogue_descriptions() -> dict[str, str]:
+    """Return service_id -> what the service covers (the catalogue's ``scope`` column).
+
+    Raises:
+        CorpusError: The catalogue cannot be read.
+    """
+    return {e.service_id: e.scope for e in load_catalogue()}
 
 
 def _content_size(page) -> int:
@@ -139,35 +150,49 @@ def load_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
 def read_pdf(path: str | Path, *, catalogue: dict[str, str] | None = None,
              max_pages: int = 500, timeout_s: float = 60.0,
              max_page_bytes: int = MAX_PAGE_BYTES, max_bytes: int | None = None,
-             aliases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[list[Document], EditionReport]:
+             aliases: Mapping[str, tuple[str, ...]] | None = None,
+             descriptions: Mapping[str, str] | None = None, chapter_map: ChapterMap | None = None,
+             scorer: ChapterScorer | None = None) -> tuple[list[Document], EditionReport]:
     """Like :func:`load_pdf`, and also return what was mapped and what could not be placed.
 
+    Args:
+        descriptions: service_id -> what it covers, for chapters matched by meaning; default: the catalogue's
+            scope column (with the default catalogue).
+        chapter_map: Chapter titles whose service is given (default: :func:`corpus.chapter_map.load_chapter_map`).
+        scorer: How alike a chapter and a service are (default: character n-gram TF-IDF).
+        Others: as :func:`load_pdf`.
+
     Raises:
-        DocumentError: As :func:`load_pdf`.
+        DocumentError: As :func:`load_pdf`, or the default chapter map is broken.
     """
     source = str(path)
-    if catalogue is None:
-        try:
+    try:
+        if catalogue is None:
             catalogue = catalogue_titles()
-        except CorpusError as exc:
-            raise DocumentError(source, f"service catalogue not available ({exc})") from exc
+            descriptions = catalogue_descriptions() if descriptions is None else descriptions
+        if chapter_map is None:
+            chapter_map = load_chapter_map(known=[*catalogue, default_schema().general_id])
+    except CorpusError as exc:
+        raise DocumentError(source, f"service catalogue or chapter map not available ({exc})") from exc
     pages = _read_pages(source, max_pages, timeout_s, max_page_bytes, max_bytes)
     docs, report = parse_pages(pages, source=source, catalogue=catalogue, aliases=aliases or {},
-                               schema=default_schema())
+                               schema=default_schema(), descriptions=descriptions, chapter_map=chapter_map,
+                               scorer=scorer)
     if not docs:
         raise DocumentError(source, "no known service title followed by a section heading")
     return docs, report
 
 
 def read_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = None,
-              aliases: Mapping[str, tuple[str, ...]] | None = None, **options: float,
-              ) -> tuple[list[Document], list[DocumentError], list[EditionReport]]:
+              aliases: Mapping[str, tuple[str, ...]] | None = None, chapter_map: ChapterMap | None = None,
+              **options: float) -> tuple[list[Document], list[DocumentError], list[EditionReport]]:
     """Load several PDFs, collecting per-file errors so one bad file does not stop the rest.
 
     Args:
         paths: PDF files to load.
         catalogue: Mapping service_id -> title; default: the shared service catalogue.
         aliases: service_id -> everyday names (see :func:`load_pdf`).
+        chapter_map: Chapter titles whose service is given (see :func:`read_pdf`).
         **options: ``max_pages``, ``timeout_s`` and ``max_page_bytes``, passed on to read_pdf.
 
     Returns:
@@ -178,7 +203,8 @@ def read_pdfs(paths: list[str | Path], *, catalogue: dict[str, str] | None = Non
     reports: list[EditionReport] = []
     for path in paths:
         try:
-            found, report = read_pdf(path, catalogue=catalogue, aliases=aliases, **options)  # type: ignore[arg-type]
+            found, report = read_pdf(path, catalogue=catalogue, aliases=aliases,  # type: ignore[arg-type]
+                                     chapter_map=chapter_map, **options)
         except DocumentError as exc:
             errors.append(exc)
             continue

@@ -48,6 +48,8 @@ class EditionReport:
         furniture: Running headers/footers detected by repetition (one example each; digits vary).
         unplaced: Lines that looked like a service title but could not be placed.
         not_found: Catalogue services the edition does not contain.
+        refused: Chapters whose title names no service and whose meaning fits none clearly enough (or the
+            chapter map says they are no service): left out, with the scores.
     """
 
     source: str
@@ -56,6 +58,7 @@ class EditionReport:
     furniture: tuple[str, ...] = ()
     unplaced: tuple[str, ...] = ()
     not_found: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
 
 def _pages(pages: tuple[int, ...]) -> str:
@@ -77,6 +80,8 @@ def format_report(report: EditionReport) -> list[str]:
         for sec in s.sections:
             mark = "   <- unknown heading, kept as 'other'" if sec.aspect == "other" and not s.general else ""
             out.append(f"      p. {sec.page}  {sec.heading} -> {sec.aspect}{mark}")
+    for line in report.refused:
+        out.append(f"  refused: {line}")
     for line in report.unplaced:
         out.append(f"  could not place: {line}")
     if report.not_found:

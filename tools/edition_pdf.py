@@ -1,6 +1,6 @@
 """Render the Markdown guide as *another municipality's edition*, to test that the PDF loader reads other layouts.
 
-Usage: ``python -m tools.edition_pdf --layout numbered|titles --out PATH``
+Usage: ``python -m tools.edition_pdf --layout numbered|titles|synonyms|citizen|administrative --out PATH``
 
 ``tools/render_pdf.py`` draws our own guide; this draws the same text the way a Word-made edition might look,
 with a different font, other headings and another page structure:
@@ -10,7 +10,10 @@ with a different font, other headings and another page structure:
   font), a different running header and a "- N -" footer, one extra section under an unknown heading;
 * ``titles``: one service per page in DejaVu Serif, two services under other titles ("Helsetjenester i hjemmet
   (hjemmesykepleie)", "Langtidsplass i sykehjem"), the general chapter under another name, nynorsk and
-  bokmål synonym headings, a "Side N" footer.
+  bokmål synonym headings, a "Side N" footer;
+* ``synonyms``, ``citizen``, ``administrative``: every chapter title reworded, none naming its service by a
+  catalogue title or alias, from ``tools/edition_titles.tsv`` (other official words and nynorsk; a citizen's
+  question; a caseworker's register, numbered), each with its own headings and page structure.
 
 :func:`build_edition` also returns where it put every title and heading, so tests can check the loader's pages.
 Needs fpdf2 (``pip install -e ".[pdf]"``).
@@ -19,6 +22,7 @@ Needs fpdf2 (``pip install -e ".[pdf]"``).
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +33,15 @@ from corpus.model import Document
 from corpus.schema import default_schema
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+#: The reworded chapter titles: service_id, then one column per reworded layout.
+REWORDED_TITLES = Path(__file__).with_name("edition_titles.tsv")
+
+
+def reworded_titles(column: str, path: Path = REWORDED_TITLES) -> dict[str, str]:
+    """service_id -> the title a reworded edition prints ("tildeling", the general chapter, included)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        return {row["service_id"]: row[column] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,36 @@ TITLES = Layout(
             "langtidsopphold": "Langtidsplass i sykehjem"},
     general_title="Tildeling av helse- og omsorgstjenester",
 )
-LAYOUTS = {layout.name: layout for layout in (NUMBERED, TITLES)}
+
+
+def _reworded(name: str, **look: object) -> Layout:
+    titles = reworded_titles(name)
+    general = default_schema().general_id
+    return Layout(name=name, titles={k: v for k, v in titles.items() if k != general},
+                  general_title=titles[general], **look)  # type: ignore[arg-type]
+
+
+SYNONYMS = _reworded(
+    "synonyms", numbered=False, page_per_service=True, justify=True, serif=True,
+    header="Tenester innan helse og omsorg", footer="{page}",
+    headings={"what": "Kva er tenesta?", "who": "Kven kan få tenesta?", "included": "Kva tenesta omfattar",
+              "expected": "Forventningar til tenestemottakar", "cost": "Kva kostar det?", "apply": "Slik søkjer du",
+              "law": "Lovheimel"})
+CITIZEN = _reworded(
+    "citizen", numbered=False, page_per_service=False, justify=False, serif=False,
+    header="Hjelp når du trenger det – en veiviser", footer="Side {page}",
+    headings={"what": "Om tjenesten", "who": "Hvem kan få tilbudet?", "included": "Hva inngår",
+              "expected": "Forventninger til deg", "cost": "Hva koster tjenesten?", "apply": "Hvordan søker du?",
+              "law": "Regelverk"})
+ADMINISTRATIVE = _reworded(
+    "administrative", numbered=True, page_per_service=False, justify=True, serif=True,
+    header="Tjenestebeskrivelser – forvaltningsutgave", footer="Side {page}",
+    headings={"what": "Tjenestebeskrivelse", "who": "Tildelingskriterier", "included": "Tjenestens innhold",
+              "expected": "Brukers ansvar", "cost": "Betaling", "apply": "Søknad og vedtak",
+              "law": "Lover og forskrifter"})
+#: The layouts whose every chapter title is reworded.
+REWORDED = ("synonyms", "citizen", "administrative")
+LAYOUTS = {layout.name: layout for layout in (NUMBERED, TITLES, SYNONYMS, CITIZEN, ADMINISTRATIVE)}
 
 
 @dataclass(frozen=True)
