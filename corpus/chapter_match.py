@@ -2,10 +2,10 @@
 
 Another municipality may title *Hjemmesykepleie* "Sjukepleie i heimen" or "Hjelp med medisiner og sår der du
 bor": no catalogue title or alias is in the line. Such a chapter (found by :mod:`corpus.layout`: a title line
-followed by section headings) is compared, by its title and first paragraph, with every service not already
-found by name -- its catalogue title, aliases and catalogue description (the ``scope`` column). The best service
-is taken only when it scores at least :data:`MIN_SCORE` and beats the runner-up by :data:`MIN_MARGIN` of its
-own score; otherwise the chapter is refused and reported, never guessed. A chapter whose headings are the
+followed by section headings) is compared, by its title and first paragraph, with every catalogue service: its
+title, aliases and description (the catalogue's ``scope`` column). The best service is taken only when it scores
+at least :data:`MIN_SCORE`, beats the runner-up by :data:`MIN_MARGIN` of its own score, and is not found by
+name elsewhere; otherwise the chapter is refused and reported, never guessed. A chapter whose headings are the
 general chapter's can only be the general chapter.
 """
 
@@ -49,7 +49,8 @@ class ChapterMatch:
     Attributes:
         service_id: The service, or None when refused.
         how: "meaning", "general-headings", "map" (the chapter map names it), or for a refusal "ambiguous",
-            "weak" (nothing alike enough), "taken" (a better chapter has that service) or "map-none".
+            "weak" (nothing alike enough), "taken" (another chapter has that service: by name, or with a
+            higher score), "general-taken" or "map-none".
         score: The best service's score (0 for the map).
         best: The best-scoring service, also when refused.
         runner_up: The second best service and its score ("" and 0 when there is none).
@@ -78,12 +79,14 @@ class ChapterMatch:
             return "the chapter map says it is no service"
         if self.how == "general-headings":
             return "its headings are the general chapter's"
+        if self.how == "general-taken":
+            return "its headings are the general chapter's, which another chapter already is"
         scores = f"{self.best} {self.score:.2f}"
         if self.runner_up:
             scores += f", runner-up {self.runner_up} {self.runner_score:.2f}, margin {self.margin:.0%}"
         reason = {"meaning": "by meaning", "ambiguous": f"ambiguous (margin under {MIN_MARGIN:.0%})",
                   "weak": f"too unlike any service (score under {MIN_SCORE:.2f})",
-                  "taken": "its best service was matched better by another chapter"}[self.how]
+                  "taken": "its best service is another chapter's"}[self.how]
         return f"{reason}, {self.scorer}: {scores}"
 
 
@@ -95,15 +98,16 @@ def service_texts(catalogue: Mapping[str, str], aliases: Mapping[str, tuple[str,
 
 
 def match_chapters(chapters: Sequence[Chapter], services: Mapping[str, str], *, general_id: str,
-                   chapter_map: ChapterMap = ChapterMap(), scorer: ChapterScorer | None = None,
-                   ) -> list[ChapterMatch]:
+                   found: frozenset[str] = frozenset(), chapter_map: ChapterMap = ChapterMap(),
+                   scorer: ChapterScorer | None = None) -> list[ChapterMatch]:
     """Decide each chapter's service.
 
     Args:
         chapters: Chapters whose titles name no service, in reading order.
-        services: service_id -> text (:func:`service_texts`) of the services still to be found; the general
-            chapter's id among them if it is still to be found.
+        services: service_id -> text (:func:`service_texts`) of every service, the general chapter's id too.
         general_id: The general chapter's id.
+        found: Services already found by name. A chapter is scored against every service, so one that is most
+            like a service found elsewhere is refused, and the runner-up is the best of all others.
         chapter_map: Titles whose service is given; they win.
         scorer: Similarity (default :class:`NgramScorer`).
 
@@ -112,29 +116,27 @@ def match_chapters(chapters: Sequence[Chapter], services: Mapping[str, str], *, 
     """
     scorer = scorer or NgramScorer()
     results: list[ChapterMatch | None] = [None] * len(chapters)
-    open_ids = [sid for sid in services if sid != general_id]
+    ids = [sid for sid in services if sid != general_id]
     to_score = []
     for k, chapter in enumerate(chapters):
         named, sid = chapter_map.lookup(chapter.title)
         if named:
             results[k] = ChapterMatch(sid, "map" if sid else "map-none")
         elif chapter.general:
-            results[k] = (ChapterMatch(general_id, "general-headings") if general_id in services
-                          else ChapterMatch(None, "taken", best=general_id))
-        elif open_ids:
-            to_score.append(k)
+            results[k] = (ChapterMatch(general_id, "general-headings") if general_id not in found
+                          else ChapterMatch(None, "general-taken"))
         else:
-            results[k] = ChapterMatch(None, "weak")
-    if to_score:
-        matrix = scorer.score([chapters[k].text for k in to_score], [services[s] for s in open_ids])
+            to_score.append(k)
+    if to_score and ids:
+        matrix = scorer.score([chapters[k].text for k in to_score], [services[s] for s in ids])
         for row, k in zip(matrix, to_score, strict=True):
-            order = sorted(range(len(open_ids)), key=lambda j: -row[j])
+            order = sorted(range(len(ids)), key=lambda j: -row[j])
             best, second = order[0], (order[1] if len(order) > 1 else None)
-            found = ChapterMatch(None, "meaning", float(row[best]), open_ids[best],
-                                 open_ids[second] if second is not None else "",
-                                 float(row[second]) if second is not None else 0.0, scorer.name)
-            how = ("weak" if found.score < MIN_SCORE else "ambiguous" if found.margin < MIN_MARGIN else "meaning")
-            results[k] = replace(found, service_id=found.best if how == "meaning" else None, how=how)
+            m = ChapterMatch(None, "meaning", float(row[best]), ids[best], ids[second] if second is not None else "",
+                             float(row[second]) if second is not None else 0.0, scorer.name)
+            how = ("weak" if m.score < MIN_SCORE else "ambiguous" if m.margin < MIN_MARGIN
+                   else "taken" if m.best in found else "meaning")
+            results[k] = replace(m, service_id=m.best if how == "meaning" else None, how=how)
     # one chapter per service: the map first, then the higher score
     owner: dict[str, int] = {}
     for k, match in enumerate(results):
@@ -148,7 +150,7 @@ def match_chapters(chapters: Sequence[Chapter], services: Mapping[str, str], *, 
         owner[match.service_id] = keep
         lost = results[drop]
         results[drop] = replace(lost, service_id=None, how="taken")
-    return [m for m in results if m is not None]
+    return [m if m is not None else ChapterMatch(None, "weak") for m in results]
 
 
 def _rank(match: ChapterMatch | None) -> tuple[bool, float]:

@@ -238,9 +238,9 @@ def parse_pages(pages: list[list[str]], *, source: str, catalogue: Mapping[str, 
         sid, rank = cand[2].service_id, cand[2].how == "exact"
         if sid not in best or rank > (best[sid][2].how == "exact"):
             best[sid] = cand
-    todo = service_texts({**catalogue, schema.general_id: schema.general_title}, aliases, descriptions or {})
-    matches = match_chapters([c for _, _, c in unnamed], {s: t for s, t in todo.items() if s not in best},
-                             general_id=schema.general_id, chapter_map=chapter_map, scorer=scorer)
+    texts = service_texts({**catalogue, schema.general_id: schema.general_title}, aliases, descriptions or {})
+    matches = match_chapters([c for _, _, c in unnamed], texts, general_id=schema.general_id,
+                             found=frozenset(best), chapter_map=chapter_map, scorer=scorer)
     refused, starts = [], []
     for (first, end, chapter), m in zip(unnamed, matches, strict=True):
         how = f"{m.describe()}, {chapter_map.source}" if m.how.startswith("map") else m.describe()

@@ -72,3 +72,31 @@ def test_several_services_on_one_page_with_numbered_and_unknown_headings():
     assert report.unplaced == ("page 1: 'Egenandel og betaling' names egenandel but no section heading follows; "
                                "read as text",)
     assert report.not_found == ("dagaktivitet", "egenandel", "korttidsopphold")
+
+
+def test_a_chapter_whose_title_names_no_service_is_matched_by_meaning_and_a_lookalike_line_is_not():
+    """A subtitle, or a last line without a full stop before a heading, is no chapter: the open chapter does not
+    have that heading's aspect yet. A chapter that fits nothing well is refused, and ends the one before it."""
+    page = ["Hjemmesykepleie", "", "Til deg som bor hjemme", "", "Hva er tjenesten?", "Helsehjelp hjemme,",
+            "for deg som trenger", "det.", "", "Les mer på kommunens nettsider", "", "Hva koster det?",
+            "Hjemmesykepleie", "er gratis for", "alle.", "",
+            "Fast plass på institusjon", "", "Hva er tjenesten?", "Et langtidsopphold i sykehjem gir",
+            "heldøgns pleie og omsorg", "når du ikke kan bo hjemme.", "", "Hva koster det?", "Du betaler",
+            "vederlag etter", "inntekt.", "",
+            "Andre tilbud", "", "Hva er tjenesten?", "Kommunen har", "flere tilbud", "til deg.", "",
+            "Hva koster det?", "Det varierer", "fra tilbud", "til tilbud."]
+    descriptions = {"langtidsopphold": "heldøgns omsorg når alt annet er prøvd, venteliste, vederlag",
+                    "korttidsopphold": "tidsavgrenset opphold etter sykehusopphold, pris per døgn"}
+    docs, report = parse_pages([page], source="x.pdf", catalogue=CATALOGUE, aliases=ALIASES,
+                               schema=default_schema(), descriptions=descriptions)
+    assert [d.service_id for d in docs] == ["hjemmesykepleie", "langtidsopphold"]
+    home, long_stay = docs
+    assert [s.heading for s in home.sections] == ["Innledning", "Hva er tjenesten?", "Hva koster det?"]
+    assert "Les mer på kommunens nettsider" in home.sections[1].text
+    # nothing of "Andre tilbud", the refused chapter, in the chapter before it
+    assert [s.text for s in long_stay.sections] == [" ".join(page[19:22]), " ".join(page[24:27])]
+    (mapping,) = [s for s in report.services if s.service_id == "langtidsopphold"]
+    assert mapping.found_title == "Fast plass på institusjon"
+    assert mapping.matched_by.startswith("by meaning, n-gram TF-IDF cosine: langtidsopphold ")
+    (refused,) = report.refused
+    assert refused.startswith("page 1: 'Andre tilbud': too unlike any service (score under 0.20)"), refused

@@ -13,6 +13,7 @@ section on the pages the generator drew them on, and an index that answers with 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from pathlib import Path
@@ -185,3 +186,93 @@ def test_reworded_edition_finds_every_chapter_by_meaning(edition):
         assert mapping.matched_by.startswith("by meaning, n-gram TF-IDF cosine: "), mapping.matched_by
         margin = int(mapping.matched_by.rsplit("margin ", 1)[1].rstrip("%"))
         assert margin >= 10, (p.service_id, mapping.matched_by)
+
+
+#: A chapter that fits two services about equally: its title names none, its first paragraph speaks of both.
+AMBIGUOUS_TITLE = "Til deg som er pårørende"
+AMBIGUOUS_TEXT = "Kommunen kan gi pårørende omsorgsstønad og avlastning."
+
+
+@pytest.fixture(scope="module")
+def ambiguous(tmp_path_factory) -> tuple[Path, Placed]:
+    """The ``synonyms`` edition with *Avlastning* retitled and opened by a paragraph that fits two services."""
+    docs = []
+    for doc in load_markdown_dir()[0]:
+        if doc.service_id == "avlastning":
+            first = doc.sections[0]
+            rest = first.text.split("\n\n")[1:]
+            opened = dataclasses.replace(first, text="\n\n".join([AMBIGUOUS_TEXT, *rest]))
+            doc = dataclasses.replace(doc, sections=(opened, *doc.sections[1:]))
+        docs.append(doc)
+    base = LAYOUTS["synonyms"]
+    layout = dataclasses.replace(base, titles={**base.titles, "avlastning": AMBIGUOUS_TITLE})
+    data, placed = build_edition(layout, docs)
+    path = tmp_path_factory.mktemp("edition-ambiguous") / "ambiguous.pdf"
+    path.write_bytes(data)
+    return path, next(p for p in placed if p.service_id == "avlastning")
+
+
+def _map_file(tmp_path: Path, chapters: str) -> Path:
+    path = tmp_path / "editions.yaml"
+    path.write_text(f"chapters:\n{chapters}\n", encoding="utf-8")
+    return path
+
+
+def test_an_ambiguous_chapter_is_refused_and_reported(ambiguous, capsys):
+    path, drawn = ambiguous
+    guide = load_guide(pdf=[path])
+    (report,) = guide.reports
+    (refused,) = report.refused
+    assert refused.startswith(f"page {drawn.page}: {AMBIGUOUS_TITLE!r}: ambiguous (margin under 10%), "
+                              "n-gram TF-IDF cosine: "), refused
+    assert refused.endswith("; its text is left out")
+    scores = re.search(r"cosine: (\S+) [\d.]+, runner-up (\S+) [\d.]+, margin (\d+)%", refused)
+    best, runner_up, margin = scores.groups()
+    assert {best, runner_up} <= {"avlastning", "omsorgsstonad", "parorendestotte"} and int(margin) < 10
+    assert report.not_found == ("avlastning",)
+    docs = guide.by_id()
+    assert "avlastning" not in docs and len(docs) == 39
+    # its text is no other service's: the refused chapter still ends the one before it
+    assert not [d.service_id for d in guide.documents for s in d.sections if AMBIGUOUS_TEXT[:40] in s.text]
+    assert corpus_main(["check", "--pdf", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"  refused: page {drawn.page}: {AMBIGUOUS_TITLE!r}: ambiguous" in out
+    assert "problem: avlastning: missing" in out
+
+
+def test_the_chapter_map_resolves_an_ambiguous_chapter(ambiguous, tmp_path, capsys, monkeypatch):
+    path, drawn = ambiguous
+    mapping = _map_file(tmp_path, f'  "{AMBIGUOUS_TITLE}?": avlastning')  # a final "?" does not matter
+    assert corpus_main(["check", "--pdf", str(path), "--map", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert f"  avlastning: {AMBIGUOUS_TITLE!r} (the chapter map, {mapping}), pages {drawn.page}-" in out
+    assert "refused:" not in out
+    monkeypatch.setenv("LEVANGER_EDITION_MAP", str(mapping))  # the same map from the environment
+    doc = load_guide(pdf=[path]).by_id()["avlastning"]
+    assert doc.pages[0] == drawn.page
+    assert [(s.heading, s.page) for s in doc.sections] == [(h, page) for h, _, page in drawn.sections]
+    assert doc.sections[0].text.startswith(AMBIGUOUS_TEXT)
+
+
+def test_the_chapter_map_wins_over_a_name(edition, tmp_path):
+    name, path, placed, _ = edition
+    if name != "titles":
+        pytest.skip("needs a title that names its service by an alias")
+    mapping = _map_file(tmp_path, '  "Langtidsplass i sykehjem": null')
+    guide = load_guide(pdf=[path], chapter_map=mapping)
+    (report,) = guide.reports
+    drawn = next(p for p in placed if p.service_id == "langtidsopphold")
+    assert report.refused == (f"page {drawn.page}: 'Langtidsplass i sykehjem': the chapter map says it is no "
+                              f"service, {mapping}; its text is left out",)
+    assert report.not_found == ("langtidsopphold",)
+    before = guide.documents[[d.service_id for d in guide.documents].index("kvalifiseringsprogram")]
+    assert before.pages[-1] < drawn.page  # the left-out chapter's text did not go to the chapter before it
+
+
+def test_a_chapter_map_naming_an_unknown_service_is_an_error(edition, tmp_path, capsys):
+    name, path, _, _ = edition
+    if name != "titles":
+        pytest.skip("one edition is enough")
+    mapping = _map_file(tmp_path, '  "Langtidsplass i sykehjem": sykehjemmet')
+    assert corpus_main(["check", "--pdf", str(path), "--map", str(mapping)]) == 1
+    assert "maps to unknown service id 'sykehjemmet'" in capsys.readouterr().err
