@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from corpus.chapter_match import Chapter
@@ -48,6 +49,7 @@ class LineView(Protocol):
     flat: list[tuple[int, str]]
     schema: Schema
     known_heading: list[bool]
+    skip: set[int]  # table-of-contents pages
 
     def may_start(self, i: int) -> bool:
         """Line i is not blank, not on a skipped page, no list item, and starts a page or follows a gap."""
@@ -82,40 +84,55 @@ def unnamed_chapters(lines: LineView, titled: set[int]) -> list[tuple[int, int, 
     """
     flat, schema = lines.flat, lines.schema
     out: list[tuple[int, int, Chapter]] = []
-    kind: str | None = None  # "general" or "service" for the open chapter, "" before its first heading
-    seen: set[str] = set()
-    number: str | None = None
+    state = _Open()
     i = 0
     while i < len(flat):
         line = flat[i][1]
-        if i in titled:
-            kind, seen, number = "", set(), chapter_number(line) or number
+        if flat[i][0] in lines.skip:
+            pass
+        elif i in titled:
+            state = _Open("", set(), chapter_number(line) or state.number)
         elif lines.known_heading[i]:
-            kind = kind or ("general" if schema.is_general_heading(line) else "service")
+            state.kind = state.kind or _kind(schema, line)
             if schema.aspect_for_heading(line) != OTHER:
-                seen.add(schema.aspect_for_heading(line))
-        elif lines.may_start(i) and _title_like(line):
-            found = _title_at(lines, i)
-            if found is not None:
-                end, heading = found
-                own = chapter_number(line)
-                head_line = flat[heading][1]
-                if lines.known_heading[heading]:
-                    head_kind = "general" if schema.is_general_heading(head_line) else "service"
-                    new = kind is None or (bool(kind) and (head_kind != kind
-                                                           or schema.aspect_for_heading(head_line) in seen))
-                else:  # "8.1 ..." under a numbered title
-                    new = own is not None and own != number
-                if new:
-                    title = " ".join(text for _, text in flat[i:end])
-                    paragraph = _first_paragraph(lines, heading + 1, own)
-                    general = lines.known_heading[heading] and schema.is_general_heading(head_line)
-                    out.append((i, end, Chapter(title, f"{title}. {paragraph}", flat[i][0], general)))
-                    kind, seen, number = "", set(), own or number
-                    i = heading
-                    continue
+                state.seen.add(schema.aspect_for_heading(line))
+        elif lines.may_start(i) and _title_like(line) and (found := _title_at(lines, i)) is not None:
+            end, heading = found
+            own = chapter_number(line)
+            if state.opened_by(lines, heading, own):
+                title = " ".join(text for _, text in flat[i:end])
+                general = lines.known_heading[heading] and schema.is_general_heading(flat[heading][1])
+                paragraph = _first_paragraph(lines, heading + 1, own)
+                out.append((i, end, Chapter(title, f"{title}. {paragraph}", flat[i][0], general)))
+                state = _Open("", set(), own or state.number)
+                i = heading
+                continue
         i += 1
     return out
+
+
+def _kind(schema: Schema, heading: str) -> str:
+    return "general" if schema.is_general_heading(heading) else "service"
+
+
+@dataclass
+class _Open:
+    """The chapter open while reading: its kind ("general", "service"; "" before its first heading, None before
+    the first chapter), the aspects it has, its number in a numbered edition."""
+
+    kind: str | None = None
+    seen: set[str] = field(default_factory=set)
+    number: str | None = None
+
+    def opened_by(self, lines: LineView, heading: int, own: str | None) -> bool:
+        """Whether the heading at ``heading``, after a title numbered ``own``, starts a new chapter."""
+        line = lines.flat[heading][1]
+        if not lines.known_heading[heading]:  # "8.1 ..." under a numbered title "8. ..."
+            return own is not None and own != self.number
+        if self.kind is None:
+            return True
+        return bool(self.kind) and (_kind(lines.schema, line) != self.kind
+                                    or lines.schema.aspect_for_heading(line) in self.seen)
 
 
 def _title_at(lines: LineView, i: int) -> tuple[int, int] | None:
@@ -128,7 +145,8 @@ def _title_at(lines: LineView, i: int) -> tuple[int, int] | None:
                     or lines.known_heading[i + 1] or not _title_like(flat[i + 1][1])):
                 return None
         heading = _next_line(flat, end)
-        if heading < len(flat) and (lines.known_heading[heading] or lines.is_heading(heading, own)):
+        if heading < len(flat) and flat[heading][0] not in lines.skip and (
+                lines.known_heading[heading] or lines.is_heading(heading, own)):
             return end, heading
     return None
 

@@ -319,7 +319,7 @@ def test_committed_pdf_report_has_nothing_unplaced(md):
     assert [s.service_id for s in report.services] == [d.service_id for d in docs]
     assert report.toc_pages == (2, 3)
     assert render_pdf.RUNNING_HEADER in report.furniture
-    assert report.unplaced == () and report.not_found == ()
+    assert report.unplaced == () and report.not_found == () and report.refused == ()  # the cover is no chapter
     assert all(s.matched_by == "catalogue title" for s in report.services)
     assert {sec.aspect for s in report.services if not s.general for sec in s.sections} == {
         "what", "who", "included", "expected", "cost", "apply", "law"}

@@ -31,7 +31,7 @@ from corpus.pdf import catalogue_titles  # noqa: E402
 from corpus.schema import OTHER, aspect_for_heading, default_schema  # noqa: E402
 from index.retriever import Retriever  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
-from tools.edition_pdf import LAYOUTS, REWORDED, Placed, build_edition  # noqa: E402
+from tools.edition_pdf import LAYOUTS, REWORDED, Placed, build_edition, reworded_titles  # noqa: E402
 
 GENERAL = default_schema().general_id
 
@@ -276,3 +276,22 @@ def test_a_chapter_map_naming_an_unknown_service_is_an_error(edition, tmp_path, 
     mapping = _map_file(tmp_path, '  "Langtidsplass i sykehjem": sykehjemmet')
     assert corpus_main(["check", "--pdf", str(path), "--map", str(mapping)]) == 1
     assert "maps to unknown service id 'sykehjemmet'" in capsys.readouterr().err
+
+
+def test_two_reworded_chapters_among_named_ones_are_found_by_meaning(tmp_path):
+    """The case that was reported: an edition whose titles name their services but two. Each of the two is
+    compared with every service, those found by name too, and found on its page."""
+    base, citizen = LAYOUTS["titles"], reworded_titles("citizen")
+    reworded = {sid: citizen[sid] for sid in ("praktisk-bistand", "omsorgsstonad")}
+    data, placed = build_edition(dataclasses.replace(base, titles={**base.titles, **reworded}))
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(data)
+    guide = load_guide(pdf=[path])
+    (report,) = guide.reports
+    assert not report.refused and not report.not_found and not report.unplaced
+    found = {s.service_id: s for s in report.services}
+    docs = guide.by_id()
+    for p in placed:
+        assert docs[p.service_id].pages[0] == p.page
+        by_meaning = found[p.service_id].matched_by.startswith("by meaning")
+        assert by_meaning == (p.service_id in reworded), (p.service_id, found[p.service_id].matched_by)
