@@ -8,6 +8,8 @@ one particular edition:
 * a service starts at a line naming it -- catalogue title, alias, or a heading containing one, numbered or
   not ("3. Dagaktivitetstilbud", "Helsetjenester i hjemmet (hjemmesykepleie)") -- that is followed by a section
   heading; several services may share a page;
+* a chapter whose title names no service (:mod:`corpus.chapters`) goes by the chapter map or by its meaning,
+  and is refused when neither is clear (:mod:`corpus.chapter_match`);
 * section headings are whatever the schema (``corpus/schema.yaml``) knows, plus in a numbered edition any short
   line numbered under the current chapter ("3.8 Praktisk informasjon"), which becomes aspect "other".
 
