@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from corpus.chapter_match import Chapter
+from corpus.paragraphs import join_lines
 from corpus.schema import OTHER, Schema, numbering_depth, strip_numbering
 
 #: A chapter title is a heading, not a sentence.
@@ -152,12 +153,11 @@ def _title_at(lines: LineView, i: int) -> tuple[int, int] | None:
 
 
 def _first_paragraph(lines: LineView, start: int, chapter: str | None) -> str:
-    """The text after a chapter's first heading, up to a gap or the next heading."""
-    flat, out = lines.flat, []
-    for k in range(_next_line(flat, start), min(len(flat), start + 4 * MAX_PARAGRAPH_LINES)):
+    """The text after a chapter's first heading, up to a gap or the next heading, hyphenation undone."""
+    flat, text = lines.flat, ""
+    first = _next_line(flat, start)
+    for k in range(first, min(len(flat), first + MAX_PARAGRAPH_LINES)):
         if not flat[k][1] or lines.known_heading[k] or lines.is_heading(k, chapter):
             break
-        out.append(flat[k][1].lstrip("•●▪◦‣∙·*- "))
-        if len(out) >= MAX_PARAGRAPH_LINES:
-            break
-    return " ".join(out)
+        text = join_lines(text, flat[k][1]) if text else flat[k][1]
+    return text
