@@ -2,7 +2,7 @@
 
 * On a desktop (1280×900, 1366×768, 1920×1080, and 1280×720 as a margin) every example question is fully on the
   first screen, above Streamlit's fixed input box (not under it), can be hit where it is drawn, is at least
-  44 px tall, and a click sends it as a question.
+  44 px tall, and a click sends it as a question; no tap target of the first screen is below 44×44 px.
 * With the keyboard alone, at 390×844 and 1280×900: Tab reaches the call button, every example (in reading
   order), the input box and, once there is text, the send button; every stop shows a solid focus ring and is
   scrolled into view above the input box, not behind it; Enter on the send button asks the question.
@@ -26,6 +26,8 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     app,
     browser,
 )
+
+from ui_targets import measure, too_small
 
 from ui import texts
 
@@ -117,6 +119,8 @@ def test_every_example_is_on_the_first_screen_above_the_input(open_page: Any, vi
                             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
         assert hit == name, (name, hit)
         lowest = max(lowest, box["y"] + box["height"])
+    small = too_small(measure(page))
+    assert not small, f"tap targets below 44 px on the first screen: {small}"
     print(f"\n{viewport['width']}x{viewport['height']}: examples end at {lowest:.0f} px, "
           f"the input's strip starts at {fixed['y']:.0f} px")
 

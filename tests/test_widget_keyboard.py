@@ -2,7 +2,8 @@
 
 Tab reaches the chat button; Enter opens the panel with the input focused; Tab then reaches the send button,
 the call link, "Lukk" and the conversation, and after an answer its source markers, 👍/👎 and the folded notice,
-every stop with a solid focus ring and inside the screen; Enter in the box asks. An emergency reply's "Ring 113"
+every stop with a solid focus ring and inside the screen; Enter in the box asks; the notice has folded; 👎
+with a reason ticked by Space is stored without the question; a new answer is read from its start. An emergency reply's "Ring 113"
 is red (white on #a4000f) and reached by Tab. Esc closes the panel and gives focus back to the chat button.
 
 The widget has no example questions of its own (the page it sits on is the first screen); its quick replies
@@ -17,10 +18,14 @@ import pytest
 from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 from widget_support import sites  # noqa: F401 - the fixture
 
+from assistant.feedback import FeedbackStore
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COST = "Hva koster trygghetsalarm?"
 EMERGENCY = "Mor puster ikke og svarer ikke!"
+#: The reason ticked on a phone (True) and on a desktop (False): (stored key, label).
+REASONS = {True: ("hard_to_understand", "Vanskelig å forstå"), False: ("wrong_service", "Feil tjeneste")}
 #: What has keyboard focus inside the widget's shadow root (or the page's own element), and its focus ring.
 FOCUSED = """() => {
   const host = document.getElementById("levanger-helse-widget");
@@ -93,14 +98,35 @@ def _keyboard_round(browser: Any, url: str, viewport: dict[str, int]) -> None:
             assert wanted in names, (wanted, names)
         assert names.index("Send") == 0, f"Send comes right after the input box: {names}"
 
-        _ask_by_keyboard(page, COST, 1)
+        first = _ask_by_keyboard(page, COST, 1)
+        toggle = dialog.locator(".ntoggle")
+        expect(toggle).to_be_visible()  # the notice folded to one line after the first answer
+        expect(toggle).to_have_attribute("aria-expanded", "false")
         names = [s["name"] for s in _cycle(page, viewport)]
         for wanted in ("En maskin svarer · ikke skriv personopplysninger", "Kilde 1", "Var svaret nyttig? Ja",
                        "Var svaret nyttig? Nei", "Send"):
             assert wanted in names, (wanted, names)
 
-        # an emergency: the red "Ring 113" with white text, reached by Tab with its own focus ring
+        # 👎 by keyboard: a reason ticked with Space, sent with Enter; stored without the question (checked below)
+        first.get_by_role("button", name="Var svaret nyttig? Nei").focus()
+        page.keyboard.press("Enter")
+        reasons = first.get_by_role("group", name="Hva var galt?")
+        reasons.get_by_role("checkbox", name=REASONS[phone][1]).focus()
+        page.keyboard.press("Space")
+        reasons.get_by_role("button", name="Send tilbakemelding").focus()
+        page.keyboard.press("Enter")
+        expect(first).to_contain_text("Takk for tilbakemeldingen! Vi lagrer ikke spørsmålet ditt.", timeout=15_000)
+        page.get_by_role("textbox", name="Spørsmålet ditt").focus()
+
+        # an emergency: the red "Ring 113" with white text, reached by Tab with its own focus ring; the log is
+        # scrolled to the start of the new answer
         answer = _ask_by_keyboard(page, EMERGENCY, 2)
+        log = dialog.get_by_role("log")
+        top = answer.bounding_box()["y"] - log.bounding_box()["y"]
+        dims = log.evaluate("l => [l.scrollTop, l.scrollHeight, l.clientHeight]")
+        # at the top of the log, or as near as it goes when the log cannot scroll further (a short answer)
+        at_end = abs(dims[1] - dims[2] - dims[0]) <= 1
+        assert 0 <= top <= 16 or (at_end and 0 <= top < dims[2] - 40), f"answer starts {top} px down the log {dims}"
         call = answer.get_by_role("link", name="Ring 113")
         expect(call).to_have_attribute("href", "tel:113")
         stops = _cycle(page, viewport)
@@ -125,3 +151,7 @@ def test_widget_by_keyboard_alone_on_a_phone_and_a_desktop(sites: dict[str, Any]
                 _keyboard_round(browser, str(sites["page"]), viewport)
         finally:
             browser.close()
+    # one 👎 per size, each with its own reason, and never the question
+    rows = FeedbackStore(sites["db"]).rows()
+    assert [(r.rating, r.reasons, r.question) for r in rows] == [
+        (-1, (REASONS[True][0],), ""), (-1, (REASONS[False][0],), "")]
