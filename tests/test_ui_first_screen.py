@@ -41,11 +41,13 @@ DESKTOPS = [
     pytest.param({"width": 1920, "height": 1080}, 2, id="1920x1080"),
     pytest.param({"width": 1280, "height": 720}, len(EXAMPLES) - 1, id="1280x720"),
 ]
-#: What has keyboard focus: its name, and the outline of what shows it (a switch's input is hidden: its label).
+#: What has keyboard focus: its name, and the outline of what shows it (a switch's input is hidden: its label; the
+#: chat box's ring goes round the whole box).
 FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
-  const shown = e.matches('[data-testid="stCheckbox"] input') ? e.closest("label") : e;
+  const shown = e.matches('[data-testid="stCheckbox"] input') ? e.closest("label") :
+    e.matches('[data-testid="stChatInputTextArea"]') ? e.closest('[data-testid="stChatInput"]') : e;
   const s = getComputedStyle(shown), r = shown.getBoundingClientRect();
   return {tag: e.tagName, name: (e.getAttribute("aria-label") || e.innerText || "").trim().replace(/\\s+/g, " "),
           outline: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,

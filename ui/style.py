@@ -50,12 +50,16 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
 [data-testid="stChatInputTextArea"], [data-testid="stTextInputField"] {{ min-height: 2.75rem; }}
 [data-testid="stRadio"] label {{ min-height: 2.75rem; align-items: center; }}
 /* keyboard focus: a solid 3 px ring in the link colour (7.1:1 on white) on every control, where Streamlit draws a
-   half-transparent shadow or nothing (the scroll container, the chat box); a switch shows it on its label */
+   half-transparent shadow or nothing (the scroll container, the chat box); a switch shows it on its label, the
+   chat box round the whole box */
 a:focus-visible, button:focus-visible, summary:focus-visible, textarea:focus-visible, input:focus-visible,
 [role="radio"]:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid {LINK} !important;
   outline-offset: 2px !important; }}
-[data-testid="stAppScrollToBottomContainer"]:focus-visible, [data-testid="stChatInputTextArea"]:focus-visible {{
-  outline-offset: -3px !important; }}
+[data-testid="stAppScrollToBottomContainer"]:focus-visible {{ outline-offset: -3px !important; }}
+/* the chat box: the ring goes round the whole box (on the text area it would cover the placeholder) */
+[data-testid="stChatInputTextArea"]:focus-visible {{ outline: none !important; }}
+[data-testid="stChatInput"]:has(textarea:focus-visible) {{ outline: 3px solid {LINK}; outline-offset: 2px;
+  border-radius: .6rem; }}
 [data-testid="stCheckbox"] > label:has(input:focus-visible), label[data-baseweb="checkbox"]:has(input:focus-visible) {{
   outline: 3px solid {LINK}; outline-offset: 2px; }}
 /* what gets focus is scrolled into view above the fixed input box, not behind it */
