@@ -1,7 +1,7 @@
 """The app at 390 px in a real browser: every tap target 44×44 px at least, the red emergency button with its
 contrast, 👎 with its reasons stored without the question, no avatar column and flat cards on a phone, and
-the height of each reply shape against its budget. Prints the measurements (pytest -s) for
-docs/accessibility.md.
+the height of each reply shape against its budget; at 1280×900 too: the red button, the 👎 reasons, and
+browse finding a word of a service's text. Prints the measurements (pytest -s) for docs/accessibility.md.
 
 Debian's Chromium driven by Playwright against `streamlit run ui/app.py` (default embedder and index, as `make run`).
 """
@@ -99,8 +99,9 @@ def test_every_tap_target_is_44_px_at_390(open_page: Any) -> None:
     assert not bad, describe(bad)
 
 
-def test_emergency_button_is_red_with_white_text(open_page: Any) -> None:
-    page = open_page()
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390x844", "1280x900"])
+def test_emergency_button_is_red_with_white_text(open_page: Any, viewport: dict[str, int]) -> None:
+    page = open_page(viewport)
     answer = ask(page, EMERGENCY)
     call = answer.locator("[class*='st-key-emergency-']").get_by_role("link", name="Ring 113")
     assert call.get_attribute("href") == "tel:113"
@@ -198,6 +199,21 @@ def test_browse_filters_as_you_type_and_shows_the_service_first_on_a_phone(open_
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text("xyzzy", timeout=SLOW_MS)
 
 
+
+
+def test_browse_finds_a_word_of_a_service_text_on_a_desktop(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(DESKTOP)
+    page.get_by_role("radio", name="Bla i tjenestene").click()
+    box = page.get_by_role("textbox", name="Filtrer tjenester")
+    expect(box).to_be_visible(timeout=SLOW_MS)
+    box.press_sequentially("støttestrømper", delay=30)  # a word of the service's text, not of its title
+    service = page.get_by_role("button", name="Hjemmesykepleie", exact=True)
+    expect(service).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Trygghetsalarm og velferdsteknologi")).to_have_count(0)
+    service.click()
+    expect(page.get_by_role("heading", level=2, name="Hjemmesykepleie")).to_be_in_viewport(timeout=15_000)
 
 
 def test_read_aloud_only_with_a_norwegian_voice(app: tuple[str, Path], browser: Any) -> None:

@@ -2,7 +2,7 @@
 (``python -m ui.api``, uvicorn, hashing embedder) on another, in Debian's Chromium through Playwright.
 
 Checks the one-tag embed, the notices, keyboard use and the focus trap, a cited answer, opening a source and
-its full passage, feedback, axe-core (0 serious or critical violations in the open panel), that no request
+its full passage, feedback, axe-core (0 violations of any impact in the open panel), that no request
 leaves localhost, and that the server's log holds no question text.
 """
 
@@ -82,8 +82,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, Any]) ->
             # accessibility of the open panel with an answer and an open source
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("async () => await axe.run(document)")
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
             assert not bad, bad
             # axe did look inside the widget's shadow root, contrast included
             contrast = [n["target"] for r in result["passes"] if r["id"] == "color-contrast" for n in r["nodes"]]

@@ -56,8 +56,9 @@ def require_browser() -> None:
 
 
 @contextmanager
-def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A running app on a free port and its temporary feedback file."""
+def running_app(tmp_path: Path, script: str = "ui/app.py") -> Iterator[tuple[str, Path]]:
+    """A running app (``script``, the app itself unless a test wraps it) on a free port and its temporary
+    feedback file."""
     require_browser()
     port = free_port("localhost")
     db = tmp_path / "feedback.sqlite3"
@@ -66,7 +67,7 @@ def running_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log_path = tmp_path / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

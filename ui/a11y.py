@@ -188,8 +188,12 @@ _SCRIPT = """<script>
   const scroller = () => doc.querySelector('[data-testid="stAppScrollToBottomContainer"]') ||
     doc.querySelector('[data-testid="stMain"]');
   const userMoved = () => (win.__levangerUserMoved || 0) > started;
+  // Streamlit's pinning to the bottom animates back down while the page grows (a cold start); a wheel event on its
+  // scroll area is what stops that animation, so ours is not undone (an untrusted event: not counted as the user's)
+  const release = () => { const box = scroller(); if (box) box.dispatchEvent(new WheelEvent("wheel", {deltaY: -1})); };
   const scrollOnce = () => {
     // "missing" when the target is not in the page yet, "stable" when it already was in place, else "moved"
+    release();
     if (scroll === "top") {
       const box = scroller();
       const was = (box ? box.scrollTop : 0) + win.scrollY;

@@ -49,6 +49,21 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
   align-items: center; justify-content: center; }}
 [data-testid="stChatInputTextArea"], [data-testid="stTextInputField"] {{ min-height: 2.75rem; }}
 [data-testid="stRadio"] label {{ min-height: 2.75rem; align-items: center; }}
+/* keyboard focus: a solid 3 px ring in the link colour (7.1:1 on white) on every control, where Streamlit draws a
+   half-transparent shadow or nothing (the scroll container, the chat box); a switch shows it on its label, the
+   chat box round the whole box */
+a:focus-visible, button:focus-visible, summary:focus-visible, textarea:focus-visible, input:focus-visible,
+[role="radio"]:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid {LINK} !important;
+  outline-offset: 2px !important; }}
+[data-testid="stAppScrollToBottomContainer"]:focus-visible {{ outline-offset: -3px !important; }}
+/* the chat box: the ring goes round the whole box (on the text area it would cover the placeholder) */
+[data-testid="stChatInputTextArea"]:focus-visible {{ outline: none !important; }}
+[data-testid="stChatInput"]:has(textarea:focus-visible) {{ outline: 3px solid {LINK}; outline-offset: 2px;
+  border-radius: .6rem; }}
+[data-testid="stCheckbox"] > label:has(input:focus-visible), label[data-baseweb="checkbox"]:has(input:focus-visible) {{
+  outline: 3px solid {LINK}; outline-offset: 2px; }}
+/* what gets focus is scrolled into view above the fixed input box, not behind it */
+[data-testid="stAppScrollToBottomContainer"] {{ scroll-padding-bottom: 9.5rem; }}
 /* Streamlit's 16 px "Link to heading" icons: the browse view has its own "Lenke til denne delen" */
 [data-testid="stHeaderActionElements"] {{ display: none !important; }}
 [data-testid="stExpanderDetails"] p > a:only-child, .st-key-footer [data-testid="stCaptionContainer"] p > a:only-child {{
@@ -86,7 +101,14 @@ button[aria-label^="Help for"], button[aria-label^="{HELP_FOR}"],
   .block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem !important;
     padding-left: 1rem !important; padding-right: 1rem !important; }}
 }}
-@media (min-width: 641px) {{ .st-key-browse-to-list {{ display: none !important; }} }}
+@media (min-width: 641px) {{
+  .st-key-browse-to-list {{ display: none !important; }}
+  /* a desktop: the title on one line, less empty space above it and below the input box, so that every example
+     question is on the first screen above the fixed input box, down to 1280×720 (measured in the browser tests) */
+  .block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 4rem !important; }}
+  h1 {{ font-size: 2rem !important; line-height: 1.2 !important; }}
+  [data-testid="stBottomBlockContainer"] {{ padding-bottom: 1.5rem !important; }}
+}}
 @media print {{
   [data-testid="stBottom"], [data-testid="stBottomBlockContainer"], [data-testid="stChatInput"],
   [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
