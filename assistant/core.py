@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant import templates
+from assistant.closing import CLOSINGS, Closing, clauses, split_opening
 from assistant.meaning import CLASSIFIED, Calibration, MeaningModel, all_banks
 from assistant.plan import GENERAL_ID, Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
@@ -26,6 +27,7 @@ from assistant.types import Reply, Turn
 from assistant.understanding import (
     Understander,
     Understanding,
+    asks_question,
     message_sentences,
     pattern_tail,
     split_parts,
@@ -206,6 +208,33 @@ class Assistant:
             sentences = [sentences[i] for i in keep]
         return [s for s in sentences if s != query]
 
+    def _closing(self, asked, opening: str, rest: str, opening_vector: np.ndarray | None) -> Closing | None:  # noqa: ANN001
+        """The message as a closing (:mod:`assistant.closing`): its opening clause thanks or says goodbye, by the
+        intent classifier, and the rest asks nothing; else None."""
+        threshold = self.understander.calibration.intent_threshold
+        said = asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
+        if said.top not in CLOSINGS or said.p < threshold or (rest and asks_question(rest)):
+            return None
+        if not rest:
+            return Closing(said.top)
+        # more courtesy may follow ("Takk! Da vet jeg hva jeg gjør. Ha en fin kveld"): only the rest is judged
+        parts = clauses(rest)
+        predictions = [self.classifiers["asked"].predict(v, t) for t, v in zip(parts, self.embed_many(parts), strict=True)]
+        kept = " ".join(t for t, p in zip(parts, predictions, strict=True)
+                        if not (p.top in CLOSINGS and p.p >= threshold))
+        reading = self.meaning.safety(self.embed(kept)) if kept else None
+        return Closing(said.top, kept, reading)
+
+    def _after_greeting(self, rest: str, opening_vector: np.ndarray | None, opening: str):  # noqa: ANN202
+        """The aspect classifier's prediction for what follows an opening greeting (None: no greeting, or no
+        rest)."""
+        if opening_vector is None or not rest:
+            return None
+        said = self.classifiers["asked"].predict(opening_vector, opening)
+        if said.top != "greeting" or said.p < self.understander.calibration.intent_threshold:
+            return None
+        return self.classifiers["asked"].predict(self.embed(rest), rest)
+
     def _history_services(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
         passes them), else the service an earlier user turn names, else its best lexical match (no embedding)."""
@@ -237,12 +266,17 @@ class Assistant:
         pieces = split_parts(query)
         meaning = pattern_reading = None
         sentence_meanings: list = []
+        opening, rest = split_opening(query)
+        opening_vector = None
         if mode == "lexical":
             vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
         else:
             sentences = self._safety_sentences(whole, query)
             tail = pattern_tail(sentences) if sentences else ""
-            vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else [])])
+            vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
+                                       *([opening] if rest else [])])
+            if rest:
+                opening_vector = vectors.pop()
             if tail:
                 pattern_reading = self.meaning.safety(vectors.pop())
             meaning = self.meaning.score(vectors[0], query)
@@ -251,12 +285,15 @@ class Assistant:
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
+        closing = self._closing(asked, opening, rest, opening_vector) if vector is not None else None
+        after_greeting = self._after_greeting(rest, opening_vector, opening)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=self._history_services(history),
                                          sentence_meanings=sentence_meanings, safety_text=whole,
-                                         asked=asked, about=about, parts=parts, pattern_reading=pattern_reading)
+                                         asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
+                                         closing=closing, after_greeting=after_greeting)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         u = self._part_services(u, pieces, piece_vectors, mode)

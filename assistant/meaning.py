@@ -168,6 +168,7 @@ class Calibration:
     intent_max_words: int = 12
     intent_service_veto: float = 0.5
     switch_confidence: float = 0.6
+    alias_veto: float | None = None
     aspect_policy: str = "cues+classifier"
     aspect_threshold: float = 0.35
     aspect_confident: float = 0.5

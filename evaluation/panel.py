@@ -32,7 +32,7 @@ from assistant import Assistant, Reply, Turn
 PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: Panels written later, each by a new blind helper, for a split nothing was tuned on (``test4``: 110 questions,
 #: written 2026-12-05 after the submitted pipeline of the first round).
-LATER_PANELS = (Path(__file__).resolve().parent / "panel4.jsonl",)
+LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl" for n in (4, 5))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

@@ -92,6 +92,10 @@ def test_out_of_scope_questions_get_no_answer_and_a_human_contact(real_bot, ques
 @pytest.mark.parametrize(("question", "extra"), [
     ("Min far har vondt i brystet og puster tungt", None),
     ("Mor er bevisstløs på kjøkkengulvet", None),
+    # a stroke by its three warning signs, in the words people use, dialect included
+    ("far snakker plutselig så utydelig, og munnviken henger", None),
+    ("ho mor e heilt slapp i armen og snakke rart", None),
+    ("han falt om på badet og klarer ikke løfte armen", None),
     ("Jeg vil ikke leve lenger", "116 123"),
     ("æ vil itj leve meir", "116 123"),
     ("Mannen min slår meg", "112"),
@@ -113,6 +117,8 @@ def test_emergencies_put_the_number_to_call_first(bot, question, extra):
     "Hvem svarer på trygghetsalarmen?", "Hva er legevakt?", "Hva koster KAD?",
     "Kan jeg få hjelp etter et fall hjemme?", "Min mor har demens og blir lett sint",
     "Mannen min er alvorlig syk av kreft og vil dø hjemme",
+    # a stair is not a fall, and "om natta" is a time, not a collapse
+    "æ kjæm mæ itj opp trappa lenger", "Far falt om natta i fjor, kan han få trygghetsalarm?",
 ])
 def test_no_false_alarms_on_ordinary_questions(bot, question):
     assert bot.ask(question).status != "emergency"

@@ -8,6 +8,7 @@ from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
 from assistant.understanding import Understander, detect_aspects, detect_language
 from corpus.guide import load_guide
+from index.classifier import Prediction
 
 
 @pytest.mark.parametrize("question, aspects", [
@@ -101,6 +102,41 @@ def test_out_of_scope_by_margin_with_a_higher_bar_for_a_named_service():
     assert understand(u, "Når går bussen?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
     assert not understand(u, "Når går bussen?", meaning=_meaning(-0.1, oos=0.0)).out_of_scope
     assert not understand(u, "Hva koster trygghetsalarm?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
+
+
+def test_an_alias_in_a_situation_about_another_service_names_nothing():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(alias_veto=0.05))
+    text = "far sitter i rullestol og kan ikke gå på kino alene"
+
+    def about(**probs: float) -> Prediction:
+        ranked = sorted(probs.items(), key=lambda x: -x[1])
+        return Prediction(tuple(k.replace("_", "-") for k, _ in ranked), tuple(v for _, v in ranked))
+
+    def named(question: str, prediction: Prediction) -> tuple[str, ...]:
+        return u.understand(question, query=question, notices=(), meaning=None, about=prediction).named
+
+    # "rullestol" is an alias of hjelpemidler; the classifier reads the message as about a cinema companion
+    assert named(text, about(ledsagerbevis=0.4, hjelpemidler=0.01)) == ()
+    # not when the classifier gives the named service a chance, nor when it reads no service at all
+    assert named(text, about(ledsagerbevis=0.4, hjelpemidler=0.1)) == ("hjelpemidler",)
+    assert named(text, Prediction(("_none", "ledsagerbevis"), (0.5, 0.1))) == ("hjelpemidler",)
+    # a title always names its service
+    assert named("Kan far låne en rullestol fra hjelpemidler?", about(ledsagerbevis=0.4, hjelpemidler=0.01)) \
+        == ("hjelpemidler",)
+
+
+def test_a_follow_up_names_its_service_through_the_conversation():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012))
+    history = (Turn("user", "hvordan får man plass på sykehjem"),
+               Turn("assistant", "Forklarte langtidsopphold.", services=("langtidsopphold",)))
+    # "vente" reads like a hospital's waiting time on its own; after a turn about sykehjem it is not
+    follow_up = understand(u, "hvor lenge må man vente da", history, ("langtidsopphold",),
+                           meaning=_meaning(-0.1, oos=0.02))
+    assert not follow_up.out_of_scope
+    assert understand(u, "hvor lenge må man vente da", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
+    # a clear margin still declines it
+    assert understand(u, "hvor lenge må man vente da", history, ("langtidsopphold",),
+                      meaning=_meaning(-0.1, oos=0.05)).out_of_scope
 
 
 @pytest.mark.parametrize(("question", "aspect"), [
