@@ -203,7 +203,10 @@ class ExtractiveWriter:
                        whole_section=self.settings.whole_section_words if aspect else 0)
         if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
-        self._closing(b, primary, plan)
+        # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
+        # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
+        answered = [sid for sid, _ in sections]
+        self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
 
     def _assessment(self, b: AnswerBuilder) -> bool:
         groups = self.picker.pick(GENERAL_ID, "other", _ASSESSMENT_CUE, max_words=30, max_spans=1, skip=b.quoted)
@@ -256,11 +259,11 @@ class ExtractiveWriter:
         self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
                    prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
-    def _closing(self, b: AnswerBuilder, primary: PlannedService, plan: Plan) -> None:
+    def _closing(self, b: AnswerBuilder, service_id: str, plan: Plan) -> None:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to
         apply was quoted already), and the switchboard."""
-        if (primary.service_id, "apply") not in b.sections:
-            self._route(b, primary.service_id)
+        if (service_id, "apply") not in b.sections:
+            self._route(b, service_id)
         b.add(_next_step(plan), kind="next_step")
 
 

@@ -152,6 +152,16 @@ def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assi
     assert "Klagefristen" in reply.text.split("\n\n")[1]
 
 
+def test_the_route_is_the_one_of_the_service_that_answered(hashing_assistant, assert_reply_grounded):
+    # the deadline to appeal a decision about hjemmehjelp is told by the appeal's description: the reply ends
+    # with how to appeal, not with how to apply for hjemmehjelp
+    reply = hashing_assistant.ask("hva er klagefristen på et vedtak om hjemmehjelp")
+    assert_reply_grounded(hashing_assistant, reply)
+    route = [p for p in reply.parts if p.kind == "route"]
+    assert route and GUIDE["klage"].route.sentence in route[0].text
+    assert GUIDE["praktisk-bistand"].route.sentence not in reply.text
+
+
 @pytest.mark.parametrize("question", ["Hvem kan få trygghetsalarm?", "mor klarer ikke lage mat selv lenger"])
 def test_staff_mode_speaks_of_the_user_and_keeps_the_guides_quotes(hashing_assistant, assert_reply_grounded,
                                                                    question):
