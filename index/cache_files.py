@@ -115,6 +115,13 @@ def read_snapshot(folder: Path, fingerprint: str, dim: int) -> Snapshot:
     return Snapshot(build, keys, roles, last_used, vectors, (vec_name, key_name))
 
 
+def _holds(path: Path, digest: str) -> bool:
+    try:
+        return hashlib.sha256(read_bounded(path, limit=MAX_DATA_BYTES)).hexdigest() == digest
+    except IndexCorrupt:
+        return False
+
+
 def write_snapshot(folder: Path, snapshot: Snapshot, *, fingerprint: str, embedder: dict[str, object],
                    keep_builds: int) -> tuple[str, ...]:
     """Write the data files (unless identical ones exist) and then the manifest; returns the file names.
@@ -132,7 +139,7 @@ def write_snapshot(folder: Path, snapshot: Snapshot, *, fingerprint: str, embedd
     for kind, (blob, suffix) in data.items():
         digest = hashlib.sha256(blob).hexdigest()
         name = f"{kind}-{digest[:16]}.{suffix}"
-        if not (folder / name).is_file():
+        if not _holds(folder / name, digest):  # the same content is written once (a damaged copy again)
             atomic_write_bytes(folder / name, blob)
         names[kind], digests[name] = name, digest
     head = {"format": FORMAT, "fingerprint": fingerprint, "embedder": embedder, "dim": int(snapshot.vectors.shape[1]),

@@ -116,7 +116,7 @@ class EmbeddingCache:
             except (CacheDamaged, OSError) as exc:
                 log.warning("ignoring the embedding cache in %s (%s); its texts are embedded again", self.folder, exc)
                 return Snapshot.empty(self.inner.dim)
-        log.warning("ignoring the embedding cache in %s: it kept changing while being read", self.folder)
+        log.warning("ignoring the embedding cache in %s: its manifest names a file that is gone", self.folder)
         return Snapshot.empty(self.inner.dim)
 
     def encode(self, texts: Sequence[str], role: str) -> np.ndarray:
