@@ -3,8 +3,9 @@
 Every text an index build embeds (the guide's chunks as passages, the banks' sentences as queries) is looked up
 by ``sha256(embedder fingerprint, role, text)``; only the texts not found reach the model. The fingerprint is
 the embedder's backend, name and dimension, the settings that change what it computes (query bound, prefixes),
-and a digest of the vectors it gives a fixed probe sentence in both roles: another model, other weights under
-the same name, or another build of the engine that rounds differently never shares a vector.
+and a digest of the vector it gives a fixed probe sentence: another model, other weights under the same name, or
+another build of the engine that rounds differently never shares a vector. (One passage probe: the roles differ
+only by the prefix and the query bound, which the settings name; a probe costs one short embedding.)
 
 A vector from the cache is the same float32 row the model gave when it was stored, so the index built from it
 is bit for bit the index a cold build makes, provided the embedder gives a text the same vector in any batch
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 #: Inside the index's data folder, beside the generations (their garbage collection never touches it).
 CACHE_DIR = Path("cache") / "embeddings"
-#: Embedded in both roles to tell apart models that share a name; any sentence would do.
+#: Embedded as a passage to tell apart models that share a name; any sentence would do.
 PROBE = "Hvem kan få trygghetsalarm, og hva koster den?"
 #: A reader that lost a race with a writer (its files were replaced) reads the manifest again.
 READ_ATTEMPTS = 3
@@ -65,9 +66,8 @@ class CachePolicy:
 
 
 def embedder_fingerprint(embedder: Embedder) -> str:
-    """What identifies the vectors ``embedder`` computes (sha256 hex); costs one embedding per role."""
-    probe = np.concatenate([np.asarray(embedder.encode_queries([PROBE]), np.float32).ravel(),
-                            np.asarray(embedder.encode_passages([PROBE]), np.float32).ravel()])
+    """What identifies the vectors ``embedder`` computes (sha256 hex); costs one short embedding."""
+    probe = np.asarray(embedder.encode_passages([PROBE]), np.float32).ravel()
     identity = {"backend": embedder.backend, "name": embedder.name, "dim": int(embedder.dim),
                 "settings": {k: getattr(embedder, k) for k in ("max_query_tokens", "query_prefix", "passage_prefix")
                              if hasattr(embedder, k)},
