@@ -17,8 +17,11 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import numpy as np
 
 from index.classifier import TextClassifier
 from index.errors import IndexCorrupt
@@ -49,6 +52,7 @@ class ModelCache:
         self.embedder_fingerprint = embedder_fingerprint
         self.keep = keep
         self.reused: list[str] = []
+        self._valid: set[Path] = set()
 
     def _folder(self, bank: str, fingerprint: str) -> Path:
         key = hashlib.sha256(f"{self.embedder_fingerprint}\0{fingerprint}\0{_library_versions()}".encode())
@@ -68,6 +72,7 @@ class ModelCache:
             log.warning("ignoring the cached classifier %s (%s); training it again", folder.name, exc)
             return None
         self.reused.append(bank)
+        self._valid.add(folder)
         return model
 
     def put(self, model: TextClassifier) -> None:
@@ -77,9 +82,9 @@ class ModelCache:
         """
         folder = self._folder(model.name, model.fingerprint)
         try:
-            if not (folder / f"{model.name}.npy").is_file():
+            if folder not in self._valid and not _intact(folder, model):
                 self.root.mkdir(parents=True, exist_ok=True)
-                shutil.rmtree(folder, ignore_errors=True)  # a damaged one
+                shutil.rmtree(folder, ignore_errors=True)  # a damaged one, or one another build left half-removed
                 tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{folder.name}."))
                 try:
                     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700
@@ -93,8 +98,22 @@ class ModelCache:
             log.warning("the classifier %s was not cached (%s); the next build trains it again", model.name, exc)
 
     def _prune(self, bank: str) -> None:
+        stale = time.time() - 3600  # a temporary folder this old was left by a build that crashed
+        for temp in self.root.glob(f".{bank}-*"):
+            if temp.is_dir() and not temp.is_symlink() and temp.stat().st_mtime < stale:
+                shutil.rmtree(temp, ignore_errors=True)
         mine = [p for p in self.root.iterdir() if p.name.startswith(f"{bank}-") and p.is_dir()
                 and len(p.name) == len(bank) + 17]
         mine.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in mine[self.keep :]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _intact(folder: Path, model: TextClassifier) -> bool:
+    """Whether ``folder`` holds ``model`` already (another build may have stored it meanwhile)."""
+    try:
+        stored = TextClassifier.load(folder, model.name)
+    except IndexCorrupt:
+        return False
+    return stored.fingerprint == model.fingerprint and stored.labels == model.labels and \
+        np.array_equal(stored.dense_w, model.dense_w) and np.array_equal(stored.ngram_w, model.ngram_w)

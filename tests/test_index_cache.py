@@ -141,6 +141,24 @@ def test_a_changed_bank_line_embeds_that_line_and_retrains_only_its_classifier(t
     verify_generation(settings.data_dir / rebuilt.generation)
 
 
+def test_a_damaged_cached_classifier_is_trained_again_and_replaced(tmp_path, hashing_guide, caplog):
+    settings = _settings(tmp_path / "index")
+    Retriever.build(hashing_guide, HashingEmbedder(), settings=settings, banks=BANKS, classify=["colours", "animals"])
+    (stored,) = (settings.data_dir / "cache" / "models").glob("colours-*/colours.npy")
+    stored.write_bytes(stored.read_bytes()[:-64])
+    with caplog.at_level(logging.INFO):
+        rebuilt = Retriever.build(hashing_guide, HashingEmbedder(), settings=settings, banks=BANKS,
+                                  classify=["colours", "animals"])
+    assert "ignoring the cached classifier colours-" in caplog.text
+    assert "1 of 2 classifiers from the cache" in caplog.text
+    assert rebuilt.classifiers["colours"].labels == ("blå", "rød")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        Retriever.build(hashing_guide, HashingEmbedder(), settings=settings, banks=BANKS,
+                        classify=["colours", "animals"])
+    assert "2 of 2 classifiers from the cache" in caplog.text and "ignoring" not in caplog.text
+
+
 @pytest.mark.parametrize("other", [Retrained, lambda: HashingEmbedder(dim=256)], ids=["other weights", "other dim"])
 def test_another_embedder_fingerprint_never_reuses(tmp_path, hashing_guide, other):
     settings = _settings(tmp_path / "index")
