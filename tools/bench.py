@@ -64,15 +64,21 @@ REBUILD_TARGET_S = 5.0
 #: The edit the warm rebuild measures: one sentence appended to one service's first section.
 EDITED_SERVICE = "trygghetsalarm"
 EDIT = "Denne setningen er lagt til av benchmarken."
+#: And the one that also changes the banks: a situation line added to the same service (a need, and training
+#: data of the service classifier).
+SITUATION = "Jeg er redd for å falle når jeg er alene hjemme om natta."
 
 
-def edited_guide(guide, service_id: str = EDITED_SERVICE, sentence: str = EDIT):  # noqa: ANN001, ANN201
-    """``guide`` with ``sentence`` appended to the first section of one service."""
+def edited_guide(guide, service_id: str = EDITED_SERVICE, sentence: str = EDIT,  # noqa: ANN001, ANN201
+                 situation: str = ""):
+    """``guide`` with ``sentence`` appended to the first section of one service (and ``situation`` added to its
+    situations, when given)."""
     docs = []
     for doc in guide.documents:
         if doc.service_id == service_id:
             first = dataclasses.replace(doc.sections[0], text=f"{doc.sections[0].text} {sentence}")
-            doc = dataclasses.replace(doc, sections=(first, *doc.sections[1:]))
+            doc = dataclasses.replace(doc, sections=(first, *doc.sections[1:]),
+                                      situations=doc.situations + ((situation,) if situation else ()))
         docs.append(doc)
     if docs == list(guide.documents):
         raise ValueError(f"no service {service_id!r} in the guide")
@@ -112,7 +118,9 @@ def bench_builds() -> list[tuple[str, str]]:
             settings = dataclasses.replace(settings, data_dir=Path(tmp))
             steps = [("first build, cold cache", guide, FIRST_BUILD_TARGET_S),
                      (f"rebuild after editing one service ({EDITED_SERVICE}), warm cache", edited_guide(guide),
-                      REBUILD_TARGET_S)]
+                      REBUILD_TARGET_S),
+                     ("rebuild after also adding a situation line to it (the service classifier retrains)",
+                      edited_guide(guide, situation=SITUATION), REBUILD_TARGET_S)]
             for label, version, target in steps:
                 load = os.getloadavg()[0]
                 start = time.perf_counter()
