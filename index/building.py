@@ -1,8 +1,12 @@
 """Building an index generation: embed the guide's chunks and the banks, index them, train the classifiers,
-write the files with a manifest and publish the generation atomically."""
+write the files with a manifest and publish the generation atomically.
+
+Embeddings and classifiers come from the data folder's caches (:mod:`index.embed_cache`,
+:mod:`index.model_cache`) where an earlier build made them, so a rebuild embeds only new or changed text."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -15,9 +19,11 @@ from corpus.model import Chunk
 from index.banks import Bank, BankEntry, banks_fingerprint
 from index.classifier import TextClassifier, classifier_fingerprint
 from index.dense import DenseIndex
+from index.embed_cache import CachePolicy, EmbeddingCache
 from index.embedding import Embedder
 from index.lexical import LexicalIndex, lexical_fingerprint
 from index.lock import WriterLock
+from index.model_cache import ModelCache
 from index.search import SearchIndex
 from index.settings import IndexSettings
 from index.store import FORMAT_VERSION, Manifest, atomic_write_text, chunks_to_jsonl, file_digest, new_generation_dir, publish
@@ -25,6 +31,7 @@ from index.store import FORMAT_VERSION, Manifest, atomic_write_text, chunks_to_j
 #: Called with (chunks embedded, chunks in all) while a build embeds; the CLI draws a progress bar with it.
 Progress = Callable[[int, int], None]
 S = TypeVar("S", bound=SearchIndex)
+log = logging.getLogger(__name__)
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -65,16 +72,23 @@ def wanted_models(banks: Mapping[str, Sequence[BankEntry]], classify: Sequence[s
 
 def build(cls: type[S], guide: Guide, embedder: Embedder, *, settings: IndexSettings,
           progress: Progress | None = None, banks: Mapping[str, Sequence[BankEntry]] | None = None,
-          classify: Sequence[str] = ()) -> S:
+          classify: Sequence[str] = (), cache: EmbeddingCache | None = None) -> S:
     """Embed and index the guide (and the given banks), train a classifier on each bank named in
-    ``classify``, write a new generation and switch to it."""
+    ``classify``, write a new generation and switch to it.
+
+    ``cache``: the embedding cache to use (default: the data folder's, for ``embedder``); its ``embedded`` and
+    ``reused`` counts say what this build cost.
+    """
     start = time.perf_counter()
+    policy = CachePolicy(keep_builds=settings.cache_keep_builds, lock_timeout_s=settings.lock_timeout_s)
+    cache = cache or EmbeddingCache(settings.data_dir, embedder, policy=policy)
+    cached = cache.embedder
     chunks = guide.chunks(max_chars=settings.max_chunk_chars)
     aliases = {d.service_id: d.aliases + d.search_terms for d in guide.documents}
     texts = [passage_text(c) for c in chunks]
     batches = []
     for i in range(0, len(texts), 16):
-        batches.append(embedder.encode_passages(texts[i : i + 16]))
+        batches.append(cached.encode_passages(texts[i : i + 16]))
         if progress:
             progress(min(i + 16, len(texts)), len(texts))
     vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), np.float32)
@@ -82,16 +96,23 @@ def build(cls: type[S], guide: Guide, embedder: Embedder, *, settings: IndexSett
     lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks],
                                  k1=settings.bm25_k1, b=settings.bm25_b)
     memo: dict[str, np.ndarray] = {}
-    built_banks = {name: Bank.build(name, entries, embedder, memo=memo)
+    built_banks = {name: Bank.build(name, entries, cached, memo=memo)
                    for name, entries in sorted((banks or {}).items())}
     fingerprints = banks_fingerprint(banks or {})
-    models = {name: train_classifier(built_banks[name], fingerprints[name]) for name in sorted(set(classify))}
+    trained = ModelCache(settings.data_dir, cache.fingerprint, keep=settings.cache_keep_builds)
+    models = {name: trained.get(name, classifier_fingerprint(fingerprints[name]))
+              or train_classifier(built_banks[name], fingerprints[name]) for name in sorted(set(classify))}
+    log.info("index build: %d texts embedded, %d from the cache; %d of %d classifiers from the cache",
+             cache.embedded, cache.reused, len(trained.reused), len(models))
 
     corpus_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
     building = new_generation_dir(settings.data_dir, corpus_hash)
     lock = WriterLock(settings.data_dir, timeout_s=settings.lock_timeout_s)
     try:
         lock.acquire()  # one writer at a time: a second rebuild waits here
+        cache.save()  # logs instead of failing: a cache makes builds faster, never makes one fail
+        for model in models.values():
+            trained.put(model)
         atomic_write_text(building / "chunks.jsonl", chunks_to_jsonl(chunks))
         dense.save(building / "dense.faiss")
         (building / "bm25").mkdir()

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from corpus.guide import Guide
 from index.banks import BankEntry
 from index.building import Progress, build, passage_text, train_classifier
+from index.embed_cache import EmbeddingCache
 from index.embedding import Embedder
 from index.opening import load, open_index
 from index.search import MODES, Hit, SearchIndex
@@ -21,9 +22,12 @@ class Retriever(SearchIndex):
 
     @classmethod
     def build(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings, progress: Progress | None = None,
-              banks: Mapping[str, Sequence[BankEntry]] | None = None, classify: Sequence[str] = ()) -> Retriever:
-        """Embed and index the guide and the banks, train the classifiers, publish a new generation."""
-        return build(cls, guide, embedder, settings=settings, progress=progress, banks=banks, classify=classify)
+              banks: Mapping[str, Sequence[BankEntry]] | None = None, classify: Sequence[str] = (),
+              cache: EmbeddingCache | None = None) -> Retriever:
+        """Embed and index the guide and the banks, train the classifiers, publish a new generation (embedding
+        only what ``cache``, by default the data folder's, does not hold)."""
+        return build(cls, guide, embedder, settings=settings, progress=progress, banks=banks, classify=classify,
+                     cache=cache)
 
     @classmethod
     def load(cls, guide: Guide, embedder: Embedder, *, settings: IndexSettings,

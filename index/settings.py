@@ -43,6 +43,8 @@ class IndexSettings:
         gc_grace_s: An older generation is deleted only this long after it stopped being served, so a reader
             that read ``CURRENT`` just before a publish can finish loading it.
         lock_timeout_s: How long a rebuild waits for another process's rebuild before giving up.
+        cache_keep_builds: The embedding and classifier caches (``cache/`` in ``data_dir``) keep what one of the
+            last this many builds used; older entries are pruned (index.embed_cache).
         stale_read_only: A stale (older corpus or analyzer) but intact index in a folder that cannot be
             written: "refuse" raises IndexReadOnly naming both reasons; "serve" serves it with a warning in
             the log. A damaged or mismatched index is never served.
@@ -62,6 +64,7 @@ class IndexSettings:
     keep_generations: int = 3
     gc_grace_s: float = 600.0
     lock_timeout_s: float = 900.0
+    cache_keep_builds: int = 3
     stale_read_only: str = field(default_factory=lambda: os.environ.get(STALE_READ_ONLY_ENV) or "refuse")
 
     def __post_init__(self) -> None:
