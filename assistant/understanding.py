@@ -41,12 +41,20 @@ def clean_question(text: object, *, limit: int) -> tuple[str, bool]:
     return clean_text(text, limit=limit)
 
 
-def detect_aspects(question: str, *, analyzer: Analyzer | None = None) -> tuple[str, ...]:
-    """Every aspect asked, in the order asked: one per clause, the most specific cue of the clause winning."""
+def detect_aspects(question: str, *, analyzer: Analyzer | None = None,
+                   analysis: Analysis | None = None) -> tuple[str, ...]:
+    """Every aspect asked, in the order asked: one per clause, the most specific cue of the clause winning.
+
+    ``analysis`` (of ``question``) is reused for a clause that is the whole question without its end
+    punctuation: the same words, so the same normalised text.
+    """
     found: list[str] = []
     analyzer = analyzer or default_analyzer()
+    whole = analysis.text.strip("?!;,.: \t\n") if analysis is not None and analysis.text == question else None
     for clause in _CLAUSES.split(question):
-        text = analyzer.normalise(clause)
+        if not clause.strip():
+            continue  # no words: nothing to normalise
+        text = analysis.normalised if whole is not None and clause.strip() == whole else analyzer.normalise(clause)
         if not text:
             continue
         aspect = next((key for key, rx in rules().aspects if rx.search(text)), "")
@@ -248,9 +256,9 @@ def asks_question(text: str) -> bool:
 def pattern_tail(sentences: Sequence[str], *, analyzer: Analyzer | None = None) -> str:
     """The message from the first sentence an emergency pattern matches to its end, when that is not the whole
     message ("" otherwise): the part the banks read to confirm or veto the pattern."""
-    normalise = (analyzer or default_analyzer()).normalise
-    first = next((i for i, text in enumerate(sentences)
-                  if any(rx.search(normalise(text)) for rx in rules().emergency.values())), 0)
+    readings = map((analyzer or default_analyzer()).normalise, sentences)  # each sentence read once, lazily
+    first = next((i for i, text in enumerate(readings)
+                  if any(rx.search(text) for rx in rules().emergency.values())), 0)
     return " ".join(sentences[first:]) if first else ""
 
 
@@ -418,7 +426,7 @@ class Understander:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
         else:
-            aspects, source = self.aspects(query, asked)
+            aspects, source = self.aspects(query, asked, analysis=analysis)
             unsure = source == "" or (source == "classifier" and asked is not None
                                       and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
             if inherits and unsure:
@@ -444,11 +452,12 @@ class Understander:
             switch=switch, analysis=analysis,
         )
 
-    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False) -> tuple[tuple[str, ...], str]:
+    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False,
+                analysis: Analysis | None = None) -> tuple[tuple[str, ...], str]:
         """Every aspect asked, in order, and where they came from: the cue words clause by clause, where they
         speak; else the aspect classifier's, both of its top two when they are close (answer both briefly
         rather than guess one; ``single``: one part of a message, which asks one thing)."""
-        cues = detect_aspects(query, analyzer=self.analyzer)
+        cues = detect_aspects(query, analyzer=self.analyzer, analysis=analysis)
         c = self.calibration
         if asked is None or c.aspect_policy == "cues":
             return cues, "cues" if cues else ""
@@ -480,7 +489,7 @@ class Understander:
             # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
             named.append(about.top)
         named = sorted(named, key=lambda sid: -about.prob(sid))
-        aspects, _ = self.aspects(text, asked, single=True)
+        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis)
         service = named[0] if named else ""
         if not service and rules().follow_up.search(normalised):
             # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
