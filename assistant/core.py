@@ -36,8 +36,8 @@ from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
 from index.banks import Bank, banks_fingerprint
+from index.analysis import Analysis
 from index.classifier import TextClassifier, classifier_fingerprint
-from index.normalize import lexical_terms, normalise_text
 from index.retriever import Hit, Progress, Retriever, train_classifier
 from index.store import Manifest
 
@@ -97,9 +97,12 @@ class Assistant:
                    and retriever.classifiers[name].fingerprint == classifier_fingerprint(fingerprints[name])
                    else _derived_classifier(self.banks[name], fingerprints[name], retriever.embedder))
             for name in CLASSIFIED}
-        self.meaning = MeaningModel(self.banks, calibration)
-        self.understander = Understander(guide.documents, calibration)
-        self.writer: Writer = writer or ExtractiveWriter(retriever.chunks, self.documents, settings=self.settings)
+        #: The index's text analyser, one instance for every lexical reading: a question is read once per ask.
+        self.analyzer = retriever.analyzer
+        self.meaning = MeaningModel(self.banks, calibration, analyzer=self.analyzer)
+        self.understander = Understander(guide.documents, calibration, analyzer=self.analyzer)
+        self.writer: Writer = writer or ExtractiveWriter(retriever.chunks, self.documents, settings=self.settings,
+                                                         analyzer=self.analyzer)
         from assistant.grounding import Grounding
 
         self.grounding = Grounding(retriever.chunks, guide.documents)
@@ -147,11 +150,12 @@ class Assistant:
         """One query embedding, bypassing the cache (the evaluation times it against a whole ``ask``)."""
         return self.retriever.embedder.encode_queries([text])[0]
 
-    def search(self, query: str, *, mode: str = "fused", k: int | None = None,
+    def search(self, query: str | Analysis, *, mode: str = "fused", k: int | None = None,
                query_vector: np.ndarray | None = None) -> list[Hit]:
-        """Retrieve passages for an already masked query (embedding it unless ``query_vector`` is given)."""
+        """Retrieve passages for an already masked query or its analysis (embedding it unless ``query_vector`` is
+        given)."""
         if query_vector is None and mode != "lexical":
-            query_vector = self.embed(query)
+            query_vector = self.embed(query.text if isinstance(query, Analysis) else query)
         return self.retriever.search(query, k=k or self.settings.k, mode=mode, query_vector=query_vector)
 
     def passage_cosines(self, text: str) -> np.ndarray:
@@ -245,8 +249,8 @@ class Assistant:
                 if known:
                     return known
                 continue
-            earlier = strip_masks(self._clean_and_mask(turn.text)[0].text)
-            named = names.mentioned(normalise_text(earlier))
+            earlier = self.analyzer.analyse(strip_masks(self._clean_and_mask(turn.text)[0].text))
+            named = names.mentioned(earlier.normalised)
             if named:
                 return tuple(named[:1])
             hits = self.search(earlier, k=10, mode="lexical")
@@ -263,6 +267,8 @@ class Assistant:
         if not query.strip():
             return Understanding(masked.text, query, notices=notices + ("empty",)), []
         whole = strip_masks(whole)
+        # the one reading of the question: understanding, retrieval, the need index and the writer all use it
+        analysis = self.analyzer.analyse(query)
         pieces = split_parts(query)
         meaning = pattern_reading = None
         sentence_meanings: list = []
@@ -272,14 +278,14 @@ class Assistant:
             vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
         else:
             sentences = self._safety_sentences(whole, query)
-            tail = pattern_tail(sentences) if sentences else ""
+            tail = pattern_tail(sentences, analyzer=self.analyzer) if sentences else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
                                        *([opening] if rest else [])])
             if rest:
                 opening_vector = vectors.pop()
             if tail:
                 pattern_reading = self.meaning.safety(vectors.pop())
-            meaning = self.meaning.score(vectors[0], query)
+            meaning = self.meaning.score(vectors[0], analysis)
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
@@ -293,14 +299,14 @@ class Assistant:
                                          history=history, history_services=self._history_services(history),
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
-                                         closing=closing, after_greeting=after_greeting)
+                                         closing=closing, after_greeting=after_greeting, analysis=analysis)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         u = self._part_services(u, pieces, piece_vectors, mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
-        hits = self.search(query, k=k, mode=search_mode, query_vector=vector)
+        hits = self.search(analysis, k=k, mode=search_mode, query_vector=vector)
         if u.focus:
             focus = u.focus[0]
             resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=search_mode,
@@ -325,8 +331,9 @@ class Assistant:
         parts = []
         for part, vector in zip(u.parts, vectors, strict=True):
             # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
-            if not part.service and main and len(lexical_terms(part.text)) >= self.settings.part_min_terms:
-                hits = self.search(part.text, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
+            read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
+            if not part.service and main and len(read.terms) >= self.settings.part_min_terms:
+                hits = self.search(read, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
                 best: dict[str, float] = {}
                 for h in hits:
                     best.setdefault(h.chunk.service_id, h.score)

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.model import Document
+from index.analysis import Analysis, Analyzer
 from index.banks import Bank, BankEntry
 
 T = TypeVar("T")
@@ -216,7 +217,8 @@ class Meaning:
 class MeaningModel:
     """Scores a question vector against the banks."""
 
-    def __init__(self, banks: Mapping[str, Bank], calibration: Calibration) -> None:
+    def __init__(self, banks: Mapping[str, Bank], calibration: Calibration, *,
+                 analyzer: Analyzer | None = None) -> None:
         self.banks = dict(banks)
         self.calibration = calibration
         needs = self.banks.get("needs")
@@ -226,16 +228,16 @@ class MeaningModel:
         if needs is not None and len(needs):
             from index.lexical import LexicalIndex
 
-            self._need_lexical = LexicalIndex.build([e.text for e in needs.entries])
+            self._need_lexical = LexicalIndex.build([e.text for e in needs.entries], analyzer=analyzer)
         emergency = self.banks.get("emergency")
         self._emergency_lexical = None
         if emergency is not None and len(emergency):
             from index.lexical import LexicalIndex
 
-            self._emergency_lexical = LexicalIndex.build([e.text for e in emergency.entries])
+            self._emergency_lexical = LexicalIndex.build([e.text for e in emergency.entries], analyzer=analyzer)
 
-    def _lexical_needs(self, query: str) -> dict[str, float]:
-        if self._need_lexical is None or not query:
+    def _lexical_needs(self, query: str | Analysis) -> dict[str, float]:
+        if self._need_lexical is None or not (query.text if isinstance(query, Analysis) else query):
             return {}
         raw = self._need_lexical.scores(query)
         out: dict[str, float] = {}
@@ -274,8 +276,9 @@ class MeaningModel:
         cos = bank.cosines(vector)
         return Bank.top_mean(cos, self.calibration.top_k), cos
 
-    def score(self, vector: np.ndarray, query: str = "") -> Meaning:
-        """All bank scores for one (L2-normalised) question vector (and its text, for the lexical needs)."""
+    def score(self, vector: np.ndarray, query: str | Analysis = "") -> Meaning:
+        """All bank scores for one (L2-normalised) question vector (and its text or analysis, for the lexical
+        needs)."""
         c = self.calibration
         out_of_scope, o_cos = self._sim("out_of_scope", vector)
         topic = self.banks["out_of_scope"].entries[int(np.argmax(o_cos))].label if len(o_cos) else ""

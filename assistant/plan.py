@@ -8,13 +8,14 @@ each is there, and the aspects to answer for each. Nothing here writes text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.meaning import NO_SERVICE
 from assistant.settings import AssistantSettings
 from assistant.understanding import Understanding, word_count
 from corpus.schema import general_id
+from index.analysis import Analysis
 from index.retriever import Hit
 
 #: The general document (how services are granted), which can answer a question but is no service to list.
@@ -57,11 +58,13 @@ class PlannedPart:
         service_id: The service whose description answers it.
         aspect: The aspect asked ("" for the service in brief).
         text: The words of the question that ask it (the whole question when it asks one thing).
+        analysis: ``text`` as the text analyser read it during understanding (the writer reads no text again).
     """
 
     service_id: str
     aspect: str
     text: str
+    analysis: Analysis | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,11 @@ def planned_parts(u: Understanding, primary_id: str, service_ids: set[str]) -> t
 
     if not u.parts:
         aspects = dict.fromkeys(section(a) for a in (u.aspects or ("",)))
-        return tuple(PlannedPart(primary_id, a, u.query) for a in aspects)
+        return tuple(PlannedPart(primary_id, a, u.query, u.analysis) for a in aspects)
     out: list[PlannedPart] = []
     for part in u.parts:
         sid = part.service if part.service in service_ids and part.service != GENERAL_ID else primary_id
-        out += [PlannedPart(sid, section(a), part.text) for a in (part.aspects or ("",))]
+        out += [PlannedPart(sid, section(a), part.text, part.analysis) for a in (part.aspects or ("",))]
     seen: set[tuple[str, str]] = set()
     unique = []
     for p in out:

@@ -3,7 +3,7 @@ the words that open a question, and the language markers.
 
 Everything here is read once from ``assistant/language/`` (``patterns.yaml``, ``languages.yaml``); code elsewhere
 asks for :func:`rules` and never spells out a word list of its own. Every pattern runs on
-:func:`index.normalize.normalise_text` output. The lexical analyser's own data (lexicon, compound prefixes,
+:meth:`index.analysis.Analyzer.normalise` output. The lexical analyser's own data (lexicon, compound prefixes,
 phrases) stays in ``index/language/``, one layer down, because it decides the index's terms.
 """
 

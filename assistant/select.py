@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from assistant.compose import Span, sentence_spans
 from corpus.model import Chunk
-from index.normalize import lexical_terms
+from index.analysis import Analysis, Analyzer, default_analyzer
 
 #: A list with at most this many items is quoted whole when the answer sits inside it.
 WHOLE_LIST_ITEMS = 8
@@ -65,19 +65,26 @@ class _Sentence:
 
 
 class SectionPicker:
-    """Sentences by (service, aspect), with their stemmed terms computed once."""
+    """Sentences by (service, aspect), with their stemmed terms computed once, when the picker is made (at load);
+    a question's terms come from its :class:`~index.analysis.Analysis`, read once per ask."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, chunks: Sequence[Chunk], analyzer: Analyzer | None = None) -> None:
+        self._analyzer = analyzer or default_analyzer()
+        terms = self._analyzer.terms
         self._sections: dict[tuple[str, str], list[_Sentence]] = {}
         for chunk in chunks:
             section = self._sections.setdefault((chunk.service_id, chunk.aspect), [])
             for span in sentence_spans(chunk.text):
-                section.append(_Sentence(chunk, span, frozenset(lexical_terms(span.text)), len(section)))
+                section.append(_Sentence(chunk, span, frozenset(terms(span.text)), len(section)))
         df = Counter(t for section in self._sections.values() for s in section for t in s.terms)
         n = sum(len(section) for section in self._sections.values()) or 1
         self._idf = {t: math.log(n / c) for t, c in df.items()}
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
-        self._names = {c.service_id: frozenset(lexical_terms(c.title)) for c in chunks}
+        self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
+
+    def _terms(self, query: str | Analysis) -> frozenset[str]:
+        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
+        return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
 
     def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
         names = self._names.get(service_id, frozenset())
@@ -87,10 +94,10 @@ class SectionPicker:
         return max((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
                     for s in self._sections.get((service_id, aspect), ())), default=0.0)
 
-    def best_aspect(self, service_id: str, aspect: str, query: str, *, avoid: Iterable[str] = ()) -> str:
+    def best_aspect(self, service_id: str, aspect: str, query: str | Analysis, *, avoid: Iterable[str] = ()) -> str:
         """The section of the service that answers ``query``: the one asked, unless another section's best
         sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
-        q = frozenset(lexical_terms(query))
+        q = self._terms(query)
         own = self._match(service_id, aspect, q)
         others = [(self._match(service_id, a, q), a) for (sid, a) in self._sections
                   if sid == service_id and a != aspect and a not in set(avoid)]
@@ -139,7 +146,7 @@ class SectionPicker:
                 return s.chunk, [s.span]
         return None
 
-    def pick(self, service_id: str, aspect: str, query: str, *, max_words: int, max_spans: int = 3,
+    def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
              whole_section: int = 0, opening: bool = False) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
@@ -147,7 +154,7 @@ class SectionPicker:
         Args:
             service_id: The service.
             aspect: The section's aspect key.
-            query: The question (or the part of it) to answer.
+            query: The question (or the part of it) to answer, or its analysis.
             max_words: Word budget; a whole short list may run past it, a long one is cut to it.
             max_spans: At most this many sentences besides the items of a list kept whole.
             skip: (chunk_id, span start) pairs already quoted in the reply.
@@ -166,7 +173,7 @@ class SectionPicker:
             rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
                 return self._grouped(sentences, rest)
-        q = frozenset(lexical_terms(query))
+        q = self._terms(query)
         scored = []
         for s in sentences:
             if (s.chunk.chunk_id, s.span.start) in done:

@@ -12,7 +12,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.closing import Closing
@@ -23,7 +23,7 @@ from corpus.model import Document
 from corpus.schema import aspect_keys
 from index.classifier import Prediction
 from assistant.rules import rules
-from index.normalize import normalise_text
+from index.analysis import Analysis, Analyzer, default_analyzer
 
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
 _CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
@@ -42,11 +42,20 @@ def clean_question(text: object, *, limit: int) -> tuple[str, bool]:
     return clean_text(text, limit=limit)
 
 
-def detect_aspects(question: str) -> tuple[str, ...]:
-    """Every aspect asked, in the order asked: one per clause, the most specific cue of the clause winning."""
+def detect_aspects(question: str, *, analyzer: Analyzer | None = None,
+                   analysis: Analysis | None = None) -> tuple[str, ...]:
+    """Every aspect asked, in the order asked: one per clause, the most specific cue of the clause winning.
+
+    ``analysis`` (of ``question``) is reused for a clause that is the whole question without its end
+    punctuation: the same words, so the same normalised text.
+    """
     found: list[str] = []
+    analyzer = analyzer or default_analyzer()
+    whole = analysis.text.strip("?!;,.: \t\n") if analysis is not None and analysis.text == question else None
     for clause in _CLAUSES.split(question):
-        text = normalise_text(clause)
+        if not clause.strip():
+            continue  # no words: nothing to normalise
+        text = analysis.normalised if whole is not None and clause.strip() == whole else analyzer.normalise(clause)
         if not text:
             continue
         aspect = next((key for key, rx in rules().aspects if rx.search(text)), "")
@@ -119,15 +128,15 @@ class ServiceNames:
     titles: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     @classmethod
-    def from_documents(cls, docs: Sequence[Document]) -> ServiceNames:
+    def from_documents(cls, docs: Sequence[Document], analyzer: Analyzer | None = None) -> ServiceNames:
         """Compile one pattern per service; the general document is not a service to mention."""
         out, titles = [], []
+        normalise = (analyzer or default_analyzer()).normalise
         for doc in docs:
             if doc.kind != "service":
                 continue
-            title = {normalise_text(doc.title)} | {normalise_text(p) for p in re.split(r"[()]", doc.title)
-                                                   if len(p.strip()) > 3}
-            names = title | {normalise_text(n) for n in doc.aliases}
+            title = {normalise(doc.title)} | {normalise(p) for p in re.split(r"[()]", doc.title) if len(p.strip()) > 3}
+            names = title | {normalise(n) for n in doc.aliases}
             for found, into in ((names, out), (title, titles)):
                 pattern = _names_pattern(found)
                 if pattern is not None:
@@ -166,6 +175,7 @@ class AskedPart:
     text: str
     aspects: tuple[str, ...] = ()
     service: str = ""
+    analysis: Analysis | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,7 @@ class Understanding:
             follow-up kept the last question's, "" when none.
         asks: The message asks a question (a question mark, or a part that opens with a question word), as
             opposed to only describing a situation.
+        analysis: The query as the text analyser read it (once per ask; the later steps reuse it).
     """
 
     question: str
@@ -227,6 +238,7 @@ class Understanding:
     parts: tuple[AskedPart, ...] = ()
     aspects_from: str = ""
     asks: bool = False
+    analysis: Analysis | None = field(default=None, repr=False)
 
     @property
     def asks_about_aspect(self) -> bool:
@@ -256,11 +268,12 @@ def asks_question(text: str) -> bool:
     return any(rules().question_opener.match(s.strip().lower()) for s in _SENTENCE_END.split(text) if s.strip())
 
 
-def pattern_tail(sentences: Sequence[str]) -> str:
+def pattern_tail(sentences: Sequence[str], *, analyzer: Analyzer | None = None) -> str:
     """The message from the first sentence an emergency pattern matches to its end, when that is not the whole
     message ("" otherwise): the part the banks read to confirm or veto the pattern."""
-    first = next((i for i, text in enumerate(sentences)
-                  if any(rx.search(normalise_text(text)) for rx in rules().emergency.values())), 0)
+    readings = map((analyzer or default_analyzer()).normalise, sentences)  # each sentence read once, lazily
+    first = next((i for i, text in enumerate(readings)
+                  if any(rx.search(text) for rx in rules().emergency.values())), 0)
     return " ".join(sentences[first:]) if first else ""
 
 
@@ -285,8 +298,10 @@ def message_sentences(text: str, *, limit: int) -> list[str]:
 class Understander:
     """Turns a masked question (and the conversation) into an :class:`Understanding`."""
 
-    def __init__(self, documents: Sequence[Document], calibration: Calibration) -> None:
-        self.names = ServiceNames.from_documents(documents)
+    def __init__(self, documents: Sequence[Document], calibration: Calibration, *,
+                 analyzer: Analyzer | None = None) -> None:
+        self.analyzer = analyzer or default_analyzer()
+        self.names = ServiceNames.from_documents(documents, self.analyzer)
         self.calibration = calibration
         _identifier()  # load the language model now, not on the first question
 
@@ -386,7 +401,7 @@ class Understander:
                    asked: Prediction | None = None, about: Prediction | None = None,
                    parts: Sequence[tuple[str, Prediction, Prediction]] = (),
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
-                   after_greeting: Prediction | None = None) -> Understanding:
+                   after_greeting: Prediction | None = None, analysis: Analysis | None = None) -> Understanding:
         """Understand one question.
 
         Args:
@@ -406,12 +421,15 @@ class Understander:
             closing: The message read as a closing (thanks or goodbye first, no question after), else None.
             after_greeting: For a message that opens with a greeting, the aspect classifier's prediction for the
                 rest of it (None otherwise).
+            analysis: ``query`` as the text analyser read it (None: read it here).
         """
-        normalised = normalise_text(query)
+        analysis = analysis if analysis is not None else self.analyzer.analyse(query)
+        normalised = analysis.normalised
         language = detect_language(query)
         injection = bool(rules().injection.search(normalised))
         meanings = [m for m in (meaning, *(m for _, m in sentence_meanings)) if m is not None]
-        safety_normalised = normalise_text(safety_text) if safety_text and safety_text != query else normalised
+        safety_normalised = (self.analyzer.normalise(safety_text) if safety_text and safety_text != query
+                             else normalised)
         c = self.calibration
         named = self._named(normalised, about)
         # counted on the question as written: normalising keeps only Latin letters
@@ -474,13 +492,13 @@ class Understander:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
         else:
-            aspects, source = self.aspects(query, asked)
+            aspects, source = self.aspects(query, asked, analysis=analysis)
             unsure = source == "" or (source == "classifier" and asked is not None
                                       and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
             if inherits and unsure:
                 # a follow-up that does not say what it asks keeps asking what the last question asked
                 earlier = next((t.text for t in reversed(history) if t.role == "user"), "")
-                before = detect_aspects(earlier)
+                before = detect_aspects(earlier, analyzer=self.analyzer)
                 if before:
                     aspects, source = before, "conversation"
         return Understanding(
@@ -497,14 +515,15 @@ class Understander:
             # the nearest out-of-scope sentence names the outside body only when the bank itself declined
             outside_topic=(body if by_name else meaning.out_of_scope_topic if by_bank else "other")
             if (meaning and out_of_scope) else "",
-            switch=switch,
+            switch=switch, analysis=analysis,
         )
 
-    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False) -> tuple[tuple[str, ...], str]:
+    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False,
+                analysis: Analysis | None = None) -> tuple[tuple[str, ...], str]:
         """Every aspect asked, in order, and where they came from: the cue words clause by clause, where they
         speak; else the aspect classifier's, both of its top two when they are close (answer both briefly
         rather than guess one; ``single``: one part of a message, which asks one thing)."""
-        cues = detect_aspects(query)
+        cues = detect_aspects(query, analyzer=self.analyzer, analysis=analysis)
         c = self.calibration
         if asked is None or c.aspect_policy == "cues":
             return cues, "cues" if cues else ""
@@ -529,19 +548,20 @@ class Understander:
               previous: str = "") -> AskedPart:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
-        normalised = normalise_text(text)
+        analysis = self.analyzer.analyse(text)
+        normalised = analysis.normalised
         named = self.names.mentioned(normalised)
         if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
             # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
             named.append(about.top)
         named = sorted(named, key=lambda sid: -about.prob(sid))
-        aspects, _ = self.aspects(text, asked, single=True)
+        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis)
         service = named[0] if named else ""
         if not service and rules().follow_up.search(normalised):
             # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
             # hvordan får vi ordnet det?"), else the service named last before it ("Mor har vedtak om
             # hjemmesykepleie. Må hun betale for den?"), else the message's own
-            service = previous or self.names.last_mentioned(normalise_text(before))
+            service = previous or self.names.last_mentioned(self.analyzer.normalise(before))
         elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
-        return AskedPart(text, aspects, service)
+        return AskedPart(text, aspects, service, analysis)

@@ -24,9 +24,12 @@ from assistant.types import Reply, ServiceRole
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
 from assistant.rules import rules
+from index.analysis import Analysis, Analyzer, default_analyzer
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
+#: What a service's route sentence is picked by when its front matter names none.
+_ROUTE_CUE = "søke søknad kontakt"
 #: Where a reason for a service in a situation answer comes from, in order of preference.
 _REASON_ASPECTS = ("what", "included", "who")
 
@@ -43,10 +46,21 @@ class ExtractiveWriter:
     """Quotes the guide: the sentences of the planned sections that answer, each with its citation."""
 
     def __init__(self, chunks: Sequence[Chunk], documents: Mapping[str, Document], *,
-                 settings: AssistantSettings) -> None:
+                 settings: AssistantSettings, analyzer: Analyzer | None = None) -> None:
         self.documents = documents
         self.settings = settings
-        self.picker = SectionPicker(chunks)
+        self.analyzer = analyzer or default_analyzer()
+        # the guide's sentences and the fixed cues are read once, here; a question's analysis comes with the plan
+        self.picker = SectionPicker(chunks, self.analyzer)
+        self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
+        self._route_cue = self.analyzer.analyse(_ROUTE_CUE)
+
+    def _read(self, text: str, analysis: Analysis | None) -> Analysis:
+        """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made
+        by hand) or another analyser made it."""
+        if analysis is not None and analysis.analyzer == self.analyzer.fingerprint:
+            return analysis
+        return self.analyzer.analyse(text)
 
     def _title(self, service_id: str) -> str:
         doc = self.documents.get(service_id)
@@ -117,7 +131,7 @@ class ExtractiveWriter:
         if topic in templates.data().municipal_topics:
             b.add(templates.MUNICIPAL_CONTACT, kind="decline_route")
 
-    def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: str, *, max_words: int,
+    def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: Analysis, *, max_words: int,
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
               whole_lists: bool = False, whole_section: int = 0, opening: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
@@ -177,9 +191,10 @@ class ExtractiveWriter:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
         answers it; parts answered by the same section share one heading and one choice of sentences."""
         primary = plan.services[0]
-        parts = plan.parts or (PlannedPart(primary.service_id, "", plan.understanding.query),)
+        u = plan.understanding
+        parts = plan.parts or (PlannedPart(primary.service_id, "", u.query, u.analysis),)
         budget = self.settings.max_words_main if len(parts) == 1 else self.settings.max_words_part
-        sections: dict[tuple[str, str], list[str]] = {}
+        sections: dict[tuple[str, str], list[PlannedPart]] = {}
         several = len(parts) > 1
         for part in parts:
             aspect = SECTION_OF_ASPECT.get(part.aspect, part.aspect)
@@ -191,14 +206,19 @@ class ExtractiveWriter:
             elif aspect or several:
                 # the section whose sentences hold the answer to this part (a part that names no aspect starts
                 # from what the service is)
-                aspect = self.picker.best_aspect(part.service_id, aspect or "what", part.text, avoid=("law",))
-            sections.setdefault((sid, aspect), []).append(part.text)
+                read = self._read(part.text, part.analysis)
+                aspect = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
+            sections.setdefault((sid, aspect), []).append(part)
         current = ""
-        for (sid, aspect), texts in sections.items():
+        for (sid, aspect), asking in sections.items():
             if sid != current:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
                 current = sid
-            self._part(b, sid, aspect, " ".join(dict.fromkeys(texts)), max_words=budget * len(texts),
+            texts = list(dict.fromkeys(p.text for p in asking))
+            # one part's words were read during understanding; the words of several parts together are new text
+            query = self._read(asking[0].text, asking[0].analysis) if len(texts) == 1 else \
+                self.analyzer.analyse(" ".join(texts))
+            self._part(b, sid, aspect, query, max_words=budget * len(asking),
                        heading=bool(aspect), whole_lists=True, max_spans=4,
                        whole_section=self.settings.whole_section_words if aspect else 0)
         if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
@@ -209,31 +229,32 @@ class ExtractiveWriter:
         self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
 
     def _assessment(self, b: AnswerBuilder) -> bool:
-        groups = self.picker.pick(GENERAL_ID, "other", _ASSESSMENT_CUE, max_words=30, max_spans=1, skip=b.quoted)
+        groups = self.picker.pick(GENERAL_ID, "other", self._assessment_cue, max_words=30, max_spans=1, skip=b.quoted)
         return any(b.add_quoted(chunk, spans, 0.0) for chunk, spans in groups[:1])
 
     def _situation(self, b: AnswerBuilder, plan: Plan) -> None:
         """The service that fits, why (its sentences nearest the need), how to get it; then at most two more
         that fit too, each with one reason."""
         u = plan.understanding
+        query = self._read(u.query, u.analysis)
         primary, *others = plan.services
         b.add(templates.SITUATION_LEAD_STAFF if plan.audience == "staff" else templates.SITUATION_LEAD_ONE,
               kind="lead")
-        self._reason(b, primary, u.query, max_words=self.settings.max_words_situation, max_spans=2)
+        self._reason(b, primary, query, max_words=self.settings.max_words_situation, max_spans=2)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
             if aspect not in ("what", "apply", "contact"):
-                self._part(b, primary.service_id, aspect, u.query, max_words=self.settings.max_words_part)
+                self._part(b, primary.service_id, aspect, query, max_words=self.settings.max_words_part)
         # how to get it is the route itself, whether or not it was asked
         self._route(b, primary.service_id)
         if others:
             b.add(templates.ALSO_RELEVANT, kind="also")
             for other in others:
-                self._reason(b, other, u.query, max_words=self.settings.max_words_second, max_spans=1)
+                self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(_next_step(plan), kind="next_step")
 
-    def _reason(self, b: AnswerBuilder, service: PlannedService, query: str, *, max_words: int,
+    def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:
         """Why a service fits: the sentences of its own description nearest the question (what it is, what it
         includes, whom it is for), never its application sentence."""
@@ -256,7 +277,7 @@ class ExtractiveWriter:
         if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
                                               label=label, kind="route"):
             return
-        self._part(b, service_id, "apply", "søke søknad kontakt", max_words=28, max_spans=1, heading=False,
+        self._part(b, service_id, "apply", self._route_cue, max_words=28, max_spans=1, heading=False,
                    prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
     def _closing(self, b: AnswerBuilder, service_id: str, plan: Plan) -> None:

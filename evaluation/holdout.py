@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from assistant.core import Assistant
 from assistant.meaning import MeaningModel, held_out
-from index.normalize import normalise_text
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,11 @@ def bank_holdout(bot: Assistant) -> Holdout:
     banks = dict(bot.banks)
     tune = {name: banks[name].subset([not held_out(e.text) for e in banks[name].entries])
             for name in ("emergency", "ordinary") if name in banks}
-    model = MeaningModel({**banks, **tune}, bot.settings.calibration)
+    model = MeaningModel({**banks, **tune}, bot.settings.calibration, analyzer=bot.analyzer)
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
-        verdicts = [bot.understander.emergency_kinds(normalise_text(t), model.score(bot.embed(t), t), raw=t)
+        verdicts = [bot.understander.emergency_kinds(bot.analyzer.normalise(t), model.score(bot.embed(t), t), raw=t)
                     for t in texts]
         counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
                         sum(bool(concern) and not kinds for kinds, concern in verdicts))

@@ -21,7 +21,8 @@ from index.classifier import TextClassifier, classifier_fingerprint
 from index.dense import DenseIndex
 from index.embed_cache import CachePolicy, EmbeddingCache
 from index.embedding import Embedder
-from index.lexical import LexicalIndex, lexical_fingerprint
+from index.analysis import analyzer_for
+from index.lexical import LexicalIndex
 from index.lock import WriterLock
 from index.model_cache import ModelCache
 from index.search import SearchIndex
@@ -94,7 +95,7 @@ def build(cls: type[S], guide: Guide, embedder: Embedder, *, settings: IndexSett
     vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), np.float32)
     dense = DenseIndex.build(vectors, kind=settings.dense_kind)
     lexical = LexicalIndex.build([lexical_text(c, aliases.get(c.service_id, ())) for c in chunks],
-                                 k1=settings.bm25_k1, b=settings.bm25_b)
+                                 k1=settings.bm25_k1, b=settings.bm25_b, analyzer=analyzer_for(settings.language_dir))
     memo: dict[str, np.ndarray] = {}
     built_banks = {name: Bank.build(name, entries, cached, memo=memo)
                    for name, entries in sorted((banks or {}).items())}
@@ -131,7 +132,7 @@ def build(cls: type[S], guide: Guide, embedder: Embedder, *, settings: IndexSett
             dim=embedder.dim,
             dense_kind=settings.dense_kind,
             corpus_hash=corpus_hash,
-            analyzer=lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b),
+            analyzer=lexical.fingerprint,
             chunk_count=len(chunks),
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - start, 3),

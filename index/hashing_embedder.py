@@ -1,4 +1,4 @@
-"""A model-free embedder: hashed character n-grams of normalised words.
+"""A model-free embedder: hashed character n-grams of normalised words (the text analyser's normalisation).
 
 Deterministic and fast, so most tests use it instead of a real model; it also keeps the assistant usable
 when no model package is installed. It captures spelling overlap, not meaning.
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.analysis import default_analyzer
 from index.vectors import bound_query, normalise_rows
-from index.normalize import normalise_tokens
 
 
 class HashingEmbedder:
@@ -26,7 +26,7 @@ class HashingEmbedder:
 
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
-        for token in normalise_tokens(text):
+        for token in default_analyzer().normalise(text).split():
             padded = f"<{token}>"
             for n in (3, 4):
                 for i in range(max(1, len(padded) - n + 1)):

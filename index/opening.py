@@ -14,6 +14,7 @@ from index.classifier import TextClassifier
 from index.dense import DenseIndex
 from index.embedding import Embedder, make_embedder
 from index.errors import IndexCorrupt, IndexReadOnly, IndexStale
+from index.analysis import analyzer_for
 from index.lexical import LexicalIndex, lexical_fingerprint
 from index.lock import WriterLock
 from index.settings import IndexSettings
@@ -66,9 +67,10 @@ def _load_generation(cls: type[S], path: Path, guide: Guide, embedder: Embedder,
     manifest = verify_generation(path)
     expected_hash = guide.content_hash(max_chars=settings.max_chunk_chars)
     stale = None
+    analyzer = analyzer_for(settings.language_dir)
     if manifest.corpus_hash != expected_hash:
         stale = f"stale: built from corpus {manifest.corpus_hash}, the guide is now {expected_hash}"
-    elif manifest.analyzer != lexical_fingerprint(k1=settings.bm25_k1, b=settings.bm25_b):
+    elif manifest.analyzer != lexical_fingerprint(analyzer, k1=settings.bm25_k1, b=settings.bm25_b):
         stale = ("stale: the Norwegian text analyzer (lexicon, stopwords, stemmer) or the BM25 parameters "
                  "(k1, b) have changed")
     elif banks is not None and manifest.banks != banks_fingerprint(banks):
@@ -90,7 +92,7 @@ def _load_generation(cls: type[S], path: Path, guide: Guide, embedder: Embedder,
     if dense.dim != manifest.dim:
         raise IndexCorrupt(f"dense.faiss has dimension {dense.dim}, the manifest says {manifest.dim}")
     try:
-        lexical = LexicalIndex.load(path / "bm25")
+        lexical = LexicalIndex.load(path / "bm25", analyzer)
     except (OSError, ValueError, KeyError) as exc:
         raise IndexCorrupt(f"bm25 arrays unreadable: {exc}") from exc
     loaded = {name: Bank.load(path / "banks", name) for name in manifest.banks}

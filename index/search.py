@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.model import Chunk
+from index.analysis import Analysis, Analyzer
 from index.banks import Bank
 from index.classifier import TextClassifier
 from index.dense import DenseIndex
@@ -58,6 +59,8 @@ class SearchIndex:
         self.chunks = chunks
         self.dense = dense
         self.lexical = lexical
+        #: The text analyser of the lexical index; callers analyse a question with it once and pass the analysis.
+        self.analyzer: Analyzer = lexical.analyzer
         self.embedder = embedder
         self.manifest = manifest
         self.settings = settings
@@ -68,12 +71,12 @@ class SearchIndex:
         #: The generation folder's name (``g-...``) this index was loaded from or written to; "" if neither.
         self.generation = generation
 
-    def search(self, query: str, *, k: int = 10, mode: str = "fused",
+    def search(self, query: str | Analysis, *, k: int = 10, mode: str = "fused",
                query_vector: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``.
 
         Args:
-            query: The (already masked and normalised) question.
+            query: The (already masked) question, or its analysis by :attr:`analyzer` (not analysed again).
             k: Number of hits.
             mode: "fused" (default), "dense" or "lexical".
             query_vector: A precomputed query embedding, to avoid embedding the same text twice.
@@ -85,7 +88,8 @@ class SearchIndex:
             cosine = np.zeros(len(self.chunks), dtype=np.float32)  # no embedding needed
         else:
             if query_vector is None:
-                query_vector = self.embedder.encode_queries([query])[0]
+                text = query.text if isinstance(query, Analysis) else query
+                query_vector = self.embedder.encode_queries([text])[0]
             cosine = self.dense.all_scores(query_vector,
                                            candidates=None if s.dense_kind == "flat" else max(200, 5 * k))
         dense = calibrate_dense(cosine, floor=s.dense_floor, ceiling=s.dense_ceiling)

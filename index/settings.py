@@ -48,6 +48,8 @@ class IndexSettings:
         stale_read_only: A stale (older corpus or analyzer) but intact index in a folder that cannot be
             written: "refuse" raises IndexReadOnly naming both reasons; "serve" serves it with a warning in
             the log. A damaged or mismatched index is never served.
+        language_dir: The text analyser's language data (lexicon, prefixes, phrases; None: ``index/language/``).
+            Its fingerprint is recorded in the manifest, so other data rebuilds the index.
     """
 
     data_dir: Path = field(default_factory=_default_dir)
@@ -66,6 +68,7 @@ class IndexSettings:
     lock_timeout_s: float = 900.0
     cache_keep_builds: int = 3
     stale_read_only: str = field(default_factory=lambda: os.environ.get(STALE_READ_ONLY_ENV) or "refuse")
+    language_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.stale_read_only not in STALE_READ_ONLY_CHOICES:

@@ -14,7 +14,7 @@ from corpus import load_guide
 from index import DimensionMismatch, IndexCorrupt, IndexSettings, Retriever, make_embedder
 from index.fusion import calibrate_dense, calibrate_lexical, fuse
 from index.lexical import LexicalIndex
-from index.normalize import lexical_terms, normalise_text
+from index.analysis import default_analyzer
 from index.store import current_generation
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,7 +137,7 @@ def test_query_of_wrong_dimension_is_a_clear_error(mini):
     ],
 )
 def test_nynorsk_and_dialect_are_normalised_to_bokmal(dialect, bokmal):
-    assert normalise_text(dialect) == bokmal
+    assert default_analyzer().normalise(dialect) == bokmal
 
 
 def test_lexical_index_finds_nynorsk_and_dialect_forms_of_a_bokmal_term():
@@ -152,7 +152,7 @@ def test_lexical_index_finds_nynorsk_and_dialect_forms_of_a_bokmal_term():
         assert int(np.argmax(scores)) == expected, query
         assert scores[expected] > 0
     assert not index.scores("fotballkamp").any()
-    assert "hjemmesykeplei" in lexical_terms("heimesjukepleie")
+    assert "hjemmesykeplei" in default_analyzer().terms("heimesjukepleie")
 
 
 def test_fusion_ranks_a_service_found_by_only_one_side():

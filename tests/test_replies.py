@@ -9,7 +9,7 @@ from assistant import Turn, templates
 from assistant.understanding import asks_question, split_parts
 from corpus.guide import load_guide
 from assistant.rules import rules
-from index.normalize import normalise_text
+from index.analysis import default_analyzer
 
 GUIDE = {d.service_id: d for d in load_guide(pdf=[]).documents}
 
@@ -55,7 +55,7 @@ def test_a_question_is_told_from_a_description():
 @pytest.mark.parametrize("text", ["Forresten, hva koster middag?", "eit anna spørsmål: kva kostar det",
                                   "by the way, what about dental care", "Noe helt annet: tannlege?"])
 def test_switch_cues_in_bokmal_nynorsk_and_english(text):
-    assert rules().switch.search(normalise_text(text))
+    assert rules().switch.search(default_analyzer().normalise(text))
 
 
 def test_a_switch_cue_never_inherits_the_topic(hashing_assistant):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 
-__all__ = ["DATA_DIR", "LanguageRules", "rules"]
+__all__ = ["DATA_DIR", "LanguageRules", "read_rules", "rules"]
+FILES = ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,19 @@ def _read_pairs(text: str, name: str) -> list[tuple[str, str]]:
     return pairs
 
 
-@lru_cache(maxsize=1)
-def rules() -> LanguageRules:
-    """Read every data file once (cached for the process)."""
-    texts = {name: (DATA_DIR / name).read_text(encoding="utf-8")
-             for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")}
+def read_rules(folder: Path) -> LanguageRules:
+    """The analyser data in ``folder`` (``lexicon.tsv``, ``prefixes.tsv``, ``phrases.tsv``)."""
+    texts = {name: (folder / name).read_text(encoding="utf-8") for name in FILES}
     return LanguageRules(
         lexicon=dict(_read_pairs(texts["lexicon.tsv"], "lexicon.tsv")),
         prefixes=tuple(sorted(_read_pairs(texts["prefixes.tsv"], "prefixes.tsv"), key=lambda p: len(p[0]),
                               reverse=True)),
         phrases=tuple(_read_pairs(texts["phrases.tsv"], "phrases.tsv")),
-        sources=tuple(texts[name] for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv")),
+        sources=tuple(texts[name] for name in FILES),
     )
+
+
+@lru_cache(maxsize=1)
+def rules() -> LanguageRules:
+    """The data beside this module, read once (cached for the process)."""
+    return read_rules(DATA_DIR)
