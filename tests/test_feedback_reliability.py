@@ -26,15 +26,18 @@ from assistant.feedback import DB_ENV, FeedbackBusy, FeedbackStore, FeedbackUnav
 RATING = {"question": "", "services": ["bpa"], "rating": "up", "status": "answered"}
 
 
-def _hold_lock(db: Path, seconds: float, locked: threading.Event) -> subprocess.Popen[str]:
-    """Another process takes an exclusive lock on ``db`` for ``seconds``."""
+def _hold_lock(db: Path, seconds: float | None, locked: threading.Event) -> subprocess.Popen[str]:
+    """Another process takes an exclusive lock on ``db`` for ``seconds``, or (None) until its stdin is closed:
+    a test that only needs the lock held past a short busy timeout releases it when it is done, not after a
+    fixed sleep."""
     code = ("import sqlite3, sys, time\n"
             "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
             "db.execute('BEGIN EXCLUSIVE')\n"
             "print('locked', flush=True)\n"
-            "time.sleep(float(sys.argv[2]))\n"
+            "time.sleep(float(sys.argv[2])) if sys.argv[2] != 'stdin' else sys.stdin.read()\n"
             "db.execute('COMMIT')\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), "stdin" if seconds is None else str(seconds)],
+                            stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
     locked.set()
     return proc
@@ -54,12 +57,12 @@ def test_a_rating_waits_for_a_database_locked_for_eight_seconds(tmp_path):
 
 def test_a_lock_held_past_the_busy_timeout_is_a_clear_error(tmp_path):
     store = FeedbackStore(tmp_path / "feedback.sqlite3", busy_timeout_s=0.2)
-    holder = _hold_lock(store.path, 3.0, threading.Event())
+    holder = _hold_lock(store.path, None, threading.Event())
     try:
         with pytest.raises(FeedbackBusy, match="stayed locked"):
             store.add(**RATING)
     finally:
-        holder.wait(60)
+        holder.communicate(timeout=60)  # closes its stdin: the lock is released
     assert not list(tmp_path.glob("*.corrupt-*"))  # busy is not damage: nothing moved
 
 
@@ -136,11 +139,11 @@ def test_export_of_a_locked_database_says_so(tmp_path, monkeypatch, capsys):
     real_init = FeedbackStore.__init__  # the CLI's store, with a short wait so the test stays short
     monkeypatch.setattr(FeedbackStore, "__init__",
                         lambda self, path=None, **_: real_init(self, path, busy_timeout_s=0.2))
-    holder = _hold_lock(db, 3.0, threading.Event())
+    holder = _hold_lock(db, None, threading.Event())
     try:
         code, _, err = _export(db, monkeypatch, capsys)
     finally:
-        holder.wait(60)
+        holder.communicate(timeout=60)
     assert code == 1 and "er låst av en annen prosess" in err and str(db) in err
 
 
