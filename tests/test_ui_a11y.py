@@ -17,11 +17,11 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     DESKTOP,
     PHONE,
     SLOW_MS,
+    first_screens,
     ask,
     axe_violations,
     describe,
     staff_mode,
-    wait_for_first_screen,
     app,
     browser,
 )
@@ -32,19 +32,8 @@ SIZES = [pytest.param(DESKTOP, id="1280x900"), pytest.param(PHONE, id="390x844")
 
 @pytest.fixture
 def page_at(app: tuple[str, Path], browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def _open(viewport: dict[str, int]) -> Any:
-        context = browser.new_context(viewport=viewport, locale="nb-NO")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(app[0])
-        wait_for_first_screen(page)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+    with first_screens(app[0], browser, touch=False) as open_:
+        yield open_
 
 
 def _check(page: Any, view: str, viewport: dict[str, int]) -> None:

@@ -22,7 +22,7 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     DESKTOP,
     PHONE,
     SLOW_MS,
-    wait_for_first_screen,
+    first_screens,
     app,
     browser,
 )
@@ -58,19 +58,8 @@ FOCUSED = """() => {
 
 @pytest.fixture
 def open_page(app: tuple[str, Path], browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def _open(viewport: dict[str, int]) -> Any:
-        context = browser.new_context(viewport=viewport, locale="nb-NO", has_touch=viewport is PHONE)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(app[0])
-        wait_for_first_screen(page)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+    with first_screens(app[0], browser) as open_:
+        yield open_
 
 
 def _settled(page: Any, locator: Any) -> None:

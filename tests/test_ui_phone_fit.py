@@ -18,6 +18,7 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     FAKE_SPEECH,
     PHONE,
     SLOW_MS,
+    first_screens,
     ask,
     axe_violations,
     describe,
@@ -41,19 +42,8 @@ BUDGETS = {"direct": 1000, "situation": 1400, "emergency": 600}
 
 @pytest.fixture
 def open_page(app: tuple[str, Path], browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def _open(viewport: dict[str, int] = PHONE) -> Any:
-        context = browser.new_context(viewport=viewport, locale="nb-NO", has_touch=viewport is PHONE)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(app[0])
-        wait_for_first_screen(page)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+    with first_screens(app[0], browser) as open_:
+        yield open_
 
 
 def _small(page: Any, view: str, seen: dict[str, int]) -> list[dict[str, Any]]:

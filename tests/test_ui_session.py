@@ -59,6 +59,7 @@ def test_300_questions_in_one_session_stay_flat() -> None:
     seconds: list[float] = []
     pages: list[int] = []
     rss: list[float] = []
+    kept: list[int] = []  # bytes of what the session holds
     for turn in range(TURNS):
         started = time.perf_counter()
         at = at.chat_input[0].set_value(QUESTIONS[turn % len(QUESTIONS)]).run()
@@ -67,16 +68,21 @@ def test_300_questions_in_one_session_stay_flat() -> None:
         if turn % 10 == 9:
             pages.append(_page_bytes(at._tree))
             rss.append(_rss_mb())
+            kept.append(len(pickle.dumps(at.session_state["messages"])))
     messages = at.session_state["messages"]
     assert len(messages) == 2 * chat.KEPT_TURNS, "the oldest turns are dropped"
     assert len(at.chat_message) == 2 * chat.SHOWN_TURNS, "the page shows the newest turns only"
     early, late = statistics.median(seconds[20:60]), statistics.median(seconds[-40:])
     print(f"\nrerun median: {early * 1000:.0f} ms (turns 21-60), {late * 1000:.0f} ms (last 40); "
           f"page {pages[1] / 1024:.0f} KB (turn 20), {pages[-1] / 1024:.0f} KB (turn {TURNS}); "
-          f"RSS {rss[1]:.0f} -> {rss[-1]:.0f} MB; session {len(pickle.dumps(messages)) / 1024:.0f} KB")
+          f"RSS {rss[1]:.0f} -> {rss[-1]:.0f} MB; session {kept[5] / 1024:.0f} -> {kept[-1] / 1024:.0f} KB (turn 60 -> {TURNS})")
     assert late <= early * 1.5 + 0.05, (early, late)
     assert pages[-1] <= pages[1] * 1.1, (pages[1], pages[-1])
-    assert rss[-1] - rss[5] < 40, f"memory grew by {rss[-1] - rss[5]:.0f} MB from turn 60 to {TURNS}"
+    # what the session holds stays flat (kept whole, 300 turns hold about 730 KB against 124 KB). The process's RSS
+    # also carries what earlier tests of a long suite left in the allocators (alone +2 to +20 MB from turn 60 to
+    # 300, once +71 MB late in a full run), so it only has to stay clear of a gross leak
+    assert kept[-1] <= kept[5] * 1.1, (kept[5], kept[-1])
+    assert rss[-1] - rss[5] < 150, f"memory grew by {rss[-1] - rss[5]:.0f} MB from turn 60 to {TURNS}"
     # "Vis tidligere meldinger" shows ten more questions each time, up to what the session kept
     at = at.button(key="show-earlier").click().run()
     assert len(at.chat_message) == 4 * chat.SHOWN_TURNS

@@ -123,6 +123,27 @@ def wait_for_first_screen(page: Any) -> None:
     page.wait_for_timeout(1500)  # the scroll script settles once the page has stopped growing
 
 
+@contextmanager
+def first_screens(url: str, browser: Any, *, touch: bool = True) -> Iterator[Any]:
+    """A function that opens the app's first screen at a viewport (PHONE by default), each in a context of its
+    own, all closed at the end; ``touch``: the phone viewport is a touch screen."""
+    contexts: list[Any] = []
+
+    def _open(viewport: dict[str, int] = PHONE) -> Any:
+        context = browser.new_context(viewport=viewport, locale="nb-NO", has_touch=touch and viewport is PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(url)
+        wait_for_first_screen(page)
+        return page
+
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def staff_mode(page: Any) -> None:
     """Turn staff mode on: the switch is offered at ``?ansatt=1`` (the footer's quiet link), not on the first screen."""
     from playwright.sync_api import expect
