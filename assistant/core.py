@@ -37,7 +37,7 @@ from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
 from index.banks import Bank, banks_fingerprint
 from index.analysis import Analysis
-from index.classifier import TextClassifier, classifier_fingerprint
+from index.classifier import Prediction, TextClassifier, classifier_fingerprint
 from index.retriever import Hit, Progress, Retriever, train_classifier
 from index.store import Manifest
 
@@ -212,11 +212,10 @@ class Assistant:
             sentences = [sentences[i] for i in keep]
         return [s for s in sentences if s != query]
 
-    def _closing(self, asked, opening: str, rest: str, opening_vector: np.ndarray | None) -> Closing | None:  # noqa: ANN001
-        """The message as a closing (:mod:`assistant.closing`): its opening clause thanks or says goodbye, by the
-        intent classifier, and the rest asks nothing; else None."""
+    def _closing(self, said: Prediction, rest: str) -> Closing | None:
+        """The message as a closing (:mod:`assistant.closing`): its opening clause thanks or says goodbye (``said``:
+        the intent classifier on that clause), and the rest asks nothing; else None."""
         threshold = self.understander.calibration.intent_threshold
-        said = asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
         if said.top not in CLOSINGS or said.p < threshold or (rest and asks_question(rest)):
             return None
         if not rest:
@@ -229,13 +228,10 @@ class Assistant:
         reading = self.meaning.safety(self.embed(kept)) if kept else None
         return Closing(said.top, kept, reading)
 
-    def _after_greeting(self, rest: str, opening_vector: np.ndarray | None, opening: str):  # noqa: ANN202
-        """The aspect classifier's prediction for what follows an opening greeting (None: no greeting, or no
-        rest)."""
-        if opening_vector is None or not rest:
-            return None
-        said = self.classifiers["asked"].predict(opening_vector, opening)
-        if said.top != "greeting" or said.p < self.understander.calibration.intent_threshold:
+    def _after_greeting(self, said: Prediction, rest: str) -> Prediction | None:
+        """The aspect classifier's prediction for what follows an opening greeting (``said``: the classifier on
+        the opening clause); None when the opening is no greeting or nothing follows it."""
+        if not rest or said.top != "greeting" or said.p < self.understander.calibration.intent_threshold:
             return None
         return self.classifiers["asked"].predict(self.embed(rest), rest)
 
@@ -291,8 +287,11 @@ class Assistant:
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
-        closing = self._closing(asked, opening, rest, opening_vector) if vector is not None else None
-        after_greeting = self._after_greeting(rest, opening_vector, opening)
+        # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
+        opening_said = None if vector is None else \
+            asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
+        closing = self._closing(opening_said, rest) if opening_said is not None else None
+        after_greeting = self._after_greeting(opening_said, rest) if opening_said is not None else None
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,

@@ -60,11 +60,6 @@ def train_classifier(bank: Bank, bank_fingerprint: str) -> TextClassifier:
                                 [e.label for e in bank.entries], fingerprint=classifier_fingerprint(bank_fingerprint))
 
 
-def _wanted_models(banks: Mapping[str, Sequence[BankEntry]], classify: Sequence[str]) -> dict[str, str]:
-    fingerprints = banks_fingerprint(banks)
-    return {name: classifier_fingerprint(fingerprints[name]) for name in sorted(set(classify))}
-
-
 def wanted_models(banks: Mapping[str, Sequence[BankEntry]], classify: Sequence[str]) -> dict[str, str]:
     """The classifier fingerprints a generation built from ``banks`` must hold (one per bank in ``classify``)."""
     fingerprints = banks_fingerprint(banks)
