@@ -128,6 +128,11 @@ def test_keyboard_reaches_examples_input_and_send_with_a_visible_focus(open_page
     from playwright.sync_api import expect
 
     page = open_page(viewport)
+    # a key press ends the page's own scrolling, so tabbing starts once the cold start has stopped laying out and
+    # scrolling (under load it was still moving: a stop measured 562 px above the view)
+    buttons = page.locator("[class*='st-key-example-'] button")
+    expect(buttons).to_have_count(len(EXAMPLES))
+    _settled(page, buttons)
     fixed_top = page.get_by_test_id("stBottom").bounding_box()["y"]
     stops: list[dict[str, Any]] = []
     for _ in range(40):
