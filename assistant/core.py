@@ -294,8 +294,9 @@ class Assistant:
         after_greeting = self._after_greeting(opening_said, rest) if opening_said is not None else None
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
+        topics = self._history_services(history)
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
-                                         history=history, history_services=self._history_services(history),
+                                         history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
                                          closing=closing, after_greeting=after_greeting, analysis=analysis)
@@ -307,17 +308,29 @@ class Assistant:
         k = self.settings.k
         hits = self.search(analysis, k=k, mode=search_mode, query_vector=vector)
         if u.focus:
-            focus = u.focus[0]
-            resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=search_mode,
-                                   query_vector=vector)
+            focus, resolved, focus_best = self._referent(query, topics, hits, k=k, mode=search_mode, vector=vector)
             alone_top = hits[0].score if hits else 0.0
-            focus_best = max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
             # inherit the topic only when leaning on it explains the question at least as well as the question
             # explains itself
             if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top:
-                return u, resolved
+                return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
             u = dataclasses.replace(u, focus=())
         return u, hits
+
+    def _referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
+                  vector: np.ndarray | None) -> tuple[str, list[Hit], float]:
+        """Which of the last turn's services a follow-up is about: the first (the last answer's subject), unless
+        the follow-up's own passages (``hits``) point clearly more to another of them ("og handling da, kan de
+        ta det?" after a reply about applying for home help and home help itself). Returns the service, the
+        passages for the question read with its name, and its best passage's score."""
+        own = {sid: max((h.score for h in hits if h.chunk.service_id == sid), default=0.0)
+               for sid in topics[: self.settings.max_situation_services]}
+        focus = topics[0]
+        for sid, score in own.items():
+            if score >= own[focus] + self.settings.focus_switch_margin:
+                focus = sid
+        resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=mode, query_vector=vector)
+        return focus, resolved, max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
 
     def _part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
                        mode: str) -> Understanding:

@@ -36,6 +36,11 @@ OTHER_SECTION_MARGIN = 3.0
 TELLING_IDF = 3.0
 
 
+#: A detail the question asks about is quoted when a sentence holds this much of the question that the reply has
+#: not quoted yet (inverse-document-frequency weighted): one telling word that is rare in the guide.
+DETAIL_MIN = 4.0
+#: ... and a second sentence of the same section too when it holds at least this share of the first one's.
+DETAIL_TIE = 0.85
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
 COMPOUND_HEAD_MIN = 4
@@ -107,6 +112,48 @@ class SectionPicker:
         if aspect == "what" and own > 0:
             return aspect  # what a service is, is told in its description whenever that shares a telling word
         return other if score >= own + OTHER_SECTION_MARGIN and score >= 1.5 * own else aspect
+
+    def detail(self, service_id: str, query: str | Analysis, *, skip: Iterable[tuple[str, int]] = (),
+               avoid: Iterable[str] = ("law", "apply")) -> tuple[str, list[tuple[Chunk, list[Span]]]]:
+        """The sentence of the service (two, when they tie), in any section but ``avoid``, that holds a telling word of the
+        question no sentence in ``skip`` holds ("finnes det en sensor som varsler hvis hun faller" finds the
+        list item "fallsensor ..." under "Hva inngår"): the detail asked about, which sits in a list or a later
+        paragraph. Returns its aspect and the sentence with what it needs to be read ("", [] when none)."""
+        done, avoided = set(skip), set(avoid)
+        names = self._names.get(service_id, frozenset())
+        q = frozenset(t for t in self._terms(query) if not any(_inflects(t, n) for n in names)
+                      and self._idf.get(t, 0.0) >= TELLING_IDF)
+        if not q:
+            return "", []
+        sections = {a: ss for (sid, a), ss in self._sections.items() if sid == service_id and a not in avoided}
+        told = set()  # the question's words the reply has already quoted from this service
+        for ss in self._sections_of(service_id):
+            for s in ss:
+                if (s.chunk.chunk_id, s.span.start) in done:
+                    told |= shared(q, s.terms)
+        found: list[tuple[float, str, int]] = []
+        for aspect, ss in sections.items():
+            for s in ss:
+                if (s.chunk.chunk_id, s.span.start) in done:
+                    continue
+                words = shared(q, s.terms)
+                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN:
+                    found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
+        if not found:
+            return "", []
+        found.sort(key=lambda f: (-f[0], f[2]))
+        score, aspect, pos = found[0]
+        sentences = sections[aspect]
+        # two sentences of the same section that hold the question's words about equally (a "sensor som varsler
+        # hvis hun faller": the fall sensor and the door sensor) are both the detail: a reader picks
+        near = [p for sc, a, p in found[1:2] if a == aspect and sc >= DETAIL_TIE * score]
+        chosen: list[int] = []
+        for p in sorted([pos, *near]):
+            chosen += [i for i in self._with_list(sentences, p, done, whole=False) if i not in chosen]
+        return aspect, self._grouped(sentences, sorted(chosen))
+
+    def _sections_of(self, service_id: str) -> list[list[_Sentence]]:
+        return [ss for (sid, _), ss in self._sections.items() if sid == service_id]
 
     def matching(self, service_id: str, pattern: re.Pattern[str], *, prefer: re.Pattern[str] | None = None,
                  skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,

@@ -23,6 +23,8 @@ class AssistantSettings:
         mention_boost: Added to a service's score when the question (or the focus) names it.
         follow_up_ratio: A follow-up inherits the topic when the topic's best passage scores at least this share
             of the question's own best passage.
+        focus_switch_margin: A follow-up is about another of the last turn's services than its first when its own
+            best passage of that service scores this much higher than its best of the first.
         max_situation_services: At most this many services in a situation answer.
         max_words_main: Word budget for the main quoted passage.
         max_words_part: Word budget per part when a question asks several things.
@@ -45,6 +47,7 @@ class AssistantSettings:
     foreign_answer_threshold: float = 0.30
     mention_boost: float = 0.25
     follow_up_ratio: float = 0.85
+    focus_switch_margin: float = 0.03
     max_situation_services: int = 3
     max_words_main: int = 55
     max_words_part: int = 45

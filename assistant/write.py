@@ -21,6 +21,7 @@ from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, Pla
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
+from assistant.understanding import asking_text
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
 from assistant.rules import rules
@@ -241,6 +242,10 @@ class ExtractiveWriter:
         b.add(templates.SITUATION_LEAD_STAFF if plan.audience == "staff" else templates.SITUATION_LEAD_ONE,
               kind="lead")
         self._reason(b, primary, query, max_words=self.settings.max_words_situation, max_spans=2)
+        if u.asks:
+            # only what the message asks: the words of its story ("bussen", "helg") would pick details nobody asked
+            asking = asking_text(u.query)
+            self._detail(b, primary.service_id, self.analyzer.analyse(asking) if asking != u.query else query)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
@@ -253,6 +258,16 @@ class ExtractiveWriter:
             for other in others:
                 self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(_next_step(plan), kind="next_step")
+
+    def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis) -> bool:
+        """The sentence of the service that holds a detail the question asks about and the reply has not told
+        yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
+        aspect, groups = self.picker.detail(service_id, query, skip=b.quoted)
+        added = False
+        for chunk, spans in groups:
+            lead, name = ("", "") if added else (templates.PART.format(section=chunk.section), chunk.section)
+            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
+        return added
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:

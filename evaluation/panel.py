@@ -31,9 +31,10 @@ from assistant import Assistant, Reply, Turn
 
 PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: Panels written later, each by a new blind helper from the catalogue and a persona brief: ``test4`` (110
-#: questions, written 2026-12-05 after the submitted pipeline of the first round, nothing tuned on it) and panel5
-#: (100, that evening: ``dev5`` to look at and tune on, ``test5`` never read).
-LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl" for n in (4, 5))
+#: questions, written 2026-12-05 after the submitted pipeline of the first round, nothing tuned on it), panel5
+#: (100, that evening: ``dev5`` to look at and tune on, ``test5`` never read) and panel6 (100, later that evening,
+#: ids ``f…``: ``dev6`` to tune on, ``test6`` never read).
+LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl" for n in (4, 5, 6))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

@@ -49,6 +49,15 @@ def test_followups_resolve_to_the_service_in_focus(bot, followup):
     check_valid_reply(bot, reply)
 
 
+@pytest.mark.parametrize("order", [("soknad-og-vedtak", "praktisk-bistand"), ("praktisk-bistand", "soknad-og-vedtak")])
+def test_a_followup_is_about_the_earlier_service_its_own_words_point_to(bot, order):
+    # the last reply was about applying and about home help; "handling" is home help's, whichever came first
+    history = [Turn("user", "Hvordan søker jeg om hjemmehjelp?"), Turn("assistant", "...", services=order)]
+    reply = bot.ask("og handling av dagligvarer da, kan de ta det også?", history=history)
+    assert reply.services[0] == "praktisk-bistand"
+    check_valid_reply(bot, reply)
+
+
 def test_followup_without_history_does_not_invent_a_focus(bot):
     reply = bot.ask("Hva koster det?")
     assert "trygghetsalarm" not in reply.services
@@ -99,6 +108,9 @@ def test_out_of_scope_questions_get_no_answer_and_a_human_contact(real_bot, ques
     # a person who does not react or answer when spoken to, after a calm question too
     ("Jeg lurte på trygghetsalarm. Far har falt og reagerer ikke", None),
     ("æ ville spør om hjemmehjelp, men no ligg kona mi på golvet og svare itj", None),
+    # a fall that bleeds now and a person who no longer answers properly, in dialect; pills by any compound
+    ("far har ramla på badet å bløe fra panna, han svare itj ordentli", None),
+    ("Jeg skulle spørre om dagsenter. Men jeg har nettopp tatt alle smertepillene mine.", None),
     ("Jeg vil ikke leve lenger", "116 123"),
     ("æ vil itj leve meir", "116 123"),
     ("Mannen min slår meg", "112"),
@@ -123,6 +135,8 @@ def test_emergencies_put_the_number_to_call_first(bot, question, extra):
     # a stair is not a fall, and "om natta" is a time, not a collapse
     "æ kjæm mæ itj opp trappa lenger", "Far falt om natta i fjor, kan han få trygghetsalarm?",
     "Hjemmesykepleien svarer ikke når vi ringer, hvem kan vi kontakte?",
+    "Kommunen svarer ikke ordentlig på klagen min, hva gjør jeg?",
+    "Mor falt i fjor og blødde litt, kan hun få trygghetsalarm?",
 ])
 def test_no_false_alarms_on_ordinary_questions(bot, question):
     assert bot.ask(question).status != "emergency"

@@ -49,8 +49,10 @@ def _norm(text: str) -> str:
 #: test4 questions (evaluation/panel4.jsonl) written blind *after* the banks, by a writer who never saw them, that
 #: came out within the threshold of a bank line: short greetings every bank must hold ("hei", "god morgen") and
 #: two templated phrasings ("hva er hjemmelen for <another service> i …", "hvor sender jeg den/klagen?"). Not
-#: copies; listed so the check keeps guarding every other question, and reported with test4's results.
-CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109"})
+#: copies; listed so the check keeps guarding every other question, and reported with test4's results. The same
+#: for dev6's f021, "hva koster trygghetsalarm i måneden", an everyday price question a questions-bank line
+#: written months before also asks.
+CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

@@ -89,3 +89,17 @@ def test_a_topic_is_found_in_any_section_the_outright_sentence_first_and_never_i
     assert _texts(picker.matching("s", frist, prefer=outright, max_spans=3)) == \
         ["Det er ingen vilkår utover at du klager innen fristen.", "Klagefristen er fire uker fra du fikk vedtaket."]
     assert picker.matching("s", re.compile(r"\bventeliste\b")) == []
+
+
+def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction(hashing_guide):
+    # the guide's own sentences: how telling a word is depends on how rare it is in the whole guide
+    picker = SectionPicker(hashing_guide.chunks())
+    question = "finnes det en sensor som varsler hvis hun faller?"
+    opening = picker.pick("trygghetsalarm", "what", question, max_words=30, max_spans=1, opening=True)
+    done = {(c.chunk_id, sp.start) for c, spans in opening for sp in spans}
+    aspect, groups = picker.detail("trygghetsalarm", question, skip=done)
+    texts = _texts(groups)
+    assert aspect == "what" and texts[0] == "Eksempler på velferdsteknologi er:"
+    assert "fallsensor, som sender alarm automatisk hvis du faller" in texts and len(texts) <= 3
+    # nothing new to tell: a question whose telling words the reply has quoted already gets no detail
+    assert picker.detail("trygghetsalarm", "hva om hun faller?", skip=done) == ("", [])

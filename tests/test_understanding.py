@@ -97,6 +97,23 @@ def test_emergencies_are_recall_first_with_a_semantic_veto():
     assert both.emergency and not both.out_of_scope
 
 
+def test_one_sentence_in_another_language_needs_a_clearer_margin_to_be_an_emergency():
+    u = Understander(load_guide(pdf=[]).documents,
+                     Calibration(emergency_margin=0.016, sentence_emergency_margin=0.045, foreign_extra=0.02))
+    calm, close = _meaning(-0.04), _meaning(0.05)
+    norwegian = "Sønnen min er tre år. Når skal han vaksineres på helsestasjonen?"
+    english = "My son is three years old. When should he get his vaccines at the health station?"
+
+    def kinds(text: str) -> tuple[str, ...]:
+        first, second = text.split(". ")
+        return u.understand(text, query=text, notices=(), meaning=calm,
+                            sentence_meanings=[(first, close), (second, calm)]).emergency
+
+    assert kinds(norwegian) == ("medical",)
+    # the same sentence reading, in English: cross-language cosines are less sure, so not an emergency
+    assert kinds(english) == ()
+
+
 def test_out_of_scope_by_margin_with_a_higher_bar_for_a_named_service():
     u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012))
     assert understand(u, "Når går bussen?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
