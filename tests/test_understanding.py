@@ -121,6 +121,24 @@ def test_out_of_scope_by_margin_with_a_higher_bar_for_a_named_service():
     assert not understand(u, "Hva koster trygghetsalarm?", meaning=_meaning(-0.1, oos=0.02)).out_of_scope
 
 
+@pytest.mark.parametrize(("question", "topic"), [
+    ("Får jeg omsorgspoeng til pensjonen fordi jeg passer far?", "nav_state"),
+    ("Kan jeg få skattefradrag for det jeg betaler for hjemmehjelpa til mor?", "state_registry"),
+    ("Hvor lang ventetid er det på BUP nå?", "specialist"),
+])
+def test_a_thing_only_an_outside_body_handles_is_declined_with_that_body(question, topic):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
+    near = understand(u, question, meaning=_meaning(-0.1, oos=-0.02))
+    assert near.out_of_scope and near.outside_topic == topic
+    # a name alone never declines: the bank must not read the question as plainly about the guide
+    assert not understand(u, question, meaning=_meaning(-0.1, oos=-0.06)).out_of_scope
+
+
+def test_a_municipal_service_beside_it_is_not_an_outside_body():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
+    assert not understand(u, "Får jeg omsorgsstønad fordi jeg passer far?", meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
+
+
 def test_an_alias_in_a_situation_about_another_service_names_nothing():
     u = Understander(load_guide(pdf=[]).documents, Calibration(alias_veto=0.05))
     text = "far sitter i rullestol og kan ikke gå på kino alene"
