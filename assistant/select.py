@@ -36,6 +36,11 @@ OTHER_SECTION_MARGIN = 3.0
 TELLING_IDF = 3.0
 
 
+#: Between sentences sharing as many of a question's words, the one whose shared words are rarer in the guide wins
+#: (per unit of inverse document frequency; a shared word counts 1).
+RARITY_WEIGHT = 0.05
+#: A word of the service's own name that a sentence shares with the question counts this much (another word 1).
+NAME_WEIGHT = 0.3
 #: A detail the question asks about is quoted when a sentence holds this much of the question that the reply has
 #: not quoted yet (inverse-document-frequency weighted): one telling word that is rare in the guide.
 DETAIL_MIN = 4.0
@@ -91,11 +96,14 @@ class SectionPicker:
         """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
         return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
 
-    def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+    def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
+        """The question's words that can tell its sentences apart: not the service's own name (in any
+        inflection), and none rarer than ``floor`` in the guide."""
         names = self._names.get(service_id, frozenset())
-        # only telling words count: not the service's own name (in any inflection), not common words
-        q = frozenset(t for t in q if not any(_inflects(t, n) for n in names)
-                      and self._idf.get(t, 0.0) >= TELLING_IDF)
+        return frozenset(t for t in q if not any(_inflects(t, n) for n in names) and self._idf.get(t, 0.0) >= floor)
+
+    def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+        q = self._telling(service_id, q)
         return max((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
                     for s in self._sections.get((service_id, aspect), ())), default=0.0)
 
@@ -120,9 +128,7 @@ class SectionPicker:
         list item "fallsensor ..." under "Hva inngår"): the detail asked about, which sits in a list or a later
         paragraph. Returns its aspect and the sentence with what it needs to be read ("", [] when none)."""
         done, avoided = set(skip), set(avoid)
-        names = self._names.get(service_id, frozenset())
-        q = frozenset(t for t in self._terms(query) if not any(_inflects(t, n) for n in names)
-                      and self._idf.get(t, 0.0) >= TELLING_IDF)
+        q = self._telling(service_id, self._terms(query))
         if not q:
             return "", []
         sections = {a: ss for (sid, a), ss in self._sections.items() if sid == service_id and a not in avoided}
@@ -139,6 +145,9 @@ class SectionPicker:
                 words = shared(q, s.terms)
                 if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN:
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
+        if not found:
+            return "", []
+        found = [f for f in found if self._with_list(sections[f[1]], f[2], done, whole=False)]
         if not found:
             return "", []
         found.sort(key=lambda f: (-f[0], f[2]))
@@ -173,6 +182,8 @@ class SectionPicker:
                 text = s.span.text.lower()
                 if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text):
                     group = self._with_list(sentences, s.position, done, whole=False)
+                    if not group:
+                        continue
                     outright = bool(prefer and prefer.search(text))
                     found.append((not outright, (order, s.position), order, sentences, group))
         chosen: dict[tuple[int, int], _Sentence] = {}
@@ -221,11 +232,18 @@ class SectionPicker:
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
                 return self._grouped(sentences, rest)
         q = self._terms(query)
+        telling = self._telling(service_id, q, floor=0.0)
         scored = []
         for s in sentences:
             if (s.chunk.chunk_id, s.span.start) in done:
                 continue
-            overlap = len(shared(q, s.terms))
+            # the words it shares, the service's own name counting little (many of its sentences have it, though
+            # those that do are its main sentences), and the rarer in the guide the better: "vindusvask" finds its
+            # list item before "Du kan kjøpe hjelp til oppgaver som ikke inngår i praktisk bistand"
+            words = shared(q, s.terms)
+            own = shared(telling, s.terms)
+            overlap = len(own) + NAME_WEIGHT * len(words - own) \
+                + RARITY_WEIGHT * sum(self._idf.get(t, 0.0) for t in own)
             if overlap == 0 and s.position != 0:
                 continue
             scored.append((overlap + (0.6 if s.position == 0 else 0.0) - 0.01 * s.position, s.position))
@@ -241,6 +259,8 @@ class SectionPicker:
             if pos in chosen:
                 continue
             group = self._with_list(sentences, pos, done, whole=whole_lists)
+            if not group:
+                continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words:
                 continue
@@ -268,6 +288,10 @@ class SectionPicker:
             intro = next((j for j in range(pos - 1, -1, -1) if not sentences[j].span.bullet), None)
             if intro is None:
                 return [pos]
+            if (sentences[intro].chunk.chunk_id, sentences[intro].span.start) in done:
+                # its introduction is quoted already, in another paragraph: alone, the item would read as part of
+                # whatever list came last ("vindusvask" under "kan for eksempel omfatte")
+                return []
             items = items_after(intro)
             group = [intro, *(items if whole and len(items) <= WHOLE_LIST_ITEMS else [pos])]
         elif s.span.text.endswith(":"):

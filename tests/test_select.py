@@ -103,3 +103,20 @@ def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction
     assert "fallsensor, som sender alarm automatisk hvis du faller" in texts and len(texts) <= 3
     # nothing new to tell: a question whose telling words the reply has quoted already gets no detail
     assert picker.detail("trygghetsalarm", "hva om hun faller?", skip=done) == ("", [])
+
+
+def test_the_services_own_name_does_not_outweigh_the_word_asked_about(hashing_guide):
+    # "praktisk bistand" is in most sentences of its section, "inngår" in many of the guide's; "vindusvask" in one
+    picker = SectionPicker(hashing_guide.chunks())
+    texts = _texts(picker.pick("praktisk-bistand", "included", "inngår vindusvask i praktisk bistand?", max_words=45,
+                               max_spans=2, whole_lists=True))
+    assert "vindusvask" in texts and texts.index("Praktisk bistand omfatter ikke:") < texts.index("vindusvask")
+
+
+def test_a_list_item_whose_introduction_is_quoted_already_is_not_quoted_alone():
+    picker = SectionPicker(CHUNKS)
+    first = picker.pick("s", "included", "storrengjøring", max_words=20)
+    done = {(c.chunk_id, sp.start) for c, spans in first for sp in spans}
+    assert "Praktisk bistand omfatter ikke:" in _texts(first)
+    # "vindusvask" belongs to that list; alone, in a later paragraph, it would read as part of another list
+    assert "vindusvask" not in _texts(picker.pick("s", "included", "vindusvask", max_words=20, skip=done))
