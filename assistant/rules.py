@@ -53,6 +53,8 @@ class Rules:
         identify: The languages the language identifier chooses among.
         norwegian: Of those, the ones that count as Norwegian.
         identify_min_words: Shorter messages are recognised by the marker words alone.
+        norwegian_only: Words no other listed language writes ("hva", "ikke", "æ"): a message with more of them
+            than of the identified language's markers is Norwegian.
     """
 
     aspects: tuple[tuple[str, re.Pattern[str]], ...]
@@ -67,6 +69,7 @@ class Rules:
     identify: tuple[str, ...]
     norwegian: frozenset[str]
     identify_min_words: int
+    norwegian_only: frozenset[str] = frozenset()
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern[str]:
@@ -109,4 +112,5 @@ def rules() -> Rules:
         identify=tuple(str(c) for c in languages.get("identify", ())),
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
         identify_min_words=int(languages.get("identify_min_words", 3)),
+        norwegian_only=frozenset(str(w) for w in languages.get("norwegian_only", ())),
     )

@@ -97,10 +97,15 @@ def detect_language(question: str) -> str:
     words = [w.lower() for w in _WORD.findall(question)]
     r = rules()
     identifier = _identifier() if len(words) >= r.identify_min_words else None
+    counts = {code: sum(w in vocab for w in words) for code, vocab in r.markers.items()}
     if identifier is not None:
         code, _ = identifier.classify(question)
-        return "nb" if code in r.norwegian else code
-    counts = {code: sum(w in vocab for w in words) for code, vocab in r.markers.items()}
+        # the identifier reads a few Norwegian words as Swedish now and then ("hva koster trygghetsalarm i
+        # måneden"): words only Norwegian writes overrule it, unless the message has more of its language's own
+        norwegian_only = sum(w in r.norwegian_only for w in words)
+        if code in r.norwegian or norwegian_only > counts.get(code, 0):
+            return "nb"
+        return code
     best = max(counts, key=lambda code: (counts[code], code == "nb"))
     return best if counts[best] > counts.get("nb", 0) else "nb"
 
