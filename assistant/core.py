@@ -310,9 +310,13 @@ class Assistant:
         if u.focus:
             focus, resolved, focus_best = self._referent(query, topics, hits, k=k, mode=search_mode, vector=vector)
             alone_top = hits[0].score if hits else 0.0
-            # inherit the topic only when leaning on it explains the question at least as well as the question
-            # explains itself
-            if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top:
+            # inherit the topic when leaning on it explains the question at least as well as the question explains
+            # itself, or when the topic's own description has a section for what is asked ("må vi betale noe for
+            # det?" after home nursing: its words read like the payment service, its "Hva koster det?" answers)
+            asked = [a for a in u.aspects if a != "what"]
+            own = {sec.aspect for sec in self.documents[focus].sections}
+            if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
+                    or (asked and all(a in own for a in asked)):
                 return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
             u = dataclasses.replace(u, focus=())
         return u, hits

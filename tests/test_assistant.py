@@ -58,6 +58,20 @@ def test_a_followup_is_about_the_earlier_service_its_own_words_point_to(bot, ord
     check_valid_reply(bot, reply)
 
 
+@pytest.mark.real_model
+@pytest.mark.parametrize(("service", "first", "followup"), [
+    ("hjemmesykepleie", "Kan mor få hjemmesykepleie når hun kommer hjem?", "må vi betale noe for det, mor har dårlig råd"),
+    ("stottekontakt", "Hva er støttekontakt?", "hvem bestemmer det?"),
+])
+def test_a_followup_keeps_its_topic_when_the_topic_answers_what_is_asked(real_bot, service, first, followup):
+    # its own words read like another service (the payment service, BPA's decision); the topic's description has
+    # its own "Hva koster det?" and "Hvem kan få tjenesten?"
+    history = [Turn("user", first), Turn("assistant", "...", services=(service,))]
+    reply = real_bot.ask(followup, history=history)
+    assert reply.services[0] == service
+    check_valid_reply(real_bot, reply)
+
+
 def test_followup_without_history_does_not_invent_a_focus(bot):
     reply = bot.ask("Hva koster det?")
     assert "trygghetsalarm" not in reply.services
