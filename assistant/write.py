@@ -222,12 +222,20 @@ class ExtractiveWriter:
             self._part(b, sid, aspect, query, max_words=budget * len(asking),
                        heading=bool(aspect), whole_lists=True, max_spans=4,
                        whole_section=self.settings.whole_section_words if aspect else 0)
-        if any(aspect == "who" for _, aspect in sections) and not self._assessment(b):
+        if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
         answered = [sid for sid, _ in sections]
         self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
+
+    def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
+        """Whether a reply on who can get a service should add that services are granted after an individual
+        assessment: only for a service Forvaltning grants by decision (a doctor decides on KAD, the county on the
+        TT card, NAV on social assistance), and only when the reply has not said so in the service's own words."""
+        granted = any(d is not None and d.route is not None and d.route.kind == "forvaltning"
+                      for d in map(self.documents.get, who))
+        return granted and "individuell vurdering" not in b.text.lower()
 
     def _assessment(self, b: AnswerBuilder) -> bool:
         groups = self.picker.pick(GENERAL_ID, "other", self._assessment_cue, max_words=30, max_spans=1, skip=b.quoted)

@@ -89,12 +89,25 @@ def test_two_services_that_both_fit_are_presented(bot):
     check_valid_reply(bot, reply)
 
 
+@pytest.mark.parametrize(("question", "general"), [
+    ("Hvem kan få KAD?", 0),            # a doctor decides on KAD, not an assessment by Forvaltning
+    ("Hvem kan få TT-kort?", 0),        # the county grants the TT card
+    ("Hvem kan få omsorgsbolig?", 1),   # Forvaltning grants it by decision
+])
+def test_the_general_assessment_sentence_only_where_forvaltning_decides_and_only_once(bot, question, general):
+    reply = bot.ask(question)
+    general_sentence = "Levanger kommune tildeler helse- og omsorgstjenester etter en individuell vurdering"
+    assert reply.text.count(general_sentence) == general
+    assert reply.text.lower().count("individuell vurdering") <= 1
+
+
 def test_who_questions_state_criteria_and_individual_assessment_never_a_promise(bot):
     reply = bot.ask("Hvem kan få praktisk bistand?")
     assert reply.aspect == "who"
     assert "individuell vurdering" in reply.text
     assert "du har rett på" not in reply.text.lower()
-    assert any(c.service_id == "tildeling" for c in reply.citations)
+    # said once: in the service's own words when it says so, else by the general document
+    assert reply.text.lower().count("individuell vurdering") == 1
 
 
 @pytest.mark.real_model
