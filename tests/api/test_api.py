@@ -127,7 +127,7 @@ def test_invalid_json_is_422_and_english_on_request(client: TestClient) -> None:
 
 
 EMERGENCY = "Mor er bevisstløs på kjøkkengulvet"
-WIDGET_JS = Path(__file__).resolve().parents[1] / "ui" / "widget" / "widget.js"
+WIDGET_JS = Path(__file__).resolve().parents[2] / "ui" / "widget" / "widget.js"
 
 
 def test_a_long_history_is_cut_not_refused(hashing_assistant: Assistant, store: FeedbackStore) -> None:

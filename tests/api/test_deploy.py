@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 dockerfile = pytest.importorskip("dockerfile", reason="the dev extra (dockerfile) is not installed")
 compose_spec = pytest.importorskip("compose_spec", reason="the dev extra (compose-spec) is not installed")
 

@@ -12,7 +12,7 @@ import yaml
 
 kv = pytest.importorskip("kubernetes_validate", reason="the dev extra (kubernetes-validate) is not installed")
 
-K8S = Path(__file__).resolve().parents[1] / "deploy" / "k8s"
+K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 VERSION = "1.30.0"  # an old enough release that a municipality's cluster has it; the schemas are in the wheel
 
 

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import check_valid_reply
+from tests.conftest import check_valid_reply
 
 from assistant import Assistant, AssistantSettings, Citation, Reply, Turn, templates
 from corpus import load_guide
 from index import IndexSettings, Retriever
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

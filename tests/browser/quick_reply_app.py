@@ -1,5 +1,5 @@
-"""`streamlit run tests/quick_reply_app.py`: the app (ui/app.py) as it is, with one stand-in reply, for the
-browser test of quick replies (tests/test_quick_replies.py).
+"""`streamlit run tests/browser/quick_reply_app.py`: the app (ui/app.py) as it is, with one stand-in reply, for the
+browser test of quick replies (tests/browser/test_quick_replies.py).
 
 The question :data:`TRIGGER` gets a question back ("clarify": ``templates.CLARIFY`` with three of the guide's
 categories as ``suggestions``), the shape ``assistant.plan`` gives when no service is likely at all; no question
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

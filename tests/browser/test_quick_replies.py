@@ -4,7 +4,7 @@ sends that text as the next question, which the real assistant answers.
 
 No question was found that today's models ask back for, so the question back itself is a stand-in of the shape
 ``assistant.plan`` gives ("clarify", ``templates.CLARIFY``, three of the guide's categories): in the app through
-``tests/quick_reply_app.py`` (the app with that one reply replaced), in the widget by answering the first request
+``tests/browser/quick_reply_app.py`` (the app with that one reply replaced), in the widget by answering the first request
 with the real API's response changed into that shape. The turn a quick reply sends goes to the real assistant.
 """
 
@@ -16,16 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from quick_reply_app import SUGGESTIONS, TRIGGER
-from ui_browser_support import (  # noqa: F401 - browser is the fixture
+from tests.browser.quick_reply_app import SUGGESTIONS, TRIGGER
+from tests.browser.ui_browser_support import (
     DESKTOP,
     PHONE,
     SLOW_MS,
-    browser,
     running_app,
     wait_for_first_screen,
 )
-from widget_support import sites  # noqa: F401 - the fixture
 
 from assistant import templates
 
@@ -35,8 +33,8 @@ SIZES = [pytest.param(PHONE, id="390x844"), pytest.param(DESKTOP, id="1280x900")
 
 @pytest.fixture(scope="module")
 def clarify_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with its one stand-in question back (tests/quick_reply_app.py)."""
-    with running_app(tmp_path_factory.mktemp("app"), script="tests/quick_reply_app.py") as (url, _):
+    """The app with its one stand-in question back (tests/browser/quick_reply_app.py)."""
+    with running_app(tmp_path_factory.mktemp("app"), script="tests/browser/quick_reply_app.py") as (url, _):
         yield url
 
 

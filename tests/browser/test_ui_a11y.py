@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
+from tests.browser.ui_browser_support import (
     DESKTOP,
     PHONE,
     SLOW_MS,
@@ -22,8 +22,6 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     axe_violations,
     describe,
     staff_mode,
-    app,
-    browser,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

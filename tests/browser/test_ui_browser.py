@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, SLOW_MS, running_app, screenshot_path
-from ui_browser_support import is_local as _is_local
+from tests.browser.ui_browser_support import CHROMIUM, CHROMIUM_ARGS, SLOW_MS, running_app, screenshot_path
+from tests.browser.ui_browser_support import is_local as _is_local
 
 from assistant.feedback import FeedbackStore
 

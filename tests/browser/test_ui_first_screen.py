@@ -18,16 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
+from tests.browser.ui_browser_support import (
     DESKTOP,
     PHONE,
     SLOW_MS,
     first_screens,
-    app,
-    browser,
 )
 
-from ui_targets import measure, too_small
+from tests.browser.ui_targets import measure, too_small
 
 from ui import texts
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
+from tests.browser.ui_browser_support import (
     DESKTOP,
     PHONE,
     SLOW_MS,
@@ -24,8 +24,6 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     screenshot_path,
     staff_mode,
     wait_for_first_screen,
-    app,
-    browser,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

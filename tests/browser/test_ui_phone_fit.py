@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import (  # noqa: F401 - app and browser are the fixtures
+from tests.browser.ui_browser_support import (
     DESKTOP,
     FAKE_SPEECH,
     PHONE,
@@ -23,10 +23,8 @@ from ui_browser_support import (  # noqa: F401 - app and browser are the fixture
     axe_violations,
     describe,
     wait_for_first_screen,
-    app,
-    browser,
 )
-from ui_targets import measure, too_small
+from tests.browser.ui_targets import measure, too_small
 
 from assistant.feedback import FeedbackStore
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local, screenshot_path
-from widget_support import sites  # noqa: F401 - the fixture
+from tests.browser.ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, is_local, screenshot_path
 
 from assistant.feedback import FeedbackStore
 

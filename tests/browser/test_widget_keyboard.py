@@ -7,7 +7,7 @@ with a reason ticked by Space is stored without the question; a new answer is re
 is red (white on #a4000f) and reached by Tab. Esc closes the panel and gives focus back to the chat button.
 
 The widget has no example questions of its own (the page it sits on is the first screen); its quick replies
-are tested in ``tests/test_quick_replies.py``.
+are tested in ``tests/browser/test_quick_replies.py``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
-from widget_support import sites  # noqa: F401 - the fixture
+from tests.browser.ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 from assistant.feedback import FeedbackStore
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, FAKE_SPEECH, PHONE, is_local, screenshot_path
-from widget_support import MEASURE_WIDGET, sites, too_small  # noqa: F401 - sites is the fixture
+from tests.browser.ui_browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, FAKE_SPEECH, PHONE, is_local, screenshot_path
+from tests.browser.widget_support import MEASURE_WIDGET, too_small
 
 from assistant.feedback import FeedbackStore
 

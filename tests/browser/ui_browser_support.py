@@ -22,7 +22,7 @@ import pytest
 
 from tools.net import free_port, http_ok
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 #: Where the tests save their screenshots: ``$LEVANGER_SCREENSHOTS_DIR`` (``make screenshots`` sets docs/), else
@@ -202,18 +202,3 @@ FAKE_SPEECH = """(() => {
   Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
   window.SpeechSynthesisUtterance = function (text) { this.text = text; };
 })();"""
-
-
-# Fixtures for the test modules that import them: one app and one browser per module.
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A running app (``make run``'s) for the module, and its feedback file."""
-    with running_app(tmp_path_factory.mktemp("app")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for the module."""
-    with launched_browser() as b:
-        yield b

@@ -1,7 +1,7 @@
 """Shared pieces of the widget's browser tests: the API (``python -m ui.api``, uvicorn, hashing embedder) in
 its own process and plain host pages on other localhost origins, one of them allowed by CORS.
 
-``sites`` yields the pages (``page``: the allowed origin; ``slow``: the same origin with a 1.5 s request
+``running_sites`` yields the pages (``page``: the allowed origin; ``slow``: the same origin with a 1.5 s request
 time-out on the script tag; ``foreign``: an origin the API does not allow), the API address, the feedback
 file and the API's log. ``shadow_targets`` measures the widget's interactive elements.
 """
@@ -16,15 +16,16 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_browser_support import AXE, CHROMIUM, stop_process
+from tests.browser.ui_browser_support import AXE, CHROMIUM, stop_process
 
 from tools.net import free_port, http_ok
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HOST_PAGE = """<!doctype html>
 <html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Levanger kommune – helse og omsorg</title></head>
@@ -48,9 +49,10 @@ def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """The API (uvicorn, its own process) and host pages on other ports, all on 127.0.0.1."""
+@contextmanager
+def running_sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The API (uvicorn, its own process) and host pages on other ports, all on 127.0.0.1 (the ``sites``
+    fixture of tests/browser/conftest.py)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")

@@ -12,7 +12,7 @@ from corpus.__main__ import main
 from corpus.diff import diff_editions, load_edition, word_diff
 from corpus.errors import CorpusError
 
-SERVICES = Path(__file__).resolve().parents[1] / "corpus" / "services"
+SERVICES = Path(__file__).resolve().parents[2] / "corpus" / "services"
 KEPT = ("trygghetsalarm", "hjemmesykepleie", "klage")
 
 

@@ -20,7 +20,7 @@ from corpus.model import CorpusError, Document, DocumentError
 from corpus.paragraphs import join_lines as _join
 from corpus.pdf import catalogue_titles, load_pdf, load_pdfs
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
 PDF_PATH = CORPUS / "pdf" / "levanger-tjenestebeskrivelser.pdf"
 STALE = "the committed PDF is out of date; run: python -m tools.render_pdf"

@@ -17,7 +17,7 @@ from index.lexical import LexicalIndex
 from index.analysis import default_analyzer
 from index.store import current_generation
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _mini_guide(folder: Path, extra: str = ""):

@@ -29,7 +29,7 @@ from index.retriever import Retriever
 from index.settings import IndexSettings
 from index.store import verify_generation
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 class Counting:

@@ -11,7 +11,7 @@ import statistics
 
 import numpy as np
 import pytest
-from conftest import REPO
+from tests.conftest import REPO
 
 from index.vectors import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, bound_query
 from index.hashing_embedder import HashingEmbedder

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from tests.conftest import REPO
 
 from assistant import cli
 from assistant.feedback import DB_ENV, FeedbackBusy, FeedbackStore, FeedbackUnavailable
@@ -176,7 +176,7 @@ def test_export_cli_in_a_real_process_reports_damage_in_norwegian(tmp_path):
 
 def test_stored_questions_go_through_the_one_cleaning_and_masking_path(tmp_path):
     """Split forms that mask_personal_data alone let through (the outside tester: 22 of 39) are masked."""
-    from test_privacy_forms import SPLIT_FORMS
+    from tests.reliability.test_privacy_forms import SPLIT_FORMS
 
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     for _, typed, _ in SPLIT_FORMS:

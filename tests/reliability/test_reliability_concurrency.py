@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, hashing_index_settings
+from tests.conftest import REPO, hashing_index_settings
 
 import index.opening
 from index.errors import IndexBusy, IndexCorrupt

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, hashing_index_settings
+from tests.conftest import REPO, hashing_index_settings
 
 from corpus.guide import load_guide
 from index.errors import IndexCorrupt

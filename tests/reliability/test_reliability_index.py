@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import hashing_index_settings, make_assistant
+from tests.conftest import hashing_index_settings, make_assistant
 
 import index.store
 from corpus.guide import Guide, load_guide

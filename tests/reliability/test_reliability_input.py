@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import check_grounded, make_assistant
+from tests.conftest import check_grounded, make_assistant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

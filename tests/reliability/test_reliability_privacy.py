@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from tests.conftest import REPO
 
 from assistant import cli, templates
 from assistant.core import Assistant

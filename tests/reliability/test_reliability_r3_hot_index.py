@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from tests.conftest import REPO
 from fastapi.testclient import TestClient
 
 from assistant import reloading

@@ -20,23 +20,11 @@ from corpus.guide import load_guide
 from ui import copy, style, texts
 from ui.render import body_markdown
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("index")
-
-
-@pytest.fixture(autouse=True)
-def hashing_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, index_dir: Path) -> None:
-    monkeypatch.setenv("LEVANGER_EMBEDDER", "hashing")
-    monkeypatch.setenv("LEVANGER_INDEX_DIR", str(index_dir))
-    monkeypatch.delenv("LEVANGER_GUIDE_PDF", raising=False)
-    monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(tmp_path / "feedback.sqlite3"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+#: the app on the hashing embedder and the tier's shared index (tests/ui/conftest.py)
+pytestmark = pytest.mark.usefixtures("feedback_db")
 
 
 def start() -> AppTest:

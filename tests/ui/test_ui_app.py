@@ -23,27 +23,8 @@ from assistant.types import Reply
 from ui import texts
 from ui.render import body_markdown, escape_markdown, nb_sort_key, section_link, user_text_markdown
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 FNR = "01010112345"
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("index")
-
-
-@pytest.fixture
-def feedback_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, index_dir: Path) -> Path:
-    """Hashing backend, a temporary index and feedback file, and a fresh Assistant cache."""
-    monkeypatch.setenv("LEVANGER_EMBEDDER", "hashing")
-    monkeypatch.setenv("LEVANGER_INDEX_DIR", str(index_dir))
-    monkeypatch.delenv("LEVANGER_GUIDE_PDF", raising=False)
-    db = tmp_path / "feedback.sqlite3"
-    monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(db))
-    # the Assistant is cached per process; a test that patches the loader must not see another's
-    st.cache_resource.clear()
-    yield db
-    st.cache_resource.clear()
 
 
 def start(**params: str) -> AppTest:

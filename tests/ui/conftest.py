@@ -1,0 +1,35 @@
+"""Fixtures of the Streamlit AppTest tests: the app on the hashing embedder, one index for the whole tier.
+
+``app_index_dir`` is one folder for the session: the first AppTest run builds the hashing index there and every
+later one loads it (each module used to build its own). ``feedback_db`` points the app at it, gives each test
+its own feedback file and clears Streamlit's resource cache, so that a test that patches the loader does not
+see another's Assistant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+
+@pytest.fixture(scope="session")
+def app_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hashing index folder shared by every AppTest of the session."""
+    return tmp_path_factory.mktemp("app-index")
+
+
+@pytest.fixture
+def feedback_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_index_dir: Path) -> Iterator[Path]:
+    """Hashing backend, the shared index, a temporary feedback file, and a fresh Assistant cache."""
+    monkeypatch.setenv("LEVANGER_EMBEDDER", "hashing")
+    monkeypatch.setenv("LEVANGER_INDEX_DIR", str(app_index_dir))
+    monkeypatch.delenv("LEVANGER_GUIDE_PDF", raising=False)
+    db = tmp_path / "feedback.sqlite3"
+    monkeypatch.setenv("LEVANGER_FEEDBACK_DB", str(db))
+    # the Assistant is cached per process; a test that patches the loader must not see another's
+    st.cache_resource.clear()
+    yield db
+    st.cache_resource.clear()
