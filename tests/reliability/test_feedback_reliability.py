@@ -1,6 +1,6 @@
 """The feedback store under a locked or damaged database, and what ``feedback-export`` says about it.
 
-* A database locked by another process for 8 s delays a rating; it is not lost.
+* A database locked by another process delays a rating until the lock is released; it is not lost.
 * A damaged file is moved aside (renamed with a UTC time, logged), a fresh database takes its place, and
   later ratings are stored again; a healthy file is never moved.
 * ``python -m assistant feedback-export`` says in Norwegian what is wrong, naming the file, without a
@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -43,16 +45,44 @@ def _hold_lock(db: Path, seconds: float | None, locked: threading.Event) -> subp
     return proc
 
 
-@pytest.mark.slow
-def test_a_rating_waits_for_a_database_locked_for_eight_seconds(tmp_path):
+def _wait_until_blocked_in_sqlite(writer: threading.Thread, timeout: float = 60.0) -> None:
+    """Poll until ``writer`` is seen inside a SQLite call of assistant/feedback.py (it waits there for the lock:
+    SQLite's busy handler runs in C, so the thread's innermost Python frame stays on that line)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(writer.ident)  # noqa: SLF001 - the one way to see another thread's line
+        if frame is not None and frame.f_code.co_filename.endswith(os.path.join("assistant", "feedback.py")):
+            line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+            if ".execute(" in line or "connect(" in line:
+                return
+        assert writer.is_alive(), "the rating finished while the database was locked"
+        time.sleep(0.01)
+    pytest.fail("the rating was never seen waiting for the lock")
+
+
+def test_a_rating_waits_for_a_locked_database_until_it_is_released(tmp_path):
+    """Another process holds the lock; the rating waits (the store's busy timeout is 30 s), is stored once the lock
+    is released, and is not lost. The lock is held until the writer is seen waiting, not for a fixed time."""
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    locked = threading.Event()
-    holder = _hold_lock(store.path, 8.0, locked)
+    assert store.busy_timeout_s == 30.0  # far past SQLite's own 5 s default
+    holder = _hold_lock(store.path, None, threading.Event())
+    done: dict[str, float | int] = {}
+
+    def rate() -> None:
+        done["row"] = store.add(**RATING)  # blocks until the other process commits
+        done["at"] = time.monotonic()
+
+    writer = threading.Thread(target=rate)
     try:
-        row = store.add(**RATING)  # blocks until the other process commits
+        writer.start()
+        _wait_until_blocked_in_sqlite(writer)
+        assert writer.is_alive() and "row" not in done  # still waiting: the lock holds it back
+        released = time.monotonic()
     finally:
-        holder.wait(60)
-    assert row == 1 and [r.services for r in store.rows()] == [("bpa",)]
+        holder.communicate(timeout=60)  # closes its stdin: the lock is released
+        writer.join(60)
+    assert not writer.is_alive() and done["at"] >= released  # it returned only after the release
+    assert done["row"] == 1 and [r.services for r in store.rows()] == [("bpa",)]
 
 
 def test_a_lock_held_past_the_busy_timeout_is_a_clear_error(tmp_path):
