@@ -11,20 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import check_valid_reply
+from tests.conftest import check_valid_reply, make_assistant
 
-from assistant import Assistant, AssistantSettings, Citation, Reply, Turn, templates
+from assistant import Assistant, Citation, Reply, Turn, templates
 from corpus import load_guide
-from index import IndexSettings, Retriever
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory) -> Assistant:
-    settings = AssistantSettings(index=IndexSettings(data_dir=tmp_path_factory.mktemp("idx"), backend="hashing"))
-    guide = load_guide()
-    return Assistant(Retriever.open(settings=settings.index, guide=guide), guide, settings=settings)
+def bot(tmp_path_factory, hashing_index_dir) -> Assistant:
+    """The assistant on a hashing index of the guide in a folder of its own, built from the session index's caches."""
+    return make_assistant(load_guide(), tmp_path_factory.mktemp("idx"), seed=hashing_index_dir)
 
 
 def test_answer_names_the_service_and_cites_the_cost_section(bot):

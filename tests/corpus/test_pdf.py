@@ -217,6 +217,7 @@ def test_load_pdfs_collects_errors(tmp_path, md):
 # --- renderer and loader on fresh input ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fresh_render_round_trip_is_deterministic(tmp_path, md):
     docs = render_pdf.collect_documents(CORPUS)
     first, second = render_pdf.build_pdf(docs), render_pdf.build_pdf(docs)

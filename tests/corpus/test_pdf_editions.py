@@ -34,6 +34,8 @@ from index.settings import IndexSettings  # noqa: E402
 from tools.edition_pdf import LAYOUTS, REWORDED, Placed, build_edition, reworded_titles  # noqa: E402
 
 GENERAL = default_schema().general_id
+#: each edition is drawn and parsed afresh (3–5 s a layout): the `slow` tier, in `make test` only
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", params=sorted(LAYOUTS))

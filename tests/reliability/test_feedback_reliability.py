@@ -241,6 +241,7 @@ def test_the_row_cap_drops_the_oldest_and_the_export_says_how_many(tmp_path, mon
     assert "70 eldre tilbakemeldinger er slettet" in err
 
 
+@pytest.mark.slow
 def test_the_size_cap_bounds_the_file(tmp_path):
     """16,000 ratings with long questions wrote 210 MB before; with a 256 KB cap the file stays near it."""
     cap = 256 * 1024

@@ -24,9 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO, hashing_index_settings
+from tests.conftest import REPO, copy_index, hashing_index_settings
 
-from corpus.guide import load_guide
 from index.errors import IndexCorrupt
 from index.hashing_embedder import HashingEmbedder
 from index.retriever import Retriever
@@ -91,15 +90,11 @@ def run_read_only(src: Path, mount: Path, args: list[str], **env: str) -> subpro
 
 
 @pytest.fixture
-def read_only_index(tmp_path: Path) -> Path:
-    """An index of the shipped guide built the way the CLI would, in a folder about to become read-only."""
-    settings = hashing_index_settings(tmp_path / "index")
-    guide = load_guide(pdf=[])
-    # with the assistant's banks, as `Assistant.load` builds it, so the CLI finds it current
-    from assistant.meaning import CLASSIFIED, all_banks
-
-    Retriever.build(guide, HashingEmbedder(), settings=settings, banks=all_banks(guide.documents), classify=CLASSIFIED)
-    return settings.data_dir
+def read_only_index(tmp_path: Path, hashing_index_dir: Path) -> Path:
+    """An index of the shipped guide built the way the CLI would (with the assistant's banks and classifiers, as
+    `Assistant.load` builds it, so the CLI finds it current), in a folder about to become read-only: a copy of the
+    session's index."""
+    return copy_index(hashing_index_dir, tmp_path / "index")
 
 
 def _make_stale(data_dir: Path) -> None:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.conftest import hashing_index_settings, make_assistant
+from tests.conftest import hashing_index_settings, make_assistant, seed_cache
 
 import index.store
+from assistant.meaning import CLASSIFIED, all_banks
 from corpus.guide import Guide, load_guide
 from index.dense import DenseIndex
 from index.errors import DimensionMismatch, IndexCorrupt
@@ -43,13 +44,17 @@ def expected(hashing_retriever: Retriever) -> list[list[tuple[str, float]]]:
 
 
 @pytest.fixture
-def built(tmp_path: Path, hashing_guide: Guide) -> tuple[IndexSettings, Path]:
+def built(tmp_path: Path, hashing_guide: Guide, hashing_index_dir: Path) -> tuple[IndexSettings, Path]:
     """A fresh index of the shipped guide in its own folder; returns its settings and generation folder.
 
-    Only the served generation is kept and without a grace period, so a test can see what is left behind.
+    Only the served generation is kept and without a grace period, so a test can see what is left behind. Built as
+    ``Assistant.load`` builds it (banks and classifiers included), from a copy of the session index's caches.
     """
     settings = dataclasses.replace(hashing_index_settings(tmp_path / "index"), keep_generations=1, gc_grace_s=0)
-    Retriever.build(hashing_guide, HashingEmbedder(), settings=settings)
+    settings.data_dir.mkdir(parents=True)
+    seed_cache(hashing_index_dir, settings.data_dir)
+    Retriever.build(hashing_guide, HashingEmbedder(), settings=settings, banks=all_banks(hashing_guide.documents),
+                    classify=CLASSIFIED)
     return settings, current_generation(settings.data_dir)
 
 
@@ -265,10 +270,10 @@ DISK_FULL = {
 
 @pytest.mark.parametrize(("target", "no_leftovers"), list(DISK_FULL.values()), ids=list(DISK_FULL))
 def test_disk_full_during_rebuild_keeps_the_old_index_serving(built, hashing_guide, expected, monkeypatch,
-                                                              target, no_leftovers):
+                                                              target, no_leftovers, hashing_index_dir):
     settings, gen = built
     serving = Retriever.load(hashing_guide, HashingEmbedder(), settings=settings)
-    bot = make_assistant(hashing_guide, settings.data_dir)
+    bot = make_assistant(hashing_guide, settings.data_dir, seed=hashing_index_dir)  # loads the generation built
     before = bot.ask("Hva koster trygghetsalarm?")
     monkeypatch.setattr(target, _enospc)
     with pytest.raises(OSError) as info:
@@ -314,6 +319,7 @@ def test_query_vector_of_wrong_dimension_is_a_clear_error(hashing_retriever, sha
         hashing_retriever.dense.search(vector, 5)
 
 
+@pytest.mark.slow  # the Assistant trains the classifiers afresh for the other embedder
 def test_assistant_with_a_mismatched_embedder_raises_dimension_mismatch(hashing_retriever, hashing_guide,
                                                                         hashing_settings):
     from assistant.core import Assistant

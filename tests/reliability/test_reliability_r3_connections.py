@@ -132,7 +132,7 @@ def test_a_real_request_gets_200_with_the_connection_limit_full_of_idle_and_tric
         hashing_assistant, tmp_path, monkeypatch):
     """Limit 8; 6 idle and 6 trickling sockets (a 30 s head timeout, so the timeout is not what saves it)."""
     with running(hashing_assistant, tmp_path, monkeypatch, header_timeout_s=30.0, max_connections=8) as address:
-        stop = threading.Event()
+        stop, trickling = threading.Event(), threading.Event()
         hogs = [socket.create_connection(address) for _ in range(12)]
 
         def trickle() -> None:
@@ -142,11 +142,13 @@ def test_a_real_request_gets_200_with_the_connection_limit_full_of_idle_and_tric
                     with contextlib.suppress(OSError):
                         s.send(HEAD[i % len(HEAD) : i % len(HEAD) + 1])
                 i += 1
+                if i == 2:  # every trickling socket has sent its first bytes twice
+                    trickling.set()
 
         feeder = threading.Thread(target=trickle, daemon=True)
         feeder.start()
         try:
-            time.sleep(0.5)  # let the trickle start
+            assert trickling.wait(10)  # the trickle has started
             timings = []
             for _ in range(5):
                 start = time.monotonic()

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO
+from tests.conftest import REPO, seed_cache
 from fastapi.testclient import TestClient
 
 from assistant import reloading
@@ -43,9 +43,12 @@ def _guide():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One index with the assistant's banks and classifiers (training them takes most of half a minute here)."""
+def built(tmp_path_factory: pytest.TempPathFactory, hashing_index_dir: Path) -> Path:
+    """One index with the assistant's banks and classifiers, built by ``Assistant.load`` from the session index's
+    caches (training the classifiers afresh took most of half a minute here)."""
     data_dir = tmp_path_factory.mktemp("built") / "index"
+    data_dir.mkdir()
+    seed_cache(hashing_index_dir, data_dir)
     settings = AssistantSettings(index=IndexSettings(data_dir=data_dir, backend="hashing", model=None))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("assistant.core.load_guide", _guide)

@@ -1,7 +1,7 @@
 """Fixtures of the Streamlit AppTest tests: the app on the hashing embedder, one index for the whole tier.
 
-``app_index_dir`` is one folder for the session: the first AppTest run builds the hashing index there and every
-later one loads it (each module used to build its own). ``feedback_db`` points the app at it, gives each test
+``app_index_dir`` is one folder for the session, a copy of the session's hashing index that every AppTest loads
+(each module used to build its own). ``feedback_db`` points the app at it, gives each test
 its own feedback file and clears Streamlit's resource cache, so that a test that patches the loader does not
 see another's Assistant.
 """
@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from tests.conftest import copy_index
 
 
 @pytest.fixture(scope="session")
-def app_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hashing index folder shared by every AppTest of the session."""
-    return tmp_path_factory.mktemp("app-index")
+def app_index_dir(tmp_path_factory: pytest.TempPathFactory, hashing_index_dir: Path) -> Path:
+    """The hashing index folder shared by every AppTest of the session: a copy of the session's index, which is
+    built as ``Assistant.load`` builds it, so the app loads it instead of building one."""
+    return copy_index(hashing_index_dir, tmp_path_factory.mktemp("app") / "index")
 
 
 @pytest.fixture

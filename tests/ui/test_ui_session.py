@@ -41,6 +41,7 @@ def _rss_mb() -> float:
     return 0.0
 
 
+@pytest.mark.slow
 def test_300_questions_in_one_session_stay_flat() -> None:
     at = AppTest.from_file(APP, default_timeout=120).run()
     seconds: list[float] = []
