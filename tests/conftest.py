@@ -15,6 +15,7 @@ contract every reply must keep, whatever the input:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -36,6 +37,8 @@ from index.retriever import Retriever  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
 
 _MARKER = re.compile(r"\[(\d+)\]")
+#: Where the session index's caches are kept between runs (see ``hashing_retriever``).
+RUN_CACHE = REPO / "var" / "test-cache" / "hashing-index"
 
 
 # -- the shared hashing-backend assistant ------------------------------------------------------------
@@ -87,12 +90,37 @@ def hashing_guide() -> Guide:
     return load_guide(pdf=[])
 
 
+def _keep_caches(data_dir: Path, kept: Path) -> None:
+    """Keep ``data_dir``'s caches in ``kept`` for the next run, when they hold anything ``kept`` does not (a new
+    folder is written next to it, then swapped in; a reader that loses a race finds a damaged or missing cache,
+    which a build logs and ignores)."""
+    def names(root: Path) -> list[str]:
+        return sorted(str(f.relative_to(root)) for f in root.rglob("*") if f.is_file())
+
+    if not (data_dir / "cache").is_dir() or (kept / "cache").is_dir() and names(kept) == names(data_dir / "cache"):
+        return
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    fresh, old = kept.with_name(f"{kept.name}.new-{os.getpid()}"), kept.with_name(f"{kept.name}.old-{os.getpid()}")
+    shutil.copytree(data_dir / "cache", fresh / "cache")
+    if kept.exists():
+        kept.rename(old)
+    fresh.rename(kept)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def hashing_retriever(hashing_settings: AssistantSettings, hashing_guide: Guide) -> Retriever:
     """The index of the shipped guide, built once per session with the hashing embedder, with the banks and the
-    classifiers (as ``Assistant.load`` builds it). Read it; never rebuild it in place (copy it instead)."""
-    return Retriever.open(settings=hashing_settings.index, guide=hashing_guide,
-                          banks=all_banks(hashing_guide.documents), classify=CLASSIFIED)
+    classifiers (as ``Assistant.load`` builds it). Read it; never rebuild it in place (copy it instead).
+
+    Its embedding and classifier caches are kept between runs in ``var/test-cache/`` (git-ignored): content-
+    addressed like every index cache, so a later run embeds and trains only what changed since."""
+    data_dir = hashing_settings.index.data_dir
+    seed_cache(RUN_CACHE, data_dir)
+    retriever = Retriever.open(settings=hashing_settings.index, guide=hashing_guide,
+                               banks=all_banks(hashing_guide.documents), classify=CLASSIFIED)
+    _keep_caches(data_dir, RUN_CACHE)
+    return retriever
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.conftest import hashing_index_settings, make_assistant, seed_cache
+from tests.conftest import copy_index, hashing_index_settings, make_assistant, seed_cache
 
 import index.store
 from assistant.meaning import CLASSIFIED, all_banks
@@ -43,18 +43,27 @@ def expected(hashing_retriever: Retriever) -> list[list[tuple[str, float]]]:
     return results(hashing_retriever)
 
 
-@pytest.fixture
-def built(tmp_path: Path, hashing_guide: Guide, hashing_index_dir: Path) -> tuple[IndexSettings, Path]:
-    """A fresh index of the shipped guide in its own folder; returns its settings and generation folder.
-
-    Only the served generation is kept and without a grace period, so a test can see what is left behind. Built as
-    ``Assistant.load`` builds it (banks and classifiers included), from a copy of the session index's caches.
-    """
-    settings = dataclasses.replace(hashing_index_settings(tmp_path / "index"), keep_generations=1, gc_grace_s=0)
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory, hashing_guide: Guide, hashing_index_dir: Path) -> Path:
+    """One fresh index of the shipped guide for the module, built as ``Assistant.load`` builds it (banks and
+    classifiers included) from a copy of the session index's caches; ``built`` hands each test a copy."""
+    settings = hashing_index_settings(tmp_path_factory.mktemp("pristine") / "index")
     settings.data_dir.mkdir(parents=True)
     seed_cache(hashing_index_dir, settings.data_dir)
     Retriever.build(hashing_guide, HashingEmbedder(), settings=settings, banks=all_banks(hashing_guide.documents),
                     classify=CLASSIFIED)
+    return settings.data_dir
+
+
+@pytest.fixture
+def built(tmp_path: Path, pristine: Path) -> tuple[IndexSettings, Path]:
+    """A fresh index of the shipped guide in its own folder (a copy of ``pristine``); returns its settings and
+    generation folder.
+
+    Only the served generation is kept and without a grace period, so a test can see what is left behind.
+    """
+    settings = dataclasses.replace(hashing_index_settings(tmp_path / "index"), keep_generations=1, gc_grace_s=0)
+    copy_index(pristine, settings.data_dir)
     return settings, current_generation(settings.data_dir)
 
 

@@ -145,7 +145,8 @@ def test_traceback_after_masking_holds_no_national_id(hashing_assistant, monkeyp
     """Force a failure downstream of masking; the exception carries what the failing step saw."""
     r = hashing_assistant.retriever
     own = Retriever(chunks=r.chunks, dense=r.dense, lexical=r.lexical, embedder=r.embedder, manifest=r.manifest,
-                    settings=r.settings)  # a private copy to break, sharing the loaded index parts
+                    settings=r.settings, banks=r.banks, classifiers=r.classifiers,
+                    generation=r.generation)  # a private copy to break, sharing the loaded index parts
     bot = Assistant(own, hashing_assistant.guide, settings=hashing_assistant.settings)
 
     def failing_search(query, **_):
