@@ -120,7 +120,25 @@ def wait_for_first_screen(page: Any) -> None:
 
     expect(page.get_by_text("Prøv et eksempel")).to_be_visible(timeout=SLOW_MS)
     page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15_000)
-    page.wait_for_timeout(1500)  # the scroll script settles once the page has stopped growing
+    wait_until_still(page)  # the scroll script settles once the page has stopped growing
+
+
+#: True once the page's scroll area has kept its position and height, and the window its scroll, for ``ms``
+#: milliseconds (state kept on the window between polls).
+_STILL = """(ms) => {
+  const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]') ||
+    document.querySelector('[data-testid="stMain"]');
+  const now = JSON.stringify([box ? box.scrollTop : 0, box ? box.scrollHeight : 0, window.scrollY]);
+  if (window.__stillState !== now) { window.__stillState = now; window.__stillSince = Date.now(); return false; }
+  return Date.now() - window.__stillSince >= ms;
+}"""
+
+
+def wait_until_still(page: Any, *, ms: int = 1000, timeout_ms: int = 20_000) -> None:
+    """Until the page has stopped scrolling and growing for ``ms`` (the app's scroll patch, ui/a11y.py, stops once
+    its target has stayed in place for a second): a condition, not a fixed wait."""
+    page.evaluate("() => { delete window.__stillState; }")
+    page.wait_for_function(_STILL, arg=ms, polling=100, timeout=timeout_ms)
 
 
 @contextmanager
@@ -163,7 +181,7 @@ def ask(page: Any, question: str, *, n: int = 1) -> Any:
     box.press("Enter")
     answer = page.get_by_test_id("stChatMessage").nth(2 * n - 1)
     expect(answer.get_by_role("button", name="Kopier svar")).to_be_visible(timeout=SLOW_MS)
-    page.wait_for_timeout(1800)  # the scroll to the answer's start settles
+    wait_until_still(page)  # the scroll to the answer's start settles
     return answer
 
 
