@@ -69,6 +69,7 @@ def test_check_command_is_the_readiness_probe() -> None:
         assert check(base + "/starting") == 1
     finally:
         server.shutdown()
+        server.server_close()
     assert check(base + "/readyz") == 1  # nothing listens any more
 
 

@@ -51,6 +51,7 @@ def _rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
+@pytest.mark.slow  # load: the fast tier leaves it out
 def test_200_concurrent_questions_match_sequential_and_stay_in_memory_bounds(hashing_assistant):
     workload = list(itertools.islice(itertools.cycle(QUESTIONS), 200))
     sequential_bot = _fresh(hashing_assistant)
@@ -112,6 +113,7 @@ def test_questions_during_a_rebuild_are_served_from_the_loaded_index(hashing_gui
     assert Retriever.load(hashing_guide, HashingEmbedder(), settings=bot.settings.index).chunks == bot.retriever.chunks
 
 
+@pytest.mark.slow  # load: the fast tier leaves it out
 def test_query_cache_stays_bounded(hashing_assistant):
     bot = _fresh(hashing_assistant)
     for n in range(1200):
