@@ -85,12 +85,12 @@ axe: $(AXE)
 test: $(STAMP) browser axe
 	$(PY) -m pytest --durations=15
 
-# Everything except real browsers, real embedding models and load: the tier to run while you work. Its temporary
-# folders go to memory where /dev/shm is writable (index builds and SQLite commit with fsync: about a third less
-# time in the reliability tests); see docs/testing.md.
+# Everything except real browsers, real embedding models and load: the tier to run while you work. One worker per
+# core (pytest-xdist; a file's tests stay on one worker, so its module fixtures are built once), and temporary
+# folders in memory where /dev/shm is writable (index builds and SQLite commit with fsync); see docs/testing.md.
 FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${TMPDIR:-/tmp})
 test-fast: $(STAMP)
-	TMPDIR=$(FAST_TMP) $(PY) -m pytest -q -m "not browser and not real_model and not slow"
+	TMPDIR=$(FAST_TMP) $(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not real_model and not slow"
 
 # The screenshots in docs/, made by the browser tests that take them (a plain test run saves them to
 # var/screenshots/ instead, so it never changes a tracked file).

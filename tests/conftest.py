@@ -53,7 +53,10 @@ def seed_cache(seed: Path, data_dir: Path) -> None:
     """Copy the embedding and classifier caches (``cache/``) of the index in ``seed`` into ``data_dir``, so that a
     build there embeds and trains only what ``seed``'s build did not (index.embed_cache, index.model_cache)."""
     if (seed / "cache").is_dir() and not (data_dir / "cache").exists():
-        shutil.copytree(seed / "cache", data_dir / "cache")
+        try:
+            shutil.copytree(seed / "cache", data_dir / "cache")
+        except OSError:  # swapped by another run meanwhile: build without it
+            shutil.rmtree(data_dir / "cache", ignore_errors=True)
 
 
 def copy_index(source: Path, target: Path) -> Path:
@@ -91,21 +94,26 @@ def hashing_guide() -> Guide:
 
 
 def _keep_caches(data_dir: Path, kept: Path) -> None:
-    """Keep ``data_dir``'s caches in ``kept`` for the next run, when they hold anything ``kept`` does not (a new
-    folder is written next to it, then swapped in; a reader that loses a race finds a damaged or missing cache,
-    which a build logs and ignores)."""
+    """Keep ``data_dir``'s caches in ``kept`` for the next run, when they hold anything ``kept`` does not. A new
+    folder is written next to it, then swapped in; another run or worker doing the same at once makes this one
+    give up (a reader that loses such a race finds a damaged or missing cache, which a build logs and ignores)."""
     def names(root: Path) -> list[str]:
         return sorted(str(f.relative_to(root)) for f in root.rglob("*") if f.is_file())
 
-    if not (data_dir / "cache").is_dir() or (kept / "cache").is_dir() and names(kept) == names(data_dir / "cache"):
-        return
-    kept.parent.mkdir(parents=True, exist_ok=True)
     fresh, old = kept.with_name(f"{kept.name}.new-{os.getpid()}"), kept.with_name(f"{kept.name}.old-{os.getpid()}")
-    shutil.copytree(data_dir / "cache", fresh / "cache")
-    if kept.exists():
-        kept.rename(old)
-    fresh.rename(kept)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if not (data_dir / "cache").is_dir() or (kept / "cache").is_dir() and names(kept) == names(data_dir / "cache"):
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(data_dir / "cache", fresh / "cache")
+        if kept.exists():
+            kept.rename(old)
+        fresh.rename(kept)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
