@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.ui_browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
+from tests.browser.ui_browser_support import DESKTOP, PHONE, close_contexts
 
 from assistant.feedback import FeedbackStore
 
@@ -140,16 +140,12 @@ def _keyboard_round(browser: Any, url: str, viewport: dict[str, int]) -> None:
         context.close()
 
 
-def test_widget_by_keyboard_alone_on_a_phone_and_a_desktop(sites: dict[str, Any]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for viewport in (PHONE, DESKTOP):
-                _keyboard_round(browser, str(sites["page"]), viewport)
-        finally:
-            browser.close()
+def test_widget_by_keyboard_alone_on_a_phone_and_a_desktop(sites: dict[str, Any], browser: Any) -> None:
+    try:
+        for viewport in (PHONE, DESKTOP):
+            _keyboard_round(browser, str(sites["page"]), viewport)
+    finally:
+        close_contexts(browser)
     # one 👎 per size, each with its own reason, and never the question
     rows = FeedbackStore(sites["db"]).rows()
     assert [(r.rating, r.reasons, r.question) for r in rows] == [

@@ -114,6 +114,12 @@ def is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob", "about", "tel", "chrome", "chrome-extension") or parts.hostname in LOCAL_HOSTS
 
 
+def close_contexts(browser: Any) -> None:
+    """Close every context a test opened in the module's browser (the ``browser`` fixture of conftest.py)."""
+    for context in list(browser.contexts):
+        context.close()
+
+
 def wait_for_first_screen(page: Any) -> None:
     """Until the first screen is drawn, the language patch applied and the page scrolled to the top."""
     from playwright.sync_api import expect
