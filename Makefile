@@ -85,18 +85,21 @@ axe: $(AXE)
 test: $(STAMP) browser axe
 	$(PY) -m pytest --durations=15
 
-# Everything except real browsers, real embedding models and load: the tier to run while you work.
+# Everything except real browsers, real embedding models and load: the tier to run while you work. One worker per
+# core (pytest-xdist; a file's tests stay on one worker, so its module fixtures are built once), and temporary
+# folders in memory where /dev/shm is writable (index builds and SQLite commit with fsync); see docs/testing.md.
+FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${TMPDIR:-/tmp})
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not browser and not real_model and not slow"
+	TMPDIR=$(FAST_TMP) $(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not real_model and not slow"
 
 # The screenshots in docs/, made by the browser tests that take them (a plain test run saves them to
 # var/screenshots/ instead, so it never changes a tracked file).
-SCREENSHOT_TESTS := tests/test_ui_browser.py::test_cited_answer_in_a_real_browser \
-	tests/test_ui_phone.py::test_phone_first_screen_title_notice_and_call_in_view \
-	tests/test_ui_phone.py::test_situation_answer_as_cards_on_a_phone \
-	tests/test_ui_phone.py::test_staff_mode_beside_the_chat_on_a_desktop \
-	tests/test_widget_browser.py::test_widget_on_another_origin_answers_with_sources \
-	tests/test_widget_phone.py::test_widget_fills_a_phone_and_reads_from_the_answer_start
+SCREENSHOT_TESTS := tests/browser/test_ui_browser.py::test_cited_answer_in_a_real_browser \
+	tests/browser/test_ui_phone.py::test_phone_first_screen_title_notice_and_call_in_view \
+	tests/browser/test_ui_phone.py::test_situation_answer_as_cards_on_a_phone \
+	tests/browser/test_ui_phone.py::test_staff_mode_beside_the_chat_on_a_desktop \
+	tests/browser/test_widget_browser.py::test_widget_on_another_origin_answers_with_sources \
+	tests/browser/test_widget_phone.py::test_widget_fills_a_phone_and_reads_from_the_answer_start
 screenshots: $(STAMP) browser axe
 	LEVANGER_SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest -q -p no:cacheprovider $(SCREENSHOT_TESTS)
 

@@ -7,6 +7,7 @@ A small AST walk over the source (imports inside functions count too: a lazy imp
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,19 @@ def test_the_understanding_rules_live_in_the_assistant_and_the_analysers_data_in
     assert {p.name for p in assistant.rules.DATA_DIR.iterdir()} >= {"patterns.yaml", "languages.yaml"}
     assert not list(index.language.DATA_DIR.glob("*.yaml")), "no understanding rule one layer too low"
     assert not hasattr(index.language.rules(), "emergency")
+
+
+#: The test folders: one per package, and two tiers of their own (see docs/testing.md).
+TEST_FOLDERS = {"corpus", "index", "assistant", "ui", "api", "evaluation", "reliability", "browser"}
+
+
+def test_tests_mirror_the_packages_and_every_browser_test_is_in_its_tier() -> None:
+    tests = ROOT / "tests"
+    files = sorted(tests.rglob("test_*.py"))
+    top = {p.name for p in files if p.parent == tests}
+    assert top == {"test_architecture.py", "test_makefile.py"}, top  # the repository as a whole
+    assert {p.parent.name for p in files if p.parent != tests} <= TEST_FOLDERS
+    for path in files:
+        text = path.read_text("utf-8")
+        starts_chromium = re.search(r"^\s*(from|import) (playwright|tests\.browser)\b", text, re.M) is not None
+        assert starts_chromium == (path.parent.name == "browser"), path.relative_to(ROOT)

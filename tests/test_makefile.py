@@ -39,3 +39,14 @@ def test_test_fast_leaves_out_browsers_real_models_and_load() -> None:
     text = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = text.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
     assert 'not browser and not real_model and not slow' in recipe
+
+
+def test_screenshot_tests_name_tests_that_exist() -> None:
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    block = text.split("\nSCREENSHOT_TESTS :=", 1)[1].split("\nscreenshots:", 1)[0]
+    targets = [word for word in block.replace("\\", " ").split() if "::" in word]
+    assert len(targets) >= 6, targets
+    for target in targets:
+        path, name = target.split("::")
+        assert (REPO / path).is_file(), target
+        assert f"def {name}(" in (REPO / path).read_text(encoding="utf-8"), target
