@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant import templates
 from assistant.closing import CLOSINGS, Closing, clauses, split_opening
-from assistant.meaning import CLASSIFIED, Calibration, MeaningModel, all_banks
+from assistant.meaning import CLASSIFIED, INTENTS, Calibration, MeaningModel, all_banks
 from assistant.plan import GENERAL_ID, Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
@@ -233,7 +233,20 @@ class Assistant:
         the opening clause); None when the opening is no greeting or nothing follows it."""
         if not rest or said.top != "greeting" or said.p < self.understander.calibration.intent_threshold:
             return None
-        return self.classifiers["asked"].predict(self.embed(rest), rest)
+        return self._small_talk_reading(rest)
+
+    def _small_talk_reading(self, text: str) -> Prediction:
+        """The classifier's reading of a short text as written, or as the analyser rewrites its dialect when that
+        reads more surely as small talk: most intent lines are bokmål, so "ka e dette for noe?" is read as "hva er
+        dette for noe" (what this is), where as written it read closest to a price question."""
+        asked = self.classifiers["asked"]
+        written = asked.predict(self.embed(text), text)
+        plain = self.analyzer.normalise(text)
+        if not plain or plain == " ".join(text.lower().split()).strip(" ?!.,"):
+            return written
+        rewritten = asked.predict(self.embed(plain), plain)
+        better = rewritten.top in INTENTS and (written.top not in INTENTS or rewritten.p > written.p)
+        return rewritten if better else written
 
     def _history_services(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller

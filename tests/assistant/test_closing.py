@@ -98,3 +98,18 @@ def test_thanks_after_an_answer_gets_the_thanks(real_bot, text):
 def test_a_farewell_that_opens_with_thanks_still_gets_113_first(real_bot, text):
     reply = real_bot.ask(text, list(HISTORY))
     assert "113" in reply.text.splitlines()[0] or "113" in reply.text[:200]
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("text", ["god morgen! ka e dette for noe?", "hei! ka kan du hjelp mæ me?"])
+def test_a_greeting_then_a_question_about_the_assistant_in_dialect_gets_what_it_can_do(real_bot, text):
+    # as written, "ka e dette for noe" reads closest to a price question; as the analyser rewrites it, to what
+    # the assistant is
+    reply = real_bot.ask(text)
+    assert reply.mode == "smalltalk" and reply.status == "answered" and not reply.citations
+
+
+@pytest.mark.real_model
+def test_a_greeting_then_a_dialect_question_about_a_service_is_still_answered(real_bot):
+    reply = real_bot.ask("god dag, æ lure på ka heimehjelp koste")
+    assert reply.mode == "direct" and reply.services[0] == "praktisk-bistand"
