@@ -193,6 +193,8 @@ class Understanding:
         language: "nb" for Norwegian in any written form, else the asker's language code.
         notices: Input flags: "personal_data", "truncated", "empty", "injection".
         emergency: Emergency kinds found ("medical", "suicide", "violence", "poisoning"), empty when none.
+        emergency_named: Of those, the kinds the emergency patterns found in so many words (the rest are the
+            meaning banks' reading, whose kind is less sure than their alarm).
         emergency_score: The emergency bank's margin over the ordinary bank (0 without a calibrated embedder).
         out_of_scope: True when the question is about something the guide does not cover.
         out_of_scope_score: The out-of-scope bank's margin over the needs bank.
@@ -225,6 +227,7 @@ class Understanding:
     language: str = "nb"
     notices: tuple[str, ...] = ()
     emergency: tuple[str, ...] = ()
+    emergency_named: tuple[str, ...] = ()
     emergency_score: float = 0.0
     out_of_scope: bool = False
     out_of_scope_score: float = 0.0
@@ -520,6 +523,8 @@ class Understander:
             question=question, query=query, language=language,
             notices=notices + (("injection",) if injection else ()),
             emergency=emergency, emergency_score=max((m.emergency_margin for m in meanings), default=0.0),
+            emergency_named=tuple(kind for kind, rx in rules().emergency.items()
+                                  if kind in emergency and rx.search(safety_normalised)),
             out_of_scope=out_of_scope, out_of_scope_score=oos_score, injection=injection, named=named,
             needs=needs, aspects=aspects, aspects_from=source, parts=asked_parts, asks=asks_question(query),
             leans_on_history=leans and calm,

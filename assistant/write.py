@@ -110,12 +110,19 @@ class ExtractiveWriter:
         )
 
     def _emergency(self, b: AnswerBuilder, plan: Plan) -> None:
-        """The box alone: the number to call first (112 for violence happening now), then the others."""
-        kinds = plan.understanding.emergency
-        if "violence" in kinds:
+        """The box alone: the number to call first (112 for violence happening now, said in so many words), then
+        the others. The banks' kind is less sure than their alarm (a farewell in dialect read closest to
+        violence), so a reading of violence or suicide by the banks alone gets 113 first and both the police and
+        the crisis line."""
+        u = plan.understanding
+        kinds, named = u.emergency, u.emergency_named
+        unsure = bool({"violence", "suicide"} & (set(kinds) - set(named)))
+        if "violence" in named:
             b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
         b.add(templates.EMERGENCY, kind="emergency")
-        if "suicide" in kinds:
+        if "violence" in kinds and "violence" not in named:
+            b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
+        if "suicide" in kinds or unsure:
             b.add(templates.EMERGENCY_SUICIDE, kind="emergency")
         if "poisoning" in kinds:
             b.add(templates.EMERGENCY_POISONING, kind="emergency")

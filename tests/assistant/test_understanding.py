@@ -129,6 +129,8 @@ def test_out_of_scope_by_margin_with_a_higher_bar_for_a_named_service():
     ("Får jeg omsorgspoeng til pensjonen fordi jeg passer far?", "nav_state"),
     ("Kan jeg få skattefradrag for det jeg betaler for hjemmehjelpa til mor?", "state_registry"),
     ("Hvor lang ventetid er det på BUP nå?", "specialist"),
+    ("Mamma bor i Trondheim, kan hun få dagsenter der?", "other_municipality"),
+    ("Vi flytter til Verdal i sommer, må vi søke om hjemmesykepleie på nytt?", "other_municipality"),
 ])
 def test_a_thing_only_an_outside_body_handles_is_declined_with_that_body(question, topic):
     u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
@@ -141,6 +143,9 @@ def test_a_thing_only_an_outside_body_handles_is_declined_with_that_body(questio
 def test_a_municipal_service_beside_it_is_not_an_outside_body():
     u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
     assert not understand(u, "Får jeg omsorgsstønad fordi jeg passer far?", meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
+    # a relative who asks from another town is not asking about that town's services
+    assert not understand(u, "Mor glemmer medisinene. Jeg bor i Bergen og får ikke sjekket det.",
+                          meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
 
 
 def test_an_alias_in_a_situation_about_another_service_names_nothing():
