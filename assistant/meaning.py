@@ -178,6 +178,7 @@ class Calibration:
     extra_service_p: float = 0.12
     extra_service_ratio: float = 0.6
     part_service_p: float = 0.5
+    part_switch_p: float = 0.8
     clarify_below: float = 0.08
 
     @classmethod

@@ -504,8 +504,12 @@ class Understander:
         asked_parts: tuple[AskedPart, ...] = ()
         for text, p_asked, p_about in parts:
             previous = asked_parts[-1].service if asked_parts else ""
+            # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
+            # får plass?"): the next part goes on about it unless it names another or is clearly about one
+            asked_by_name = previous if previous and previous in self.names.mentioned(asked_parts[-1].analysis.normalised
+                                                                                  if asked_parts[-1].analysis else "") else ""
             asked_parts += (self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
-                                       previous=previous),)
+                                       previous=previous, asked_by_name=asked_by_name),)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
@@ -565,7 +569,7 @@ class Understander:
         return tuple(out), "classifier"
 
     def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
-              previous: str = "") -> AskedPart:
+              previous: str = "", asked_by_name: str = "") -> AskedPart:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
@@ -582,6 +586,9 @@ class Understander:
             # hvordan får vi ordnet det?"), else the service named last before it ("Mor har vedtak om
             # hjemmesykepleie. Må hun betale for den?"), else the message's own
             service = previous or self.names.last_mentioned(self.analyzer.normalise(before))
+        elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
+                                                    and about.p >= self.calibration.part_switch_p):
+            service = asked_by_name
         elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
         return AskedPart(text, aspects, service, analysis)

@@ -148,6 +148,24 @@ def test_a_municipal_service_beside_it_is_not_an_outside_body():
                           meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
 
 
+def test_a_part_goes_on_about_the_service_the_part_before_it_asks_about_by_name():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, part_switch_p=0.8))
+    text = "Hva koster dagsenter per dag, og hvem bestemmer om mor får plass?"
+    first, second = "Hva koster dagsenter per dag", "hvem bestemmer om mor får plass?"
+
+    def parts(p_second: float) -> tuple[str, ...]:
+        about = Prediction(("dagaktivitet", "langtidsopphold"), (0.9, 0.05))
+        other = Prediction(("langtidsopphold", "dagaktivitet"), (p_second, 1 - p_second))
+        asked = Prediction(("cost", "who"), (0.8, 0.2))
+        return tuple(p.service for p in u.understand(text, query=text, notices=(), meaning=None,
+                                                      parts=[(first, asked, about), (second, asked, other)]).parts)
+
+    # "plass" reads like a nursing-home place; the message asks about the day centre
+    assert parts(0.64) == ("dagaktivitet", "dagaktivitet")
+    # a part the classifier is sure is about another service goes there
+    assert parts(0.9) == ("dagaktivitet", "langtidsopphold")
+
+
 def test_an_alias_in_a_situation_about_another_service_names_nothing():
     u = Understander(load_guide(pdf=[]).documents, Calibration(alias_veto=0.05))
     text = "far sitter i rullestol og kan ikke gå på kino alene"
