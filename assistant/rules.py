@@ -44,6 +44,8 @@ class Rules:
         emergency: Emergency kind -> one compiled pattern.
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
+        same_question: A follow-up that asks the last question again for someone or something else.
+        condition: The words just before a name that make it a person's condition ("som har demens").
         switch: One compiled pattern for messages that change the subject in so many words.
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
             with its verb asks something: "Må legen henvise meg?").
@@ -62,6 +64,8 @@ class Rules:
     emergency: dict[str, re.Pattern[str]]
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
+    same_question: re.Pattern[str]
+    condition: re.Pattern[str]
     switch: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
@@ -103,6 +107,8 @@ def rules() -> Rules:
         emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
         injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
         follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
+        same_question=re.compile("|".join(f"(?:{p})" for p in patterns.get("same_question") or ["(?!)"])),
+        condition=re.compile("|".join(f"(?:{p})" for p in patterns.get("condition") or ["(?!)"])),
         switch=re.compile("|".join(f"(?:{p})" for p in patterns.get("switch", ["(?!)"]))),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),

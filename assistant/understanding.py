@@ -216,7 +216,8 @@ class Understanding:
         parts: The questions of a message that asks several, in the order asked (empty for one question).
         aspects_from: "cues" when the aspects were asked in so many words, "classifier" when the aspect
             classifier chose them, "parts" when each part of the message got its own, "conversation" when a
-            follow-up kept the last question's, "" when none.
+            follow-up kept the last question's, "same_question" when it asks the last question again for someone
+            or something else ("gjelder det også for far?"), "" when none.
         asks: The message asks a question (a question mark, or a part that opens with a question word), as
             opposed to only describing a situation.
         analysis: The query as the text analyser read it (once per ask; the later steps reuse it).
@@ -391,6 +392,12 @@ class Understander:
             return named
         return ()
 
+    def _conditions_only(self, normalised: str) -> bool:
+        """Whether every service name in the text is a person's condition ("kona mi som har demens"), not a topic
+        ("gjelder det også for hjemmehjelp?")."""
+        spans = [m for _, rx in self.names.patterns for m in rx.finditer(normalised)]
+        return bool(spans) and all(rules().condition.search(normalised[: m.start()]) for m in spans)
+
     def _closing_kinds(self, closing: Closing, meaning: Meaning, sentences: Sequence[Meaning], *,
                        in_conversation: bool) -> tuple[tuple[str, ...], str]:
         """:meth:`emergency_kinds` for a closing, after the patterns found nothing."""
@@ -449,6 +456,11 @@ class Understander:
                              else normalised)
         c = self.calibration
         named = self._named(normalised, about)
+        # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
+        # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
+        same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
+        if same and named and not self.names.titled(normalised) and self._conditions_only(normalised):
+            named = ()
         # counted on the question as written: normalising keeps only Latin letters
         n_words = word_count(query)
         short = n_words <= c.intent_max_words
@@ -496,7 +508,7 @@ class Understander:
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
         elsewhere = (about is not None and about.top not in (NO_SERVICE, *history_services[:1])
-                     and about.p >= c.switch_confidence and n_words > 4)
+                     and about.p >= c.switch_confidence and n_words > 4 and not same)
         leans = (bool(history) and not named and not switch and not elsewhere
                  and (n_words <= 4 or bool(rules().follow_up.search(normalised))))
         calm = not emergency and not out_of_scope and not injection and not intent
@@ -517,12 +529,12 @@ class Understander:
             aspects, source = self.aspects(query, asked, analysis=analysis)
             unsure = source == "" or (source == "classifier" and asked is not None
                                       and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
-            if inherits and unsure:
+            if (inherits and unsure) or (same and (inherits or named)):
                 # a follow-up that does not say what it asks keeps asking what the last question asked
                 earlier = next((t.text for t in reversed(history) if t.role == "user"), "")
                 before = detect_aspects(earlier, analyzer=self.analyzer)
                 if before:
-                    aspects, source = before, "conversation"
+                    aspects, source = before, ("same_question" if same else "conversation")
         return Understanding(
             question=question, query=query, language=language,
             notices=notices + (("injection",) if injection else ()),

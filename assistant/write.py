@@ -211,9 +211,9 @@ class ExtractiveWriter:
                 # answered wherever the guide states it, not from one section, under the name of the service
                 # whose description states it
                 sid = self._topic_source(sid, aspect)
-            elif aspect or several:
+            elif (aspect or several) and u.aspects_from != "same_question":
                 # the section whose sentences hold the answer to this part (a part that names no aspect starts
-                # from what the service is)
+                # from what the service is); a follow-up that asks the last question again keeps its section
                 read = self._read(part.text, part.analysis)
                 aspect = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
             sections.setdefault((sid, aspect), []).append(part)

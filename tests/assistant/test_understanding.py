@@ -166,6 +166,24 @@ def test_a_part_goes_on_about_the_service_the_part_before_it_asks_about_by_name(
     assert parts(0.9) == ("dagaktivitet", "langtidsopphold")
 
 
+def test_the_same_question_for_someone_else_asks_what_the_last_question_asked():
+    u = Understander(load_guide(pdf=[]).documents, Calibration())
+    history = (Turn("user", "Kan jeg få trygghetsalarm?"),
+               Turn("assistant", "Forklarte trygghetsalarm.", services=("trygghetsalarm",)))
+    again = understand(u, "gjelder det også kona mi som har demens? hun går ut om natta", history, ("trygghetsalarm",))
+    # "demens" is her situation here, not a new topic; the question is the last one: who can get it
+    assert again.named == () and again.focus == ("trygghetsalarm",)
+    assert again.aspects == ("who",) and again.aspects_from == "same_question"
+    # a service named by its title is the new topic, asked the same thing
+    other = understand(u, "gjelder det samme for middagslevering?", (Turn("user", "Hva koster hjemmehjelp?"),),
+                       ("praktisk-bistand",))
+    assert other.named == ("matombringing",) and other.aspects == ("cost",)
+    # an alias that is not a person's condition is the new topic too
+    alias = understand(u, "gjelder det også for hjemmehjelp?", (Turn("user", "Hva koster trygghetsalarm?"),),
+                       ("trygghetsalarm",))
+    assert alias.named == ("praktisk-bistand",)
+
+
 def test_an_alias_in_a_situation_about_another_service_names_nothing():
     u = Understander(load_guide(pdf=[]).documents, Calibration(alias_veto=0.05))
     text = "far sitter i rullestol og kan ikke gå på kino alene"
