@@ -148,7 +148,7 @@ _PROFILE_TEXTS: dict[str, str] = {
         "Forvaltning helse og omsorg, eller skriv til {email}. Ikke send helseopplysninger på vanlig e-post."
     ),
     #: A decline of a question outside the guide: what the guide covers, then the fitting outside body.
-    "OUT_OF_SCOPE_LEAD": "Dette dekker ikke tjenestebeskrivelsene for helse- og omsorgstjenestene i {name}.",
+    "OUT_OF_SCOPE_LEAD": "Tjenestebeskrivelsene for helse- og omsorgstjenestene i {name} dekker ikke dette.",
 }
 
 
