@@ -80,6 +80,11 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
 
 
+def _any_of(patterns: list[str] | None) -> re.Pattern[str]:
+    """One pattern that matches wherever one of ``patterns`` does (nowhere, when there are none)."""
+    return re.compile("|".join(f"(?:{p})" for p in (patterns or ["(?!)"])))
+
+
 def _words(patterns: dict, key: str) -> str:
     return "(?:" + "|".join(map(re.escape, map(str, patterns.get(key) or ["(?!)"]))) + ")"
 
@@ -105,11 +110,11 @@ def rules() -> Rules:
                            str(t.get("fallback") or ""))
                 for key, t in (patterns.get("topics") or {}).items()},
         emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
-        injection=re.compile("|".join(f"(?:{p})" for p in patterns["injection"])),
-        follow_up=re.compile("|".join(f"(?:{p})" for p in patterns["follow_up"])),
-        same_question=re.compile("|".join(f"(?:{p})" for p in patterns.get("same_question") or ["(?!)"])),
-        condition=re.compile("|".join(f"(?:{p})" for p in patterns.get("condition") or ["(?!)"])),
-        switch=re.compile("|".join(f"(?:{p})" for p in patterns.get("switch", ["(?!)"]))),
+        injection=_any_of(patterns["injection"]),
+        follow_up=_any_of(patterns["follow_up"]),
+        same_question=_any_of(patterns.get("same_question")),
+        condition=_any_of(patterns.get("condition")),
+        switch=_any_of(patterns.get("switch")),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),
         part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern + ")",
