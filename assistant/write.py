@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from assistant import templates
-from assistant.compose import AnswerBuilder
+from assistant.compose import AnswerBuilder, Span
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
@@ -149,6 +149,13 @@ class ExtractiveWriter:
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening)
+        return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
+
+    @staticmethod
+    def _quote(b: AnswerBuilder, groups: Sequence[tuple[Chunk, list[Span]]], *, heading: bool = True,
+               prefix: str = "", label: str = "", kind: str = "quote") -> bool:
+        """Quote the groups as one passage: the first under its section's heading (or ``prefix``), the rest run
+        on; returns whether anything was added."""
         added = False
         for chunk, spans in groups:
             lead, name = (prefix, label) if not added else ("", "")
@@ -277,12 +284,8 @@ class ExtractiveWriter:
     def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis) -> bool:
         """The sentence of the service that holds a detail the question asks about and the reply has not told
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
-        aspect, groups = self.picker.detail(service_id, query, skip=b.quoted)
-        added = False
-        for chunk, spans in groups:
-            lead, name = ("", "") if added else (templates.PART.format(section=chunk.section), chunk.section)
-            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
-        return added
+        _, groups = self.picker.detail(service_id, query, skip=b.quoted)
+        return self._quote(b, groups)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:
