@@ -175,12 +175,14 @@ class AskedPart:
         text: The part's own words.
         aspects: What it asks (cue words, else the aspect classifier on the part alone).
         service: The service the part names, or the one the service classifier is confident in, else "".
+        by_name: The part names ``service`` in so many words (title or alias).
     """
 
     text: str
     aspects: tuple[str, ...] = ()
     service: str = ""
     analysis: Analysis | None = field(default=None, repr=False)
+    by_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -518,8 +520,7 @@ class Understander:
             previous = asked_parts[-1].service if asked_parts else ""
             # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
-            asked_by_name = previous if previous and previous in self.names.mentioned(asked_parts[-1].analysis.normalised
-                                                                                  if asked_parts[-1].analysis else "") else ""
+            asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
             asked_parts += (self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
                                        previous=previous, asked_by_name=asked_by_name),)
         if asked_parts:
@@ -586,7 +587,8 @@ class Understander:
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
         normalised = analysis.normalised
-        named = self.names.mentioned(normalised)
+        mentioned = self.names.mentioned(normalised)
+        named = list(mentioned)
         if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
             # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
             named.append(about.top)
@@ -603,4 +605,4 @@ class Understander:
             service = asked_by_name
         elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
-        return AskedPart(text, aspects, service, analysis)
+        return AskedPart(text, aspects, service, analysis, by_name=service in mentioned)
