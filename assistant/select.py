@@ -143,11 +143,10 @@ class SectionPicker:
                 if (s.chunk.chunk_id, s.span.start) in done:
                     continue
                 words = shared(q, s.terms)
-                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN:
+                # a list item whose introduction is quoted already cannot be read on its own: no candidate
+                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN \
+                        and self._with_list(ss, s.position, done, whole=False):
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
-        if not found:
-            return "", []
-        found = [f for f in found if self._with_list(sections[f[1]], f[2], done, whole=False)]
         if not found:
             return "", []
         found.sort(key=lambda f: (-f[0], f[2]))
