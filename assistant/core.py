@@ -326,10 +326,10 @@ class Assistant:
             # inherit the topic when leaning on it explains the question at least as well as the question explains
             # itself, or when the topic's own description has a section for what is asked ("må vi betale noe for
             # det?" after home nursing: its words read like the payment service, its "Hva koster det?" answers)
-            asked = [a for a in u.aspects if a != "what"]
+            specific = [a for a in u.aspects if a != "what"]
             own = {sec.aspect for sec in self.documents[focus].sections}
             if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
-                    or (asked and all(a in own for a in asked)):
+                    or (specific and all(a in own for a in specific)):
                 return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
             u = dataclasses.replace(u, focus=())
         return u, hits
