@@ -59,6 +59,19 @@ def seed_cache(seed: Path, data_dir: Path) -> None:
             shutil.rmtree(data_dir / "cache", ignore_errors=True)
 
 
+def first_version_feedback_file(path: Path) -> Path:
+    """A feedback file as the first version wrote it (no aspect, chunks or reasons columns), with one 👍 row."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
+                   "rating INTEGER NOT NULL, status TEXT NOT NULL DEFAULT '', services TEXT NOT NULL DEFAULT '', "
+                   "question TEXT NOT NULL DEFAULT '')")
+        db.execute("INSERT INTO feedback (created_at, rating) VALUES ('2026-01-01T00:00:00+00:00', 1)")
+    db.close()
+    return path
+
+
 def copy_index(source: Path, target: Path) -> Path:
     """A copy of the index folder ``source`` (its generations, ``CURRENT`` and caches) at ``target``."""
     shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(".writer.lock"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.feedback import REASONS, FeedbackStore
+from tests.conftest import first_version_feedback_file
 
 FNR_QUESTION = "Mitt fnr er 31129956715 og jeg har diabetes"
 
@@ -35,16 +36,7 @@ def test_reasons_are_a_closed_set_kept_once_in_order(store: FeedbackStore) -> No
 
 
 def test_an_older_file_gets_the_reasons_column(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
-                   "rating INTEGER NOT NULL, status TEXT NOT NULL DEFAULT '', services TEXT NOT NULL DEFAULT '', "
-                   "question TEXT NOT NULL DEFAULT '')")
-        db.execute("INSERT INTO feedback (created_at, rating) VALUES ('2026-01-01T00:00:00+00:00', 1)")
-    db.close()
-    store = FeedbackStore(path)
+    store = FeedbackStore(first_version_feedback_file(tmp_path / "old.sqlite3"))
     store.add(question="", services=[], rating="down", reasons=["not_answered"])
     assert [r.reasons for r in store.rows()] == [(), ("not_answered",)]
 

@@ -20,6 +20,7 @@ from assistant.core import Assistant
 from assistant.errors import apology
 from assistant.feedback import FeedbackStore
 from assistant.types import Reply
+from tests.conftest import first_version_feedback_file
 from ui import texts
 from ui.render import body_markdown, escape_markdown, nb_sort_key, section_link, user_text_markdown
 
@@ -293,14 +294,7 @@ def test_feedback_store_masks_again_and_exports(tmp_path: Path, monkeypatch: pyt
 
 
 def test_feedback_file_of_the_first_version_gets_the_new_columns(tmp_path: Path) -> None:
-    db = tmp_path / "old.sqlite3"
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
-                    "rating INTEGER NOT NULL, status TEXT NOT NULL DEFAULT '', services TEXT NOT NULL DEFAULT '', "
-                    "question TEXT NOT NULL DEFAULT '')")
-        con.execute("INSERT INTO feedback (created_at, rating) VALUES ('2026-01-01T00:00:00+00:00', 1)")
-    con.close()
-    store = FeedbackStore(db)
+    store = FeedbackStore(first_version_feedback_file(tmp_path / "old.sqlite3"))
     store.add(question="x", services=["bpa"], rating=-1, aspect="who", chunks=["bpa#a-0"])
     assert [(r.rating, r.aspect, r.chunks) for r in store.rows()] == [(1, "", ()), (-1, "who", ("bpa#a-0",))]
 
