@@ -52,8 +52,9 @@ def _norm(text: str) -> str:
 #: copies; listed so the check keeps guarding every other question, and reported with test4's results. The same
 #: for dev6's f021, "hva koster trygghetsalarm i måneden", an everyday price question a questions-bank line
 #: written months before also asks; and panel7's g095 and g096, short thanks that intent-bank lines written
-#: before the panel also say ("tusen takk for god hjelp", "takk for svaret ditt").
-CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096"})
+#: before the panel also say ("tusen takk for god hjelp", "takk for svaret ditt"); and panel8's h098, a thanks an
+#: intent-bank line written that evening also says ("det var akkurat det jeg lurte på").
+CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

@@ -16,7 +16,8 @@ KNOWN = {d.service_id for d in load_guide(pdf=[]).documents}
 def test_the_panel_is_well_formed_and_split_by_kind():
     panel = load_panel()
     assert len(panel) >= 150 and len({q.id for q in panel}) == len(panel)
-    assert {q.split for q in panel} == {"dev3", "test3", "test4", "dev5", "test5", "dev6", "test6", "dev7", "test7"}
+    assert {q.split for q in panel} == {"dev3", "test3", "test4", "dev5", "test5", "dev6", "test6", "dev7", "test7",
+                                          "dev8", "test8"}
     assert {q.status for q in panel} <= {"answered", "no_answer", "emergency", "smalltalk"}
     for q in panel:
         assert set(q.expected) <= KNOWN and (not q.primary or q.primary in KNOWN), q.id
@@ -25,7 +26,7 @@ def test_the_panel_is_well_formed_and_split_by_kind():
     for kind in {q.kind for q in panel}:
         assert all(by_kind[(kind, split)] >= 1 for split in ("dev3", "test3", "test4")), kind
     # the newer panels alternate dev / test within each kind, so both hold every kind the panel has
-    for dev, test in (("dev5", "test5"), ("dev6", "test6"), ("dev7", "test7")):
+    for dev, test in (("dev5", "test5"), ("dev6", "test6"), ("dev7", "test7"), ("dev8", "test8")):
         newest = Counter((q.kind, q.split) for q in panel if q.split in (dev, test))
         assert {k for k, _ in newest} == {k for k, s in newest if s == dev} == {k for k, s in newest if s == test}
 
