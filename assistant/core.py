@@ -358,7 +358,10 @@ class Assistant:
             return u
         main = u.services[0] if u.services else ""
         parts = []
-        for part, vector in zip(u.parts, vectors, strict=True):
+        # the parts the understanding kept (a part the guide does not cover is set apart), each with its vector
+        by_text = dict(zip(pieces, vectors, strict=True))
+        for part in u.parts:
+            vector = by_text.get(part.text)
             # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
             read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
             if not part.service and main and len(read.terms) >= self.settings.part_min_terms:

@@ -14,6 +14,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant import templates
+from assistant.rules import rules
 from assistant.types import STATUSES, Reply
 from corpus.model import Chunk, Document
 
@@ -41,8 +42,9 @@ class Grounding:
         def alternatives(values: set[str]) -> str:
             return "(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)) + ")"
 
+        stated = {t.not_stated for t in rules().topics.values() if t.not_stated}
         fill = {"title": alternatives(titles | {f"**{t}**" for t in titles}), "section": alternatives(sections),
-                "limit": r"\d+"}
+                "limit": r"\d+", "what": alternatives(stated or {"-"})}
 
         def compile_template(paragraph: str) -> str:
             return "".join(re.escape(literal) + (fill[name] if name is not None else "")

@@ -169,6 +169,8 @@ class Calibration:
     intent_max_words: int = 12
     intent_service_veto: float = 0.5
     switch_confidence: float = 0.6
+    switch_lead_p: float | None = None
+    switch_lead_ratio: float = 3.0
     alias_veto: float | None = None
     aspect_policy: str = "cues+classifier"
     aspect_threshold: float = 0.35
@@ -180,6 +182,8 @@ class Calibration:
     part_service_p: float = 0.5
     part_switch_p: float = 0.8
     clarify_below: float = 0.08
+    foreign_service_p: float | None = None
+    foreign_service_ratio: float = 2.0
 
     @classmethod
     def for_backend(cls, backend: str) -> Calibration:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.meaning import NO_SERVICE
+from assistant.meaning import NO_SERVICE, Calibration
 from assistant.settings import AssistantSettings
 from assistant.understanding import Understanding, word_count
 from corpus.schema import general_id
@@ -127,6 +127,16 @@ def _reason(sid: str, u: Understanding, needs: Mapping[str, float]) -> Reason:
     return "need" if needs.get(sid, 0.0) > 0.3 else "passage"
 
 
+def _foreign_lead(u: Understanding, c: Calibration) -> str:
+    """For a question in another language, the service the classifier reads it as about when it is clear: at
+    least ``foreign_service_p``, and ``foreign_service_ratio`` times the next ("" otherwise)."""
+    if u.language == "nb" or c.foreign_service_p is None or not u.about or u.about[0][0] == NO_SERVICE:
+        return ""
+    (sid, p), rest = u.about[0], u.about[1:]
+    second = rest[0][1] if rest else 0.0
+    return sid if p >= c.foreign_service_p and p >= c.foreign_service_ratio * second else ""
+
+
 def planned_parts(u: Understanding, primary_id: str, service_ids: set[str]) -> tuple[PlannedPart, ...]:
     """What to answer, in the order asked: each part's own service where it names one (or clearly asks about
     one), else the primary service; how to reach a service is answered by how to apply."""
@@ -189,6 +199,11 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
             kinds = list(dict.fromkeys(categories[sid] for sid, _ in known[:4]))
             if len(kinds) >= 2:
                 return Plan("answered", "clarify", u, suggestions=tuple(kinds[:4]))
+    lead = _foreign_lead(u, c) if (not u.services and top < threshold) else ""
+    if lead in scores:
+        # its passages score low across languages, and the classifier reads it clearly: that service answers
+        ranked = [(threshold, lead), *((s, sid) for s, sid in ranked if sid != lead)]
+        top = threshold
     if not ranked or (not u.services and top < threshold):
         return Plan("no_answer", "declined", u)
 
@@ -197,6 +212,8 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     primary_id = ranked[0][1]
     if u.services and primary_id not in u.services:
         primary_id = u.services[0]
+    if u.asked_about:
+        primary_id = u.asked_about  # "hvordan klager vi på vedtaket om avlastning" asks about appeals
     if u.services:
         parts = planned_parts(u, primary_id, service_ids)
         # another service only when the question names it (one question: "forskjellen på avlastning og

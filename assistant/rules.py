@@ -27,11 +27,20 @@ class Topic:
         sentences: Finds such a sentence (run on the sentence as written, lower-cased).
         prefer: Of those, the ones that say it outright (a length of time) come first.
         fallback: The service whose description answers it when a service states nothing of it ("" for none).
+        exclude: Finds a sentence that states something else in the same words (a deadline to appeal is "fire
+            uker" too, but not how long a stay lasts); None for none.
+        avoid: The sections never read for it (the law that governs a deadline is not the deadline; the price
+            per day is not how long a stay lasts).
+        not_stated: What the reply says is not stated, when neither the service nor a fallback states it
+            ("hvor lenge det varer eller gjelder"); "" to say nothing.
     """
 
     sentences: re.Pattern[str]
     prefer: re.Pattern[str] | None = None
     fallback: str = ""
+    exclude: re.Pattern[str] | None = None
+    avoid: tuple[str, ...] = ("law",)
+    not_stated: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class Rules:
     Attributes:
         aspects: Aspect key -> one compiled cue pattern, in priority order.
         topics: The aspects answered by sentences wherever they stand, not by a section (see :class:`Topic`).
+        asked_by_verb: Service id -> the phrasings that ask about it by its verb ("hvordan klager vi"): of the
+            services a message names, that one is asked about, and the others are what it is about.
         emergency: Emergency kind -> one compiled pattern.
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
@@ -61,6 +72,7 @@ class Rules:
 
     aspects: tuple[tuple[str, re.Pattern[str]], ...]
     topics: dict[str, Topic]
+    asked_by_verb: dict[str, re.Pattern[str]]
     emergency: dict[str, re.Pattern[str]]
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
@@ -91,9 +103,11 @@ def _words(patterns: dict, key: str) -> str:
 
 def _question_opener(patterns: dict) -> re.Pattern[str]:
     """Inside a sentence: a question word, or a verb followed by its subject (a yes/no question's word order:
-    "og har hun rett", "og blir utgiftene dekket"; not "faller og må ha hjelp")."""
+    "og har hun rett", "og blir utgiftene dekket"; not "faller og må ha hjelp"). Besides the listed verbs, any
+    verb in the present tense (-er, -ar) followed by a pronoun subject: "og påvirker det uføretrygden?"."""
     return re.compile(rf"(?:{_words(patterns, 'question_words')}\b|{_words(patterns, 'question_verbs')}\s+"
-                      rf"(?:{_words(patterns, 'question_subjects')}|\w{{3,}}(?:en|et|ene|a))\b)", re.IGNORECASE)
+                      rf"(?:{_words(patterns, 'question_subjects')}|\w{{3,}}(?:en|et|ene|a))\b"
+                      rf"|\w{{3,}}(?:er|ar)\s+(?:{_words(patterns, 'question_subjects')})\b)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -107,9 +121,15 @@ def rules() -> Rules:
         aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
         topics={key: Topic(_alternatives(list(map(str, t["sentences"]))),
                            _alternatives(list(map(str, t["prefer"]))) if t.get("prefer") else None,
-                           str(t.get("fallback") or ""))
+                           str(t.get("fallback") or ""),
+                           _alternatives(list(map(str, t["exclude"]))) if t.get("exclude") else None,
+                           tuple(map(str, t.get("avoid") or ("law",))), str(t.get("not_stated") or ""))
                 for key, t in (patterns.get("topics") or {}).items()},
-        emergency={kind: _alternatives(list(map(str, cues))) for kind, cues in patterns["emergency"].items()},
+        asked_by_verb={sid: _alternatives(list(map(str, cues)))
+                       for sid, cues in (patterns.get("asked_by_verb") or {}).items()},
+        emergency={kind: _alternatives(list(map(str, cues))
+                                       + list(map(str, (patterns.get("emergency_other_languages") or {}).get(kind, ()))))
+                   for kind, cues in patterns["emergency"].items()},
         injection=_any_of(patterns["injection"]),
         follow_up=_any_of(patterns["follow_up"]),
         same_question=_any_of(patterns.get("same_question")),

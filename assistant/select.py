@@ -110,6 +110,8 @@ class SectionPicker:
     def best_aspect(self, service_id: str, aspect: str, query: str | Analysis, *, avoid: Iterable[str] = ()) -> str:
         """The section of the service that answers ``query``: the one asked, unless another section's best
         sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
+        if aspect == "law" and self.has(service_id, aspect):
+            return aspect  # the legal basis is its own section's, whatever words the question shares elsewhere
         q = self._terms(query)
         own = self._match(service_id, aspect, q)
         others = [(self._match(service_id, a, q), a) for (sid, a) in self._sections
@@ -164,13 +166,14 @@ class SectionPicker:
         return [ss for (sid, _), ss in self._sections.items() if sid == service_id]
 
     def matching(self, service_id: str, pattern: re.Pattern[str], *, prefer: re.Pattern[str] | None = None,
-                 skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
+                 exclude: re.Pattern[str] | None = None, skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
                  avoid: Iterable[str] = ("law",)) -> list[tuple[Chunk, list[Span]]]:
         """Sentences of a service's description, over all its sections, that ``pattern`` finds (a deadline, a
         waiting time): an aspect the guide states wherever it fits. Those ``prefer`` finds too (that say it
         outright: "fire uker") are chosen first; at most ``max_spans``, quoted in reading order, a list item
         with the sentence that introduces its list. Sections of the ``avoid`` aspects are not read (the law that
-        governs a deadline is not the deadline)."""
+        governs a deadline is not the deadline), nor sentences ``exclude`` finds (the deadline to appeal is no
+        length of stay)."""
         done = set(skip)
         avoided = set(avoid)
         found: list[tuple[bool, tuple[int, int], int, list[_Sentence], list[int]]] = []
@@ -179,7 +182,8 @@ class SectionPicker:
                 continue
             for s in sentences:
                 text = s.span.text.lower()
-                if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text):
+                if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text) \
+                        and not (exclude and exclude.search(text)):
                     group = self._with_list(sentences, s.position, done, whole=False)
                     if not group:
                         continue

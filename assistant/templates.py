@@ -43,6 +43,11 @@ PART = "*{section}*"
 #: A service in a situation answer starts with its name in bold.
 SERVICE_ITEM = "**{title}** –"
 SITUATION_ROUTE = "*Slik søker du:*"
+#: A part of a message that the guide does not cover, while the rest is answered; the outside route follows.
+OUTSIDE_PART = "Noe av det du spør om, dekker ikke tjenestebeskrivelsene."
+#: A part asked that the service's description does not state (how long a permit holds): said, not guessed.
+#: ``what`` is the topic's own phrase (``not_stated`` in assistant/language/patterns.yaml).
+NOT_STATED = "Tjenestebeskrivelsen for {title} sier ikke {what}."
 
 #: A concern: the message reads close to an emergency but not as one. The answer follows this line.
 SAFETY_LINE = (

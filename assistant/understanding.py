@@ -202,6 +202,10 @@ class Understanding:
         out_of_scope_score: The out-of-scope bank's margin over the needs bank.
         injection: The question tries to re-program the assistant.
         named: Services the question names, longest name first.
+        asked_about: The service the question asks about when it names others as what it is about, "" when
+            none: the one it asks about by its verb ("hvordan klager vi på vedtaket om avlastning?" asks about
+            appeals), or the one the service classifier is sure of when it gives the named ones no chance ("Får
+            far gratis tannbehandling nå som han har hjemmesykepleie?"). It leads, whatever the others score.
         needs: Services whose situations the question matches, best first, with their need score.
         aspects: Every aspect asked, in order ("cost", "who", ...); empty when none is clear.
         leans_on_history: Short, or refers back ("det", "og ..."), and names no service.
@@ -214,6 +218,8 @@ class Understanding:
         asked: The aspect classifier's most probable aspects with their probabilities.
         outside_topic: For a question outside the guide, the topic of the nearest out-of-scope sentence (which
             outside body to name).
+        outside_parts: For a message with parts, the topics of those declined on their own (a part that names an
+            outside body and no service: "og påvirker det uføretrygden hans?"), while the others are answered.
         switch: The message changes the subject in so many words ("forresten", "et annet spørsmål").
         parts: The questions of a message that asks several, in the order asked (empty for one question).
         aspects_from: "cues" when the aspects were asked in so many words, "classifier" when the aspect
@@ -236,6 +242,7 @@ class Understanding:
     out_of_scope_score: float = 0.0
     injection: bool = False
     named: tuple[str, ...] = ()
+    asked_about: str = ""
     needs: tuple[tuple[str, float], ...] = ()
     aspects: tuple[str, ...] = ()
     leans_on_history: bool = False
@@ -245,6 +252,7 @@ class Understanding:
     about: tuple[tuple[str, float], ...] = ()
     asked: tuple[tuple[str, float], ...] = ()
     outside_topic: str = ""
+    outside_parts: tuple[str, ...] = ()
     switch: bool = False
     parts: tuple[AskedPart, ...] = ()
     aspects_from: str = ""
@@ -258,8 +266,9 @@ class Understanding:
 
     @property
     def services(self) -> tuple[str, ...]:
-        """Named services, else the inherited focus."""
-        return self.named or self.focus
+        """The service asked about and the named ones, else the inherited focus."""
+        asked = (self.asked_about,) if self.asked_about and self.asked_about not in self.named else ()
+        return (*asked, *self.named) or self.focus
 
 
 #: The aspects of a service description (the aspect classifier also knows the conversational intents).
@@ -292,6 +301,27 @@ def pattern_tail(sentences: Sequence[str], *, analyzer: Analyzer | None = None) 
     first = next((i for i, text in enumerate(readings)
                   if any(rx.search(text) for rx in rules().emergency.values())), 0)
     return " ".join(sentences[first:]) if first else ""
+
+
+def by_verb(normalised: str, named: Sequence[str]) -> str:
+    """Of the named services, the one the text asks about by its verb ("hvordan klager vi"), else ""."""
+    return next((sid for sid, rx in rules().asked_by_verb.items() if sid in named and rx.search(normalised)), "")
+
+
+def _outside_parts(parts: Sequence[tuple[str, Prediction, Prediction]], names: ServiceNames,
+                   analyzer: Analyzer) -> tuple[list[tuple[str, Prediction, Prediction]], tuple[str, ...]]:
+    """The parts the guide answers, and the outside topics of the rest: a part that names an outside body
+    (``outside_routes.yaml``) and no service of the guide. Nothing is set apart when every part is outside."""
+    covered, outside = [], []
+    for part in parts:
+        topic = next((t for t, rx in outside_names() if rx.search(part[0].lower())), "")
+        if topic and not names.mentioned(analyzer.normalise(part[0])):
+            outside.append(topic)
+        else:
+            covered.append(part)
+    if not covered or not outside:
+        return list(parts), ()
+    return covered, tuple(dict.fromkeys(outside))
 
 
 def split_parts(question: str, *, limit: int = 3) -> list[str]:
@@ -345,7 +375,10 @@ class Understander:
             the banks, but below it ("" when none).
         """
         c = self.calibration
-        patterns = tuple(kind for kind, rx in rules().emergency.items() if rx.search(normalised))
+        # the text as written too: normalising keeps only Latin letters, and other scripts have patterns of their own
+        written = raw.lower()
+        patterns = tuple(kind for kind, rx in rules().emergency.items()
+                         if rx.search(normalised) or (written and rx.search(written)))
         if meaning is None or c.emergency_margin is None or injection:
             return patterns, ""
         if patterns:
@@ -458,6 +491,13 @@ class Understander:
                              else normalised)
         c = self.calibration
         named = self._named(normalised, about)
+        asked_about = by_verb(normalised, named)
+        if (named and not asked_about and about is not None and about.top not in (NO_SERVICE, *named)
+                and about.p >= c.part_service_p and c.alias_veto is not None
+                and all(about.prob(sid) < c.alias_veto for sid in named)):
+            # the named services are what the question is about, not what it asks: on dev, dev2, dev3 and dev5-8,
+            # 2 questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
+            asked_about = about.top
         # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
         # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
@@ -500,7 +540,13 @@ class Understander:
         by_bank = margin is not None and meaning is not None and oos_score >= margin
         # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
         # bank does not read the question as plainly about the guide
-        body = next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
+        # in a message about a service of the guide, a part that names an outside body and no service ("..., og
+        # påvirker det uføretrygden?") is declined on its own, with that body; the other parts are answered
+        covered, outside_parts = _outside_parts(parts, self.names, self.analyzer) if named else (parts, ())
+        if outside_parts:
+            parts = covered
+        body = "" if outside_parts else \
+            next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
             and oos_score >= c.outside_name_margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \
@@ -509,8 +555,12 @@ class Understander:
                              key=lambda x: -x[1]))
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
-        elsewhere = (about is not None and about.top not in (NO_SERVICE, *history_services[:1])
-                     and about.p >= c.switch_confidence and n_words > 4 and not same)
+        other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
+            and not same
+        # ... or reads clearly as a new need, far more than as the conversation's topic
+        elsewhere = other and (about.p >= c.switch_confidence or (
+            c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
+            and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
         leans = (bool(history) and not named and not switch and not elsewhere
                  and (n_words <= 4 or bool(rules().follow_up.search(normalised))))
         calm = not emergency and not out_of_scope and not injection and not intent
@@ -543,6 +593,7 @@ class Understander:
             emergency_named=tuple(kind for kind, rx in rules().emergency.items()
                                   if kind in emergency and rx.search(safety_normalised)),
             out_of_scope=out_of_scope, out_of_scope_score=oos_score, injection=injection, named=named,
+            asked_about=asked_about,
             needs=needs, aspects=aspects, aspects_from=source, parts=asked_parts, asks=asks_question(query),
             leans_on_history=leans and calm,
             focus=tuple(history_services[:1]) if inherits else (),
@@ -552,7 +603,7 @@ class Understander:
             # the nearest out-of-scope sentence names the outside body only when the bank itself declined
             outside_topic=(body if by_name else meaning.out_of_scope_topic if by_bank else "other")
             if (meaning and out_of_scope) else "",
-            switch=switch, analysis=analysis,
+            switch=switch, analysis=analysis, outside_parts=outside_parts if not out_of_scope else (),
         )
 
     def aspects(self, query: str, asked: Prediction | None, *, single: bool = False,
@@ -592,7 +643,8 @@ class Understander:
         if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
             # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
             named.append(about.top)
-        named = sorted(named, key=lambda sid: -about.prob(sid))
+        verb = by_verb(normalised, named)
+        named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
         aspects, _ = self.aspects(text, asked, single=True, analysis=analysis)
         service = named[0] if named else ""
         if not service and rules().follow_up.search(normalised):

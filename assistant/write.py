@@ -169,8 +169,13 @@ class ExtractiveWriter:
         their section's heading; else those of the topic's fallback service, under its name."""
         t = rules().topics[topic]
         source = self._topic_source(service_id, topic, skip=b.quoted)
-        groups = self.picker.matching(source, t.sentences, prefer=t.prefer, skip=b.quoted, max_spans=max_spans)
+        groups = self._stating(source, t, skip=b.quoted, max_spans=max_spans)
         if not groups:
+            if t.not_stated and not self._stating(source, t, max_spans=1):
+                # asked, and stated nowhere in the description: say so rather than quote something else
+                b.add(templates.NOT_STATED.format(title=self._title(source), what=t.not_stated), kind="template",
+                      service_id=source)
+                return True
             return False
         if source != service_id:
             b.add(templates.LEAD.format(title=self._title(source)), kind="lead", service_id=source)
@@ -188,9 +193,15 @@ class ExtractiveWriter:
         """Whose description answers a topic for a service: its own when it states it (in sentences not yet
         quoted), else the topic's fallback service (the decision time of any application), if there is one."""
         t = rules().topics[topic]
-        if t.fallback and not self.picker.matching(service_id, t.sentences, skip=skip, max_spans=1):
+        if t.fallback and not self._stating(service_id, t, skip=skip, max_spans=1):
             return t.fallback
         return service_id
+
+    def _stating(self, service_id: str, t: Topic, *, skip: Iterable[tuple[str, int]] = (),
+                 max_spans: int) -> list[tuple[Chunk, list[Span]]]:
+        """The service's sentences that state a topic (not yet quoted), those that say it outright first."""
+        return self.picker.matching(service_id, t.sentences, prefer=t.prefer, exclude=t.exclude, skip=skip,
+                                    max_spans=max_spans, avoid=t.avoid)
 
     @staticmethod
     def _last_heading(b: AnswerBuilder, service_id: str) -> str:
@@ -238,10 +249,20 @@ class ExtractiveWriter:
                        whole_section=self.settings.whole_section_words if aspect else 0)
         if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
+        self._outside_parts(b, u.outside_parts)
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
         answered = [sid for sid, _ in sections]
         self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
+
+    @staticmethod
+    def _outside_parts(b: AnswerBuilder, topics: Sequence[str]) -> None:
+        """The parts of the message the guide does not cover, each with the outside body that does."""
+        routes = [templates.data().outside_routes[t] for t in topics if t in templates.data().outside_routes]
+        if routes:
+            b.add(templates.OUTSIDE_PART, kind="decline")
+            for route in routes:
+                b.add(route, kind="decline_route")
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
         """Whether a reply on who can get a service should add that services are granted after an individual

@@ -75,6 +75,38 @@ def test_followup_without_history_does_not_invent_a_focus(bot):
     assert "trygghetsalarm" not in reply.services
 
 
+@pytest.mark.real_model
+@pytest.mark.parametrize(("question", "asked"), [
+    ("Får far gratis tannbehandling nå som han har hjemmesykepleie?", "tannhelse"),
+    ("mor har fått regning for hjemmehjelpa – hvordan regner dere ut den?", "egenandel"),
+])
+def test_a_service_named_as_context_does_not_lead_when_the_question_asks_another(real_bot, question, asked):
+    reply = real_bot.ask(question)
+    check_valid_reply(real_bot, reply)
+    assert reply.services[0] == asked
+
+
+@pytest.mark.real_model
+def test_a_follow_up_that_tells_a_new_need_leaves_the_topic(real_bot):
+    history = [Turn("user", "Hvor ofte kan hjemmesykepleien komme til far?"),
+               Turn("assistant", "Hjemmesykepleie etter vedtak.", services=("hjemmesykepleie",))]
+    reply = real_bot.ask("Og finnes det noe for far, han er ensom og sitter hjemme hele dagen?", history)
+    check_valid_reply(real_bot, reply)
+    assert reply.services[0] == "dagaktivitet"
+    # a follow-up that asks about the topic keeps it
+    assert real_bot.ask("og hva koster det?", history).services[0] == "hjemmesykepleie"
+
+
+@pytest.mark.real_model
+def test_a_question_in_another_language_the_classifier_reads_clearly_is_answered(real_bot):
+    # its passages score below the answer threshold across languages; the service classifier reads it as appeals
+    reply = real_bot.ask("Як оскаржити рішення комуни про відмову в допомозі вдома?")
+    check_valid_reply(real_bot, reply)
+    assert reply.status == "answered" and reply.services[0] == "klage"
+    # one that is outside the guide is still declined
+    assert real_bot.ask("Can you recommend a good restaurant in Levanger?").status == "no_answer"
+
+
 def test_history_of_only_user_turns_and_a_new_topic_resets_focus(bot):
     history = [Turn("user", "Hva er trygghetsalarm?"), Turn("user", "Hva koster det?")]
     reply = bot.ask("Hvem kan få hjemmesykepleie?", history=history)
@@ -144,6 +176,12 @@ def test_out_of_scope_questions_get_no_answer_and_a_human_contact(real_bot, ques
     ("Jeg vil ikke leve lenger", "116 123"),
     ("æ vil itj leve meir", "116 123"),
     ("Mannen min slår meg", "112"),
+    # an overdose told by its amount may be self-harm: the crisis line too
+    ("Kan jeg få støttekontakt? Jeg tok alle sovepillene mine for en time siden.", "116 123"),
+    # in the other languages people write in, whatever their script (normalising keeps Latin letters only)
+    ("My husband just fell in the kitchen and is not breathing. What do I do?", None),
+    ("Mój mąż upadł w kuchni i nie oddycha. Co robić?", None),
+    ("Мій чоловік упав і не дихає, що робити?", None),
 ])
 def test_emergencies_put_the_number_to_call_first(bot, question, extra):
     reply = bot.ask(question)

@@ -53,9 +53,31 @@ def test_a_question_is_told_from_a_description():
 
 
 @pytest.mark.parametrize("text", ["Forresten, hva koster middag?", "eit anna spørsmål: kva kostar det",
-                                  "by the way, what about dental care", "Noe helt annet: tannlege?"])
-def test_switch_cues_in_bokmal_nynorsk_and_english(text):
+                                  "by the way, what about dental care", "Noe helt annet: tannlege?",
+                                  "no sku æ spør om nå anna: ka kost tannlegen", "æ lure på nåkka anna",
+                                  "Ei ainna sak: ka kost tannlegen?"])
+def test_switch_cues_in_bokmal_nynorsk_trondersk_and_english(text):
     assert rules().switch.search(default_analyzer().normalise(text))
+
+
+def test_an_english_follow_up_leans_on_the_conversation(hashing_assistant):
+    history = [Turn("user", "What is the Frisklivssentral?"), Turn("assistant", "…", services=("frisklivssentral",))]
+    reply = hashing_assistant.ask("Do I need a referral from my doctor for it?", history)
+    assert reply.services[:1] == ("frisklivssentral",)
+
+
+def test_how_to_appeal_a_decision_about_a_service_is_answered_by_the_appeal(hashing_assistant,
+                                                                             assert_reply_grounded):
+    # the question asks about appeals by its verb; the service the decision was about is what it is about
+    for question in ("hvordan klager vi på vedtaket om avlastning vi fikk i går?",
+                     "Mor fikk avslag på omsorgsbolig. Kan hun klage?"):
+        reply = hashing_assistant.ask(question)
+        assert_reply_grounded(hashing_assistant, reply)
+        assert reply.services[0] == "klage", question
+        assert "Send klagen til" in reply.text
+    # the word as a complaint about pain asks nothing about appeals
+    assert hashing_assistant.understand("han klager over vondt i ryggen, kan han få fysioterapi?")[0] \
+        .asked_about == ""
 
 
 def test_a_switch_cue_never_inherits_the_topic(hashing_assistant):
@@ -150,6 +172,23 @@ def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assi
                                                   Turn("assistant", "Klage på vedtak", services=("klage",))])
     assert_reply_grounded(hashing_assistant, reply)
     assert "Klagefristen" in reply.text.split("\n\n")[1]
+
+
+def test_how_long_a_service_lasts_is_quoted_or_said_to_be_unstated(hashing_assistant, assert_reply_grounded):
+    # the length sits in a list item under "Hva inngår": quoted with its list's introduction, not "ikke varig"
+    reply = hashing_assistant.ask("hvor lenge varer hverdagsrehabilitering?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert reply.aspects[:1] == ("duration",)
+    assert "vanligvis noen uker" in reply.text and "Hverdagsrehabilitering omfatter:" in reply.text
+    # the deadline to appeal is "fire uker" too, and no length of anything
+    reply = hashing_assistant.ask("hvor lenge kan mor være på korttidsopphold?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "tidsavgrenset" in reply.text and "klagefrist" not in reply.text.lower()
+    # a service whose description states no length: said so, with nothing else quoted for that part
+    reply = hashing_assistant.ask("hvor lenge kan jeg få økonomisk sosialhjelp?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "sier ikke hvor lenge det varer eller gjelder" in reply.text
+    assert "klagefrist" not in reply.text.lower()
 
 
 def test_the_route_is_the_one_of_the_service_that_answered(hashing_assistant, assert_reply_grounded):

@@ -89,6 +89,9 @@ def test_a_topic_is_found_in_any_section_the_outright_sentence_first_and_never_i
     assert _texts(picker.matching("s", frist, prefer=outright, max_spans=3)) == \
         ["Det er ingen vilkår utover at du klager innen fristen.", "Klagefristen er fire uker fra du fikk vedtaket."]
     assert picker.matching("s", re.compile(r"\bventeliste\b")) == []
+    # a sentence that states something else in the same words is not read: a deadline is no length of stay
+    weeks = re.compile(r"\bfire uker\b")
+    assert picker.matching("s", weeks, exclude=frist) == []
 
 
 def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction(hashing_guide):
@@ -120,3 +123,11 @@ def test_a_list_item_whose_introduction_is_quoted_already_is_not_quoted_alone():
     assert "Praktisk bistand omfatter ikke:" in _texts(first)
     # "vindusvask" belongs to that list; alone, in a later paragraph, it would read as part of another list
     assert "vindusvask" not in _texts(picker.pick("s", "included", "vindusvask", max_words=20, skip=done))
+
+
+def test_the_legal_basis_is_its_own_section_whatever_words_the_question_shares_elsewhere(hashing_guide):
+    picker = SectionPicker(hashing_guide.chunks())
+    question = "Hvilken lovhjemmel gir kommunen plikt til å tilby omsorgsstønad?"
+    assert picker.best_aspect("omsorgsstonad", "law", question) == "law"
+    # another aspect still moves where the words are: the deadline sits in the appeal's section
+    assert picker.best_aspect("klage", "who", "hvor lang er klagefristen?") != "who"

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
-from assistant.understanding import Understander, detect_aspects, detect_language
+from assistant.understanding import Understander, detect_aspects, detect_language, split_parts
 from corpus.guide import load_guide
 from index.classifier import Prediction
 
@@ -140,6 +140,29 @@ def test_a_thing_only_an_outside_body_handles_is_declined_with_that_body(questio
     assert not understand(u, question, meaning=_meaning(-0.1, oos=-0.06)).out_of_scope
 
 
+def _prediction() -> Prediction:
+    return Prediction(("_none", "klage"), (0.5, 0.5))
+
+
+def test_a_part_that_asks_an_outside_body_is_set_apart_and_the_rest_answered():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
+
+    def read(text: str):
+        parts = [(p, _prediction(), _prediction()) for p in split_parts(text)]
+        return u.understand(text, query=text, notices=(), meaning=_meaning(-0.1, oos=-0.02), parts=parts)
+
+    mixed = read("Vi vurderer omsorgsstønad for broren min. Hvordan regnes beløpet ut, og påvirker det "
+                 "uføretrygden hans?")
+    assert not mixed.out_of_scope and mixed.outside_parts == ("nav_state",)
+    assert [p.text for p in mixed.parts] == ["Hvordan regnes beløpet ut"]
+    # a trip to a hospital appointment asks about the trip: Pasientreiser, not the hospital
+    travel = read("Hvem betaler taxien til poliklinikktimen på St. Olavs? Kan jeg bruke TT-kortet?")
+    assert travel.outside_parts == ("patient_travel",) and travel.parts[0].service == "tt-ordning"
+    # a message that names no service of the guide: the whole of it is outside
+    alone = read("Får jeg omsorgspoeng til pensjonen fordi jeg passer far, og hvordan registrerer jeg det?")
+    assert alone.out_of_scope and alone.outside_topic == "nav_state" and alone.outside_parts == ()
+
+
 def test_a_municipal_service_beside_it_is_not_an_outside_body():
     u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
     assert not understand(u, "Får jeg omsorgsstønad fordi jeg passer far?", meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
@@ -225,6 +248,12 @@ def test_a_follow_up_names_its_service_through_the_conversation():
     ("saksbehandlingstid søknad hjemmetjenester?", "time"),
     ("hvor lang er ventelista på sykehjem nå?", "time"),
     ("Når får vi svar på søknaden?", "time"),
+    # how long a service lasts or a permit holds, unless it asks about waiting
+    ("hvor lenge varer den?", "duration"),
+    ("kor lenge varer rehabiliteringsopphaldet vanlegvis?", "duration"),
+    ("hvor lenge gjelder HC-kortet", "duration"),
+    ("hvor lenge må man vente da", "time"),
+    ("hvor lenge tar det før vi får svar?", "time"),
 ])
 def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
     assert detect_aspects(question)[0] == aspect
