@@ -24,14 +24,8 @@ from assistant.plan import GENERAL_ID, Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.understanding import (
-    Understander,
-    Understanding,
-    asks_question,
-    message_sentences,
-    pattern_tail,
-    split_parts,
-)
+from assistant.message import asks_question, message_sentences, pattern_tail, split_parts
+from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document

@@ -9,162 +9,21 @@ language, emergency kind and score, out-of-scope score, services named, needs ma
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from assistant.closing import Closing
-from assistant.privacy import clean_text
 from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning, outside_names
+from assistant.message import (ASPECT_KEYS, asks_question, detect_aspects, detect_language, preload_language,
+                              word_count)
+from assistant.mentions import ServiceNames, by_verb, outside_parts_of
+from assistant.rules import rules
 from assistant.types import Turn
 from corpus.model import Document
-from corpus.schema import aspect_keys
-from index.classifier import Prediction
-from assistant.rules import rules
 from index.analysis import Analysis, Analyzer, default_analyzer
+from index.classifier import Prediction
 
-# Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
-_CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 log = logging.getLogger(__name__)
-
-
-def clean_question(text: object, *, limit: int) -> tuple[str, bool]:
-    """Make any input a safe, bounded question string (:func:`assistant.privacy.clean_text`, the cleaning
-    every stored text gets too).
-
-    Returns:
-        The cleaned text (NFC, control and zero-width characters and soft hyphens removed, white space
-        collapsed, at most ``limit`` characters) and whether it was truncated.
-    """
-    return clean_text(text, limit=limit)
-
-
-def detect_aspects(question: str, *, analyzer: Analyzer | None = None,
-                   analysis: Analysis | None = None) -> tuple[str, ...]:
-    """Every aspect asked, in the order asked: one per clause, the most specific cue of the clause winning.
-
-    ``analysis`` (of ``question``) is reused for a clause that is the whole question without its end
-    punctuation: the same words, so the same normalised text.
-    """
-    found: list[str] = []
-    analyzer = analyzer or default_analyzer()
-    whole = analysis.text.strip("?!;,.: \t\n") if analysis is not None and analysis.text == question else None
-    for clause in _CLAUSES.split(question):
-        if not clause.strip():
-            continue  # no words: nothing to normalise
-        text = analysis.normalised if whole is not None and clause.strip() == whole else analyzer.normalise(clause)
-        if not text:
-            continue
-        aspect = next((key for key, rx in rules().aspects if rx.search(text)), "")
-        if aspect and aspect not in found:
-            found.append(aspect)
-    return tuple(found)
-
-
-@lru_cache(maxsize=1)
-def _identifier():  # noqa: ANN202 - py3langid's type
-    """py3langid's identifier restricted to the languages in ``languages.yaml`` (loaded once; None if missing)."""
-    try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    except ImportError:  # pragma: no cover - depends on the environment
-        log.warning("py3langid is not installed (pip install py3langid); recognising languages by marker words")
-        return None
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(rules().identify))
-    return identifier
-
-
-def detect_language(question: str) -> str:
-    """"nb" for Norwegian (bokmål, nynorsk, dialect), else a language code ("en", "uk", "ar", ...).
-
-    Non-Latin scripts decide by script; a Latin-script message of a few words by the language identifier, a
-    shorter one by which language's function words it uses most. Ties and unknown words count as Norwegian: a
-    Norwegian question must never get a note in another language.
-    """
-    letters = [ch for ch in question if ch.isalpha()]
-    if not letters:
-        return "nb"
-    names = [unicodedata.name(ch, "") for ch in letters]
-    share = lambda word: sum(word in n for n in names) / len(names)  # noqa: E731
-    if share("CYRILLIC") > 0.5:
-        return "uk" if any(ch in "іїєґІЇЄҐ" for ch in letters) else "ru"
-    for script, code in (("ARABIC", "ar"), ("ETHIOPIC", "ti"), ("CJK", "zh"), ("THAI", "th"), ("HANGUL", "ko")):
-        if share(script) > 0.5:
-            return code
-    words = [w.lower() for w in _WORD.findall(question)]
-    r = rules()
-    identifier = _identifier() if len(words) >= r.identify_min_words else None
-    counts = {code: sum(w in vocab for w in words) for code, vocab in r.markers.items()}
-    if identifier is not None:
-        code, _ = identifier.classify(question)
-        # the identifier reads a few Norwegian words as Swedish now and then ("hva koster trygghetsalarm i
-        # måneden"): words only Norwegian writes overrule it, unless the message has more of its language's own
-        norwegian_only = sum(w in r.norwegian_only for w in words)
-        if code in r.norwegian or norwegian_only > counts.get(code, 0):
-            return "nb"
-        return code
-    best = max(counts, key=lambda code: (counts[code], code == "nb"))
-    return best if counts[best] > counts.get("nb", 0) else "nb"
-
-
-def _names_pattern(names: set[str]) -> re.Pattern[str] | None:
-    names = {n for n in names if len(n) >= 2}
-    if not names:
-        return None
-    # short names (KAD, BPA, TT) only as whole words; longer ones also inflected (rullatoren)
-    alts = "|".join(re.escape(n) + (r"\w*" if len(n) >= 5 else "") for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alts})\b")
-
-
-@dataclass(frozen=True)
-class ServiceNames:
-    """Normalised names (title and aliases) of each service, for spotting explicit mentions.
-
-    Generic words a service is also known by (its ``search_terms:``, e.g. "søknad", "lege") help the lexical
-    index but do not count as naming it.
-    """
-
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
-    #: The same for the titles alone: a service named by its title is asked about; one named by an alias may
-    #: only be mentioned ("far sitter i rullestol og kan ikke gå på kino alene").
-    titles: tuple[tuple[str, re.Pattern[str]], ...] = ()
-
-    @classmethod
-    def from_documents(cls, docs: Sequence[Document], analyzer: Analyzer | None = None) -> ServiceNames:
-        """Compile one pattern per service; the general document is not a service to mention."""
-        out, titles = [], []
-        normalise = (analyzer or default_analyzer()).normalise
-        for doc in docs:
-            if doc.kind != "service":
-                continue
-            title = {normalise(doc.title)} | {normalise(p) for p in re.split(r"[()]", doc.title) if len(p.strip()) > 3}
-            names = title | {normalise(n) for n in doc.aliases}
-            for found, into in ((names, out), (title, titles)):
-                pattern = _names_pattern(found)
-                if pattern is not None:
-                    into.append((doc.service_id, pattern))
-        return cls(tuple(out), tuple(titles))
-
-    def titled(self, normalised: str) -> list[str]:
-        """Service ids named by their title in already normalised text."""
-        return [service_id for service_id, rx in self.titles if rx.search(normalised)]
-
-    def last_mentioned(self, normalised: str) -> str:
-        """The service named last in already normalised text ("" when none): what a pronoun after it means."""
-        found = [(m.end(), sid) for sid, rx in self.patterns for m in rx.finditer(normalised)]
-        return max(found)[1] if found else ""
-
-    def mentioned(self, normalised: str) -> list[str]:
-        """Service ids named in already normalised text, longest match first."""
-        found = []
-        for service_id, rx in self.patterns:
-            m = rx.search(normalised)
-            if m:
-                found.append((len(m.group(0)), service_id))
-        return [sid for _, sid in sorted(found, reverse=True)]
 
 
 @dataclass(frozen=True)
@@ -271,77 +130,6 @@ class Understanding:
         return (*asked, *self.named) or self.focus
 
 
-#: The aspects of a service description (the aspect classifier also knows the conversational intents).
-ASPECT_KEYS = aspect_keys()
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
-
-
-def word_count(text: str) -> int:
-    """How many words a text has, in any script."""
-    return len(_WORD.findall(text))
-
-
-def asks_question(text: str) -> bool:
-    """Whether a message asks something (a question mark, or a sentence opening with a question word)."""
-    if "?" in text or "؟" in text:
-        return True
-    return any(rules().question_opener.match(s.strip().lower()) for s in _SENTENCE_END.split(text) if s.strip())
-
-
-def asking_text(text: str) -> str:
-    """The sentences of a message that ask something, in order ("" when none does): the question without the
-    story around it."""
-    return " ".join(s.strip() for s in _SENTENCE_END.split(text) if s.strip() and asks_question(s.strip()))
-
-
-def pattern_tail(sentences: Sequence[str], *, analyzer: Analyzer | None = None) -> str:
-    """The message from the first sentence an emergency pattern matches to its end, when that is not the whole
-    message ("" otherwise): the part the banks read to confirm or veto the pattern."""
-    readings = map((analyzer or default_analyzer()).normalise, sentences)  # each sentence read once, lazily
-    first = next((i for i, text in enumerate(readings)
-                  if any(rx.search(text) for rx in rules().emergency.values())), 0)
-    return " ".join(sentences[first:]) if first else ""
-
-
-def by_verb(normalised: str, named: Sequence[str]) -> str:
-    """Of the named services, the one the text asks about by its verb ("hvordan klager vi"), else ""."""
-    return next((sid for sid, rx in rules().asked_by_verb.items() if sid in named and rx.search(normalised)), "")
-
-
-def _outside_parts(parts: Sequence[tuple[str, Prediction, Prediction]], names: ServiceNames,
-                   analyzer: Analyzer) -> tuple[list[tuple[str, Prediction, Prediction]], tuple[str, ...]]:
-    """The parts the guide answers, and the outside topics of the rest: a part that names an outside body
-    (``outside_routes.yaml``) and no service of the guide. Nothing is set apart when every part is outside."""
-    covered, outside = [], []
-    for part in parts:
-        topic = next((t for t, rx in outside_names() if rx.search(part[0].lower())), "")
-        if topic and not names.mentioned(analyzer.normalise(part[0])):
-            outside.append(topic)
-        else:
-            covered.append(part)
-    if not covered or not outside:
-        return list(parts), ()
-    return covered, tuple(dict.fromkeys(outside))
-
-
-def split_parts(question: str, *, limit: int = 3) -> list[str]:
-    """The questions of a message that asks several, in order (at most ``limit``; one part: no split).
-
-    Only the sentences that ask something are split (a story around the questions is context, not a part), at a
-    question mark or at a conjunction followed by a question word.
-    """
-    sentences = [s.strip() for s in _SENTENCE_END.split(question) if s.strip()]
-    asking = [s for s in sentences if asks_question(s)]
-    parts = [p.strip(" ,.;") for s in (asking or [question]) for p in rules().part_split.split(s)]
-    parts = [p for p in parts if len(p.split()) >= 2]
-    return parts[:limit] if len(parts) >= 2 else []
-
-
-def message_sentences(text: str, *, limit: int) -> list[str]:
-    """The sentences of a message (at most ``limit``, the most emergency-like kept by the caller's order)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) > 2][:limit]
-
-
 class Understander:
     """Turns a masked question (and the conversation) into an :class:`Understanding`."""
 
@@ -350,7 +138,7 @@ class Understander:
         self.analyzer = analyzer or default_analyzer()
         self.names = ServiceNames.from_documents(documents, self.analyzer)
         self.calibration = calibration
-        _identifier()  # load the language model now, not on the first question
+        preload_language()  # load the language model now, not on the first question
 
     def emergency_kinds(self, normalised: str, meaning: Meaning | None,
                         sentences: Sequence[tuple[str, Meaning]] = (), *, injection: bool = False,
@@ -542,7 +330,7 @@ class Understander:
         # bank does not read the question as plainly about the guide
         # in a message about a service of the guide, a part that names an outside body and no service ("..., og
         # påvirker det uføretrygden?") is declined on its own, with that body; the other parts are answered
-        covered, outside_parts = _outside_parts(parts, self.names, self.analyzer) if named else (parts, ())
+        covered, outside_parts = outside_parts_of(parts, self.names, self.analyzer) if named else (parts, ())
         if outside_parts:
             parts = covered
         body = "" if outside_parts else \

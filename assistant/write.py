@@ -21,7 +21,7 @@ from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, Pla
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
-from assistant.understanding import asking_text
+from assistant.message import asking_text
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
 from assistant.rules import rules

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Turn, templates
-from assistant.understanding import asks_question, split_parts
+from assistant.message import asks_question, split_parts
 from corpus.guide import load_guide
 from assistant.rules import rules
 from index.analysis import default_analyzer

@@ -6,7 +6,8 @@ import pytest
 
 from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
-from assistant.understanding import Understander, detect_aspects, detect_language, split_parts
+from assistant.message import detect_aspects, detect_language, split_parts
+from assistant.understanding import Understander
 from corpus.guide import load_guide
 from index.classifier import Prediction
 

@@ -13,7 +13,7 @@ import pytest
 
 from assistant import write
 from assistant.types import Turn
-from assistant.understanding import _CLAUSES, split_parts
+from assistant.message import _CLAUSES, split_parts
 from corpus import load_guide
 from index import IndexCorrupt, IndexSettings, Retriever, make_embedder
 from index.analysis import Analyzer, analyzer_for, default_analyzer
