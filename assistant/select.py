@@ -49,6 +49,8 @@ DETAIL_TIE = 0.85
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
 COMPOUND_HEAD_MIN = 4
+#: A sentence that says what a service does not do or include.
+_NOT = re.compile(r"\b(ikke|heller ikke|unntatt)\b", re.IGNORECASE)
 
 
 def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> set[str]:
@@ -124,11 +126,14 @@ class SectionPicker:
         return other if score >= own + OTHER_SECTION_MARGIN and score >= 1.5 * own else aspect
 
     def detail(self, service_id: str, query: str | Analysis, *, skip: Iterable[tuple[str, int]] = (),
-               avoid: Iterable[str] = ("law", "apply")) -> tuple[str, list[tuple[Chunk, list[Span]]]]:
+               avoid: Iterable[str] = ("law", "apply"),
+               affirmative: bool = False) -> tuple[str, list[tuple[Chunk, list[Span]]]]:
         """The sentence of the service (two, when they tie), in any section but ``avoid``, that holds a telling word of the
         question no sentence in ``skip`` holds ("finnes det en sensor som varsler hvis hun faller" finds the
         list item "fallsensor ..." under "Hva inngår"): the detail asked about, which sits in a list or a later
-        paragraph. Returns its aspect and the sentence with what it needs to be read ("", [] when none)."""
+        paragraph. With ``affirmative``, only what the service does: no sentence, nor list item whose introduction,
+        says what it does not ("Avlastning omfatter ikke: ..."). Returns its aspect and the sentence with what it
+        needs to be read ("", [] when none)."""
         done, avoided = set(skip), set(avoid)
         q = self._telling(service_id, self._terms(query))
         if not q:
@@ -146,8 +151,10 @@ class SectionPicker:
                     continue
                 words = shared(q, s.terms)
                 # a list item whose introduction is quoted already cannot be read on its own: no candidate
-                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN \
-                        and self._with_list(ss, s.position, done, whole=False):
+                group = self._with_list(ss, s.position, done, whole=False)
+                if affirmative and any(_NOT.search(ss[i].span.text) for i in group):
+                    continue
+                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN and group:
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
         if not found:
             return "", []

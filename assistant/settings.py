@@ -30,6 +30,8 @@ class AssistantSettings:
         max_words_part: Word budget per part when a question asks several things.
         max_words_second: Word budget for a second service.
         max_words_situation: Word budget per service in a situation answer.
+        short_situation_words: A situation told in at most this many words, without a question, is all need: the
+            sentence of what the service does that holds its telling words is quoted too.
         part_switch_margin: A part of a message that names no service is about another service than the rest
             when that service's best passage for the part beats the main service's by this much.
         part_min_terms: ... and the part has at least this many content words of its own.
@@ -53,6 +55,7 @@ class AssistantSettings:
     max_words_part: int = 45
     max_words_second: int = 25
     max_words_situation: int = 30
+    short_situation_words: int = 8
     part_switch_margin: float = 0.1
     part_min_terms: int = 3
     safety_chars: int = 50_000

@@ -21,7 +21,7 @@ from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, Pla
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
-from assistant.message import asking_text
+from assistant.message import asking_text, word_count
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
 from assistant.rules import rules
@@ -289,6 +289,11 @@ class ExtractiveWriter:
             # only what the message asks: the words of its story ("bussen", "helg") would pick details nobody asked
             asking = asking_text(u.query)
             self._detail(b, primary.service_id, self.analyzer.analyse(asking) if asking != u.query else query)
+        elif word_count(u.query) <= self.settings.short_situation_words:
+            # a situation told in a few words is all need, no story: the sentence of what the service is, does or
+            # is for that holds its telling words ("glemmer medisinene": "hjelp med legemidler, som å dele ut
+            # medisiner") says why it fits; not what is expected of the asker, nor what the service does not do
+            self._detail(b, primary.service_id, query, avoid=("law", "apply", "expected", "cost"), affirmative=True)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
@@ -302,10 +307,11 @@ class ExtractiveWriter:
                 self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(_next_step(plan), kind="next_step")
 
-    def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis) -> bool:
+    def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis, *,
+                avoid: Sequence[str] = ("law", "apply"), affirmative: bool = False) -> bool:
         """The sentence of the service that holds a detail the question asks about and the reply has not told
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
-        _, groups = self.picker.detail(service_id, query, skip=b.quoted)
+        _, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative)
         return self._quote(b, groups)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,

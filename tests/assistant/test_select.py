@@ -131,3 +131,15 @@ def test_the_legal_basis_is_its_own_section_whatever_words_the_question_shares_e
     assert picker.best_aspect("omsorgsstonad", "law", question) == "law"
     # another aspect still moves where the words are: the deadline sits in the appeal's section
     assert picker.best_aspect("klage", "who", "hvor lang er klagefristen?") != "who"
+
+
+def test_a_short_situation_gets_what_the_service_does_never_what_it_does_not(hashing_guide):
+    picker = SectionPicker(hashing_guide.chunks())
+    avoid = ("law", "apply", "expected", "cost")
+    _, groups = picker.detail("hjemmesykepleie", "far glemmer å ta medisinene sine", avoid=avoid, affirmative=True)
+    assert "hjelp med legemidler, som å dele ut medisiner og følge med på virkning og bivirkninger" in _texts(groups)
+    # "passe" finds the list of what respite does not include; a reason must say what the service does
+    question = "sliten av å passe mannen døgnet rundt"
+    _, groups = picker.detail("avlastning", question, avoid=avoid)
+    assert "Avlastning omfatter ikke:" in _texts(groups)
+    assert picker.detail("avlastning", question, avoid=avoid, affirmative=True) == ("", [])
