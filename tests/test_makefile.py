@@ -63,6 +63,10 @@ def test_test_runs_the_parallel_pass_then_the_serial_one_and_fails_if_either_fai
     serial = next(line for line in lines if "-m serial" in line)
     assert lines.index(parallel) < lines.index(serial)
     assert "-n auto --dist loadfile" in parallel and "-n " not in serial, (parallel, serial)
+    # one math thread per worker in the parallel pass; the serial pass keeps the machine's
+    assert parallel.startswith("$(ONE_MATH_THREAD) ") and "ONE_MATH_THREAD" not in serial
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "\nONE_MATH_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1\n" in text
     for line in (parallel, serial):
         assert "--durations=15" in line and line.endswith("|| status=1; \\"), line
     assert lines[-1] == "exit $$status" and lines[lines.index(parallel) - 1] == "status=0; \\"
