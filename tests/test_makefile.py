@@ -50,3 +50,55 @@ def test_screenshot_tests_name_tests_that_exist() -> None:
         path, name = target.split("::")
         assert (REPO / path).is_file(), target
         assert f"def {name}(" in (REPO / path).read_text(encoding="utf-8"), target
+
+
+def _recipe(target: str) -> str:
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    return text.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_test_runs_the_parallel_pass_then_the_serial_one_and_fails_if_either_fails() -> None:
+    lines = [line.strip() for line in _recipe("test").splitlines()[1:]]
+    parallel = next(line for line in lines if '-m "not serial"' in line)
+    serial = next(line for line in lines if "-m serial" in line)
+    assert lines.index(parallel) < lines.index(serial)
+    assert "-n auto --dist loadfile" in parallel and "-n " not in serial, (parallel, serial)
+    # one math thread per test process in both passes; the index build keeps every core
+    assert parallel.startswith("$(ONE_MATH_THREAD) ") and serial.startswith("$(ONE_MATH_THREAD) ")
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "\nONE_MATH_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1\n" in text
+    for line in (parallel, serial):
+        assert "--durations=15" in line and line.endswith("|| status=1; \\"), line
+    assert lines[-1] == "exit $$status" and lines[lines.index(parallel) - 1] == "status=0; \\"
+    # the served index is built before either pass, so no worker waits for another's first build
+    assert lines[0] == "$(PY) -m assistant index"
+
+
+def test_the_serial_marker_is_registered() -> None:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = config["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("serial:") for m in markers), markers
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_a_failed_first_pass_still_runs_the_serial_pass_and_fails_the_target(tmp_path: Path) -> None:
+    """The recipe run for real by make, with a stand-in python that fails the parallel pass."""
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    fake = tmp_path / ".venv" / "bin" / "python"
+    fake.parent.mkdir(parents=True)
+    fake.write_text('#!/bin/sh\necho "$*" >> "$(dirname "$0")/../../calls.log"\n'
+                    'case "$*" in *"not serial"*) exit 1;; esac\nexit 0\n', encoding="utf-8")
+    fake.chmod(0o755)
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / ".venv" / ".installed").touch()  # newer than pyproject.toml: no install
+    # -o: browser and axe (Chromium and npm ci) are taken as done
+    done = subprocess.run(["make", "--no-print-directory", "-o", "browser", "-o", "axe", "test"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert "npm" not in done.stdout + done.stderr and "apt-get" not in done.stdout + done.stderr
+    assert done.returncode != 0, done.stdout
+    calls = (tmp_path / "calls.log").read_text(encoding="utf-8").splitlines()
+    assert calls[0] == "-m assistant index", calls
+    assert [("not serial" in c, c.endswith("-m serial --durations=15")) for c in calls[1:]] == [
+        (True, False), (False, True)], calls

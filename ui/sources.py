@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def publish(pdf: Path) -> str | None:
         current = target.stat() if target.exists() else None
         if current is None or (current.st_size, int(current.st_mtime)) != (stat.st_size, int(stat.st_mtime)):
             STATIC_DIR.mkdir(exist_ok=True)
-            tmp = target.with_suffix(".tmp")
+            # a temporary copy of its own: two apps (or sessions) starting at once must not share one
+            tmp = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
             shutil.copy2(pdf, tmp)
             os.replace(tmp, target)  # atomic: a request never sees half a file
     except OSError as exc:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import check_valid_reply, make_assistant
+from tests.conftest import check_valid_reply, make_assistant, seed_cache
 
 from assistant import Assistant, Citation, Reply, Turn, templates
 from corpus import load_guide
@@ -265,7 +265,8 @@ def _cli(args, tmp_path, **extra_env):
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
-def test_cli_json_output_matches_the_public_api(tmp_path):
+def test_cli_json_output_matches_the_public_api(tmp_path, hashing_index_dir):
+    seed_cache(hashing_index_dir, tmp_path / "cli-index")  # the CLI's build embeds and trains nothing
     history = tmp_path / "history.json"
     history.write_text(json.dumps([{"role": "user", "text": "Hva er trygghetsalarm?"}]), "utf-8")
     out = _cli(["ask", "--json", "--history", str(history), "Hva koster det?"], tmp_path)

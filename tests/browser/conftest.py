@@ -30,8 +30,10 @@ def browser() -> Iterator[Any]:
         yield b
 
 
-@pytest.fixture
-def sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """The API (uvicorn, its own process) and host pages on other ports, all on 127.0.0.1."""
-    with running_sites(tmp_path) as running:
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory, hashing_index_dir: Path) -> Iterator[dict[str, Any]]:
+    """The API (uvicorn, its own process) and host pages on other ports, all on 127.0.0.1, for the module; it
+    loads a copy of the session's hashing index. A test asserts only the feedback rows it added
+    (``feedback_rows``)."""
+    with running_sites(tmp_path_factory.mktemp("sites"), index=hashing_index_dir) as running:
         yield running

@@ -8,33 +8,25 @@ Saves the README's screenshot.png (``make screenshots`` puts it in docs/).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.ui_browser_support import SLOW_MS, close_contexts, running_app, screenshot_path
+from tests.browser.ui_browser_support import SLOW_MS, close_contexts, screenshot_path
 from tests.browser.ui_browser_support import is_local as _is_local
-
-from assistant.feedback import FeedbackStore
+from tests.browser.widget_support import feedback_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUESTION = "Hva koster trygghetsalarm?"
 
 
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A running app on a free port (terminated afterwards) and its temporary feedback file."""
-    with running_app(tmp_path) as running:
-        yield running
-
-
-def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path], browser: Any) -> None:
+def test_cited_answer_in_a_real_browser(app: tuple[str, Path], browser: Any) -> None:
     from playwright.sync_api import expect
 
-    url, db = app_url
+    url, db = app
     seen: list[str] = []
+    before = len(feedback_rows(db))  # the module's app: only this test's rows are asserted
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
         context.on("request", lambda request: seen.append(request.url))
@@ -100,7 +92,7 @@ def test_cited_answer_in_a_real_browser(app_url: tuple[str, Path], browser: Any)
     finally:
         close_contexts(browser)
 
-    rows = FeedbackStore(db).rows()
+    rows = feedback_rows(db, before)
     assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, "", ("trygghetsalarm",))]
     assert rows[0].chunks and rows[0].chunks[0].startswith("trygghetsalarm#")
     assert seen, "requests were recorded"
@@ -113,12 +105,12 @@ HOSTILE = ("Hva koster trygghetsalarm? ![x](http://evil.example/x.png) [klikk](j
            "Mitt fnr er 311299 56715")
 
 
-def test_hostile_input_is_inert_and_sessions_are_separate(app_url: tuple[str, Path], browser: Any) -> None:
+def test_hostile_input_is_inert_and_sessions_are_separate(app: tuple[str, Path], browser: Any) -> None:
     """Markup in a question renders as text (no element, no script, no outside request), the fnr is not shown,
     and a second browser session does not see the first one's conversation."""
     from playwright.sync_api import expect
 
-    url, _ = app_url
+    url, _ = app
     seen: list[str] = []
     try:
         first = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 from tests.browser.ui_browser_support import AXE, close_contexts, is_local, screenshot_path
-
-from assistant.feedback import FeedbackStore
+from tests.browser.widget_support import feedback_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,6 +24,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, Any], br
     from playwright.sync_api import expect
 
     seen: list[str] = []
+    before = len(feedback_rows(sites["db"]))
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
         context.on("request", lambda request: seen.append(request.url))
@@ -112,7 +112,7 @@ def test_widget_on_another_origin_answers_with_sources(sites: dict[str, Any], br
     finally:
         close_contexts(browser)
 
-    rows = FeedbackStore(sites["db"]).rows()
+    rows = feedback_rows(sites["db"], before)
     assert [(r.rating, r.question, r.services[:1]) for r in rows] == [(1, "", ("trygghetsalarm",))]
     assert any("/v1/ask" in u for u in seen) and any("/v1/services/trygghetsalarm" in u for u in seen)
     outside = sorted({u for u in seen if not is_local(u)})

@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 from tests.browser.ui_browser_support import DESKTOP, PHONE, close_contexts
-
-from assistant.feedback import FeedbackStore
+from tests.browser.widget_support import feedback_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -141,12 +140,13 @@ def _keyboard_round(browser: Any, url: str, viewport: dict[str, int]) -> None:
 
 
 def test_widget_by_keyboard_alone_on_a_phone_and_a_desktop(sites: dict[str, Any], browser: Any) -> None:
+    before = len(feedback_rows(sites["db"]))
     try:
         for viewport in (PHONE, DESKTOP):
             _keyboard_round(browser, str(sites["page"]), viewport)
     finally:
         close_contexts(browser)
     # one 👎 per size, each with its own reason, and never the question
-    rows = FeedbackStore(sites["db"]).rows()
+    rows = feedback_rows(sites["db"], before)
     assert [(r.rating, r.reasons, r.question) for r in rows] == [
         (-1, (REASONS[True][0],), ""), (-1, (REASONS[False][0],), "")]

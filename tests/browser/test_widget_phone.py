@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 from tests.browser.ui_browser_support import AXE, FAKE_SPEECH, PHONE, close_contexts, is_local, screenshot_path
-from tests.browser.widget_support import MEASURE_WIDGET, too_small
-
-from assistant.feedback import FeedbackStore
+from tests.browser.widget_support import MEASURE_WIDGET, feedback_rows, too_small
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -139,6 +137,7 @@ def test_widget_fills_a_phone_and_reads_from_the_answer_start(sites: dict[str, A
 def test_thumbs_down_asks_why_then_offers_a_person(sites: dict[str, Any], browser: Any) -> None:
     from playwright.sync_api import expect
 
+    before = len(feedback_rows(sites["db"]))
     try:
         page = _open(browser, sites["page"])
         answer = _ask(page, "Hva koster trygghetsalarm? Jeg har diabetes", 1)
@@ -169,7 +168,7 @@ def test_thumbs_down_asks_why_then_offers_a_person(sites: dict[str, Any], browse
         expect(second).to_contain_text("Spørsmålet ditt er lagret uten personopplysninger", timeout=15_000)
     finally:
         close_contexts(browser)
-    rows = FeedbackStore(sites["db"]).rows()
+    rows = feedback_rows(sites["db"], before)
     assert [(r.rating, r.reasons, r.question) for r in rows[:1]] == [
         (-1, ("wrong_service", "hard_to_understand"), "")]
     assert len(rows) == 2 and rows[1].reasons == ()

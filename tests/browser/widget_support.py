@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 from tests.browser.ui_browser_support import AXE, CHROMIUM, stop_process
+from tests.conftest import copy_index
 
+from assistant.feedback import FeedbackRow, FeedbackStore
 from tools.net import free_port, http_ok
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,10 +51,17 @@ def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def feedback_rows(db: Path, since: int = 0) -> list[FeedbackRow]:
+    """The feedback file's rows after the first ``since`` (a module shares one API: a test reads the count before
+    it rates, then asserts only the rows it added); none while the API has stored nothing."""
+    return FeedbackStore(db).rows()[since:] if db.exists() else []
+
+
 @contextmanager
-def running_sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
+def running_sites(tmp_path: Path, *, index: Path | None = None) -> Iterator[dict[str, Any]]:
     """The API (uvicorn, its own process) and host pages on other ports, all on 127.0.0.1 (the ``sites``
-    fixture of tests/browser/conftest.py)."""
+    fixture of tests/browser/conftest.py). ``index``: a hashing index folder built as the API builds it (the
+    session's), copied for the API to load; without it (or should it be stale) the API builds its own."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser test")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -67,6 +76,8 @@ def running_sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
     server, page = _serve(site)
     foreign_server, foreign = _serve(site)
 
+    if index is not None:
+        copy_index(index, tmp_path / "index")
     db = tmp_path / "feedback.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEVANGER_")}
     env.update(HF_HUB_OFFLINE="1", LEVANGER_EMBEDDER="hashing", LEVANGER_INDEX_DIR=str(tmp_path / "index"),

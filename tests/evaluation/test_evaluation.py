@@ -217,12 +217,16 @@ def test_matched_band_sits_at_the_reference_quantiles():
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
-def test_ablation_rows_measure_a_backend_and_skip_an_unknown_one(tmp_path):
+def test_ablation_rows_measure_a_backend_and_skip_an_unknown_one(tmp_path, hashing_index_dir):
     from assistant.core import Assistant
     from assistant.settings import AssistantSettings
     from evaluation.ablations import AblationSpec, run_ablations
     from index.settings import IndexSettings
+    from tests.conftest import seed_cache
 
+    # both indexes (the default and the ablation's own) are built from the session index's caches
+    for folder in ("index", "index-hashing"):
+        seed_cache(hashing_index_dir, tmp_path / folder)
     default = Assistant.load(settings=AssistantSettings(index=IndexSettings(data_dir=tmp_path / "index",
                                                                             backend="hashing")))
     questions = load_questions()[:12]

@@ -60,6 +60,7 @@ def _wait_until_blocked_in_sqlite(writer: threading.Thread, timeout: float = 60.
     pytest.fail("the rating was never seen waiting for the lock")
 
 
+@pytest.mark.serial  # holds the database lock in another process
 def test_a_rating_waits_for_a_locked_database_until_it_is_released(tmp_path):
     """Another process holds the lock; the rating waits (the store's busy timeout is 30 s), is stored once the lock
     is released, and is not lost. The lock is held until the writer is seen waiting, not for a fixed time."""
@@ -85,6 +86,7 @@ def test_a_rating_waits_for_a_locked_database_until_it_is_released(tmp_path):
     assert done["row"] == 1 and [r.services for r in store.rows()] == [("bpa",)]
 
 
+@pytest.mark.serial  # holds the database lock in another process
 def test_a_lock_held_past_the_busy_timeout_is_a_clear_error(tmp_path):
     store = FeedbackStore(tmp_path / "feedback.sqlite3", busy_timeout_s=0.2)
     holder = _hold_lock(store.path, None, threading.Event())
@@ -163,6 +165,7 @@ def test_export_without_a_database_says_there_is_nothing_yet(tmp_path, monkeypat
     assert not (tmp_path / "none.sqlite3").exists()
 
 
+@pytest.mark.serial  # holds the database lock in another process
 def test_export_of_a_locked_database_says_so(tmp_path, monkeypatch, capsys):
     db = tmp_path / "feedback.sqlite3"
     FeedbackStore(db).add(**RATING)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO, hashing_index_settings
+from tests.conftest import REPO, hashing_index_settings, seed_cache
 
 import index.opening
 from index.errors import IndexBusy, IndexCorrupt
@@ -26,6 +26,9 @@ from index.hashing_embedder import HashingEmbedder
 from index.lock import LOCK_NAME, WriterLock
 from index.retriever import Retriever
 from index.store import collect_garbage, current_generation, verify_generation
+
+#: concurrent writers, lock waits and time-outs: `make test` runs these alone, after the parallel pass
+pytestmark = pytest.mark.serial
 
 WRITERS = 4
 ROUNDS = 10
@@ -274,9 +277,11 @@ def test_concurrent_opens_of_a_missing_index_build_it_once(tmp_path, hashing_gui
 
 
 @pytest.mark.slow
-def test_four_concurrent_cli_rebuilds_all_succeed(tmp_path):
-    """The issue's reproduction: four ``python -m assistant index --rebuild`` at once."""
+def test_four_concurrent_cli_rebuilds_all_succeed(tmp_path, hashing_index_dir):
+    """The issue's reproduction: four ``python -m assistant index --rebuild`` at once. They start from the
+    session index's caches (``seed_cache``): what is tested is the lock and the publishing, not the embedding."""
     data_dir = tmp_path / "index"
+    seed_cache(hashing_index_dir, data_dir)
     env = {k: v for k, v in os.environ.items() if k != "LEVANGER_GUIDE_PDF"}
     env.update({"LEVANGER_EMBEDDER": "hashing", "LEVANGER_INDEX_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
                 "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"})

@@ -26,6 +26,9 @@ from corpus.pdf import MAX_PAGE_BYTES, load_pdf, load_pdfs
 from index.hashing_embedder import HashingEmbedder
 from index.retriever import Retriever
 
+#: load and time limits: `make test` runs these alone, after the parallel pass
+pytestmark = pytest.mark.serial
+
 MB = 1 << 20
 
 QUESTIONS: list[tuple[str, tuple[Turn, ...]]] = [(q, ()) for q in (

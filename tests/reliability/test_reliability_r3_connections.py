@@ -32,6 +32,9 @@ from ui.api.app import create_app  # noqa: E402
 from ui.api.server import process_settings, uvicorn_options  # noqa: E402
 from ui.api.settings import ApiSettings  # noqa: E402
 
+#: time limits on connections: `make test` runs these alone, after the parallel pass
+pytestmark = pytest.mark.serial
+
 
 @contextlib.contextmanager
 def running(bot: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, header_timeout_s: float,

@@ -92,6 +92,7 @@ def rebuild_in_another_process(data_dir: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # load during a rebuild: `make test` runs it alone, after the parallel pass
 def test_a_rebuild_under_load_is_served_without_a_restart_and_without_a_failed_request(bot, settings):
     followed = ReloadingAssistant(bot, check_every_s=0.5, guide_loader=_guide)
     old = followed.generation

@@ -42,6 +42,7 @@ def _rss_mb() -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # compares rerun times: `make test` runs it alone, after the parallel pass
 def test_300_questions_in_one_session_stay_flat() -> None:
     at = AppTest.from_file(APP, default_timeout=120).run()
     seconds: list[float] = []
