@@ -332,7 +332,9 @@ class Understander:
         # påvirker det uføretrygden?") is declined on its own, with that body; the other parts are answered
         covered, outside_parts = outside_parts_of(parts, self.names, self.analyzer) if named else (parts, ())
         if outside_parts:
-            parts = covered
+            # the part outside the guide explains the whole message's reading (measured, and tried per part: a
+            # part's own bank reading is too noisy, "hvor lang tid tar det?" read as outside): the rest is answered
+            parts, by_bank = covered, False
         body = "" if outside_parts else \
             next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \

@@ -148,14 +148,17 @@ def _prediction() -> Prediction:
 def test_a_part_that_asks_an_outside_body_is_set_apart_and_the_rest_answered():
     u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
 
-    def read(text: str):
+    def read(text: str, oos: float = -0.02):
         parts = [(p, _prediction(), _prediction()) for p in split_parts(text)]
-        return u.understand(text, query=text, notices=(), meaning=_meaning(-0.1, oos=-0.02), parts=parts)
+        return u.understand(text, query=text, notices=(), meaning=_meaning(-0.1, oos=oos), parts=parts)
 
     mixed = read("Vi vurderer omsorgsstønad for broren min. Hvordan regnes beløpet ut, og påvirker det "
                  "uføretrygden hans?")
     assert not mixed.out_of_scope and mixed.outside_parts == ("nav_state",)
     assert [p.text for p in mixed.parts] == ["Hvordan regnes beløpet ut"]
+    # the outside part explains why the whole message reads as outside the guide: the rest is still answered
+    benefit = read("Hvem kan få BPA, og hvor mye får man i uføretrygd?", oos=0.05)
+    assert not benefit.out_of_scope and benefit.outside_parts == ("nav_state",)
     # a trip to a hospital appointment asks about the trip: Pasientreiser, not the hospital
     travel = read("Hvem betaler taxien til poliklinikktimen på St. Olavs? Kan jeg bruke TT-kortet?")
     assert travel.outside_parts == ("patient_travel",) and travel.parts[0].service == "tt-ordning"
