@@ -49,8 +49,10 @@ DETAIL_TIE = 0.85
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
 COMPOUND_HEAD_MIN = 4
-#: A sentence that says what a service does not do or include.
-_NOT = re.compile(r"\b(ikke|heller ikke|unntatt)\b", re.IGNORECASE)
+#: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
+#: tjeneste"); not any "ikke" ("følger personen og ikke en bestemt bil" says what it does).
+_NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ikke\b|\bheller ikke\b|\bunntatt\b",
+                  re.IGNORECASE)
 
 
 def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> set[str]:
@@ -216,7 +218,8 @@ class SectionPicker:
 
     def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
-             whole_section: int = 0, opening: bool = False) -> list[tuple[Chunk, list[Span]]]:
+             whole_section: int = 0, opening: bool = False,
+             affirmative: bool = False) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
 
         Args:
@@ -232,6 +235,8 @@ class SectionPicker:
                 det?" has 43 words at the median) is the complete answer, and a caseworker would not cut it.
             opening: Always begin with the section's opening sentence (why a service fits a situation: what it
                 is for), then the sentences that share the question's words.
+            affirmative: Only what the service is and does: no sentence, nor list item whose introduction, says
+                what it does not do (a reason why it fits is not "omfatter ikke: vindusvask").
         """
         sentences = self._sections.get((service_id, aspect), [])
         if not sentences:
@@ -269,7 +274,7 @@ class SectionPicker:
             if pos in chosen:
                 continue
             group = self._with_list(sentences, pos, done, whole=whole_lists)
-            if not group:
+            if not group or (affirmative and any(_NOT.search(sentences[i].span.text) for i in group)):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words:

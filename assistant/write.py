@@ -141,14 +141,15 @@ class ExtractiveWriter:
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: Analysis, *, max_words: int,
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
-              whole_lists: bool = False, whole_section: int = 0, opening: bool = False) -> bool:
+              whole_lists: bool = False, whole_section: int = 0, opening: bool = False,
+              affirmative: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         if aspect in rules().topics:
             return self._topic(b, service_id, aspect, max_spans=min(max_spans, 2))
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
-                                  opening=opening)
+                                  opening=opening, affirmative=affirmative)
         return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
 
     @staticmethod
@@ -322,7 +323,8 @@ class ExtractiveWriter:
         prefix = templates.SERVICE_ITEM.format(title=title)
         for aspect in _REASON_ASPECTS:
             if self._part(b, service.service_id, aspect, query, max_words=max_words, max_spans=max_spans,
-                          heading=False, prefix=prefix, label=title, kind="service", opening=True):
+                          heading=False, prefix=prefix, label=title, kind="service", opening=True,
+                          affirmative=True):
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
 

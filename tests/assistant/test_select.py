@@ -143,3 +143,15 @@ def test_a_short_situation_gets_what_the_service_does_never_what_it_does_not(has
     _, groups = picker.detail("avlastning", question, avoid=avoid)
     assert "Avlastning omfatter ikke:" in _texts(groups)
     assert picker.detail("avlastning", question, avoid=avoid, affirmative=True) == ("", [])
+
+
+def test_a_reason_says_what_the_service_does_and_a_plain_not_is_no_exclusion(hashing_guide):
+    picker = SectionPicker(hashing_guide.chunks())
+    # "vasket" finds the list of what home help does not include: no reason why it fits
+    texts = _texts(picker.pick("praktisk-bistand", "included", "får ikke vasket huset", max_words=40,
+                               affirmative=True))
+    assert texts and "Praktisk bistand omfatter ikke:" not in texts and "vindusvask" not in texts
+    # "følger personen og ikke en bestemt bil" says what the permit does
+    texts = _texts(picker.pick("parkeringstillatelse", "what", "følger tillatelsen personen eller bilen",
+                               max_words=60, max_spans=3, affirmative=True))
+    assert any("følger personen" in t for t in texts)
