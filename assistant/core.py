@@ -19,8 +19,9 @@ import numpy as np
 
 from assistant import templates
 from assistant.closing import CLOSINGS, Closing, clauses, split_opening
+from assistant.conversation import Conversation
 from assistant.meaning import CLASSIFIED, INTENTS, Calibration, MeaningModel, all_banks
-from assistant.plan import GENERAL_ID, Audience, Plan, plan
+from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
@@ -95,6 +96,9 @@ class Assistant:
         self.analyzer = retriever.analyzer
         self.meaning = MeaningModel(self.banks, calibration, analyzer=self.analyzer)
         self.understander = Understander(guide.documents, calibration, analyzer=self.analyzer)
+        self.conversation = Conversation(self.search, self.documents, settings=self.settings,
+                                         names=self.understander.names, analyzer=self.analyzer,
+                                         read_turn=lambda text: strip_masks(self._clean_and_mask(text)[0].text))
         self.writer: Writer = writer or ExtractiveWriter(retriever.chunks, self.documents, settings=self.settings,
                                                          analyzer=self.analyzer)
         from assistant.grounding import Grounding
@@ -242,25 +246,6 @@ class Assistant:
         better = rewritten.top in INTENTS and (written.top not in INTENTS or rewritten.p > written.p)
         return rewritten if better else written
 
-    def _history_services(self, history: Sequence[Turn]) -> tuple[str, ...]:
-        """The conversation's topic, most recent first: services an assistant turn was about (when the caller
-        passes them), else the service an earlier user turn names, else its best lexical match (no embedding)."""
-        names = self.understander.names
-        for turn in reversed(history):
-            if turn.role == "assistant":
-                known = tuple(s for s in turn.services if s in self.service_ids)
-                if known:
-                    return known
-                continue
-            earlier = self.analyzer.analyse(strip_masks(self._clean_and_mask(turn.text)[0].text))
-            named = names.mentioned(earlier.normalised)
-            if named:
-                return tuple(named[:1])
-            hits = self.search(earlier, k=10, mode="lexical")
-            if hits and hits[0].score >= self.settings.answer_threshold and hits[0].chunk.service_id in self.service_ids:
-                return (hits[0].chunk.service_id,)
-        return ()
-
     def understand(self, question: object, history: Sequence[Turn] = (), *,
                    mode: str = "fused") -> tuple[Understanding, list[Hit]]:
         """Step 1 (with retrieval): the question's understanding and the passages for it."""
@@ -301,7 +286,7 @@ class Assistant:
         after_greeting = self._after_greeting(opening_said, rest) if opening_said is not None else None
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
-        topics = self._history_services(history)
+        topics = self.conversation.topics(history)
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
@@ -309,66 +294,14 @@ class Assistant:
                                          closing=closing, after_greeting=after_greeting, analysis=analysis)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
-        u = self._part_services(u, pieces, piece_vectors, mode)
+        u = self.conversation.part_services(u, pieces, piece_vectors, mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
         hits = self.search(analysis, k=k, mode=search_mode, query_vector=vector)
         if u.focus:
-            focus, resolved, focus_best = self._referent(query, topics, hits, k=k, mode=search_mode, vector=vector)
-            alone_top = hits[0].score if hits else 0.0
-            # inherit the topic when leaning on it explains the question at least as well as the question explains
-            # itself, or when the topic's own description has a section for what is asked ("må vi betale noe for
-            # det?" after home nursing: its words read like the payment service, its "Hva koster det?" answers)
-            specific = [a for a in u.aspects if a != "what"]
-            own = {sec.aspect for sec in self.documents[focus].sections}
-            if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
-                    or (specific and all(a in own for a in specific)):
-                return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
-            u = dataclasses.replace(u, focus=())
+            return self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
         return u, hits
-
-    def _referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
-                  vector: np.ndarray | None) -> tuple[str, list[Hit], float]:
-        """Which of the last turn's services a follow-up is about: the first (the last answer's subject), unless
-        the follow-up's own passages (``hits``) point clearly more to another of them ("og handling da, kan de
-        ta det?" after a reply about applying for home help and home help itself). Returns the service, the
-        passages for the question read with its name, and its best passage's score."""
-        own = {sid: max((h.score for h in hits if h.chunk.service_id == sid), default=0.0)
-               for sid in topics[: self.settings.max_situation_services]}
-        focus = topics[0]
-        for sid, score in own.items():
-            if score >= own[focus] + self.settings.focus_switch_margin:
-                focus = sid
-        resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=mode, query_vector=vector)
-        return focus, resolved, max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
-
-    def _part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
-                       mode: str) -> Understanding:
-        """A part that names no service and that the service classifier is unsure of gets the service its own
-        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``)
-        and the part says enough of its own (``part_min_terms`` content words)."""
-        if not u.parts or mode == "lexical":
-            return u
-        main = u.services[0] if u.services else ""
-        parts = []
-        # the parts the understanding kept (a part the guide does not cover is set apart), each with its vector
-        by_text = dict(zip(pieces, vectors, strict=True))
-        for part in u.parts:
-            vector = by_text.get(part.text)
-            # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
-            read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
-            if not part.service and main and len(read.terms) >= self.settings.part_min_terms:
-                hits = self.search(read, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
-                best: dict[str, float] = {}
-                for h in hits:
-                    best.setdefault(h.chunk.service_id, h.score)
-                ranked = sorted(((s, sid) for sid, s in best.items() if sid in self.service_ids), reverse=True)
-                if ranked and ranked[0][1] not in (main, GENERAL_ID) and ranked[0][0] >= self.settings.answer_threshold \
-                        and ranked[0][0] >= best.get(main, 0.0) + self.settings.part_switch_margin:
-                    part = dataclasses.replace(part, service=ranked[0][1])
-            parts.append(part)
-        return dataclasses.replace(u, parts=tuple(parts))
 
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""

@@ -1,0 +1,125 @@
+"""The conversation: which earlier service a turn is about, and which service each part of a message asks.
+
+A follow-up ("og hva koster det?") names no service: the conversation does. :class:`Conversation` reads the
+topic from the earlier turns, decides whether a follow-up is about the last answer's first service or another
+of them, and whether leaning on the topic explains the question better than the question explains itself; and
+gives a part of a message that names no service the service its own passages point to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from assistant.mentions import ServiceNames
+from assistant.plan import GENERAL_ID
+from assistant.settings import AssistantSettings
+from assistant.types import Turn
+from assistant.understanding import Understanding
+from corpus.model import Document
+from index.analysis import Analysis, Analyzer
+from index.retriever import Hit
+
+__all__ = ["Conversation", "Search"]
+
+
+class Search(Protocol):
+    """The assistant's passage search (:meth:`assistant.core.Assistant.search`)."""
+
+    def __call__(self, query: str | Analysis, *, mode: str = "fused", k: int | None = None,
+                 query_vector: np.ndarray | None = None) -> list[Hit]: ...
+
+
+class Conversation:
+    """Resolves what a turn refers to, from the earlier turns and the passages its own words find."""
+
+    def __init__(self, search: Search, documents: Mapping[str, Document], *, settings: AssistantSettings,
+                 names: ServiceNames, analyzer: Analyzer, read_turn: Callable[[str], str]) -> None:
+        self.search = search
+        self.documents = documents
+        self.settings = settings
+        self.names = names
+        self.analyzer = analyzer
+        self.service_ids = set(documents)
+        # an earlier user turn, cleaned and masked as a question is
+        self._read_turn = read_turn
+
+    def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
+        """The conversation's topic, most recent first: services an assistant turn was about (when the caller
+        passes them), else the service an earlier user turn names, else its best lexical match (no embedding)."""
+        names = self.names
+        for turn in reversed(history):
+            if turn.role == "assistant":
+                known = tuple(s for s in turn.services if s in self.service_ids)
+                if known:
+                    return known
+                continue
+            earlier = self.analyzer.analyse(self._read_turn(turn.text))
+            named = names.mentioned(earlier.normalised)
+            if named:
+                return tuple(named[:1])
+            hits = self.search(earlier, k=10, mode="lexical")
+            if hits and hits[0].score >= self.settings.answer_threshold and hits[0].chunk.service_id in self.service_ids:
+                return (hits[0].chunk.service_id,)
+        return ()
+
+    def follow(self, u: Understanding, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
+               vector: np.ndarray | None) -> tuple[Understanding, list[Hit]]:
+        """A follow-up that leans on the topic: inherit it (with the passages read with its name) when leaning on it
+        explains the question at least as well as the question explains itself, or when the topic's own
+        description has a section for what is asked ("må vi betale noe for det?" after home nursing: its words
+        read like the payment service, its "Hva koster det?" answers); else no topic, and the question's own
+        passages."""
+        focus, resolved, focus_best = self.referent(query, topics, hits, k=k, mode=mode, vector=vector)
+        alone_top = hits[0].score if hits else 0.0
+        specific = [a for a in u.aspects if a != "what"]
+        own = {sec.aspect for sec in self.documents[focus].sections}
+        if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
+                or (specific and all(a in own for a in specific)):
+            return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
+        return dataclasses.replace(u, focus=()), list(hits)
+
+    def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
+                  vector: np.ndarray | None) -> tuple[str, list[Hit], float]:
+        """Which of the last turn's services a follow-up is about: the first (the last answer's subject), unless
+        the follow-up's own passages (``hits``) point clearly more to another of them ("og handling da, kan de
+        ta det?" after a reply about applying for home help and home help itself). Returns the service, the
+        passages for the question read with its name, and its best passage's score."""
+        own = {sid: max((h.score for h in hits if h.chunk.service_id == sid), default=0.0)
+               for sid in topics[: self.settings.max_situation_services]}
+        focus = topics[0]
+        for sid, score in own.items():
+            if score >= own[focus] + self.settings.focus_switch_margin:
+                focus = sid
+        resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=mode, query_vector=vector)
+        return focus, resolved, max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
+
+    def part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
+                       mode: str) -> Understanding:
+        """A part that names no service and that the service classifier is unsure of gets the service its own
+        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``)
+        and the part says enough of its own (``part_min_terms`` content words)."""
+        if not u.parts or mode == "lexical":
+            return u
+        main = u.services[0] if u.services else ""
+        parts = []
+        # the parts the understanding kept (a part the guide does not cover is set apart), each with its vector
+        by_text = dict(zip(pieces, vectors, strict=True))
+        for part in u.parts:
+            vector = by_text.get(part.text)
+            # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
+            read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
+            if not part.service and main and len(read.terms) >= self.settings.part_min_terms:
+                hits = self.search(read, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
+                best: dict[str, float] = {}
+                for h in hits:
+                    best.setdefault(h.chunk.service_id, h.score)
+                ranked = sorted(((s, sid) for sid, s in best.items() if sid in self.service_ids), reverse=True)
+                if ranked and ranked[0][1] not in (main, GENERAL_ID) and ranked[0][0] >= self.settings.answer_threshold \
+                        and ranked[0][0] >= best.get(main, 0.0) + self.settings.part_switch_margin:
+                    part = dataclasses.replace(part, service=ranked[0][1])
+            parts.append(part)
+        return dataclasses.replace(u, parts=tuple(parts))
