@@ -286,6 +286,13 @@ class Understander:
             # the named services are what the question is about, not what it asks: on dev, dev2, dev3 and dev5-8,
             # 2 questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
             asked_about = about.top
+        elif (named and not asked_about and about is not None and about.top not in (NO_SERVICE, *named)
+              and c.condition_lead_p is not None and about.p >= c.condition_lead_p
+              and about.p >= c.condition_lead_ratio * max(about.prob(sid) for sid in named)
+              and self._conditions_only(normalised)):
+            # the named services are the person's condition ("fikk Alzheimer-diagnosen"), and the question asks
+            # for something else the classifier reads clearly (a place to be in the daytime)
+            asked_about = about.top
         # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
         # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))

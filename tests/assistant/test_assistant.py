@@ -79,6 +79,8 @@ def test_followup_without_history_does_not_invent_a_focus(bot):
 @pytest.mark.parametrize(("question", "asked"), [
     ("Får far gratis tannbehandling nå som han har hjemmesykepleie?", "tannhelse"),
     ("mor har fått regning for hjemmehjelpa – hvordan regner dere ut den?", "egenandel"),
+    # a service named only as the person's condition
+    ("Far har fått Alzheimer. Hvor kan han være om dagen mens vi er på jobb?", "dagaktivitet"),
 ])
 def test_a_service_named_as_context_does_not_lead_when_the_question_asks_another(real_bot, question, asked):
     reply = real_bot.ask(question)
