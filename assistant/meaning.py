@@ -181,6 +181,7 @@ class Calibration:
     service_weight: float = 0.5
     extra_service_p: float = 0.12
     extra_service_ratio: float = 0.6
+    extra_need_top: int | None = None
     part_service_p: float = 0.5
     part_switch_p: float = 0.8
     clarify_below: float = 0.08

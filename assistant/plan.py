@@ -235,7 +235,9 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     situation_ids = {sid for sid in service_ids if sid != GENERAL_ID}
     # a service fits too when the classifier gives it a clear share of its own, near the primary's
     floor = max(c.extra_service_p, c.extra_service_ratio * about.get(primary_id, 0.0))
-    extras = [sid for s, sid in ranked if sid != primary_id and sid in situation_ids
+    # ... and the needs bank reads the message as that need too, among its first few
+    needed = {sid for sid, _ in u.needs[: c.extra_need_top]} if c.extra_need_top else situation_ids
+    extras = [sid for s, sid in ranked if sid != primary_id and sid in situation_ids and sid in needed
               and about.get(sid, 0.0) >= floor and s >= threshold][: settings.max_situation_services - 1]
     chosen = [primary_id, *extras]
     services = tuple(PlannedService(sid, "primary" if i == 0 else "also", _reason(sid, u, needs), scores[sid], aspects)

@@ -87,6 +87,11 @@ def test_a_situation_leads_with_one_service_and_adds_only_those_the_classifier_i
     unsure = dataclasses.replace(sure, about=(("matombringing", 0.5), ("praktisk-bistand", 0.05)))
     assert len(_plan(bot, unsure, bot.search(q)).services) == 1
 
+    # with the needs' first few required too, a service only the classifier likes is not added
+    needy = bot.with_calibration(extra_need_top=1)
+    assert [s.service_id for s in _plan(needy, sure, bot.search(q)).services] == ["matombringing"]
+    assert len(_plan(bot.with_calibration(extra_need_top=2), sure, bot.search(q)).services) == 2
+
 
 def test_no_likely_service_asks_back_with_kinds_of_help(hashing_assistant):
     bot = hashing_assistant
