@@ -56,8 +56,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "test2": {"primary1": 0.70, "relevant_recall": 0.26, "two_part_full": 0.38, "emergency_recall": 0.84,
               "no_answer_recall": 0.82},
     # measured 2026-12-05: dev2 primary@1 0.712, situation recall 0.402, two-part 0.692, emergency recall 1.0,
-    # no-answer recall 1.0, answerable declined 0.0
-    "dev2": {"primary1": 0.68, "relevant_recall": 0.38, "two_part_full": 0.65, "emergency_recall": 0.95,
+    # no-answer recall 1.0, answerable declined 0.0. 2026-12-06: situation recall 0.379 once a further service must
+    # also be among the needs' first four (on the blind panels' dev splits 9 of 11 unexpected further services
+    # went, and 2 of 5 expected ones: recall of this set falls, which the caseworker's verdict does not reward)
+    "dev2": {"primary1": 0.68, "relevant_recall": 0.35, "two_part_full": 0.65, "emergency_recall": 0.95,
              "no_answer_recall": 0.95},
 }
 CEILINGS: dict[str, dict[str, float]] = {
