@@ -256,6 +256,10 @@ def test_a_follow_up_names_its_service_through_the_conversation():
     ("hvor lenge varer den?", "duration"),
     ("kor lenge varer rehabiliteringsopphaldet vanlegvis?", "duration"),
     ("hvor lenge gjelder HC-kortet", "duration"),
+    ("ko lenge varer rehabiliteringa?", "duration"),
+    ("hvor mange uker varer frisklivsoppholdet?", "duration"),
+    ("når går ledsagerbeviset ut?", "duration"),
+    ("må parkeringstillatelsen fornyes?", "duration"),
     ("hvor lenge må man vente da", "time"),
     ("hvor lenge tar det før vi får svar?", "time"),
 ])
