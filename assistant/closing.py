@@ -9,7 +9,7 @@ men nå vet jeg hva jeg skal gjøre." Two things go wrong when such a message is
 
 So the opening clause is classified on its own by the intent classifier, and when it thanks or says goodbye and
 the rest of the message asks nothing, the message is a closing: it gets the intent's reply, and the banks judge
-the *rest* of it for safety, not the courtesy words (see :meth:`assistant.understanding.Understander.emergency_kinds`).
+the *rest* of it for safety, not the courtesy words (see :func:`assistant.safety.emergency_kinds`).
 The emergency patterns still read the whole message, and a closing whose whole reading is close to a farewell
 still gets the safety line: recall first.
 """

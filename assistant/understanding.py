@@ -17,6 +17,7 @@ from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning, outside
 from assistant.message import (ASPECT_KEYS, asks_question, detect_aspects, detect_language, preload_language,
                               word_count)
 from assistant.mentions import ServiceNames, by_verb, outside_parts_of
+from assistant.safety import emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
 from corpus.model import Document
@@ -140,69 +141,6 @@ class Understander:
         self.calibration = calibration
         preload_language()  # load the language model now, not on the first question
 
-    def emergency_kinds(self, normalised: str, meaning: Meaning | None,
-                        sentences: Sequence[tuple[str, Meaning]] = (), *, injection: bool = False,
-                        small_talk: bool = False, pattern_reading: Meaning | None = None,
-                        raw: str = "", closing: Closing | None = None,
-                        in_conversation: bool = False, foreign: bool = False) -> tuple[tuple[str, ...], str]:
-        """Recall first: a pattern match counts unless the banks read the message as plainly ordinary; the banks
-        alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
-        so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
-        message, so its own (higher) thresholds apply. Nothing semantic fires on text that tries to re-program
-        the assistant (near nothing in the banks, so near everything by a small margin), nor on a message the
-        intent classifier reads as plain small talk ("Hei"); the patterns still do. In another language (``foreign``)
-        a single sentence needs a clearer margin still: its cosines to the Norwegian banks are less sure ("My son
-        is three years old" in Arabic read 0.049 on dev6); the whole message's thresholds stay.
-
-        A closing (:mod:`assistant.closing`) is judged by what follows its courtesy words: thanks read close to a
-        farewell, so its whole reading can only give the safety line, and a closing that is only courtesy gives
-        nothing inside a conversation (there is an answer to thank for) and at most the safety line outside one.
-
-        Returns:
-            The emergency kinds (empty when none), and the kind of a concern: a message close to an emergency by
-            the banks, but below it ("" when none).
-        """
-        c = self.calibration
-        # the text as written too: normalising keeps only Latin letters, and other scripts have patterns of their own
-        written = raw.lower()
-        patterns = tuple(kind for kind, rx in rules().emergency.items()
-                         if rx.search(normalised) or (written and rx.search(written)))
-        if meaning is None or c.emergency_margin is None or injection:
-            return patterns, ""
-        if patterns:
-            # the banks may veto a pattern, reading the message from the sentence where it matched to the end:
-            # what comes after can defuse it ("prøvde å ta livet sitt for noen år siden. Nå går det bra"), a calm
-            # sentence before it cannot dilute it ("Mor har hjemmesykepleie. Nå puster hun ikke")
-            read = pattern_reading or meaning
-            if c.emergency_pattern_veto is None or read.emergency_margin >= c.emergency_pattern_veto:
-                # the banks may also know what kind it is where the words do not say ("har tatt alle tablettene
-                # mine" reads as self-harm, not only poisoning): the box then has both lines
-                extra = (read.emergency_kind,) if (read.emergency_margin >= c.emergency_margin
-                                                   and read.emergency_kind not in patterns) else ()
-                return patterns + extra, ""
-        sentences_only = [m for _, m in sentences]
-        if small_talk:
-            return (), ""
-        if closing is not None:
-            return self._closing_kinds(closing, meaning, sentences_only, in_conversation=in_conversation)
-        # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
-        brief = word_count(raw or normalised) < c.emergency_min_words
-        top_sentence = max(sentences_only, key=lambda m: m.emergency_margin, default=None)
-        sentence_margin = (top_sentence.emergency_margin if top_sentence else float("-inf")) \
-            - (c.foreign_extra if foreign else 0.0)
-        if meaning.emergency_margin >= c.emergency_margin:
-            if brief:
-                return (), meaning.emergency_kind or "medical"
-            return (meaning.emergency_kind or "medical",), ""
-        if top_sentence is not None and sentence_margin >= c.sentence_emergency_margin:
-            return (top_sentence.emergency_kind or "medical",), ""
-        if c.concern_margin is not None and meaning.emergency_margin >= c.concern_margin:
-            return (), meaning.emergency_kind or "medical"
-        if top_sentence is not None and c.sentence_concern_margin is not None \
-                and sentence_margin >= c.sentence_concern_margin:
-            return (), top_sentence.emergency_kind or "medical"
-        return (), ""
-
     def _named(self, normalised: str, about: Prediction | None) -> tuple[str, ...]:
         """The services the message names. Names that are only aliases do not count when the service classifier
         reads the message as about another service and gives none of them a chance: an everyday word that is
@@ -220,27 +158,6 @@ class Understander:
         ("gjelder det også for hjemmehjelp?")."""
         spans = [m for _, rx in self.names.patterns for m in rx.finditer(normalised)]
         return bool(spans) and all(rules().condition.search(normalised[: m.start()]) for m in spans)
-
-    def _closing_kinds(self, closing: Closing, meaning: Meaning, sentences: Sequence[Meaning], *,
-                       in_conversation: bool) -> tuple[tuple[str, ...], str]:
-        """:meth:`emergency_kinds` for a closing, after the patterns found nothing."""
-        c = self.calibration
-        kind = meaning.emergency_kind or "medical"
-        whole_close = meaning.emergency_margin >= c.emergency_margin
-        if not closing.rest:
-            return (), (kind if whole_close and not in_conversation else "")
-        read = closing.rest_reading
-        if read is not None and word_count(closing.rest) >= c.emergency_min_words \
-                and read.emergency_margin >= c.emergency_margin:
-            return (read.emergency_kind or "medical",), ""
-        top = max(sentences, key=lambda m: m.emergency_margin, default=None)
-        if top is not None and top.emergency_margin >= c.sentence_emergency_margin:
-            return (top.emergency_kind or "medical",), ""
-        # inside a conversation the courtesy thanks for an answer: only the rest can raise the safety line
-        if (whole_close and not in_conversation) or (read is not None and c.concern_margin is not None
-                                                     and read.emergency_margin >= c.concern_margin):
-            return (), kind
-        return (), ""
 
     def understand(self, question: str, *, query: str, notices: tuple[str, ...], meaning: Meaning | None,
                    history: Sequence[Turn] = (), history_services: Sequence[str] = (),
@@ -303,7 +220,7 @@ class Understander:
         short = n_words <= c.intent_max_words
         small_talk = (asked is not None and short and not named and asked.top in INTENTS
                       and asked.p >= c.intent_emergency_veto)
-        emergency, concern = self.emergency_kinds(safety_normalised, meaning, sentence_meanings,
+        emergency, concern = emergency_kinds(c, safety_normalised, meaning, sentence_meanings,
                                                   injection=injection, small_talk=small_talk,
                                                   pattern_reading=pattern_reading, raw=safety_text or query,
                                                   closing=closing, in_conversation=bool(history),
