@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from assistant.core import Assistant
 from assistant.meaning import MeaningModel, held_out
+from assistant.safety import emergency_kinds
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def bank_holdout(bot: Assistant) -> Holdout:
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
-        verdicts = [bot.understander.emergency_kinds(bot.analyzer.normalise(t), model.score(bot.embed(t), t), raw=t)
+        verdicts = [emergency_kinds(bot.settings.calibration, bot.analyzer.normalise(t),
+                                    model.score(bot.embed(t), t), raw=t)
                     for t in texts]
         counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
                         sum(bool(concern) and not kinds for kinds, concern in verdicts))
