@@ -79,7 +79,7 @@ def by_verb(normalised: str, named: Sequence[str]) -> str:
 
 
 def outside_parts_of(parts: Sequence[tuple[str, Prediction, Prediction]], names: ServiceNames,
-                   analyzer: Analyzer) -> tuple[list[tuple[str, Prediction, Prediction]], tuple[str, ...]]:
+                     analyzer: Analyzer) -> tuple[list[tuple[str, Prediction, Prediction]], tuple[str, ...]]:
     """The parts the guide answers, and the outside topics of the rest: a part that names an outside body
     (``outside_routes.yaml``) and no service of the guide. Nothing is set apart when every part is outside."""
     covered, outside = [], []

@@ -78,6 +78,12 @@ class _Sentence:
     position: int  # in the section, across its chunks
 
 
+def _says_not(sentences: Sequence[_Sentence], group: Iterable[int]) -> bool:
+    """Whether a sentence of the group (a list item, or the introduction of its list) says what a service does
+    not do or include."""
+    return any(_NOT.search(sentences[i].span.text) for i in group)
+
+
 class SectionPicker:
     """Sentences by (service, aspect), with their stemmed terms computed once, when the picker is made (at load);
     a question's terms come from its :class:`~index.analysis.Analysis`, read once per ask."""
@@ -152,11 +158,11 @@ class SectionPicker:
                 if (s.chunk.chunk_id, s.span.start) in done:
                     continue
                 words = shared(q, s.terms)
+                if sum(self._idf.get(t, 0.0) for t in words - told) < DETAIL_MIN:
+                    continue
                 # a list item whose introduction is quoted already cannot be read on its own: no candidate
                 group = self._with_list(ss, s.position, done, whole=False)
-                if affirmative and any(_NOT.search(ss[i].span.text) for i in group):
-                    continue
-                if sum(self._idf.get(t, 0.0) for t in words - told) >= DETAIL_MIN and group:
+                if group and not (affirmative and _says_not(ss, group)):
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
         if not found:
             return "", []
@@ -274,7 +280,7 @@ class SectionPicker:
             if pos in chosen:
                 continue
             group = self._with_list(sentences, pos, done, whole=whole_lists)
-            if not group or (affirmative and any(_NOT.search(sentences[i].span.text) for i in group)):
+            if not group or (affirmative and _says_not(sentences, group)):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words:

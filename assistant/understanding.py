@@ -153,6 +153,24 @@ class Understander:
             return named
         return ()
 
+    def _asked_about(self, normalised: str, named: Sequence[str], about: Prediction | None) -> str:
+        """Of the services a message names, or beyond them, the one it asks about when the named ones are only
+        what it is about (see :attr:`Understanding.asked_about`); "" when the named services are what it asks."""
+        verb = by_verb(normalised, named)
+        if verb or not named or about is None or about.top in (NO_SERVICE, *named):
+            return verb
+        c = self.calibration
+        # the named services are what the question is about, not what it asks: on dev, dev2, dev3 and dev5-8, 2
+        # questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
+        sure = about.p >= c.part_service_p and c.alias_veto is not None \
+            and all(about.prob(sid) < c.alias_veto for sid in named)
+        # the named services are the person's condition ("fikk Alzheimer-diagnosen"), and the question asks for
+        # something else the classifier reads clearly (a place to be in the daytime)
+        condition = c.condition_lead_p is not None and about.p >= c.condition_lead_p \
+            and about.p >= c.condition_lead_ratio * max(about.prob(sid) for sid in named) \
+            and self._conditions_only(normalised)
+        return about.top if sure or condition else ""
+
     def _conditions_only(self, normalised: str) -> bool:
         """Whether every service name in the text is a person's condition ("kona mi som har demens"), not a topic
         ("gjelder det også for hjemmehjelp?")."""
@@ -196,20 +214,7 @@ class Understander:
                              else normalised)
         c = self.calibration
         named = self._named(normalised, about)
-        asked_about = by_verb(normalised, named)
-        if (named and not asked_about and about is not None and about.top not in (NO_SERVICE, *named)
-                and about.p >= c.part_service_p and c.alias_veto is not None
-                and all(about.prob(sid) < c.alias_veto for sid in named)):
-            # the named services are what the question is about, not what it asks: on dev, dev2, dev3 and dev5-8,
-            # 2 questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
-            asked_about = about.top
-        elif (named and not asked_about and about is not None and about.top not in (NO_SERVICE, *named)
-              and c.condition_lead_p is not None and about.p >= c.condition_lead_p
-              and about.p >= c.condition_lead_ratio * max(about.prob(sid) for sid in named)
-              and self._conditions_only(normalised)):
-            # the named services are the person's condition ("fikk Alzheimer-diagnosen"), and the question asks
-            # for something else the classifier reads clearly (a place to be in the daytime)
-            asked_about = about.top
+        asked_about = self._asked_about(normalised, named, about)
         # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
         # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
@@ -250,8 +255,6 @@ class Understander:
         no_service = (about is not None and not named and not brief_follow_up and about.top == NO_SERVICE
                       and about.p >= c.no_service_threshold)
         by_bank = margin is not None and meaning is not None and oos_score >= margin
-        # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
-        # bank does not read the question as plainly about the guide
         # in a message about a service of the guide, a part that names an outside body and no service ("..., og
         # påvirker det uføretrygden?") is declined on its own, with that body; the other parts are answered
         covered, outside_parts = outside_parts_of(parts, self.names, self.analyzer) if named else (parts, ())
@@ -259,6 +262,8 @@ class Understander:
             # the part outside the guide explains the whole message's reading (measured, and tried per part: a
             # part's own bank reading is too noisy, "hvor lang tid tar det?" read as outside): the rest is answered
             parts, by_bank = covered, False
+        # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
+        # bank does not read the question as plainly about the guide
         body = "" if outside_parts else \
             next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \

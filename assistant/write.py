@@ -24,7 +24,7 @@ from assistant.types import Reply, ServiceRole
 from assistant.message import asking_text, word_count
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
-from assistant.rules import rules
+from assistant.rules import Topic, rules
 from index.analysis import Analysis, Analyzer, default_analyzer
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
@@ -259,7 +259,8 @@ class ExtractiveWriter:
     @staticmethod
     def _outside_parts(b: AnswerBuilder, topics: Sequence[str]) -> None:
         """The parts of the message the guide does not cover, each with the outside body that does."""
-        routes = [templates.data().outside_routes[t] for t in topics if t in templates.data().outside_routes]
+        known = templates.data().outside_routes
+        routes = [known[t] for t in topics if t in known]
         if routes:
             b.add(templates.OUTSIDE_PART, kind="decline")
             for route in routes:
