@@ -19,10 +19,8 @@ A rating identical to one stored less than ``MERGE_WINDOW_S`` (10 s) earlier (sa
 services and chunks, and no question text in either) is a double click or a script, not a second opinion: it is
 not stored again, only counted (``merged()``, reported by the export).
 
-A rating must not be lost to a briefly busy database: each write waits up to ``busy_timeout_s`` (30 s) for
-another writer. A file that is not (or no longer) a valid SQLite database is moved aside, renamed
-``feedback.sqlite3.corrupt-<UTC time>`` and logged, and a fresh database takes its place, so one damaged
-file does not make every later rating fail.
+A rating must not be lost to a briefly busy database, nor every later rating to one damaged file: the file is
+a :class:`~assistant.sqlite_file.SqliteFile` (waits for another writer, moves a damaged file aside).
 """
 
 from __future__ import annotations
@@ -31,18 +29,16 @@ import csv
 import logging
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from assistant.errors import AssistantError
 from assistant.plan import SECTION_OF_ASPECT
 from assistant.privacy import clean_and_mask
+from assistant.sqlite_file import FeedbackBusy, FeedbackError, FeedbackUnavailable, SqliteFile
 from assistant.limits import REQUEST_CHARS
 from assistant.types import STATUSES
 from corpus.paths import REPO_ROOT
@@ -93,35 +89,19 @@ CREATE TABLE IF NOT EXISTS feedback (
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 #: Columns added after the first version; an older file gets them on open.
 _ADDED_COLUMNS = ("aspect", "chunks", "reasons")
-#: SQLite's names for a damaged file; "database is locked" (SQLITE_BUSY) is not damage and is never moved.
-_CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-
-
-class FeedbackError(AssistantError):
-    """The feedback store cannot be used; ``path`` is the database file."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
-
-
-class FeedbackBusy(FeedbackError):
-    """Another process held the database locked for longer than the busy timeout."""
-
-
-class FeedbackUnavailable(FeedbackError):
-    """The database file or its folder cannot be opened or written."""
 
 
 #: When this process last logged that the store is at its cap (monotonic seconds).
 _CAP_WARNED = [-3600.0]
-#: Only one thread of this process moves a damaged file at a time (the check below covers other processes).
-_RECOVERY = threading.Lock()
 
 
-def _is_corrupt(exc: sqlite3.Error) -> bool:
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(_CORRUPT) or type(exc) is sqlite3.DatabaseError
+def _create(db: sqlite3.Connection) -> None:
+    db.execute(_SCHEMA)
+    db.execute(_META)
+    have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+    for column in _ADDED_COLUMNS:
+        if column not in have:
+            db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
 def _split(joined: str) -> tuple[str, ...]:
@@ -189,81 +169,13 @@ class FeedbackStore:
         self.busy_timeout_s = busy_timeout_s
         self.max_rows = max(1, int(max_rows or _env_number(MAX_ROWS_ENV, DEFAULT_MAX_ROWS)))
         self.max_bytes = max(64 * 1024, int(max_bytes or _env_number(MAX_MB_ENV, DEFAULT_MAX_MB) * 1024 * 1024))
-        self.recovered: Path | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise FeedbackUnavailable(f"cannot create {self.path.parent}: {exc.strerror}", self.path) from exc
-        self._run(self._create)
+        self._file = SqliteFile(self.path, _create, busy_timeout_s=busy_timeout_s)
+        self._run = self._file.run
 
-    def _create(self, db: sqlite3.Connection) -> None:
-        db.execute(_SCHEMA)
-        db.execute(_META)
-        have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
-        for column in _ADDED_COLUMNS:
-            if column not in have:
-                db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s)
-        try:
-            with db:  # commits on success, rolls back on error
-                yield db
-        finally:
-            db.close()
-
-    def _run(self, work):  # noqa: ANN001, ANN202 - a callable taking the connection
-        """Run ``work(db)``; a damaged file is moved aside once and the work retried on a fresh database."""
-        for attempt in (1, 2):
-            try:
-                with self._connect() as db:
-                    return work(db)
-            except sqlite3.Error as exc:
-                if _is_corrupt(exc) and attempt == 1:
-                    self._move_aside(exc)
-                    with self._connect() as db:
-                        self._create(db)
-                    continue
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    raise FeedbackBusy(f"{self.path.name} stayed locked for over {self.busy_timeout_s:g} s",
-                                       self.path) from exc
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise FeedbackUnavailable(f"{self.path} cannot be used: {exc}", self.path) from exc
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _still_corrupt(self) -> bool:
-        try:
-            db = sqlite3.connect(self.path, timeout=self.busy_timeout_s)
-            try:
-                return db.execute("PRAGMA quick_check").fetchone()[0] != "ok"
-            finally:
-                db.close()
-        except sqlite3.Error as exc:
-            return _is_corrupt(exc)
-
-    def _move_aside(self, exc: sqlite3.Error) -> None:
-        with _RECOVERY:
-            # another thread or process may have replaced the file already; never move a healthy one
-            if not self.path.exists() or not self._still_corrupt():
-                return
-            self._rename_damaged(exc)
-
-    def _rename_damaged(self, exc: sqlite3.Error) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        try:
-            os.replace(self.path, target)
-        except FileNotFoundError:
-            return
-        for suffix in ("-wal", "-shm", "-journal"):  # a journal belongs to the damaged file, not the new one
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                os.replace(side, target.with_name(target.name + suffix))
-        self.recovered = target
-        log.warning("feedback database %s was damaged (%s); moved it to %s and started a new one",
-                    self.path, getattr(exc, "sqlite_errorname", type(exc).__name__), target.name)
+    @property
+    def recovered(self) -> Path | None:
+        """Where a damaged database file was moved, else None."""
+        return self._file.recovered
 
     def add(self, *, question: str, services: Iterable[str], rating: str | int, status: str = "",
             aspect: str = "", chunks: Iterable[str] = (), keep_question: bool | None = None,

@@ -24,6 +24,7 @@ from tests.conftest import REPO
 
 from assistant import cli
 from assistant.feedback import DB_ENV, FeedbackBusy, FeedbackStore, FeedbackUnavailable
+from assistant.sqlite_file import SqliteFile
 
 RATING = {"question": "", "services": ["bpa"], "rating": "up", "status": "answered"}
 
@@ -130,7 +131,8 @@ def test_a_healthy_database_is_never_moved(tmp_path):
     path = tmp_path / "feedback.sqlite3"
     store = FeedbackStore(path)
     store.add(**RATING)
-    store._move_aside(sqlite3.DatabaseError("file is not a database"))  # a stale report from another thread
+    # a stale report of damage from another thread, on the file under the store
+    SqliteFile(path, lambda db: None)._move_aside(sqlite3.DatabaseError("file is not a database"))
     assert path.exists() and len(store.rows()) == 1 and not list(tmp_path.glob("*.corrupt-*"))
 
 
