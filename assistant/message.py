@@ -102,6 +102,9 @@ def detect_language(question: str) -> str:
         norwegian_only = sum(w in r.norwegian_only for w in words)
         if code in r.norwegian or norwegian_only > counts.get(code, 0):
             return "nb"
+        own = r.own_evidence.get(code)
+        if own is not None and not (own & set(words) or own & set(question.lower())):
+            return "nb"  # a neighbour language without a word or letter of its own is dialect
         return code
     best = max(counts, key=lambda code: (counts[code], code == "nb"))
     return best if counts[best] > counts.get("nb", 0) else "nb"

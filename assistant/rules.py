@@ -10,7 +10,7 @@ phrases) stays in ``index/language/``, one layer down, because it decides the in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,6 +68,8 @@ class Rules:
         identify_min_words: Shorter messages are recognised by the marker words alone.
         norwegian_only: Words no other listed language writes ("hva", "ikke", "æ"): a message with more of them
             than of the identified language's markers is Norwegian.
+        own_evidence: A language so close to Norwegian that dialect reads as it -> the words and letters only it
+            writes; the identifier's call stands only when the message has one of them.
     """
 
     aspects: tuple[tuple[str, re.Pattern[str]], ...]
@@ -86,6 +88,7 @@ class Rules:
     norwegian: frozenset[str]
     identify_min_words: int
     norwegian_only: frozenset[str] = frozenset()
+    own_evidence: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern[str]:
@@ -144,4 +147,6 @@ def rules() -> Rules:
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
         identify_min_words=int(languages.get("identify_min_words", 3)),
         norwegian_only=frozenset(str(w) for w in languages.get("norwegian_only", ())),
+        own_evidence={code: frozenset(str(w) for w in words)
+                      for code, words in (languages.get("own_evidence") or {}).items()},
     )
