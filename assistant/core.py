@@ -25,7 +25,7 @@ from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.message import asks_question, message_sentences, pattern_tail, split_parts
+from assistant.message import asks_question, detect_language, message_sentences, pattern_tail, split_parts
 from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
@@ -273,7 +273,8 @@ class Assistant:
                 opening_vector = vectors.pop()
             if tail:
                 pattern_reading = self.meaning.safety(vectors.pop())
-            meaning = self.meaning.score(vectors[0], analysis)
+            # the needs' lexical side knows only Norwegian words: English "take her pills" matched a dental line
+            meaning = self.meaning.score(vectors[0], analysis if detect_language(query) == "nb" else "")
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
