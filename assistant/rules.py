@@ -140,8 +140,9 @@ def rules() -> Rules:
         switch=_any_of(patterns.get("switch")),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),
-        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern + ")",
-                              re.IGNORECASE),
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern
+                              + "|" + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:"
+                              + _question_opener(patterns).pattern + "))", re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
         identify=tuple(str(c) for c in languages.get("identify", ())),
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
