@@ -291,7 +291,7 @@ class Understander:
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
             asked_parts += (self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
-                                       previous=previous, asked_by_name=asked_by_name),)
+                                       previous=previous, asked_by_name=asked_by_name, instead=asked_about),)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
@@ -352,7 +352,7 @@ class Understander:
         return tuple(out), "classifier"
 
     def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
-              previous: str = "", asked_by_name: str = "") -> AskedPart:
+              previous: str = "", asked_by_name: str = "", instead: str = "") -> AskedPart:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
@@ -368,9 +368,11 @@ class Understander:
         service = named[0] if named else ""
         if not service and rules().follow_up.search(normalised):
             # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
-            # hvordan får vi ordnet det?"), else the service named last before it ("Mor har vedtak om
-            # hjemmesykepleie. Må hun betale for den?"), else the message's own
-            service = previous or self.names.last_mentioned(self.analyzer.normalise(before))
+            # hvordan får vi ordnet det?"), else the service the message asks about while it names others only as
+            # what it is about (``instead``: "har begynt å få hjemmesykepleie. En nabo sa at han kan få gratis
+            # tannbehandling. Stemmer det?"), else the service named last before it ("Mor har vedtak om
+            # hjemmesykepleie. Må hun betale for den?")
+            service = previous or instead or self.names.last_mentioned(self.analyzer.normalise(before))
         elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
                                                     and about.p >= self.calibration.part_switch_p):
             service = asked_by_name
