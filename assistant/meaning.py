@@ -72,23 +72,12 @@ def safety_banks() -> dict[str, tuple[BankEntry, ...]]:
     }
 
 
-@lru_cache(maxsize=1)
-def situations_in_other_languages() -> tuple[BankEntry, ...]:
-    """``banks/situations_languages.jsonl``: situations in the languages Levanger's immigrants write most (the
-    guide's ``situations:`` are Norwegian), label: the service; written from the catalogue and the guide's
-    situations, never from an evaluation question."""
-    return tuple(_read_rows(BANK_DIR / "situations_languages.jsonl",
-                            lambda d: BankEntry(text=str(d["text"]).strip(), label=str(d["service_id"]))))
-
-
 def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[BankEntry, ...]:
-    """The guide's ``situations:`` and ``not_for:`` lines, and the situations in other languages, as one bank."""
+    """The guide's ``situations:`` and ``not_for:`` lines as one bank."""
     out: list[BankEntry] = []
     for doc in documents:
         out += [BankEntry(text=s, label=doc.service_id) for s in doc.situations]
         out += [BankEntry(text=n.text, label=n.see, against=doc.service_id) for n in doc.not_for]
-    known = {d.service_id for d in documents}
-    out += [e for e in situations_in_other_languages() if e.label in known]
     return tuple(out)
 
 
@@ -141,7 +130,6 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     for doc in documents:
         about += [BankEntry(s, doc.service_id) for s in doc.situations]
         about += [BankEntry(n.text, n.see) for n in doc.not_for if n.see in known]
-    about += [e for e in situations_in_other_languages() if e.label in known]
     about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
     about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
     return {"asked": tuple(asked), "about": tuple(about)}
