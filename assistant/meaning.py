@@ -166,6 +166,8 @@ class Calibration:
     no_service_threshold: float = 0.5
     outside_name_margin: float | None = None
     intent_threshold: float = 0.5
+    #: A greeting then at most this many words that no service answers, read first as an intent, is small talk.
+    greeting_rest_max_words: int = 4
     intent_max_words: int = 12
     intent_service_veto: float = 0.5
     switch_confidence: float = 0.6

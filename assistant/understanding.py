@@ -237,8 +237,18 @@ class Understander:
             # after a greeting ("God morgen! Hva kan du hjelpe med?") the rest says what the message wants
             said = after_greeting or asked
             service_like = about is not None and about.top != NO_SERVICE and about.p >= c.intent_service_veto
+            # a greeting followed by a few words the service classifier is sure no service answers, and the
+            # out-of-scope bank does not read as a topic outside the guide, is small talk ("hei! er det noen der?"),
+            # not a question to decline ("Hei! Hva er hovedstaden i Frankrike?"), when the rest reads first as an
+            # intent, however weakly
+            no_service = about is not None and about.top == NO_SERVICE and about.p >= c.no_service_threshold
+            outside = meaning is not None and c.out_of_scope_margin is not None \
+                and meaning.out_of_scope_margin >= c.out_of_scope_margin
             if said.top in INTENTS and said.p >= c.intent_threshold and not service_like:
                 intent = said.top
+            elif no_service and not outside and after_greeting is not None and after_greeting.top in INTENTS \
+                    and n_words <= c.greeting_rest_max_words + 1:
+                intent = after_greeting.top
         oos_score = meaning.out_of_scope_margin if meaning else 0.0
         # the service classifier can also say that no service answers (trained on small talk and the tuning part
         # of the out-of-scope bank): on dev, +2 of 30 out-of-scope questions declined, no answerable one lost

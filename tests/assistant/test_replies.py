@@ -42,6 +42,10 @@ def test_a_greeting_before_a_question_is_a_question(hashing_assistant):
     ("Hva koster det? Og hvem bestemmer?", ["Hva koster det?", "Og hvem bestemmer?"]),
     ("mor og far trenger hjelp", []),
     ("Kor mykje kostar det, og kven søkjer?", ["Kor mykje kostar det", "kven søkjer?"]),
+    # a second question may open with its condition
+    ("Hvor lang tid tar det, og hvis svaret blir nei, kan vi klage?",
+     ["Hvor lang tid tar det", "hvis svaret blir nei, kan vi klage?"]),
+    ("Hun faller ofte og må ha hjelp hvis det skjer", []),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(question, parts):
     assert split_parts(question) == parts

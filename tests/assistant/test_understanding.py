@@ -32,6 +32,10 @@ def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     ("hva koster trygghetsalarm i måneden", "nb"),
     ("ka slags plass får æ sov om æ står på gata", "nb"),
     ("vem kan ansöka om avlastning, anhöriga eller den som behöver omsorgen?", "sv"),
+    # the identifier reads these as Swedish too, and they have no word or letter only Swedish writes
+    ("kan far bli buandes på avlastningsplassen i helga", "nb"),
+    ("kan mor få plass på dagsenter te våren", "nb"),
+    ("Kostar det något att få en koordinator?", "sv"),
     ("How much does a safety alarm cost for my mother?", "en"),
     ("Ile kosztuje pomoc domowa dla mojej mamy?", "pl"),
     ("Скільки коштує допомога вдома для моєї мами?", "uk"),
@@ -265,3 +269,29 @@ def test_a_follow_up_names_its_service_through_the_conversation():
 ])
 def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
     assert detect_aspects(question)[0] == aspect
+
+
+def test_a_part_that_refers_back_means_the_service_asked_about_not_one_the_person_already_has():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, alias_veto=0.05,
+                                                                condition_lead_p=0.25, condition_lead_ratio=3.0))
+    text = ("Far har nettopp begynt å få hjemmesykepleie. En nabo sa at han kan få gratis tannbehandling. "
+            "Stemmer det, og hvordan får vi satt det i gang?")
+    first, second = "Stemmer det", "hvordan får vi satt det i gang?"
+    about = Prediction(("tannhelse", "hjemmesykepleie"), (0.37, 0.11))
+    asked = Prediction(("apply", "who"), (0.6, 0.2))
+    got = u.understand(text, query=text, notices=(), meaning=None, about=about,
+                       parts=[(first, asked, about), (second, asked, about)])
+    assert got.asked_about == "tannhelse"
+    assert [p.service for p in got.parts] == ["tannhelse", "tannhelse"]
+
+
+@pytest.mark.parametrize(("rest", "intent"), [("er det noen der?", "capabilities"), ("hvem vant kampen i går?", "")])
+def test_a_greeting_then_a_few_words_no_service_answers_is_small_talk(rest, intent):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(no_service_threshold=0.8))
+    text = f"hei! {rest}"
+    none = Prediction(("_none", "trygghetsalarm"), (0.9, 0.01))
+    # the rest reads first as an intent, however weakly; a question about something else reads as an aspect
+    said = Prediction(("capabilities", "cost"), (0.18, 0.16)) if intent else Prediction(("who", "greeting"), (0.3, 0.1))
+    got = u.understand(text, query=text, notices=(), meaning=None, about=none,
+                       asked=Prediction(("greeting", "included"), (0.41, 0.13)), after_greeting=said)
+    assert got.intent == intent
