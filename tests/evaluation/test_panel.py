@@ -17,18 +17,20 @@ def test_the_panel_is_well_formed_and_split_by_kind():
     panel = load_panel()
     assert len(panel) >= 150 and len({q.id for q in panel}) == len(panel)
     assert {q.split for q in panel} == {"dev3", "test3", "test4", "dev5", "test5", "dev6", "test6", "dev7", "test7",
-                                          "dev8", "test8", "test9"}
+                                          "dev8", "test8", "test9", "dev10", "test10"}
     assert {q.status for q in panel} <= {"answered", "no_answer", "emergency", "smalltalk"}
     for q in panel:
         assert set(q.expected) <= KNOWN and (not q.primary or q.primary in KNOWN), q.id
-        # a part only an outside body answers has no service (panel9)
-        assert all(p["service"] in KNOWN or p.get("ask") == "outside" for p in q.parts), q.id
+        # a part only an outside body answers has no service (panel9 asks "outside"; panel10 names the body)
+        assert all(p["service"] in KNOWN or p.get("ask") == "outside" or (not p["service"] and q.outside_body)
+                   for p in q.parts), q.id
     by_kind = Counter((q.kind, q.split) for q in panel)
     # panel9 (test9) tests the classes one round addressed, with kinds of its own
     for kind in {q.kind for q in panel if q.split != "test9"}:
         assert all(by_kind[(kind, split)] >= 1 for split in ("dev3", "test3", "test4")), kind
     # the newer panels alternate dev / test within each kind, so both hold every kind the panel has
-    for dev, test in (("dev5", "test5"), ("dev6", "test6"), ("dev7", "test7"), ("dev8", "test8")):
+    for dev, test in (("dev5", "test5"), ("dev6", "test6"), ("dev7", "test7"), ("dev8", "test8"),
+                      ("dev10", "test10")):
         newest = Counter((q.kind, q.split) for q in panel if q.split in (dev, test))
         assert {k for k, _ in newest} == {k for k, s in newest if s == dev} == {k for k, s in newest if s == test}
 
