@@ -283,6 +283,10 @@ class SectionPicker:
             if not group or (affirmative and _says_not(sentences, group)):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
+            if chosen and words + size > max_words and whole_lists:
+                # a list too long to quote whole beside what is chosen: the item with its introduction
+                group = self._with_list(sentences, pos, done, whole=False)
+                size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words:
                 continue
             chosen |= set(group)
