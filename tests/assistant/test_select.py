@@ -155,3 +155,15 @@ def test_a_reason_says_what_the_service_does_and_a_plain_not_is_no_exclusion(has
     texts = _texts(picker.pick("parkeringstillatelse", "what", "følger tillatelsen personen eller bilen",
                                max_words=60, max_spans=3, affirmative=True))
     assert any("følger personen" in t for t in texts)
+
+
+def test_a_list_too_long_beside_what_is_chosen_gives_its_item_with_the_introduction():
+    picker = SectionPicker([_chunk(1, "Kontakten kan hjelpe deg med:\n- opplæring i bruk av høreapparat\n- "
+                                      "småreparasjoner av høreapparat, som bytte av slanger og filtre\n- råd om lupe "
+                                      "og lesestativ\n- råd om varslingsutstyr for dørklokke og brannvarsler\n- hjelp "
+                                      "til å søke om hjelpemidler fra NAV\n\nNy innstilling av høreapparatet og større "
+                                      "reparasjoner gjør audiografen.")])
+    texts = _texts(picker.pick("s", "included", "ny reparasjon av høreapparatet", max_words=30, whole_lists=True))
+    # the sentence sharing most words comes first; the whole list does not fit beside it, its item still does
+    assert texts[-1].startswith("Ny innstilling")
+    assert "Kontakten kan hjelpe deg med:" in texts and any(t.startswith("småreparasjoner") for t in texts)
