@@ -49,6 +49,8 @@ DETAIL_TIE = 0.85
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
 COMPOUND_HEAD_MIN = 4
+#: ... and a compound of the question matches a sentence that holds both its parts, the first from this length on.
+COMPOUND_MODIFIER_MIN = 3
 #: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
 #: tjeneste"); not any "ikke" ("følger personen og ikke en bestemt bil" says what it does).
 _NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ikke\b|\bheller ikke\b|\bunntatt\b",
@@ -56,11 +58,17 @@ _NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ik
 
 
 def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> set[str]:
-    """The sentence's terms a question's terms match: the same stem, or a compound ending in it."""
+    """The sentence's terms a question's terms match: the same stem, a compound ending in it, or, for a compound
+    of the question, both its parts ("timebehovet" finds "behov ... 32 timer"): its head, counted once."""
     out = set(question_terms & sentence_terms)
     for t in question_terms - out:
         if len(t) >= COMPOUND_HEAD_MIN:
-            out |= {u for u in sentence_terms if u.endswith(t)}
+            heads = {u for u in sentence_terms if u.endswith(t)}
+            if not heads and len(t) >= 2 * COMPOUND_HEAD_MIN:
+                heads = {u for u in sentence_terms if len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
+                    len(m) >= COMPOUND_MODIFIER_MIN and t.startswith(m) and len(m) + len(u) <= len(t) + 1
+                    for m in sentence_terms if m != u)}
+            out |= heads
     return out
 
 

@@ -167,3 +167,10 @@ def test_a_list_too_long_beside_what_is_chosen_gives_its_item_with_the_introduct
     # the sentence sharing most words comes first; the whole list does not fit beside it, its item still does
     assert texts[-1].startswith("Ny innstilling")
     assert "Kontakten kan hjelpe deg med:" in texts and any(t.startswith("småreparasjoner") for t in texts)
+
+
+def test_a_compound_of_the_question_matches_a_sentence_holding_both_its_parts():
+    from assistant.select import shared
+    assert shared(frozenset({"timebehov"}), frozenset({"minst", "tim", "uke", "behov"})) == {"behov"}
+    # one part alone is not the compound
+    assert shared(frozenset({"timebehov"}), frozenset({"behov", "person"})) == set()
