@@ -57,14 +57,16 @@ _NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ik
                   re.IGNORECASE)
 
 
-def shared(question_terms: frozenset[str], sentence_terms: frozenset[str]) -> set[str]:
-    """The sentence's terms a question's terms match: the same stem, a compound ending in it, or, for a compound
-    of the question, both its parts ("timebehovet" finds "behov ... 32 timer"): its head, counted once."""
+def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, parts: bool = False) -> set[str]:
+    """The sentence's terms a question's terms match: the same stem, or a compound ending in it; with ``parts``,
+    also a compound of the question whose two parts the sentence holds ("timebehovet" finds "behov ... 32
+    timer"), counted once by its head. Parts choose among a section's sentences, never which section answers
+    (the whole "klagefristen" tells its section better than "klage" and "frist" apart)."""
     out = set(question_terms & sentence_terms)
     for t in question_terms - out:
         if len(t) >= COMPOUND_HEAD_MIN:
             heads = {u for u in sentence_terms if u.endswith(t)}
-            if not heads and len(t) >= 2 * COMPOUND_HEAD_MIN:
+            if parts and not heads and len(t) >= 2 * COMPOUND_HEAD_MIN:
                 heads = {u for u in sentence_terms if len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
                     len(m) >= COMPOUND_MODIFIER_MIN and t.startswith(m) and len(m) + len(u) <= len(t) + 1
                     for m in sentence_terms if m != u)}
@@ -269,8 +271,8 @@ class SectionPicker:
             # the words it shares, the service's own name counting little (many of its sentences have it, though
             # those that do are its main sentences), and the rarer in the guide the better: "vindusvask" finds its
             # list item before "Du kan kjøpe hjelp til oppgaver som ikke inngår i praktisk bistand"
-            words = shared(q, s.terms)
-            own = shared(telling, s.terms)
+            words = shared(q, s.terms, parts=True)
+            own = shared(telling, s.terms, parts=True)
             overlap = len(own) + NAME_WEIGHT * len(words - own) \
                 + RARITY_WEIGHT * sum(self._idf.get(t, 0.0) for t in own)
             if overlap == 0 and s.position != 0:

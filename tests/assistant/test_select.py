@@ -171,6 +171,7 @@ def test_a_list_too_long_beside_what_is_chosen_gives_its_item_with_the_introduct
 
 def test_a_compound_of_the_question_matches_a_sentence_holding_both_its_parts():
     from assistant.select import shared
-    assert shared(frozenset({"timebehov"}), frozenset({"minst", "tim", "uke", "behov"})) == {"behov"}
-    # one part alone is not the compound
-    assert shared(frozenset({"timebehov"}), frozenset({"behov", "person"})) == set()
+    assert shared(frozenset({"timebehov"}), frozenset({"minst", "tim", "uke", "behov"}), parts=True) == {"behov"}
+    # one part alone is not the compound; nor do parts count unless asked for (choosing a section)
+    assert shared(frozenset({"timebehov"}), frozenset({"behov", "person"}), parts=True) == set()
+    assert shared(frozenset({"timebehov"}), frozenset({"minst", "tim", "uke", "behov"})) == set()
