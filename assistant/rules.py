@@ -58,6 +58,8 @@ class Rules:
         same_question: A follow-up that asks the last question again for someone or something else.
         condition: The words just before a name that make it a person's condition ("som har demens").
         switch: One compiled pattern for messages that change the subject in so many words.
+        asks_with_verb: A question word followed by its verb ("hva skjer", "hvem fikser"), not by a word that
+            only points back ("hva med far?", "what about mum?"): the question says what it asks.
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
             with its verb asks something: "Må legen henvise meg?").
         part_split: Where one message holds several questions: after a question mark, or at a conjunction
@@ -83,6 +85,7 @@ class Rules:
     switch: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
+    asks_with_verb: re.Pattern[str]
     markers: dict[str, frozenset[str]]
     identify: tuple[str, ...]
     norwegian: frozenset[str]
@@ -138,6 +141,8 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
+        asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"
+                                  r"\w{2,}", re.IGNORECASE),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),
         part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern

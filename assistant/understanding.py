@@ -309,7 +309,10 @@ class Understander:
             aspects, source = self.aspects(query, asked, analysis=analysis)
             unsure = source == "" or (source == "classifier" and asked is not None
                                       and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
-            if (inherits and unsure) or (same and (inherits or named)):
+            # a follow-up that asks with a question word and its verb ("ka skjer når tida e ute?") says what it
+            # asks, however unsure the classifier: not what the last question asked ("og for far?", "hva med mor?")
+            says = bool(rules().asks_with_verb.search(normalised))
+            if (inherits and unsure and not says) or (same and (inherits or named)):
                 # a follow-up that does not say what it asks keeps asking what the last question asked
                 earlier = next((t.text for t in reversed(history) if t.role == "user"), "")
                 before = detect_aspects(earlier, analyzer=self.analyzer)

@@ -295,3 +295,15 @@ def test_a_greeting_then_a_few_words_no_service_answers_is_small_talk(rest, inte
     got = u.understand(text, query=text, notices=(), meaning=None, about=none,
                        asked=Prediction(("greeting", "included"), (0.41, 0.13)), after_greeting=said)
     assert got.intent == intent
+
+
+@pytest.mark.parametrize(("text", "inherits"), [("og for far?", True), ("hva med mor da?", True),
+                                                ("å ka skjer når tida e ute?", False)])
+def test_a_follow_up_asks_what_the_last_question_asked_only_when_it_does_not_say_what_it_asks(text, inherits):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(aspect_confident=0.6, aspect_threshold=0.1))
+    history = (Turn("user", "hva koster korttidsopphold per døgn?"),
+               Turn("assistant", "Forklarte prisen per døgn.", services=("korttidsopphold",)))
+    unsure = Prediction(("expected", "included", "apply"), (0.3, 0.23, 0.18))
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                       history_services=("korttidsopphold",), asked=unsure)
+    assert (got.aspects == ("cost",)) == inherits, got.aspects
