@@ -58,19 +58,33 @@ _NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ik
 
 
 def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, parts: bool = False) -> set[str]:
-    """The sentence's terms a question's terms match: the same stem, or a compound ending in it; with ``parts``,
-    also a compound of the question whose two parts the sentence holds ("timebehovet" finds "behov ... 32
-    timer"), counted once by its head. Parts choose among a section's sentences, never which section answers
-    (the whole "klagefristen" tells its section better than "klage" and "frist" apart)."""
+    """The question's terms a sentence holds: the same stem, or a compound ending in it; with ``parts``, also a
+    compound of the question whose two parts the sentence holds ("timebehovet" finds "behov ... 32 timer").
+    Parts choose among a section's sentences, never which section answers (the whole "klagefristen" tells its
+    section better than "klage" and "frist" apart).
+
+    The question's own terms are returned, so a match weighs what was asked: "rengjøring" found inside
+    "storrengjøring" counts no more than "rengjøring" itself (the rarer compound would win otherwise)."""
     out = set(question_terms & sentence_terms)
     for t in question_terms - out:
-        if len(t) >= COMPOUND_HEAD_MIN:
-            heads = {u for u in sentence_terms if u.endswith(t)}
-            if parts and not heads and len(t) >= 2 * COMPOUND_HEAD_MIN:
-                heads = {u for u in sentence_terms if len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
+        if len(t) < COMPOUND_HEAD_MIN:
+            continue
+        if any(u.endswith(t) for u in sentence_terms):
+            out.add(t)
+        elif parts and len(t) >= 2 * COMPOUND_HEAD_MIN and any(
+                len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
                     len(m) >= COMPOUND_MODIFIER_MIN and t.startswith(m) and len(m) + len(u) <= len(t) + 1
-                    for m in sentence_terms if m != u)}
-            out |= heads
+                    for m in sentence_terms if m != u)
+                for u in sentence_terms):
+            out.add(t)
+    # a compound of the sentence whose two parts the question holds ("vasker dere vinduer" finds "vindusvask")
+    # is the thing asked, and weighs as itself
+    for u in sentence_terms - out:
+        if len(u) >= 2 * COMPOUND_HEAD_MIN and any(
+                len(h) >= COMPOUND_HEAD_MIN and u.endswith(h) and any(
+                    len(m) >= COMPOUND_HEAD_MIN and m != h and u.startswith(m) for m in question_terms)
+                for h in question_terms):
+            out.add(u)
     return out
 
 

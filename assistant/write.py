@@ -299,7 +299,9 @@ class ExtractiveWriter:
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
-            if aspect not in ("what", "apply", "contact"):
+            # a section the detail above quoted from already answered (its heading once, never twice)
+            if aspect not in ("what", "apply", "contact") \
+                    and (primary.service_id, SECTION_OF_ASPECT.get(aspect, aspect)) not in b.sections:
                 self._part(b, primary.service_id, aspect, query, max_words=self.settings.max_words_part)
         # how to get it is the route itself, whether or not it was asked
         self._route(b, primary.service_id)
