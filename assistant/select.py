@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.compose import Span, sentence_spans
+from assistant.matching import inflects, shared
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
 
@@ -46,52 +47,10 @@ NAME_WEIGHT = 0.3
 DETAIL_MIN = 4.0
 #: ... and a second sentence of the same section too when it holds at least this share of the first one's.
 DETAIL_TIE = 0.85
-#: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
-#: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
-COMPOUND_HEAD_MIN = 4
-#: ... and a compound of the question matches a sentence that holds both its parts, the first from this length on.
-COMPOUND_MODIFIER_MIN = 3
 #: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
 #: tjeneste"); not any "ikke" ("følger personen og ikke en bestemt bil" says what it does).
 _NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ikke\b|\bheller ikke\b|\bunntatt\b",
                   re.IGNORECASE)
-
-
-def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, parts: bool = False) -> set[str]:
-    """The question's terms a sentence holds: the same stem, or a compound ending in it; with ``parts``, also a
-    compound of the question whose two parts the sentence holds ("timebehovet" finds "behov ... 32 timer").
-    Parts choose among a section's sentences, never which section answers (the whole "klagefristen" tells its
-    section better than "klage" and "frist" apart).
-
-    The question's own terms are returned, so a match weighs what was asked: "rengjøring" found inside
-    "storrengjøring" counts no more than "rengjøring" itself (the rarer compound would win otherwise)."""
-    out = set(question_terms & sentence_terms)
-    for t in question_terms - out:
-        if len(t) < COMPOUND_HEAD_MIN:
-            continue
-        if any(u.endswith(t) for u in sentence_terms):
-            out.add(t)
-        elif parts and len(t) >= 2 * COMPOUND_HEAD_MIN and any(
-                len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
-                    len(m) >= COMPOUND_MODIFIER_MIN and t.startswith(m) and len(m) + len(u) <= len(t) + 1
-                    for m in sentence_terms if m != u)
-                for u in sentence_terms):
-            out.add(t)
-    # a compound of the sentence whose two parts the question holds ("vasker dere vinduer" finds "vindusvask")
-    # is the thing asked, and weighs as itself
-    for u in sentence_terms - out:
-        if len(u) >= 2 * COMPOUND_HEAD_MIN and any(
-                len(h) >= COMPOUND_HEAD_MIN and u.endswith(h) and any(
-                    len(m) >= COMPOUND_HEAD_MIN and m != h and u.startswith(m) for m in question_terms)
-                for h in question_terms):
-            out.add(u)
-    return out
-
-
-def _inflects(term: str, name: str) -> bool:
-    """Whether ``term`` is ``name`` inflected ("dagsenter" of "dagsent"), not a compound of it ("klagefrist")."""
-    short, long_ = sorted((term, name), key=len)
-    return long_.startswith(short) and len(long_) - len(short) <= 3
 
 
 @dataclass(frozen=True)
@@ -134,7 +93,7 @@ class SectionPicker:
         """The question's words that can tell its sentences apart: not the service's own name (in any
         inflection), and none rarer than ``floor`` in the guide."""
         names = self._names.get(service_id, frozenset())
-        return frozenset(t for t in q if not any(_inflects(t, n) for n in names) and self._idf.get(t, 0.0) >= floor)
+        return frozenset(t for t in q if not any(inflects(t, n) for n in names) and self._idf.get(t, 0.0) >= floor)
 
     def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
         q = self._telling(service_id, q)

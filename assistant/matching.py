@@ -1,0 +1,53 @@
+"""How a question's words match a guide sentence's: the same stem, or one part of a Norwegian compound.
+
+Norwegian writes compounds as one word with the head last ("klagefristen", "vindusvask", "timebehovet"), and a
+question and the guide often split the same thing differently. Terms are the analyser's stems
+(:class:`~index.analysis.Analyzer`); this module only compares them. :mod:`assistant.select` weighs the matches.
+"""
+
+from __future__ import annotations
+
+__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "inflects", "shared"]
+
+#: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
+#: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
+COMPOUND_HEAD_MIN = 4
+#: ... and a compound of the question matches a sentence that holds both its parts, the first from this length on.
+COMPOUND_MODIFIER_MIN = 3
+
+
+def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, parts: bool = False) -> set[str]:
+    """The question's terms a sentence holds: the same stem, or a compound ending in it; with ``parts``, also a
+    compound of the question whose two parts the sentence holds ("timebehovet" finds "behov ... 32 timer").
+    Parts choose among a section's sentences, never which section answers (the whole "klagefristen" tells its
+    section better than "klage" and "frist" apart).
+
+    The question's own terms are returned, so a match weighs what was asked: "rengjøring" found inside
+    "storrengjøring" counts no more than "rengjøring" itself (the rarer compound would win otherwise)."""
+    out = set(question_terms & sentence_terms)
+    for t in question_terms - out:
+        if len(t) < COMPOUND_HEAD_MIN:
+            continue
+        if any(u.endswith(t) for u in sentence_terms):
+            out.add(t)
+        elif parts and len(t) >= 2 * COMPOUND_HEAD_MIN and any(
+                len(u) >= COMPOUND_HEAD_MIN and t.endswith(u) and any(
+                    len(m) >= COMPOUND_MODIFIER_MIN and t.startswith(m) and len(m) + len(u) <= len(t) + 1
+                    for m in sentence_terms if m != u)
+                for u in sentence_terms):
+            out.add(t)
+    # a compound of the sentence whose two parts the question holds ("vasker dere vinduer" finds "vindusvask")
+    # is the thing asked, and weighs as itself
+    for u in sentence_terms - out:
+        if len(u) >= 2 * COMPOUND_HEAD_MIN and any(
+                len(h) >= COMPOUND_HEAD_MIN and u.endswith(h) and any(
+                    len(m) >= COMPOUND_HEAD_MIN and m != h and u.startswith(m) for m in question_terms)
+                for h in question_terms):
+            out.add(u)
+    return out
+
+
+def inflects(term: str, name: str) -> bool:
+    """Whether ``term`` is ``name`` inflected ("dagsenter" of "dagsent"), not a compound of it ("klagefrist")."""
+    short, long_ = sorted((term, name), key=len)
+    return long_.startswith(short) and len(long_) - len(short) <= 3
