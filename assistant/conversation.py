@@ -18,7 +18,7 @@ from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
 from assistant.settings import AssistantSettings
 from assistant.types import Turn
-from assistant.understanding import Understanding
+from assistant.asked import Understanding
 from corpus.model import Document
 from index.analysis import Analysis, Analyzer
 from index.retriever import Hit

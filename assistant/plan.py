@@ -14,7 +14,7 @@ from typing import Literal
 from assistant.meaning import NO_SERVICE, Calibration
 from assistant.settings import AssistantSettings
 from assistant.message import word_count
-from assistant.understanding import Understanding
+from assistant.asked import Understanding
 from corpus.schema import general_id
 from index.analysis import Analysis
 from index.retriever import Hit
