@@ -17,6 +17,7 @@ from typing import Protocol
 
 from assistant import templates
 from assistant.compose import AnswerBuilder, Span
+from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.select import SectionPicker
 from assistant.settings import AssistantSettings
@@ -77,7 +78,7 @@ class ExtractiveWriter:
         if plan.mode == "empty":
             b.add(templates.EMPTY, kind="decline")
         elif plan.mode == "emergency":
-            self._emergency(b, plan)
+            emergency_box(b, plan.understanding)
         if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
             # one neutral line first: a concern is not an emergency, and a suicide banner on low mood misleads
             b.add(templates.SAFETY_LINE, kind="safety")
@@ -86,7 +87,7 @@ class ExtractiveWriter:
         if plan.mode in ("declined", "injection"):
             b.add(templates.NO_ANSWER, kind="decline")
         elif plan.mode == "out_of_scope":
-            self._out_of_scope(b, plan)
+            out_of_scope(b, plan.understanding.outside_topic)
         elif plan.mode == "smalltalk":
             b.add(templates.SMALL_TALK[u.intent], kind="smalltalk")
         elif plan.mode == "clarify":
@@ -108,36 +109,6 @@ class ExtractiveWriter:
             aspects=u.aspects, mode=plan.mode, language=u.language, parts=tuple(p for p in b.parts if p.text),
             suggestions=plan.suggestions,
         )
-
-    def _emergency(self, b: AnswerBuilder, plan: Plan) -> None:
-        """The box alone: the number to call first (112 for violence happening now, said in so many words), then
-        the others. The banks' kind is less sure than their alarm (a farewell in dialect read closest to
-        violence), so a reading of violence or suicide by the banks alone gets 113 first and both the police and
-        the crisis line."""
-        u = plan.understanding
-        kinds, named = u.emergency, u.emergency_named
-        unsure = bool({"violence", "suicide"} & (set(kinds) - set(named)))
-        if "violence" in named:
-            b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
-        b.add(templates.EMERGENCY, kind="emergency")
-        if "violence" in kinds and "violence" not in named:
-            b.add(templates.EMERGENCY_VIOLENCE, kind="emergency")
-        if "suicide" in kinds or unsure:
-            b.add(templates.EMERGENCY_SUICIDE, kind="emergency")
-        if "poisoning" in kinds:
-            b.add(templates.EMERGENCY_POISONING, kind="emergency")
-
-    def _out_of_scope(self, b: AnswerBuilder, plan: Plan) -> None:
-        """What the guide does not cover, and the outside body that does."""
-        topic = plan.understanding.outside_topic
-        route = templates.data().outside_routes.get(topic)
-        if route is None:
-            b.add(templates.OUT_OF_SCOPE, kind="decline")
-            return
-        b.add(templates.OUT_OF_SCOPE_LEAD, kind="decline")
-        b.add(route, kind="decline_route")
-        if topic in templates.data().municipal_topics:
-            b.add(templates.MUNICIPAL_CONTACT, kind="decline_route")
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: Analysis, *, max_words: int,
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
@@ -250,21 +221,11 @@ class ExtractiveWriter:
                        whole_section=self.settings.whole_section_words if aspect else 0)
         if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
-        self._outside_parts(b, u.outside_parts)
+        outside_parts(b, u.outside_parts)
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
         answered = [sid for sid, _ in sections]
         self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
-
-    @staticmethod
-    def _outside_parts(b: AnswerBuilder, topics: Sequence[str]) -> None:
-        """The parts of the message the guide does not cover, each with the outside body that does."""
-        known = templates.data().outside_routes
-        routes = [known[t] for t in topics if t in known]
-        if routes:
-            b.add(templates.OUTSIDE_PART, kind="decline")
-            for route in routes:
-                b.add(route, kind="decline_route")
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
         """Whether a reply on who can get a service should add that services are granted after an individual
