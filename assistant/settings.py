@@ -54,7 +54,7 @@ class AssistantSettings:
     max_words_main: int = 55
     max_words_part: int = 45
     max_words_second: int = 25
-    max_words_situation: int = 30
+    max_words_situation: int = 45
     short_situation_words: int = 8
     part_switch_margin: float = 0.1
     part_min_terms: int = 3
