@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from functools import lru_cache
 from pathlib import Path
@@ -166,6 +166,9 @@ class Calibration:
     no_service_threshold: float = 0.5
     outside_name_margin: float | None = None
     intent_threshold: float = 0.5
+    #: In a message that names no service, a passage of these sections counts this share of its score towards
+    #: its service (what a service expects of you or how to apply says less about whether it fits a need).
+    situation_weak_sections: dict[str, float] = field(default_factory=dict)
     #: A greeting then at most this many words that no service answers, read first as an intent, is small talk.
     greeting_rest_max_words: int = 4
     intent_max_words: int = 12

@@ -102,13 +102,19 @@ class Plan:
 
 
 def service_scores(hits: Sequence[Hit], u: Understanding, *, settings: AssistantSettings,
-                   service_ids: set[str]) -> dict[str, float]:
+                   service_ids: set[str], rank: bool = True) -> dict[str, float]:
     """Each service's combined score: its best passage, plus its need score, plus the service classifier's
-    probability, plus a boost when named."""
+    probability, plus a boost when named. To ``rank`` services for a message that names none, a passage of what
+    a service expects of you or how to apply for it counts less (whether to answer at all reads it whole)."""
     best: dict[str, float] = {}
+    # a need fits a service by what it is, includes and whom it is for: a message that names no service and
+    # matches what a service expects of you or how to apply for it ("snakke om sykdommen") says less
+    # (unless the message asks about that: "kan æ prat mæ nån uten henvisning?" is answered by how to apply)
+    weak = {aspect: w for aspect, w in settings.calibration.situation_weak_sections.items()
+            if aspect not in u.aspects} if rank and not u.services else {}
     for hit in hits:
         sid = hit.chunk.service_id
-        best[sid] = max(best.get(sid, 0.0), hit.score)
+        best[sid] = max(best.get(sid, 0.0), hit.score * weak.get(hit.chunk.aspect, 1.0))
     weight = settings.calibration.need_weight
     for sid, need in u.needs:
         best[sid] = best.get(sid, 0.0) + weight * need
@@ -187,7 +193,7 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
 
     scores = service_scores(hits, u, settings=settings, service_ids=service_ids)
     ranked = sorted(((s, sid) for sid, s in scores.items()), reverse=True)
-    top = ranked[0][0] if ranked else 0.0
+    top = max(service_scores(hits, u, settings=settings, service_ids=service_ids, rank=False).values(), default=0.0)
     # dense scores alone carry a question in another language, and they run lower across languages
     threshold = settings.answer_threshold if u.language == "nb" else settings.foreign_answer_threshold
     c = settings.calibration

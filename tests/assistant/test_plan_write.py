@@ -195,3 +195,28 @@ def test_typed_parts_carry_their_label_and_body_apart(hashing_assistant):
         else:
             assert part.body == part.text
     assert any(p.kind == "route" and p.label == "Slik søker du" for p in reply.parts)
+
+
+def test_a_need_fits_a_service_by_what_it_is_not_by_what_it_expects_of_you():
+    from assistant.meaning import Calibration
+    from assistant.plan import service_scores
+    from assistant.settings import AssistantSettings
+    from corpus.model import Chunk
+    from index.search import Hit
+
+    def hit(sid: str, aspect: str, score: float) -> Hit:
+        chunk = Chunk(chunk_id=f"{sid}#{aspect}-1", service_id=sid, title=sid, section="S", text="t", source="s.md",
+                      aspect=aspect)
+        return Hit(chunk, score, score, score, score)
+
+    settings = AssistantSettings(calibration=Calibration(situation_weak_sections={"expected": 0.7}))
+    hits = [hit("palliasjon", "expected", 0.48), hit("dagaktivitet", "what", 0.40)]
+    need = Understanding("q", "q")
+    ranked = service_scores(hits, need, settings=settings, service_ids={"palliasjon", "dagaktivitet"})
+    assert max(ranked, key=ranked.get) == "dagaktivitet"
+    # whether to answer at all reads the passages whole; and a question that asks what is expected ranks by it too
+    whole = service_scores(hits, need, settings=settings, service_ids={"palliasjon", "dagaktivitet"}, rank=False)
+    assert whole["palliasjon"] == pytest.approx(0.48)
+    asked = Understanding("q", "q", aspects=("expected",))
+    ranked = service_scores(hits, asked, settings=settings, service_ids={"palliasjon", "dagaktivitet"})
+    assert max(ranked, key=ranked.get) == "palliasjon"
