@@ -35,6 +35,8 @@ OTHER_SECTION_MARGIN = 3.0
 #: A word tells which section holds the answer when it stands in fewer than about 1 in 20 of the guide's
 #: sentences (inverse document frequency ≥ 3): "klagefrist", "husleie", not "helse" or "omsorg".
 TELLING_IDF = 3.0
+#: A section's second-best sentence adds this share of its match to the section's: a tie-break, far below the margin.
+SECOND_SENTENCE_SHARE = 0.1
 
 
 #: Between sentences sharing as many of a question's words, the one whose shared words are rarer in the guide wins
@@ -96,9 +98,12 @@ class SectionPicker:
         return frozenset(t for t in q if not any(inflects(t, n) for n in names) and self._idf.get(t, 0.0) >= floor)
 
     def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+        """How much of the question a section holds: its best sentence's share, and a tenth of its second best
+        (between two sections whose best sentences tie, the one that holds more of the question answers)."""
         q = self._telling(service_id, q)
-        return max((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
-                    for s in self._sections.get((service_id, aspect), ())), default=0.0)
+        scores = sorted((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
+                         for s in self._sections.get((service_id, aspect), ())), reverse=True)
+        return (scores[0] + SECOND_SENTENCE_SHARE * scores[1]) if len(scores) > 1 else (scores[0] if scores else 0.0)
 
     def best_aspect(self, service_id: str, aspect: str, query: str | Analysis, *, avoid: Iterable[str] = ()) -> str:
         """The section of the service that answers ``query``: the one asked, unless another section's best
