@@ -176,11 +176,8 @@ def test_a_match_weighs_what_was_asked_in_a_section():
     assert any(t.startswith("rengjøring av rom") for t in texts) and "storrengjøring" not in texts
 
 
-def test_between_two_sections_whose_best_sentences_tie_the_one_holding_more_of_the_question_answers():
-    picker = SectionPicker([
-        _chunk(1, "Alarmen er en knapp du trykker på når du trenger hjelp.", aspect="what"),
-        _chunk(2, "Når du trykker på alarmen, får du kontakt med personell. Personellet som svarer, kan varsle "
-                  "hjemmetjenesten.", aspect="included"),
-        _chunk(3, "Alarmen er for deg som bor alene.", aspect="who"),
-    ])
-    assert picker.best_aspect("s", "who", "hvem er det som svarer når jeg trykker?") == "included"
+def test_between_two_sections_whose_best_sentences_tie_the_one_holding_more_of_the_question_answers(hashing_guide):
+    picker = SectionPicker(hashing_guide.chunks())
+    # "trykker" stands in a sentence of what the alarm is and of what it includes; only the latter also says who
+    # answers ("Personellet som svarer på trygghetsalarmen")
+    assert picker.best_aspect("trygghetsalarm", "who", "hvem svarer når jeg trykker på alarmen?") == "included"
