@@ -20,7 +20,8 @@ import numpy as np
 from assistant import templates
 from assistant.closing import CLOSINGS, Closing, clauses, split_opening
 from assistant.conversation import Conversation
-from assistant.meaning import CLASSIFIED, INTENTS, Calibration, MeaningModel, all_banks
+from assistant.bank_texts import CLASSIFIED, INTENTS, all_banks
+from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings

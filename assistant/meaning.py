@@ -1,4 +1,5 @@
-"""Meaning-based understanding: one question embedding compared with the banks.
+"""Meaning-based understanding: one question embedding compared with the banks (their texts:
+:mod:`assistant.bank_texts`).
 
 Four banks, all embedded once with the index (:mod:`index.banks`):
 
@@ -16,128 +17,16 @@ tuning part. An embedder without a calibration gets no semantic decisions (the p
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from corpus.model import Document
 from index.analysis import Analysis, Analyzer
-from index.banks import Bank, BankEntry
+from index.banks import Bank
 
-T = TypeVar("T")
-BANK_DIR = Path(__file__).resolve().parent / "banks"
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
-SAFETY_BANKS = ("emergency", "ordinary", "out_of_scope")
-#: Share of each safety bank held out from tuning, chosen by a hash of the sentence (stable across edits).
-HOLDOUT_SHARE = 0.3
-
-
-def held_out(text: str) -> bool:
-    """True for the bank sentences kept out of tuning; the report measures the detector on them."""
-    digest = hashlib.sha256(text.strip().lower().encode()).digest()
-    return digest[0] / 256 < HOLDOUT_SHARE
-
-
-def _read_rows(path: Path, build: Callable[[dict], T]) -> list[T]:
-    """Each JSON line of ``path`` through ``build``; a malformed line is a ValueError naming file and line."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(build(json.loads(line)))
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{path.name}:{number}: {exc}") from exc
-    return rows
-
-
-def _read_jsonl(path: Path, label_field: str) -> list[BankEntry]:
-    return _read_rows(path, lambda d: BankEntry(text=str(d["text"]).strip(), label=str(d.get(label_field, ""))))
-
-
-@lru_cache(maxsize=1)
-def safety_banks() -> dict[str, tuple[BankEntry, ...]]:
-    """The emergency, ordinary and out-of-scope banks from ``assistant/banks/`` (read once)."""
-    return {
-        "emergency": tuple(_read_jsonl(BANK_DIR / "emergency.jsonl", "kind")),
-        "ordinary": tuple(_read_jsonl(BANK_DIR / "ordinary.jsonl", "lang")),
-        "out_of_scope": tuple(_read_jsonl(BANK_DIR / "out_of_scope.jsonl", "topic")),
-    }
-
-
-def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[BankEntry, ...]:
-    """The guide's ``situations:`` and ``not_for:`` lines as one bank."""
-    out: list[BankEntry] = []
-    for doc in documents:
-        out += [BankEntry(text=s, label=doc.service_id) for s in doc.situations]
-        out += [BankEntry(text=n.text, label=n.see, against=doc.service_id) for n in doc.not_for]
-    return tuple(out)
-
-
-#: The banks a classifier is trained on when the index is built: what a question asks (an aspect of a service
-#: description, or a conversational intent), and which service it is about.
-CLASSIFIED = ("asked", "about")
-#: The label of the service classifier for a message no service answers (small talk, out of scope).
-NO_SERVICE = "_none"
-#: Conversational intents, labelled beside the aspects in the "asked" bank.
-INTENTS = ("greeting", "thanks", "capabilities", "human", "goodbye")
-
-
-@lru_cache(maxsize=1)
-def labelled_questions() -> tuple[dict, ...]:
-    """``banks/questions.jsonl``: questions in people's words, each with its service and the aspect (section)
-    that answers it; written from the service texts, never from an evaluation question."""
-    return tuple(_read_rows(BANK_DIR / "questions.jsonl", lambda d: {
-        "text": str(d["text"]).strip(), "service_id": str(d["service_id"]), "aspect": str(d["aspect"]),
-        "lang": str(d.get("lang", ""))}))
-
-
-@lru_cache(maxsize=1)
-def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """``banks/outside_routes.yaml``: per topic, one pattern for the outside bodies a question can name."""
-    import yaml
-
-    topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
-    return tuple((topic, re.compile("|".join(f"(?:{n})" for n in spec["names"])))
-                 for topic, spec in topics.items() if spec.get("names"))
-
-
-@lru_cache(maxsize=1)
-def intent_entries() -> tuple[BankEntry, ...]:
-    """``banks/intents.jsonl``: greetings, thanks, "what can you do", asking for a person, goodbyes."""
-    return tuple(_read_jsonl(BANK_DIR / "intents.jsonl", "intent"))
-
-
-def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """The training banks of the two classifiers.
-
-    * ``asked``: labelled questions -> their aspect, and the intents -> their intent;
-    * ``about``: labelled questions and the guide's situations -> their service, ``not_for`` lines -> the
-      service to use instead, and small talk plus the tuning part of the out-of-scope bank -> no service.
-    """
-    known = {d.service_id for d in documents}
-    questions = [q for q in labelled_questions() if q["service_id"] in known]
-    asked = [BankEntry(q["text"], q["aspect"]) for q in questions if q["aspect"] != "other"]
-    asked += list(intent_entries())
-    about = [BankEntry(q["text"], q["service_id"]) for q in questions]
-    for doc in documents:
-        about += [BankEntry(s, doc.service_id) for s in doc.situations]
-        about += [BankEntry(n.text, n.see) for n in doc.not_for if n.see in known]
-    about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
-    about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
-    return {"asked": tuple(asked), "about": tuple(about)}
-
-
-def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """Every bank the assistant compares questions with, or trains a classifier on, by name."""
-    return {"needs": need_entries(documents), **safety_banks(), **classifier_banks(documents)}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.meaning import outside_names
+from assistant.bank_texts import outside_names
 from assistant.rules import rules
 from corpus.model import Document
 from index.analysis import Analyzer, default_analyzer

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.meaning import NO_SERVICE, Calibration
+from assistant.bank_texts import NO_SERVICE
+from assistant.meaning import Calibration
 from assistant.settings import AssistantSettings
 from assistant.message import word_count
 from assistant.asked import Understanding

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.core import Assistant
-from assistant.meaning import CLASSIFIED, all_banks
+from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.settings import AssistantSettings
 from assistant.types import STATUSES
 from corpus.guide import Guide, load_guide

@@ -95,7 +95,7 @@ def data() -> TemplateData:
     """Read the template data files once."""
     import yaml  # lazy: read on first use, not on import
 
-    from assistant.meaning import BANK_DIR
+    from assistant.bank_texts import BANK_DIR
 
     def read(name: str) -> dict:
         return yaml.safe_load((BANK_DIR / name).read_text(encoding="utf-8")) or {}

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
-from assistant.meaning import INTENTS, NO_SERVICE, Calibration, Meaning, outside_names
+from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names
+from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asks_question, detect_aspects, detect_language, preload_language,
                               word_count)
 from assistant.mentions import ServiceNames, by_verb, outside_parts_of

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.core import Assistant
-from assistant.meaning import MeaningModel, held_out
+from assistant.bank_texts import held_out
+from assistant.meaning import MeaningModel
 from assistant.safety import emergency_kinds
 
 

@@ -29,7 +29,7 @@ if str(REPO) not in sys.path:  # so that a bare ``pytest`` finds the packages wi
     sys.path.insert(0, str(REPO))
 
 from assistant.core import Assistant  # noqa: E402
-from assistant.meaning import CLASSIFIED, all_banks  # noqa: E402
+from assistant.bank_texts import CLASSIFIED, all_banks  # noqa: E402
 from assistant.settings import AssistantSettings  # noqa: E402
 from assistant.types import STATUSES, Reply  # noqa: E402
 from corpus.guide import Guide, load_guide  # noqa: E402

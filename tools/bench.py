@@ -99,7 +99,7 @@ class _BuildLog(logging.Handler):
 def bench_builds() -> list[tuple[str, str]]:
     """The assistant's whole index (chunks, banks, classifiers) built with a cold cache, then rebuilt after
     editing one service, in a temporary folder; times against the targets, and texts embedded and reused."""
-    from assistant.meaning import CLASSIFIED, all_banks
+    from assistant.bank_texts import CLASSIFIED, all_banks
     from corpus.guide import load_guide
     from index.embed_cache import EmbeddingCache
     from index.embedding import make_embedder

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.meaning import BANK_DIR, Calibration, MeaningModel, all_banks, held_out, safety_banks
+from assistant.bank_texts import BANK_DIR, all_banks, held_out, safety_banks
+from assistant.meaning import Calibration, MeaningModel
 from corpus.guide import load_guide
 from evaluation.dataset import load_questions
 from evaluation.panel import load_panel

@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import copy_index, hashing_index_settings, make_assistant, seed_cache
 
 import index.store
-from assistant.meaning import CLASSIFIED, all_banks
+from assistant.bank_texts import CLASSIFIED, all_banks
 from corpus.guide import Guide, load_guide
 from index.dense import DenseIndex
 from index.errors import DimensionMismatch, IndexCorrupt
