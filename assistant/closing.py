@@ -17,9 +17,15 @@ still gets the safety line: recall first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.bank_texts import INTENTS
 from assistant.meaning import Meaning
+from assistant.message import asks_question
+from index.classifier import Prediction, TextClassifier
 
 #: The conversational intents that end a conversation (a subset of :data:`assistant.meaning.INTENTS`).
 CLOSINGS = ("thanks", "goodbye")
@@ -71,3 +77,39 @@ class Closing:
     intent: str
     rest: str = ""
     rest_reading: Meaning | None = None
+
+
+def read_closing(said: Prediction, rest: str, *, classifier: TextClassifier,
+                 embed_many: Callable[[Sequence[str]], list[np.ndarray]], safety: Callable[[np.ndarray], Meaning],
+                 threshold: float) -> Closing | None:
+    """The message as a closing: its opening clause thanks or says goodbye (``said``: the intent classifier on
+    that clause), and the rest asks nothing; else None. More courtesy may follow ("Takk! Da vet jeg hva jeg gjør.
+    Ha en fin kveld"): only the rest that is not courtesy is judged for safety."""
+    if said.top not in CLOSINGS or said.p < threshold or (rest and asks_question(rest)):
+        return None
+    if not rest:
+        return Closing(said.top)
+    parts = clauses(rest)
+    predictions = [classifier.predict(v, t) for t, v in zip(parts, embed_many(parts), strict=True)]
+    kept = " ".join(t for t, p in zip(parts, predictions, strict=True) if not (p.top in CLOSINGS and p.p >= threshold))
+    reading = safety(embed_many([kept])[0]) if kept else None
+    return Closing(said.top, kept, reading)
+
+
+def read_after_greeting(said: Prediction, rest: str, *, classifier: TextClassifier,
+                        embed: Callable[[str], np.ndarray], normalise: Callable[[str], str],
+                        threshold: float) -> Prediction | None:
+    """What follows an opening greeting, read by the intent classifier (``said``: its reading of the opening
+    clause); None when the opening is no greeting or nothing follows it. The text is read as written, or as the
+    analyser rewrites its dialect when that reads more surely as small talk: most intent lines are bokmål, so
+    "ka e dette for noe?" is read as "hva er dette for noe" (what this is), where as written it read closest to a
+    price question."""
+    if not rest or said.top != "greeting" or said.p < threshold:
+        return None
+    written = classifier.predict(embed(rest), rest)
+    plain = normalise(rest)
+    if not plain or plain == " ".join(rest.lower().split()).strip(" ?!.,"):
+        return written
+    rewritten = classifier.predict(embed(plain), plain)
+    better = rewritten.top in INTENTS and (written.top not in INTENTS or rewritten.p > written.p)
+    return rewritten if better else written

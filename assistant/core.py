@@ -18,22 +18,22 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant import templates
-from assistant.closing import CLOSINGS, Closing, clauses, split_opening
+from assistant.closing import read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
-from assistant.bank_texts import CLASSIFIED, INTENTS, all_banks
+from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.message import asks_question, detect_language, message_sentences, pattern_tail, split_parts
+from assistant.message import detect_language, message_sentences, pattern_tail, split_parts
 from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
 from index.banks import Bank, banks_fingerprint
 from index.analysis import Analysis
-from index.classifier import Prediction, TextClassifier, classifier_fingerprint
+from index.classifier import TextClassifier, classifier_fingerprint
 from index.retriever import Hit, Progress, Retriever, train_classifier
 from index.store import Manifest
 
@@ -211,42 +211,6 @@ class Assistant:
             sentences = [sentences[i] for i in keep]
         return [s for s in sentences if s != query]
 
-    def _closing(self, said: Prediction, rest: str) -> Closing | None:
-        """The message as a closing (:mod:`assistant.closing`): its opening clause thanks or says goodbye (``said``:
-        the intent classifier on that clause), and the rest asks nothing; else None."""
-        threshold = self.understander.calibration.intent_threshold
-        if said.top not in CLOSINGS or said.p < threshold or (rest and asks_question(rest)):
-            return None
-        if not rest:
-            return Closing(said.top)
-        # more courtesy may follow ("Takk! Da vet jeg hva jeg gjør. Ha en fin kveld"): only the rest is judged
-        parts = clauses(rest)
-        predictions = [self.classifiers["asked"].predict(v, t) for t, v in zip(parts, self.embed_many(parts), strict=True)]
-        kept = " ".join(t for t, p in zip(parts, predictions, strict=True)
-                        if not (p.top in CLOSINGS and p.p >= threshold))
-        reading = self.meaning.safety(self.embed(kept)) if kept else None
-        return Closing(said.top, kept, reading)
-
-    def _after_greeting(self, said: Prediction, rest: str) -> Prediction | None:
-        """The aspect classifier's prediction for what follows an opening greeting (``said``: the classifier on
-        the opening clause); None when the opening is no greeting or nothing follows it."""
-        if not rest or said.top != "greeting" or said.p < self.understander.calibration.intent_threshold:
-            return None
-        return self._small_talk_reading(rest)
-
-    def _small_talk_reading(self, text: str) -> Prediction:
-        """The classifier's reading of a short text as written, or as the analyser rewrites its dialect when that
-        reads more surely as small talk: most intent lines are bokmål, so "ka e dette for noe?" is read as "hva er
-        dette for noe" (what this is), where as written it read closest to a price question."""
-        asked = self.classifiers["asked"]
-        written = asked.predict(self.embed(text), text)
-        plain = self.analyzer.normalise(text)
-        if not plain or plain == " ".join(text.lower().split()).strip(" ?!.,"):
-            return written
-        rewritten = asked.predict(self.embed(plain), plain)
-        better = rewritten.top in INTENTS and (written.top not in INTENTS or rewritten.p > written.p)
-        return rewritten if better else written
-
     def understand(self, question: object, history: Sequence[Turn] = (), *,
                    mode: str = "fused") -> tuple[Understanding, list[Hit]]:
         """Step 1 (with retrieval): the question's understanding and the passages for it."""
@@ -284,8 +248,14 @@ class Assistant:
         # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
         opening_said = None if vector is None else \
             asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
-        closing = self._closing(opening_said, rest) if opening_said is not None else None
-        after_greeting = self._after_greeting(opening_said, rest) if opening_said is not None else None
+        threshold = self.understander.calibration.intent_threshold
+        closing = after_greeting = None
+        if opening_said is not None:
+            closing = read_closing(opening_said, rest, classifier=self.classifiers["asked"],
+                                   embed_many=self.embed_many, safety=self.meaning.safety, threshold=threshold)
+            after_greeting = read_after_greeting(opening_said, rest, classifier=self.classifiers["asked"],
+                                                 embed=self.embed, normalise=self.analyzer.normalise,
+                                                 threshold=threshold)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
         topics = self.conversation.topics(history)
