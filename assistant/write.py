@@ -12,7 +12,7 @@ the switchboard.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from assistant import templates
@@ -20,12 +20,13 @@ from assistant.compose import AnswerBuilder, Span
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.select import SectionPicker
+from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from assistant.message import asking_text, word_count
 from corpus.model import Chunk, Document
 from corpus.schema import heading_for
-from assistant.rules import Topic, rules
+from assistant.rules import rules
 from index.analysis import Analysis, Analyzer, default_analyzer
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
@@ -54,6 +55,7 @@ class ExtractiveWriter:
         self.analyzer = analyzer or default_analyzer()
         # the guide's sentences and the fixed cues are read once, here; a question's analysis comes with the plan
         self.picker = SectionPicker(chunks, self.analyzer)
+        self.topics = TopicAnswers(self.picker, self._title)
         self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
         self._route_cue = self.analyzer.analyse(_ROUTE_CUE)
 
@@ -116,7 +118,7 @@ class ExtractiveWriter:
               affirmative: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         if aspect in rules().topics:
-            return self._topic(b, service_id, aspect, max_spans=min(max_spans, 2))
+            return self.topics.answer(b, service_id, aspect, max_spans=min(max_spans, 2))
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
@@ -136,55 +138,6 @@ class ExtractiveWriter:
             added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
         return added
 
-    def _topic(self, b: AnswerBuilder, service_id: str, topic: str, *, max_spans: int) -> bool:
-        """An aspect no section holds (how long it takes): the service's own sentences that state it, under
-        their section's heading; else those of the topic's fallback service, under its name."""
-        t = rules().topics[topic]
-        source = self._topic_source(service_id, topic, skip=b.quoted)
-        groups = self._stating(source, t, skip=b.quoted, max_spans=max_spans)
-        if not groups:
-            if t.not_stated and not self._stating(source, t, max_spans=1):
-                # asked, and stated nowhere in the description: say so rather than quote something else
-                b.add(templates.NOT_STATED.format(title=self._title(source), what=t.not_stated), kind="template",
-                      service_id=source)
-                return True
-            return False
-        if source != service_id:
-            b.add(templates.LEAD.format(title=self._title(source)), kind="lead", service_id=source)
-        # the heading the reply shows last counts too: two parts answered from one section share its heading
-        added, section = False, self._last_heading(b, source)
-        for chunk, spans in groups:
-            # each section's sentences under its own heading: a deadline told under "Slik søker du" reads as such
-            lead, name = ("", "") if chunk.section == section else \
-                (templates.PART.format(section=chunk.section), chunk.section)
-            section = chunk.section
-            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
-        return added
-
-    def _topic_source(self, service_id: str, topic: str, *, skip: Iterable[tuple[str, int]] = ()) -> str:
-        """Whose description answers a topic for a service: its own when it states it (in sentences not yet
-        quoted), else the topic's fallback service (the decision time of any application), if there is one."""
-        t = rules().topics[topic]
-        if t.fallback and not self._stating(service_id, t, skip=skip, max_spans=1):
-            return t.fallback
-        return service_id
-
-    def _stating(self, service_id: str, t: Topic, *, skip: Iterable[tuple[str, int]] = (),
-                 max_spans: int) -> list[tuple[Chunk, list[Span]]]:
-        """The service's sentences that state a topic (not yet quoted), those that say it outright first."""
-        return self.picker.matching(service_id, t.sentences, prefer=t.prefer, exclude=t.exclude, skip=skip,
-                                    max_spans=max_spans, avoid=t.avoid)
-
-    @staticmethod
-    def _last_heading(b: AnswerBuilder, service_id: str) -> str:
-        """The section heading the reply's last quotes stand under, when they are this service's ("" if not)."""
-        for part in reversed(b.parts):
-            if part.service_id != service_id or part.kind != "quote":
-                return ""
-            if part.label:
-                return part.label
-        return ""
-
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
         answers it; parts answered by the same section share one heading and one choice of sentences."""
@@ -200,7 +153,7 @@ class ExtractiveWriter:
             if aspect in rules().topics:
                 # answered wherever the guide states it, not from one section, under the name of the service
                 # whose description states it
-                sid = self._topic_source(sid, aspect)
+                sid = self.topics.source(sid, aspect)
             elif (aspect or several) and u.aspects_from != "same_question":
                 # the section whose sentences hold the answer to this part (a part that names no aspect starts
                 # from what the service is); a follow-up that asks the last question again keeps its section
