@@ -20,15 +20,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from assistant.compose import Span, sentence_spans
 from assistant.matching import inflects, shared
+from assistant.sections import SectionSentence, grouped, says_not, with_list
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
 
-#: A list with at most this many items is quoted whole when the answer sits inside it.
-WHOLE_LIST_ITEMS = 8
 #: Another section of the same service answers instead of the one asked when its best sentence shares this much
 #: more (inverse-document-frequency weighted) with the question: about one distinctive word ("klagefrist").
 OTHER_SECTION_MARGIN = 3.0
@@ -49,26 +47,6 @@ NAME_WEIGHT = 0.3
 DETAIL_MIN = 4.0
 #: ... and a second sentence of the same section too when it holds at least this share of the first one's.
 DETAIL_TIE = 0.85
-#: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
-#: tjeneste"); not any "ikke" ("følger personen og ikke en bestemt bil" says what it does).
-_NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ikke\b|\bheller ikke\b|\bunntatt\b",
-                  re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _Sentence:
-    chunk: Chunk
-    span: Span
-    terms: frozenset[str]
-    position: int  # in the section, across its chunks
-
-
-def _says_not(sentences: Sequence[_Sentence], group: Iterable[int]) -> bool:
-    """Whether a sentence of the group (a list item, or the introduction of its list) says what a service does
-    not do or include."""
-    return any(_NOT.search(sentences[i].span.text) for i in group)
-
-
 class SectionPicker:
     """Sentences by (service, aspect), with their stemmed terms computed once, when the picker is made (at load);
     a question's terms come from its :class:`~index.analysis.Analysis`, read once per ask."""
@@ -76,11 +54,11 @@ class SectionPicker:
     def __init__(self, chunks: Sequence[Chunk], analyzer: Analyzer | None = None) -> None:
         self._analyzer = analyzer or default_analyzer()
         terms = self._analyzer.terms
-        self._sections: dict[tuple[str, str], list[_Sentence]] = {}
+        self._sections: dict[tuple[str, str], list[SectionSentence]] = {}
         for chunk in chunks:
             section = self._sections.setdefault((chunk.service_id, chunk.aspect), [])
             for span in sentence_spans(chunk.text):
-                section.append(_Sentence(chunk, span, frozenset(terms(span.text)), len(section)))
+                section.append(SectionSentence(chunk, span, frozenset(terms(span.text)), len(section)))
         df = Counter(t for section in self._sections.values() for s in section for t in s.terms)
         n = sum(len(section) for section in self._sections.values()) or 1
         self._idf = {t: math.log(n / c) for t, c in df.items()}
@@ -149,8 +127,8 @@ class SectionPicker:
                 if sum(self._idf.get(t, 0.0) for t in words - told) < DETAIL_MIN:
                     continue
                 # a list item whose introduction is quoted already cannot be read on its own: no candidate
-                group = self._with_list(ss, s.position, done, whole=False)
-                if group and not (affirmative and _says_not(ss, group)):
+                group = with_list(ss, s.position, done, whole=False)
+                if group and not (affirmative and says_not(ss, group)):
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
         if not found:
             return "", []
@@ -162,10 +140,10 @@ class SectionPicker:
         near = [p for sc, a, p in found[1:2] if a == aspect and sc >= DETAIL_TIE * score]
         chosen: list[int] = []
         for p in sorted([pos, *near]):
-            chosen += [i for i in self._with_list(sentences, p, done, whole=False) if i not in chosen]
-        return aspect, self._grouped(sentences, sorted(chosen))
+            chosen += [i for i in with_list(sentences, p, done, whole=False) if i not in chosen]
+        return aspect, grouped(sentences, sorted(chosen))
 
-    def _sections_of(self, service_id: str) -> list[list[_Sentence]]:
+    def _sections_of(self, service_id: str) -> list[list[SectionSentence]]:
         return [ss for (sid, _), ss in self._sections.items() if sid == service_id]
 
     def matching(self, service_id: str, pattern: re.Pattern[str], *, prefer: re.Pattern[str] | None = None,
@@ -179,7 +157,7 @@ class SectionPicker:
         length of stay)."""
         done = set(skip)
         avoided = set(avoid)
-        found: list[tuple[bool, tuple[int, int], int, list[_Sentence], list[int]]] = []
+        found: list[tuple[bool, tuple[int, int], int, list[SectionSentence], list[int]]] = []
         for order, ((sid, aspect), sentences) in enumerate(self._sections.items()):
             if sid != service_id or aspect in avoided:
                 continue
@@ -187,17 +165,17 @@ class SectionPicker:
                 text = s.span.text.lower()
                 if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text) \
                         and not (exclude and exclude.search(text)):
-                    group = self._with_list(sentences, s.position, done, whole=False)
+                    group = with_list(sentences, s.position, done, whole=False)
                     if not group:
                         continue
                     outright = bool(prefer and prefer.search(text))
                     found.append((not outright, (order, s.position), order, sentences, group))
-        chosen: dict[tuple[int, int], _Sentence] = {}
+        chosen: dict[tuple[int, int], SectionSentence] = {}
         for _, _, order, sentences, group in sorted(found, key=lambda f: (f[0], f[1]))[:max_spans]:
             for i in group:
                 chosen.setdefault((order, i), sentences[i])
         ordered = [chosen[k] for k in sorted(chosen)]
-        return self._grouped(ordered, list(range(len(ordered))))
+        return grouped(ordered, list(range(len(ordered))))
 
     def has(self, service_id: str, aspect: str) -> bool:
         """Whether the service has a section of this aspect."""
@@ -239,7 +217,7 @@ class SectionPicker:
         if whole_section:
             rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
-                return self._grouped(sentences, rest)
+                return grouped(sentences, rest)
         q = self._terms(query)
         telling = self._telling(service_id, q, floor=0.0)
         scored = []
@@ -267,13 +245,13 @@ class SectionPicker:
         for _, pos in sorted(scored, reverse=True):
             if pos in chosen:
                 continue
-            group = self._with_list(sentences, pos, done, whole=whole_lists)
-            if not group or (affirmative and _says_not(sentences, group)):
+            group = with_list(sentences, pos, done, whole=whole_lists)
+            if not group or (affirmative and says_not(sentences, group)):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words and whole_lists:
                 # a list too long to quote whole beside what is chosen: the item with its introduction
-                group = self._with_list(sentences, pos, done, whole=False)
+                group = with_list(sentences, pos, done, whole=False)
                 size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words:
                 continue
@@ -282,45 +260,4 @@ class SectionPicker:
             spans_left -= 1
             if spans_left <= 0 or words >= max_words:
                 break
-        return self._grouped(sentences, sorted(chosen))
-
-    @staticmethod
-    def _with_list(sentences: list[_Sentence], pos: int, done: set[tuple[str, int]], *, whole: bool) -> list[int]:
-        """A sentence with what it needs to be read: a list item with its introduction (and the whole list when
-        it is short); an introduction ending in ':' with its items."""
-        def items_after(intro: int) -> list[int]:
-            out = []
-            for j in range(intro + 1, len(sentences)):
-                if not sentences[j].span.bullet:
-                    break
-                out.append(j)
-            return out
-
-        s = sentences[pos]
-        if s.span.bullet:
-            intro = next((j for j in range(pos - 1, -1, -1) if not sentences[j].span.bullet), None)
-            if intro is None:
-                return [pos]
-            if (sentences[intro].chunk.chunk_id, sentences[intro].span.start) in done:
-                # its introduction is quoted already, in another paragraph: alone, the item would read as part of
-                # whatever list came last ("vindusvask" under "kan for eksempel omfatte")
-                return []
-            items = items_after(intro)
-            group = [intro, *(items if whole and len(items) <= WHOLE_LIST_ITEMS else [pos])]
-        elif s.span.text.endswith(":"):
-            items = items_after(pos)
-            group = [pos, *items[: WHOLE_LIST_ITEMS if whole else 2]]
-        else:
-            group = [pos]
-        return [i for i in group if (sentences[i].chunk.chunk_id, sentences[i].span.start) not in done]
-
-    @staticmethod
-    def _grouped(sentences: list[_Sentence], positions: list[int]) -> list[tuple[Chunk, list[Span]]]:
-        out: list[tuple[Chunk, list[Span]]] = []
-        for i in positions:
-            s = sentences[i]
-            if out and out[-1][0].chunk_id == s.chunk.chunk_id:
-                out[-1][1].append(s.span)
-            else:
-                out.append((s.chunk, [s.span]))
-        return out
+        return grouped(sentences, sorted(chosen))

@@ -1,0 +1,79 @@
+"""A section of a service read sentence by sentence: what a sentence needs to be read (a list item its
+introduction, an introduction its items), which sentences say what a service does not do, and the quotes they make
+(grouped by chunk). :mod:`assistant.select` chooses among them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.compose import Span
+from corpus.model import Chunk
+
+__all__ = ["WHOLE_LIST_ITEMS", "SectionSentence", "grouped", "says_not", "with_list"]
+
+#: A list with at most this many items is quoted whole when the answer sits inside it.
+WHOLE_LIST_ITEMS = 8
+#: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
+#: tjeneste"); not any "ikke" ("følger personen og ikke en bestemt bil" says what it does).
+_NOT = re.compile(r"\b(omfatter|inngår|dekker|gjelder|gir|er|kan) (\w+ ){0,2}ikke\b|\bheller ikke\b|\bunntatt\b",
+                  re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SectionSentence:
+    """One sentence or list item of a section, with its stemmed terms and its place in the section."""
+
+    chunk: Chunk
+    span: Span
+    terms: frozenset[str]
+    position: int  # in the section, across its chunks
+
+
+def says_not(sentences: Sequence[SectionSentence], group: Iterable[int]) -> bool:
+    """Whether a sentence of the group (a list item, or the introduction of its list) says what a service does
+    not do or include."""
+    return any(_NOT.search(sentences[i].span.text) for i in group)
+
+
+def with_list(sentences: list[SectionSentence], pos: int, done: set[tuple[str, int]], *, whole: bool) -> list[int]:
+    """A sentence with what it needs to be read: a list item with its introduction (and the whole list when
+    it is short); an introduction ending in ':' with its items."""
+    def items_after(intro: int) -> list[int]:
+        out = []
+        for j in range(intro + 1, len(sentences)):
+            if not sentences[j].span.bullet:
+                break
+            out.append(j)
+        return out
+
+    s = sentences[pos]
+    if s.span.bullet:
+        intro = next((j for j in range(pos - 1, -1, -1) if not sentences[j].span.bullet), None)
+        if intro is None:
+            return [pos]
+        if (sentences[intro].chunk.chunk_id, sentences[intro].span.start) in done:
+            # its introduction is quoted already, in another paragraph: alone, the item would read as part of
+            # whatever list came last ("vindusvask" under "kan for eksempel omfatte")
+            return []
+        items = items_after(intro)
+        group = [intro, *(items if whole and len(items) <= WHOLE_LIST_ITEMS else [pos])]
+    elif s.span.text.endswith(":"):
+        items = items_after(pos)
+        group = [pos, *items[: WHOLE_LIST_ITEMS if whole else 2]]
+    else:
+        group = [pos]
+    return [i for i in group if (sentences[i].chunk.chunk_id, sentences[i].span.start) not in done]
+
+
+def grouped(sentences: list[SectionSentence], positions: list[int]) -> list[tuple[Chunk, list[Span]]]:
+    """The sentences at ``positions``, in that order, grouped by the chunk they stand in (a quote per chunk)."""
+    out: list[tuple[Chunk, list[Span]]] = []
+    for i in positions:
+        s = sentences[i]
+        if out and out[-1][0].chunk_id == s.chunk.chunk_id:
+            out[-1][1].append(s.span)
+        else:
+            out.append((s.chunk, [s.span]))
+    return out
