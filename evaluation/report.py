@@ -6,97 +6,16 @@ import dataclasses
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluation.metrics import Metrics, QuestionResult
+from evaluation.targets import BLIND_TARGETS, check_targets, fmt, gap
 from evaluation.plots import in_and_out_of_scope
 from index.settings import REPO_ROOT
 
 if TYPE_CHECKING:
     from evaluation.ablations import AblationRow
     from evaluation.results import Evaluation
-
-
-@dataclass(frozen=True)
-class Target:
-    """A goal for one metric: ``metric`` (a Metrics attribute) ``op`` (">=" or "<=") ``value``."""
-
-    label: str
-    metric: str
-    op: str
-    value: float
-    unit: str  # "ratio", "percent", "count" or "ms"
-
-
-@dataclass(frozen=True)
-class TargetCheck:
-    """A target against a measurement; ``shortfall`` > 0 is how much it is missed by (None: not measured)."""
-
-    target: Target
-    measured: float | None
-    shortfall: float | None
-
-    @property
-    def met(self) -> bool | None:
-        """True when met, False when missed, None when the metric could not be computed."""
-        return None if self.shortfall is None else self.shortfall <= 1e-12
-
-
-TARGETS: tuple[Target, ...] = (
-    Target("hit@1 (answerable)", "hit1", ">=", 0.90, "ratio"),
-    Target("hit@5 (answerable)", "hit5", ">=", 0.98, "ratio"),
-    Target("Out of scope declined (no-answer recall)", "no_answer_recall", ">=", 0.90, "percent"),
-    Target("Answerable wrongly declined", "answerable_declined", "<=", 0.03, "percent"),
-    Target("Emergency recall", "emergency_recall", ">=", 1.0, "percent"),
-    Target("Emergency false alarms", "false_alarms", "<=", 0, "count"),
-    Target("Citation validity", "citation_validity", ">=", 1.0, "percent"),
-    Target("ask() p50", "latency_p50_ms", "<=", 30.0, "ms"),
-)
-
-
-#: Targets for the blind set (dev2/test2): situations, two-part questions, indirect emergencies, look-alikes.
-BLIND_TARGETS: tuple[Target, ...] = (
-    Target("primary@1 (first cited service is the primary one)", "primary1", ">=", 0.90, "ratio"),
-    Target("Relevant-service recall, situation questions", "relevant_recall", ">=", 0.85, "ratio"),
-    Target("Two-part questions fully answered", "two_part_full", ">=", 0.85, "percent"),
-    Target("Emergency recall", "emergency_recall", ">=", 1.0, "percent"),
-    Target("Emergency false alarms", "false_alarms", "<=", 0, "count"),
-    Target("Out of scope declined", "no_answer_recall", ">=", 0.90, "percent"),
-    Target("Answerable wrongly declined", "answerable_declined", "<=", 0.03, "percent"),
-    Target("Topic leaks", "topic_leaks", "<=", 0, "count"),
-    Target("Citation validity", "citation_validity", ">=", 1.0, "percent"),
-)
-
-
-def check_targets(metrics: Metrics, targets: Sequence[Target] = TARGETS) -> list[TargetCheck]:
-    """Compare each target with the measured value."""
-    checks = []
-    for t in targets:
-        measured = getattr(metrics, t.metric)
-        shortfall = None
-        if measured is not None:
-            shortfall = max(0.0, t.value - measured) if t.op == ">=" else max(0.0, measured - t.value)
-        checks.append(TargetCheck(t, None if measured is None else float(measured), shortfall))
-    return checks
-
-
-def fmt(value: float | None, unit: str = "ratio") -> str:
-    """A value for a table cell ("–" when missing)."""
-    if value is None:
-        return "–"
-    return {"ratio": f"{value:.3f}", "percent": f"{100 * value:.1f}%", "count": f"{value:.0f}",
-            "ms": f"{value:.1f} ms", "words": f"{value:.0f}"}[unit]
-
-
-def _gap(check: TargetCheck) -> str:
-    if check.met is None or check.shortfall is None:
-        return "not measured"
-    if check.met:
-        return "met"
-    s = check.shortfall
-    amount = {"ratio": f"{s:.3f}", "percent": f"{100 * s:.1f} pp", "count": f"{s:.0f}", "ms": f"{s:.1f} ms"}
-    return f"**missed by {amount[check.target.unit]}**"
 
 
 def cell(text: object) -> str:
@@ -116,7 +35,7 @@ def headline(m: Metrics) -> str:
     rows: list[list[object]] = []
     for c in check_targets(m):
         rows.append([c.target.label, f"{c.target.op} {fmt(c.target.value, c.target.unit)}",
-                     fmt(c.measured, c.target.unit), _gap(c)])
+                     fmt(c.measured, c.target.unit), gap(c)])
     extra = [
         ("MRR", fmt(m.mrr)), ("nDCG@10", fmt(m.ndcg10)), ("No-answer precision", fmt(m.no_answer_precision)),
         ("Status accuracy", fmt(m.status_accuracy, "percent")),
@@ -137,7 +56,7 @@ def blind_headline(m: Metrics) -> str:
     rows: list[list[object]] = []
     for c in check_targets(m, BLIND_TARGETS):
         rows.append([c.target.label, f"{c.target.op} {fmt(c.target.value, c.target.unit)}",
-                     fmt(c.measured, c.target.unit), _gap(c)])
+                     fmt(c.measured, c.target.unit), gap(c)])
     rows += [[label, "", value, ""] for label, value in (
         ("Questions / with a primary / situation / two-part / follow-ups on a new topic",
          f"{m.n} / {m.n_primary} / {m.n_situation} / {m.n_two_part} / {m.n_topic}"),
