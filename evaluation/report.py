@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from evaluation.metrics import Metrics, QuestionResult
-from evaluation.targets import BLIND_TARGETS, check_targets, fmt, gap
+from evaluation.targets import check_targets, fmt, gap, targets
 from evaluation.plots import in_and_out_of_scope
 from index.settings import REPO_ROOT
 
@@ -54,7 +54,7 @@ def headline(m: Metrics) -> str:
 def blind_headline(m: Metrics) -> str:
     """The blind set's targets vs measured, with the denominators."""
     rows: list[list[object]] = []
-    for c in check_targets(m, BLIND_TARGETS):
+    for c in check_targets(m, targets("blind")):
         rows.append([c.target.label, f"{c.target.op} {fmt(c.target.value, c.target.unit)}",
                      fmt(c.measured, c.target.unit), gap(c)])
     rows += [[label, "", value, ""] for label, value in (

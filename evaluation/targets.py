@@ -1,13 +1,15 @@
-"""The evaluation's targets (the issue's numbers) and how a measurement is held against them."""
+"""The evaluation's targets (the issue's numbers, in ``targets.yaml``) and how a measurement is held against them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from evaluation.metrics import Metrics
 
-__all__ = ["BLIND_TARGETS", "TARGETS", "Target", "TargetCheck", "check_targets", "fmt", "gap"]
+__all__ = ["Target", "TargetCheck", "check_targets", "fmt", "gap", "targets"]
 
 
 @dataclass(frozen=True)
@@ -35,36 +37,23 @@ class TargetCheck:
         return None if self.shortfall is None else self.shortfall <= 1e-12
 
 
-TARGETS: tuple[Target, ...] = (
-    Target("hit@1 (answerable)", "hit1", ">=", 0.90, "ratio"),
-    Target("hit@5 (answerable)", "hit5", ">=", 0.98, "ratio"),
-    Target("Out of scope declined (no-answer recall)", "no_answer_recall", ">=", 0.90, "percent"),
-    Target("Answerable wrongly declined", "answerable_declined", "<=", 0.03, "percent"),
-    Target("Emergency recall", "emergency_recall", ">=", 1.0, "percent"),
-    Target("Emergency false alarms", "false_alarms", "<=", 0, "count"),
-    Target("Citation validity", "citation_validity", ">=", 1.0, "percent"),
-    Target("ask() p50", "latency_p50_ms", "<=", 30.0, "ms"),
-)
+TARGETS_FILE = Path(__file__).resolve().parent / "targets.yaml"
 
 
-#: Targets for the blind set (dev2/test2): situations, two-part questions, indirect emergencies, look-alikes.
-BLIND_TARGETS: tuple[Target, ...] = (
-    Target("primary@1 (first cited service is the primary one)", "primary1", ">=", 0.90, "ratio"),
-    Target("Relevant-service recall, situation questions", "relevant_recall", ">=", 0.85, "ratio"),
-    Target("Two-part questions fully answered", "two_part_full", ">=", 0.85, "percent"),
-    Target("Emergency recall", "emergency_recall", ">=", 1.0, "percent"),
-    Target("Emergency false alarms", "false_alarms", "<=", 0, "count"),
-    Target("Out of scope declined", "no_answer_recall", ">=", 0.90, "percent"),
-    Target("Answerable wrongly declined", "answerable_declined", "<=", 0.03, "percent"),
-    Target("Topic leaks", "topic_leaks", "<=", 0, "count"),
-    Target("Citation validity", "citation_validity", ">=", 1.0, "percent"),
-)
+@lru_cache(maxsize=None)
+def targets(name: str = "main") -> tuple[Target, ...]:
+    """The targets of ``targets.yaml``: "main" (the first set) or "blind" (the blind set, dev2/test2); read once."""
+    import yaml
+
+    rows = yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))[name]
+    return tuple(Target(str(label), str(metric), str(op), float(value), str(unit))
+                 for label, metric, op, value, unit in rows)
 
 
-def check_targets(metrics: Metrics, targets: Sequence[Target] = TARGETS) -> list[TargetCheck]:
-    """Compare each target with the measured value."""
+def check_targets(metrics: Metrics, chosen: Sequence[Target] | None = None) -> list[TargetCheck]:
+    """Compare each target (default: the main ones) with the measured value."""
     checks = []
-    for t in targets:
+    for t in chosen if chosen is not None else targets():
         measured = getattr(metrics, t.metric)
         shortfall = None
         if measured is not None:
