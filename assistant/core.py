@@ -223,6 +223,7 @@ class Assistant:
         # the one reading of the question: understanding, retrieval, the need index and the writer all use it
         analysis = self.analyzer.analyse(query)
         pieces = split_parts(query)
+        language = detect_language(query)
         meaning = pattern_reading = None
         sentence_meanings: list = []
         opening, rest = split_opening(query)
@@ -239,7 +240,7 @@ class Assistant:
             if tail:
                 pattern_reading = self.meaning.safety(vectors.pop())
             # the needs' lexical side knows only Norwegian words: English "take her pills" matched a dental line
-            meaning = self.meaning.score(vectors[0], analysis if detect_language(query) == "nb" else "")
+            meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
@@ -263,7 +264,8 @@ class Assistant:
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
-                                         closing=closing, after_greeting=after_greeting, analysis=analysis)
+                                         closing=closing, after_greeting=after_greeting, analysis=analysis,
+                                         language=language)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         u = self.conversation.part_services(u, pieces, piece_vectors, mode)

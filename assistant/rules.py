@@ -123,6 +123,7 @@ def rules() -> Rules:
 
     patterns = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8"))
     languages = yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))
+    opener = _question_opener(patterns).pattern
     return Rules(
         aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
         topics={key: Topic(_alternatives(list(map(str, t["sentences"]))),
@@ -145,9 +146,9 @@ def rules() -> Rules:
                                   r"\w{2,}", re.IGNORECASE),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),
-        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + _question_opener(patterns).pattern
-                              + "|" + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:"
-                              + _question_opener(patterns).pattern + "))", re.IGNORECASE),
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + opener + "|"
+                              + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",
+                              re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
         identify=tuple(str(c) for c in languages.get("identify", ())),
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),

@@ -80,8 +80,8 @@ class SectionPicker:
         (between two sections whose best sentences tie, the one that holds more of the question answers)."""
         q = self._telling(service_id, q)
         scores = sorted((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
-                         for s in self._sections.get((service_id, aspect), ())), reverse=True)
-        return (scores[0] + SECOND_SENTENCE_SHARE * scores[1]) if len(scores) > 1 else (scores[0] if scores else 0.0)
+                         for s in self._sections.get((service_id, aspect), ())), reverse=True) + [0.0, 0.0]
+        return scores[0] + SECOND_SENTENCE_SHARE * scores[1]
 
     def best_aspect(self, service_id: str, aspect: str, query: str | Analysis, *, avoid: Iterable[str] = ()) -> str:
         """The section of the service that answers ``query``: the one asked, unless another section's best

@@ -82,7 +82,8 @@ class Understander:
                    asked: Prediction | None = None, about: Prediction | None = None,
                    parts: Sequence[tuple[str, Prediction, Prediction]] = (),
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
-                   after_greeting: Prediction | None = None, analysis: Analysis | None = None) -> Understanding:
+                   after_greeting: Prediction | None = None, analysis: Analysis | None = None,
+                   language: str | None = None) -> Understanding:
         """Understand one question.
 
         Args:
@@ -106,7 +107,7 @@ class Understander:
         """
         analysis = analysis if analysis is not None else self.analyzer.analyse(query)
         normalised = analysis.normalised
-        language = detect_language(query)
+        language = language or detect_language(query)
         injection = bool(rules().injection.search(normalised))
         meanings = [m for m in (meaning, *(m for _, m in sentence_meanings)) if m is not None]
         safety_normalised = (self.analyzer.normalise(safety_text) if safety_text and safety_text != query
