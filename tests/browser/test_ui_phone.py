@@ -20,10 +20,12 @@ from tests.browser.ui_browser_support import (
     PHONE,
     SLOW_MS,
     ask,
+    click_into_new_tab,
     is_local,
     screenshot_path,
     staff_mode,
     wait_for_first_screen,
+    wait_until_still,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -120,6 +122,7 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     source.locator("summary").click()
     link = source.get_by_role("link", name=re.compile(r"^PDF \(side \d+\)$"))
     expect(link).to_be_visible()
+    wait_until_still(page)  # the opened source has settled before its links are measured and clicked
     # the section view is the first source link, the PDF page beside it
     section = source.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen")
     first, second = section.bounding_box(), link.bounding_box()
@@ -130,12 +133,11 @@ def test_pdf_page_link_opens_the_pdf(open_page: Any, app: tuple[str, Path]) -> N
     assert f"side {match.group(1)}" in source.locator("summary").inner_text(), "the link opens the cited page"
     # the new tab's own "response" event is not reliable for a PDF under load (Chromium's viewer may take the
     # request over); the tab's address and the server's answer for the same address are
-    with page.context.expect_page(timeout=30_000) as opened:
-        link.click()
-    opened.value.wait_for_url(re.compile(rf".*\.pdf#page={match.group(1)}$"), wait_until="commit", timeout=30_000)
+    tab = click_into_new_tab(page, link)
+    tab.wait_for_url(re.compile(rf".*\.pdf#page={match.group(1)}$"), wait_until="commit", timeout=30_000)
     body = page.request.get(app[0] + href.split("#")[0])
     assert body.status == 200 and body.headers["content-type"] == "application/pdf" and body.body()[:5] == b"%PDF-"
-    opened.value.close()
+    tab.close()
     # the section button opens the browse view in this tab, and the conversation is still there afterwards
     source.get_by_role("button", name="Åpne «Hva koster det?» i tjenestebeskrivelsen").click()
     expect(page.get_by_text("Du kom hit fra en kildehenvisning.")).to_be_visible(timeout=SLOW_MS)

@@ -147,6 +147,29 @@ def wait_until_still(page: Any, *, ms: int = 1000, timeout_ms: int = 20_000) -> 
     page.wait_for_function(_STILL, arg=ms, polling=100, timeout=timeout_ms)
 
 
+def click_into_new_tab(page: Any, link: Any, *, tries: int = 3, timeout_ms: int = 15_000) -> Any:
+    """Click ``link`` and return the tab it opens. Under load a click can land while the chat re-renders and open
+    nothing; it is clicked again (at most ``tries`` times), so a link that never opens a tab still fails. Any
+    extra tab a late first click opened is closed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = set(page.context.pages)
+    for attempt in range(tries):
+        try:
+            with page.context.expect_page(timeout=timeout_ms) as opened:
+                link.click()
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            wait_until_still(page)
+            continue
+        tab = opened.value
+        for extra in set(page.context.pages) - before - {tab}:
+            extra.close()
+        return tab
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def first_screens(url: str, browser: Any, *, touch: bool = True) -> Iterator[Any]:
     """A function that opens the app's first screen at a viewport (PHONE by default), each in a context of its
