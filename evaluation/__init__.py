@@ -1,8 +1,9 @@
 """Evaluation of the assistant on the gold question set (``questions.jsonl``).
 
-Modules: ``dataset`` (loading and validating the gold set), ``metrics`` (per-question results and their
-summary), ``run`` (asking every question and timing it), ``ablations`` (other retrieval modes and
-backends), ``plots`` and ``report`` (the Markdown report with PNG plots). Run ``python -m evaluation``.
+Modules: ``dataset`` (loading and validating the gold set), ``scoring`` (one question's result and how it
+is judged), ``metrics`` (the summary of a set of results), ``run`` (asking every question and timing it),
+``ablations`` (other retrieval modes and backends), ``plots`` and ``report`` (the Markdown report with PNG
+plots). Run ``python -m evaluation``.
 """
 
 __all__: list[str] = []

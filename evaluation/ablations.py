@@ -28,8 +28,9 @@ import numpy as np
 from assistant.core import Assistant
 from assistant.settings import AssistantSettings
 from evaluation.dataset import Question
-from evaluation.metrics import Metrics, QuestionResult, summarize
+from evaluation.metrics import Metrics, summarize
 from evaluation.results import ask_all
+from evaluation.scoring import QuestionResult
 
 Log = Callable[[str], None]
 #: The report's explanation of the ablation table.

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from evaluation.metrics import QuestionResult, summarize  # noqa: E402
+from evaluation.metrics import summarize  # noqa: E402
+from evaluation.scoring import QuestionResult  # noqa: E402
 
 if TYPE_CHECKING:
     from evaluation.results import Evaluation

@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from evaluation.metrics import Metrics, QuestionResult
+from evaluation.metrics import Metrics
+from evaluation.scoring import QuestionResult
 from evaluation.targets import check_targets, fmt, gap, targets
 from evaluation.plots import in_and_out_of_scope
 from index.settings import REPO_ROOT

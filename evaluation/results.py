@@ -18,7 +18,8 @@ from assistant.core import Assistant
 from assistant.settings import AssistantSettings
 from assistant.types import Turn
 from evaluation.dataset import Question
-from evaluation.metrics import Metrics, QuestionResult, invalid_citations, ranked_services
+from evaluation.metrics import Metrics
+from evaluation.scoring import QuestionResult, invalid_citations, ranked_services
 
 #: Asked once before timing starts (not a gold question, so no gold embedding is cached by it).
 WARM_UP_QUESTION = "Oppvarming: hva tilbyr kommunen av helse- og omsorgstjenester?"

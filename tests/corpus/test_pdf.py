@@ -16,6 +16,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from tools import render_pdf
+from tools.guide_source import collect_documents
 from corpus.model import CorpusError, Document, DocumentError
 from corpus.paragraphs import join_lines as _join
 from corpus.pdf import catalogue_titles, load_pdf, load_pdfs
@@ -219,7 +220,7 @@ def test_load_pdfs_collects_errors(tmp_path, md):
 
 @pytest.mark.slow
 def test_fresh_render_round_trip_is_deterministic(tmp_path, md):
-    docs = render_pdf.collect_documents(CORPUS)
+    docs = collect_documents(CORPUS)
     first, second = render_pdf.build_pdf(docs), render_pdf.build_pdf(docs)
     assert first == second
     path = tmp_path / "fresh.pdf"
@@ -329,4 +330,4 @@ def test_committed_pdf_report_has_nothing_unplaced(md):
 def test_renderer_without_fpdf_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "fpdf", None)  # makes `import fpdf` raise ImportError
     with pytest.raises(SystemExit, match=r'pip install -e "\.\[pdf\]"'):
-        render_pdf.build_pdf(render_pdf.collect_documents(CORPUS)[:1])
+        render_pdf.build_pdf(collect_documents(CORPUS)[:1])

@@ -21,16 +21,14 @@ from evaluation.dataset import (
     parse_questions,
     select,
 )
-from evaluation.metrics import (
+from evaluation.metrics import per_kind, percentile, summarize
+from evaluation.scoring import (
     QuestionResult,
     hit_at_k,
     invalid_citations,
     ndcg_at_k,
-    per_kind,
-    percentile,
     ranked_services,
     reciprocal_rank,
-    summarize,
 )
 from evaluation.report import failure_cause, render
 from evaluation.targets import check_targets
