@@ -57,6 +57,8 @@ class Rules:
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
         condition: The words just before a name that make it a person's condition ("som har demens").
+        coordination: The text between two service names that joins them ("og", "eller", nothing): the
+            names are coordinated, and the question asks the same of each.
         switch: One compiled pattern for messages that change the subject in so many words.
         asks_with_verb: A question word followed by its verb ("hva skjer", "hvem fikser"), not by a word that
             only points back ("hva med far?", "what about mum?"): the question says what it asks.
@@ -82,6 +84,7 @@ class Rules:
     follow_up: re.Pattern[str]
     same_question: re.Pattern[str]
     condition: re.Pattern[str]
+    coordination: re.Pattern[str]
     switch: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
@@ -142,6 +145,8 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
+        coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"
+                                rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),
         asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"
                                   r"\w{2,}", re.IGNORECASE),
         question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",

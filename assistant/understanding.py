@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
@@ -17,7 +18,8 @@ from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names
 from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asks_question, detect_aspects, detect_language, preload_language,
                               word_count)
-from assistant.mentions import ServiceNames, by_verb, outside_parts_of
+from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
+                                named_services, outside_parts_of)
 from assistant.safety import emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
@@ -39,42 +41,6 @@ class Understander:
         self.names = ServiceNames.from_documents(documents, self.analyzer)
         self.calibration = calibration
         preload_language()  # load the language model now, not on the first question
-
-    def _named(self, normalised: str, about: Prediction | None) -> tuple[str, ...]:
-        """The services the message names. Names that are only aliases do not count when the service classifier
-        reads the message as about another service and gives none of them a chance: an everyday word that is
-        also a service's alias ("rullestol", "sykehjem") is then part of the situation, not the question. On dev,
-        dev2, dev3 and dev5 this drops the name in 5 questions, 4 of them for the expected service, 1 unclear."""
-        named = tuple(self.names.mentioned(normalised))
-        veto = self.calibration.alias_veto
-        if (not named or about is None or veto is None or about.top in (NO_SERVICE, *named)
-                or self.names.titled(normalised) or any(about.prob(s) >= veto for s in named)):
-            return named
-        return ()
-
-    def _asked_about(self, normalised: str, named: Sequence[str], about: Prediction | None) -> str:
-        """Of the services a message names, or beyond them, the one it asks about when the named ones are only
-        what it is about (see :attr:`Understanding.asked_about`); "" when the named services are what it asks."""
-        verb = by_verb(normalised, named)
-        if verb or not named or about is None or about.top in (NO_SERVICE, *named):
-            return verb
-        c = self.calibration
-        # the named services are what the question is about, not what it asks: on dev, dev2, dev3 and dev5-8, 2
-        # questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
-        sure = about.p >= c.part_service_p and c.alias_veto is not None \
-            and all(about.prob(sid) < c.alias_veto for sid in named)
-        # the named services are the person's condition ("fikk Alzheimer-diagnosen"), and the question asks for
-        # something else the classifier reads clearly (a place to be in the daytime)
-        condition = c.condition_lead_p is not None and about.p >= c.condition_lead_p \
-            and about.p >= c.condition_lead_ratio * max(about.prob(sid) for sid in named) \
-            and self._conditions_only(normalised)
-        return about.top if sure or condition else ""
-
-    def _conditions_only(self, normalised: str) -> bool:
-        """Whether every service name in the text is a person's condition ("kona mi som har demens"), not a topic
-        ("gjelder det også for hjemmehjelp?")."""
-        spans = [m for _, rx in self.names.patterns for m in rx.finditer(normalised)]
-        return bool(spans) and all(rules().condition.search(normalised[: m.start()]) for m in spans)
 
     def understand(self, question: str, *, query: str, notices: tuple[str, ...], meaning: Meaning | None,
                    history: Sequence[Turn] = (), history_services: Sequence[str] = (),
@@ -113,12 +79,16 @@ class Understander:
         safety_normalised = (self.analyzer.normalise(safety_text) if safety_text and safety_text != query
                              else normalised)
         c = self.calibration
-        named = self._named(normalised, about)
-        asked_about = self._asked_about(normalised, named, about)
+        named = named_services(self.names, normalised, about, c)
+        asked_about = asked_about_of(self.names, normalised, named, about, c)
+        if not asked_about and len(named) >= 2 and not parts:
+            # of several services one question names, the one in the clause that asks; those in clauses that
+            # only tell are context ("bor i omsorgsbolig, hva koster hjemmehjelpen?")
+            asked_about = next(iter(asked_in_clause(query, self.names, self.analyzer.normalise)), "")
         # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
         # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
-        if same and named and not self.names.titled(normalised) and self._conditions_only(normalised):
+        if same and named and not self.names.titled(normalised) and conditions_only(self.names, normalised):
             named = ()
         # counted on the question as written: normalising keeps only Latin letters
         n_words = word_count(query)
@@ -195,13 +165,27 @@ class Understander:
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
         asked_parts: tuple[AskedPart, ...] = ()
+        group: tuple[str, ...] = ()  # the services the previous part asked about together
         for text, p_asked, p_about in parts:
             previous = asked_parts[-1].service if asked_parts else ""
             # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
-            asked_parts += (self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
-                                       previous=previous, asked_by_name=asked_by_name, instead=asked_about),)
+            new = self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
+                             previous=previous, asked_by_name=asked_by_name, instead=asked_about)
+            if len(new) == 1 and len(group) > 1 and not new[0].by_name and new[0].service == previous:
+                # a part that refers back to services asked about together asks it of each ("Kan far få
+                # trygghetsalarm og matombringing? Og søker vi om de to hver for seg?")
+                new = tuple(replace(new[0], service=sid) for sid in group)
+            asked_parts += new
+            group = tuple(p.service for p in new)
+        together = self.names.coordinated(normalised) if not parts and named and not asked_about else []
+        if len(together) >= 2 and set(self.names.mentioned(normalised)) <= set(together):
+            # one question about services named side by side asks the same of each ("Hva koster hjemmehjelp og
+            # trygghetsalarm?"): a part for each, so no named service goes unanswered; not when it names another
+            # one too ("vi får avlastning og omsorgsstønad, men kan han få støttekontakt?": those are context)
+            asked_aspects, _ = self.aspects(query, asked, analysis=analysis)
+            asked_parts = self._each(query, normalised, asked_aspects, together)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
@@ -264,8 +248,13 @@ class Understander:
             out.append(ranked.labels[1])
         return tuple(out), "classifier"
 
+    def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
+        """A part for each of the services a question names together, each read without the others' names."""
+        return tuple(AskedPart(text, aspects, sid, self.analyzer.analyse(
+            self.names.without(normalised, [o for o in together if o != sid])), by_name=True) for sid in together)
+
     def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
-              previous: str = "", asked_by_name: str = "", instead: str = "") -> AskedPart:
+              previous: str = "", asked_by_name: str = "", instead: str = "") -> tuple[AskedPart, ...]:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
@@ -279,7 +268,8 @@ class Understander:
         named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
         aspects, _ = self.aspects(text, asked, single=True, analysis=analysis)
         service = named[0] if named else ""
-        if not service and rules().follow_up.search(normalised):
+        sure_elsewhere = about.top not in (NO_SERVICE, previous) and about.p >= self.calibration.part_switch_p
+        if not service and rules().follow_up.search(normalised) and not sure_elsewhere:
             # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
             # hvordan får vi ordnet det?"), else the service the message asks about while it names others only as
             # what it is about (``instead``: "har begynt å få hjemmesykepleie. En nabo sa at han kan få gratis
@@ -291,4 +281,9 @@ class Understander:
             service = asked_by_name
         elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
-        return AskedPart(text, aspects, service, analysis, by_name=service in mentioned)
+        together = [sid for sid in self.names.coordinated(normalised) if sid in mentioned]
+        if len(together) >= 2 and set(mentioned) <= set(together) and not verb:
+            # services named side by side in one part are asked the same question ("Kan far få både
+            # trygghetsalarm og middag levert hjem?")
+            return self._each(text, normalised, aspects, together)
+        return (AskedPart(text, aspects, service, analysis, by_name=service in mentioned),)

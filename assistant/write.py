@@ -161,7 +161,9 @@ class ExtractiveWriter:
                 aspect = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
             sections.setdefault((sid, aspect), []).append(part)
         current = ""
-        for (sid, aspect), asking in sections.items():
+        # each service once, with its parts in the order asked: the services in the order first asked about
+        order = list(dict.fromkeys(sid for sid, _ in sections))
+        for (sid, aspect), asking in sorted(sections.items(), key=lambda item: order.index(item[0][0])):
             if sid != current:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
                 current = sid

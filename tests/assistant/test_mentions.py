@@ -1,0 +1,105 @@
+"""The services a message names: several named together, a name in the clause that asks, a name only told."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.meaning import Calibration
+from assistant.mentions import ServiceNames, asked_in_clause
+from assistant.understanding import Understander
+from corpus.guide import load_guide
+from index.analysis import default_analyzer
+from index.classifier import Prediction
+
+
+@pytest.fixture(scope="module")
+def names() -> ServiceNames:
+    return ServiceNames.from_documents(load_guide(pdf=[]).documents)
+
+
+def normalise(text: str) -> str:
+    return default_analyzer().normalise(text)
+
+
+@pytest.mark.parametrize(("text", "together"), [
+    ("Hva koster hjemmehjelp og trygghetsalarm?", ["praktisk-bistand", "trygghetsalarm"]),
+    ("Kan far få både trygghetsalarm og middag levert hjem?", ["trygghetsalarm", "matombringing"]),
+    # a list: commas (gone after normalising) and a joining word at its end
+    ("kan mor få dagsenter, avlastning eller støttekontakt?", ["dagaktivitet", "avlastning", "stottekontakt"]),
+    # an article or a preposition after the joining word
+    ("hvordan får vi kontakt med helsestasjonen og en fastlege?", ["helsestasjon", "legetjenester"]),
+    # one name, names apart, and two names side by side with no joining word (one phrase, not a list)
+    ("Hvem kan få støttekontakt?", []),
+    ("Far har hjemmesykepleie, kan han få trygghetsalarm?", []),
+    ("vederlag langtidsopphold – beregning?", []),
+])
+def test_services_named_together(names, text, together):
+    assert names.coordinated(normalise(text)) == together
+
+
+def test_a_name_taken_out_leaves_the_rest_of_the_question(names):
+    text = normalise("Hvem kan få dagsenter og avlastning?")
+    assert names.without(text, ["avlastning"]) == normalise("Hvem kan få dagsenter og")
+    assert names.without(text, []) == text
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    # the clause that asks names one service, a clause that only tells names another
+    ("skranke: bruker bor i omsorgsbolig, hvor mye egenandel blir det for hjemmehjelpen hennes?",
+     ["praktisk-bistand", "egenandel"]),
+    ("han har individuell plan og koordinator allerede, men hvordan søker vi om bpa til ham?", ["bpa"]),
+    # both clauses ask: both services are asked about, and no clause tells them apart
+    ("Er sårstell noe hjemmesykepleien gjør, eller må jeg ned til legekontoret for det?", []),
+    # a list split by its commas is one question about each
+    ("hva må vi betale for korttidsopphold, langtidsplass og dagsenter, går det etter inntekt?", []),
+    # a sentence after the question tells more of the situation asked about: it decides nothing
+    ("Hva må vi betale hvis mor skal dø på sykehjemmet? Hun ligger på korttidsplass nå.", []),
+    # the asking sentence names nothing
+    ("mor treng hjelp med høreapparatet, og så treng ho rullator. korsn søkkj vi om det?", []),
+])
+def test_the_service_named_in_the_clause_that_asks(names, text, asked):
+    assert asked_in_clause(text, names, normalise) == asked
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    return Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, part_switch_p=0.8))
+
+
+def test_one_question_about_services_named_together_has_a_part_for_each(understander):
+    text = "Hva koster hjemmehjelp og trygghetsalarm?"
+    u = understander.understand(text, query=text, notices=(), meaning=None)
+    assert [(p.service, p.aspects) for p in u.parts] == [("praktisk-bistand", ("cost",)),
+                                                        ("trygghetsalarm", ("cost",))]
+    # each part is read without the other's name (its words would pull the answer to where that is mentioned)
+    assert "alarm" not in " ".join(u.parts[0].analysis.terms)
+    # a service named as what the person already has is context, not a part
+    text = "vi får allerede avlastning og omsorgsstønad, men kan sønnen vår få støttekontakt?"
+    u = understander.understand(text, query=text, notices=(), meaning=None)
+    assert u.parts == () and u.asked_about == "stottekontakt"
+
+
+def test_a_part_that_refers_back_to_services_asked_about_together_asks_it_of_each(understander):
+    text = "Kan far få både trygghetsalarm og middag levert hjem? Og søker vi om de to hver for seg?"
+    first, second = "Kan far få både trygghetsalarm og middag levert hjem?", "Og søker vi om de to hver for seg?"
+    about = Prediction(("trygghetsalarm", "matombringing"), (0.6, 0.2))
+    unsure = Prediction(("soknad-og-vedtak", "trygghetsalarm"), (0.13, 0.1))
+    asked = Prediction(("who", "apply"), (0.6, 0.2))
+    u = understander.understand(text, query=text, notices=(), meaning=None, about=about,
+                                parts=[(first, asked, about), (second, Prediction(("apply",), (0.9,)), unsure)])
+    assert [p.service for p in u.parts] == ["trygghetsalarm", "matombringing", "trygghetsalarm", "matombringing"]
+
+
+def test_a_part_that_refers_back_goes_where_the_classifier_is_sure_it_belongs(understander):
+    # "finnes det" points back at nothing: the course for relatives is another service than the dementia team
+    text = "Mannen min har fått demensdiagnose. Hva slags oppfølging får vi nå, og finnes det kurs for meg som pårørende?"
+    first, second = "Hva slags oppfølging får vi nå", "finnes det kurs for meg som pårørende?"
+    asked = Prediction(("what",), (0.9,))
+
+    def second_service(p: float) -> str:
+        other = Prediction(("parorendestotte", "demens"), (p, 1 - p))
+        parts = [(first, asked, Prediction(("demens",), (0.9,))), (second, asked, other)]
+        return understander.understand(text, query=text, notices=(), meaning=None, parts=parts).parts[1].service
+
+    assert second_service(0.84) == "parorendestotte"
+    assert second_service(0.6) == "demens"
