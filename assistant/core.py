@@ -21,6 +21,7 @@ from assistant import templates
 from assistant.closing import read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
+from assistant.derived import banks_and_classifiers
 from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
@@ -31,36 +32,13 @@ from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
 from corpus.model import Chunk, Document
-from index.banks import Bank, banks_fingerprint
+from index.banks import Bank
 from index.analysis import Analysis
-from index.classifier import TextClassifier, classifier_fingerprint
-from index.retriever import Hit, Progress, Retriever, train_classifier
+from index.classifier import TextClassifier
+from index.retriever import Hit, Progress, Retriever
 from index.store import Manifest
 
 log = logging.getLogger(__name__)
-
-
-# Banks and classifiers made outside an index build (an index opened without them, as tests do) depend only on
-# their entries and the embedder, so one process makes each once.
-_DERIVED: dict[tuple, object] = {}
-_DERIVED_LOCK = threading.Lock()
-
-
-def _derived_banks(wanted: dict, fingerprints: dict[str, str], embedder) -> dict[str, Bank]:  # noqa: ANN001
-    key = ("banks", embedder.name, embedder.dim, tuple(sorted(fingerprints.items())))
-    with _DERIVED_LOCK:
-        if key not in _DERIVED:
-            memo: dict[str, np.ndarray] = {}
-            _DERIVED[key] = {name: Bank.build(name, entries, embedder, memo=memo) for name, entries in wanted.items()}
-        return _DERIVED[key]  # type: ignore[return-value]
-
-
-def _derived_classifier(bank: Bank, fingerprint: str, embedder) -> TextClassifier:  # noqa: ANN001
-    key = ("classifier", bank.name, embedder.name, embedder.dim, fingerprint)
-    with _DERIVED_LOCK:
-        if key not in _DERIVED:
-            _DERIVED[key] = train_classifier(bank, fingerprint)
-        return _DERIVED[key]  # type: ignore[return-value]
 
 
 class Assistant:
@@ -79,20 +57,9 @@ class Assistant:
         self.settings = dataclasses.replace(settings, calibration=calibration)
         self.documents: dict[str, Document] = guide.by_id()
         self.service_ids = {d.service_id for d in guide.documents}
-        wanted = all_banks(guide.documents)
-        fingerprints = banks_fingerprint(wanted)
-        if retriever.manifest.banks == fingerprints and set(retriever.banks) >= set(wanted):
-            banks = retriever.banks
-        else:
-            # an index built without (or with other) banks, e.g. directly through Retriever.open in tests
-            banks = _derived_banks(wanted, fingerprints, retriever.embedder)
-        self.banks: dict[str, Bank] = dict(banks)
-        self.classifiers: dict[str, TextClassifier] = {
-            name: (retriever.classifiers[name]
-                   if retriever.classifiers.get(name) is not None
-                   and retriever.classifiers[name].fingerprint == classifier_fingerprint(fingerprints[name])
-                   else _derived_classifier(self.banks[name], fingerprints[name], retriever.embedder))
-            for name in CLASSIFIED}
+        self.banks: dict[str, Bank]
+        self.classifiers: dict[str, TextClassifier]
+        self.banks, self.classifiers = banks_and_classifiers(retriever, guide.documents)
         #: The index's text analyser, one instance for every lexical reading: a question is read once per ask.
         self.analyzer = retriever.analyzer
         self.meaning = MeaningModel(self.banks, calibration, analyzer=self.analyzer)
