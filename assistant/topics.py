@@ -48,6 +48,18 @@ class TopicAnswers:
             added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
         return added
 
+    def tell(self, b: AnswerBuilder, service_id: str, topic: str) -> bool:
+        """A topic the service's answers always state (its front matter's ``always_tell``): its own first sentence
+        that states it, unless the reply quotes one already; never a fallback's, never "not stated"."""
+        t = rules().topics[topic]
+        stating = self._stating(service_id, t, max_spans=2)
+        quoted = set(b.quoted)
+        if not stating or any((chunk.chunk_id, span.start) in quoted for chunk, spans in stating for span in spans):
+            return False
+        chunk, spans = stating[0]
+        lead = "" if chunk.section == self._last_heading(b, service_id) else templates.PART.format(section=chunk.section)
+        return b.add_quoted(chunk, spans[:1], 0.0, prefix=lead, label=chunk.section if lead else "", kind="quote")
+
     def source(self, service_id: str, topic: str, *, skip: Iterable[tuple[str, int]] = ()) -> str:
         """Whose description answers a topic for a service: its own when it states it (in sentences not yet
         quoted), else the topic's fallback service (the decision time of any application), if there is one."""

@@ -163,7 +163,8 @@ class ExtractiveWriter:
         current = ""
         # each service once, with its parts in the order asked: the services in the order first asked about
         order = list(dict.fromkeys(sid for sid, _ in sections))
-        for (sid, aspect), asking in sorted(sections.items(), key=lambda item: order.index(item[0][0])):
+        grouped = sorted(sections.items(), key=lambda item: order.index(item[0][0]))
+        for i, ((sid, aspect), asking) in enumerate(grouped):
             if sid != current:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
                 current = sid
@@ -174,6 +175,11 @@ class ExtractiveWriter:
             self._part(b, sid, aspect, query, max_words=budget * len(asking),
                        heading=bool(aspect), whole_lists=True, max_spans=4,
                        whole_section=self.settings.whole_section_words if aspect else 0)
+            doc = self.documents.get(sid)
+            if doc is not None and (i + 1 == len(grouped) or grouped[i + 1][0][0] != sid):
+                # what every answer about the service states, after the parts asked (how to appeal: by when)
+                for topic in doc.always_tell:
+                    self.topics.tell(b, sid, topic)
         if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
         outside_parts(b, u.outside_parts)

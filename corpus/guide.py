@@ -77,6 +77,7 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 situations=doc.situations or m.situations,
                 not_for=doc.not_for or m.not_for,
                 route=doc.route or m.route,
+                always_tell=doc.always_tell or m.always_tell,
                 kind=m.kind,
             )
         out.append(doc)

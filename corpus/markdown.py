@@ -102,6 +102,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             situations=tuple(nfc(s).strip() for s in _as_tuple(meta.get("situations"))),
             not_for=_not_for(meta.get("not_for")),
             route=_route(meta.get("route")),
+            always_tell=_as_tuple(meta.get("always_tell")),
         )
     except TypeError as exc:
         raise DocumentError(source, f"invalid front matter: {exc}") from exc

@@ -95,6 +95,9 @@ class Document:
     situations: tuple[str, ...] = ()
     not_for: tuple[NotFor, ...] = ()
     route: Route | None = None
+    #: Topics (``assistant/language/patterns.yaml``, ``topics``) every answer about the service states, whatever
+    #: part of it was asked: how to appeal is told with the deadline to appeal.
+    always_tell: tuple[str, ...] = ()
 
     def section(self, heading: str) -> Section | None:
         """Return the section with this heading, or None."""

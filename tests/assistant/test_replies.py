@@ -79,6 +79,8 @@ def test_how_to_appeal_a_decision_about_a_service_is_answered_by_the_appeal(hash
         assert_reply_grounded(hashing_assistant, reply)
         assert reply.services[0] == "klage", question
         assert "Send klagen til" in reply.text
+        # how to appeal is told with by when (the appeal's front matter: always_tell)
+        assert "Klagefristen" in reply.text, question
     # the word as a complaint about pain asks nothing about appeals
     pain = "han klager over vondt i ryggen, kan han få fysioterapi?"
     assert hashing_assistant.understand(pain)[0].asked_about in ("", "fysioterapi")
@@ -217,3 +219,10 @@ def test_staff_mode_speaks_of_the_user_and_keeps_the_guides_quotes(hashing_assis
     assert not any(w in t.split() for t in own for w in ("du", "deg", "ditt", "din")), own
     # the same passages: only the reply's own sentences change
     assert [c.chunk_id for c in staff.citations] == [c.chunk_id for c in citizen.citations]
+
+
+def test_every_topic_a_service_always_tells_is_a_topic_the_writer_knows(hashing_assistant):
+    from assistant.rules import rules
+
+    told = {t for d in hashing_assistant.guide.documents for t in d.always_tell}
+    assert told and told <= set(rules().topics)

@@ -127,6 +127,16 @@ def test_front_matter_situations_and_not_for_are_parsed_hashed_and_checked(tmp_p
         parse_markdown("---\nservice_id: a\ntitle: A\nnot_for: [{text: x}]\n---\n" + body, source="a.md")
 
 
+def test_always_tell_is_read_from_the_front_matter_and_kept_for_the_pdf_edition():
+    body = "## Hva er tjenesten?\nTekst.\n"
+    doc = parse_markdown("---\nservice_id: a\ntitle: A\nalways_tell: [deadline]\n---\n" + body, source="a.md")
+    assert doc.always_tell == ("deadline",)
+    guide = load_guide()
+    assert guide.by_id()["klage"].always_tell == ("deadline",)
+    pdf = Path(__file__).resolve().parents[2] / "corpus" / "pdf" / "levanger-tjenestebeskrivelser.pdf"
+    assert load_guide(pdf=[pdf]).by_id()["klage"].always_tell == ("deadline",)  # the PDF edition
+
+
 def test_validate_accepts_synonym_headings_in_any_order_but_wants_every_aspect():
     guide = load_guide(pdf=[])
     catalogue = load_catalogue()
