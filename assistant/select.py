@@ -69,6 +69,10 @@ class SectionPicker:
         """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
         return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
 
+    def terms(self, text: str) -> frozenset[str]:
+        """The stemmed terms of a text, as the picker reads sentences."""
+        return frozenset(self._analyzer.terms(text))
+
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
         inflection), and none rarer than ``floor`` in the guide."""
@@ -181,12 +185,25 @@ class SectionPicker:
         """Whether the service has a section of this aspect."""
         return bool(self._sections.get((service_id, aspect)))
 
-    def sentence(self, service_id: str, aspect: str, text: str) -> tuple[Chunk, list[Span]] | None:
-        """The span of a section whose text is exactly ``text`` (a route sentence from the front matter)."""
-        for s in self._sections.get((service_id, aspect), ()):
+    def sentence(self, service_id: str, aspect: str | None, text: str) -> tuple[Chunk, list[Span]] | None:
+        """The span of a section whose text is exactly ``text`` (a route sentence from the front matter); in any
+        of the service's sections when ``aspect`` is None."""
+        sections = [self._sections.get((service_id, aspect), [])] if aspect else self._sections_of(service_id)
+        for s in (s for section in sections for s in section):
             if s.span.text.strip() == text.strip():
                 return s.chunk, [s.span]
         return None
+
+    def telling(self, service_id: str, query: str | Analysis, text: str, *, beyond: str = "",
+                ignore: frozenset[str] = frozenset()) -> float:
+        """How much of the question's telling words ``text`` holds that ``beyond`` does not, ``ignore`` aside
+        (inverse document frequency summed): "kreftkoordinator" asked is in the sentence on whom to contact, not
+        the one on how to apply."""
+        q = self._telling(service_id, self._terms(query)) - ignore
+        held = shared(q, frozenset(self._analyzer.terms(text)))
+        if beyond:
+            held -= shared(q, frozenset(self._analyzer.terms(beyond)))
+        return sum(self._idf.get(t, 0.0) for t in held)
 
     def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,

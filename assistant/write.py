@@ -12,6 +12,7 @@ the switchboard.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -19,7 +20,7 @@ from assistant import templates
 from assistant.compose import AnswerBuilder, Span
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
-from assistant.select import SectionPicker
+from assistant.select import DETAIL_MIN, SectionPicker
 from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
@@ -58,6 +59,11 @@ class ExtractiveWriter:
         self.topics = TopicAnswers(self.picker, self._title)
         self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
         self._route_cue = self.analyzer.analyse(_ROUTE_CUE)
+        # the words of how to reach someone ("ring", "telefon", "sentralbordet", "kl."): in the contact sentences of
+        # several services, they tell none of them apart; what is contacted does
+        counts = Counter(t for d in documents.values() if d.route and d.route.contact
+                         for t in self.picker.terms(d.route.contact))
+        self._channel = frozenset(t for t, n in counts.items() if n >= 2)
 
     def _read(self, text: str, analysis: Analysis | None) -> Analysis:
         """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made
@@ -226,7 +232,7 @@ class ExtractiveWriter:
                     and (primary.service_id, SECTION_OF_ASPECT.get(aspect, aspect)) not in b.sections:
                 self._part(b, primary.service_id, aspect, query, max_words=self.settings.max_words_part)
         # how to get it is the route itself, whether or not it was asked
-        self._route(b, primary.service_id)
+        self._route(b, primary.service_id, query, contact=u.asks and "contact" in u.aspects)
         if others:
             b.add(templates.ALSO_RELEVANT, kind="also")
             for other in others:
@@ -253,17 +259,25 @@ class ExtractiveWriter:
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
 
-    def _route(self, b: AnswerBuilder, service_id: str) -> None:
+    def _route(self, b: AnswerBuilder, service_id: str, query: Analysis | None = None, *,
+               contact: bool = False) -> None:
         """How to get the service: its own route sentence from the guide (front matter ``route``), else the
-        opening of its section on how to apply."""
+        opening of its section on how to apply. Whom to contact (the route's ``contact``) comes first when the
+        question asks whom to contact, or names a telling word only that sentence holds (the cancer coordinator
+        of end-of-life care is reached by phone, not by the application for home nursing)."""
         doc = self.documents.get(service_id)
         if doc is None or doc.kind != "service":
             return
         label = heading_for("apply")
-        found = self.picker.sentence(service_id, "apply", doc.route.sentence) if doc.route else None
-        if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
-                                              label=label, kind="route"):
-            return
+        routes = [doc.route.sentence] if doc.route else []
+        if doc.route and doc.route.contact and (contact or (query is not None and self.picker.telling(
+                service_id, query, doc.route.contact, beyond=doc.route.sentence, ignore=self._channel) >= DETAIL_MIN)):
+            routes.insert(0, doc.route.contact)
+        for text in routes:
+            found = self.picker.sentence(service_id, None, text)
+            if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
+                                                  label=label, kind="route"):
+                return
         self._part(b, service_id, "apply", self._route_cue, max_words=28, max_spans=1, heading=False,
                    prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
@@ -271,7 +285,8 @@ class ExtractiveWriter:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to
         apply was quoted already), and the switchboard."""
         if (service_id, "apply") not in b.sections:
-            self._route(b, service_id)
+            u = plan.understanding
+            self._route(b, service_id, self._read(u.query, u.analysis), contact="contact" in u.aspects)
         b.add(_next_step(plan), kind="next_step")
 
 

@@ -6,10 +6,12 @@ import re
 import unicodedata
 
 _WS = re.compile(r"[ \t\u00a0]+")
-# A sentence ends at . ! ? followed by white space and a capital, digit or quote -- except after a number
-# ("1. mai") or a common abbreviation ("nr. 6", "f.eks. Hjemmesykepleie").
+# A sentence ends at . ! ? followed by white space and a capital, digit or quote -- except after an ordinal
+# ("1. mai") or a common abbreviation ("nr. 6", "f.eks. Hjemmesykepleie"). A time, a decimal, a phone number or a
+# number of three digits ("kl. 09.00–15.00.", "74 05 25 00.", "116 117.") is no ordinal: the sentence ends there.
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
-_NO_END = re.compile(r"(?:\b\d+|\b(?:nr|kl|jf|ca|pkt|dvs|bl\.a|f\.eks|mv|evt|inkl|ref|tlf|mm))\.$", re.IGNORECASE)
+_NO_END = re.compile(r"(?:(?<![\d.,:–-])(?<!\d )\b\d{1,2}|\b(?:nr|kl|jf|ca|pkt|dvs|bl\.a|f\.eks|mv|evt|inkl|ref|tlf|mm))\.$",
+                     re.IGNORECASE)
 
 
 def nfc(text: str) -> str:

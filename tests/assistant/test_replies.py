@@ -226,3 +226,16 @@ def test_every_topic_a_service_always_tells_is_a_topic_the_writer_knows(hashing_
 
     told = {t for d in hashing_assistant.guide.documents for t in d.always_tell}
     assert told and told <= set(rules().topics)
+
+
+def test_whom_to_contact_closes_a_reply_that_asks_about_who_is_contacted(hashing_assistant):
+    # the cancer coordinator is reached through the switchboard, not by applying for home nursing; the route's
+    # contact sentence holds the word asked, the application sentence does not
+    doc = hashing_assistant.document("palliasjon")
+    assert doc.route.contact and "kreftkoordinator" in doc.route.contact
+    reply = hashing_assistant.ask("fikk kreftdiagnose i forrige uke. finnes det en kreftkoordinator i kommunen?")
+    assert doc.route.contact in reply.text and doc.route.sentence not in reply.text
+    # a word of how to reach anyone ("telefonen") is no reason: a hearing situation keeps its own route
+    reply = hashing_assistant.ask("hører nesten ingenting i telefonen lenger")
+    route = hashing_assistant.document("syn-horsel").route
+    assert reply.services[0] != "syn-horsel" or route.contact not in reply.text

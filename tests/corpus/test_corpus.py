@@ -140,3 +140,18 @@ def test_markdown_sections_carry_the_pdf_page_while_their_text_is_unchanged(guid
     (annotated,) = apply_page_map([edited])
     assert annotated.sections[0].page is None
     assert annotated.sections[1].page == pdf_pages[("klage", annotated.sections[1].heading)]
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    # an ordinal and an abbreviation do not end a sentence
+    ("Fra 1. mai gjelder nye satser. Se nr. 6 i forskriften.", ["Fra 1. mai gjelder nye satser.", "Se nr. 6 i forskriften."]),
+    # a time, a phone number and a number of three digits do
+    ("Ring mandag til fredag kl. 09.00–15.00. Ved akutt sykdom ringer du 116 117. Etterpå.",
+     ["Ring mandag til fredag kl. 09.00–15.00.", "Ved akutt sykdom ringer du 116 117.", "Etterpå."]),
+    ("Ring sentralbordet på 74 05 25 00. Du kan også sende e-post.",
+     ["Ring sentralbordet på 74 05 25 00.", "Du kan også sende e-post."]),
+])
+def test_sentences_end_after_times_and_phone_numbers_not_after_ordinals(text, sentences):
+    from corpus.text import split_sentences
+
+    assert split_sentences(text) == sentences
