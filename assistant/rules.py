@@ -57,6 +57,7 @@ class Rules:
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
         condition: The words just before a name that make it a person's condition ("som har demens").
+        ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
         coordination: The text between two service names that joins them ("og", "eller", nothing): the
             names are coordinated, and the question asks the same of each.
         switch: One compiled pattern for messages that change the subject in so many words.
@@ -85,6 +86,7 @@ class Rules:
     same_question: re.Pattern[str]
     condition: re.Pattern[str]
     coordination: re.Pattern[str]
+    ask_whom: re.Pattern[str]
     switch: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
@@ -145,6 +147,7 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
+        ask_whom=re.compile("|".join(f"(?:{p})" for p in (patterns.get("ask_whom") or ["(?!)"])), re.IGNORECASE),
         coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"
                                 rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),
         asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"

@@ -194,15 +194,23 @@ class SectionPicker:
                 return s.chunk, [s.span]
         return None
 
-    def telling(self, service_id: str, query: str | Analysis, text: str, *, beyond: str = "",
-                ignore: frozenset[str] = frozenset()) -> float:
-        """How much of the question's telling words ``text`` holds that ``beyond`` does not, ``ignore`` aside
-        (inverse document frequency summed): "kreftkoordinator" asked is in the sentence on whom to contact, not
-        the one on how to apply."""
+    def first(self, service_id: str, aspect: str, *patterns: re.Pattern[str],
+              skip: Iterable[tuple[str, int]] = ()) -> tuple[Chunk, Span] | None:
+        """The first sentence of a section that every pattern finds (on its lower-cased text), not in ``skip``."""
+        done = set(skip)
+        for s in self._sections.get((service_id, aspect), ()):
+            text = s.span.text.strip().lower()
+            if (s.chunk.chunk_id, s.span.start) not in done and all(p.search(text) for p in patterns):
+                return s.chunk, s.span
+        return None
+
+    def telling(self, service_id: str, query: str | Analysis, terms: frozenset[str], *,
+                beyond: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset()) -> float:
+        """How much of the question's telling words a sentence's ``terms`` hold that ``beyond`` (another
+        sentence's terms) does not, ``ignore`` aside (inverse document frequency summed): "kreftkoordinator" asked
+        is in the sentence on whom to contact, not the one on how to apply."""
         q = self._telling(service_id, self._terms(query)) - ignore
-        held = shared(q, frozenset(self._analyzer.terms(text)))
-        if beyond:
-            held -= shared(q, frozenset(self._analyzer.terms(beyond)))
+        held = shared(q, terms) - shared(q, beyond)
         return sum(self._idf.get(t, 0.0) for t in held)
 
     def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,

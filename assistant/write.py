@@ -12,7 +12,7 @@ the switchboard.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -20,22 +20,24 @@ from assistant import templates
 from assistant.compose import AnswerBuilder, Span
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
-from assistant.select import DETAIL_MIN, SectionPicker
+from assistant.routes import Routes, next_step
+from assistant.select import SectionPicker
 from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
 from assistant.message import asking_text, word_count
 from corpus.model import Chunk, Document
-from corpus.schema import heading_for
 from assistant.rules import rules
 from index.analysis import Analysis, Analyzer, default_analyzer
 
 #: What the individual-assessment sentence of the general document is picked by (its content, not the question).
 _ASSESSMENT_CUE = "individuell vurdering behov"
-#: What a service's route sentence is picked by when its front matter names none.
-_ROUTE_CUE = "søke søknad kontakt"
 #: Where a reason for a service in a situation answer comes from, in order of preference.
 _REASON_ASPECTS = ("what", "included", "who")
+
+
+#: An amount in a price sentence ("75 prosent", "130 160 kroner"); "60 døgn" or "gratis" is none.
+_AMOUNT = re.compile(r"\d[\d\s]*(?:kroner|kr\b|prosent|%)", re.IGNORECASE)
 
 
 class Writer(Protocol):
@@ -58,12 +60,7 @@ class ExtractiveWriter:
         self.picker = SectionPicker(chunks, self.analyzer)
         self.topics = TopicAnswers(self.picker, self._title)
         self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
-        self._route_cue = self.analyzer.analyse(_ROUTE_CUE)
-        # the words of how to reach someone ("ring", "telefon", "sentralbordet", "kl."): in the contact sentences of
-        # several services, they tell none of them apart; what is contacted does
-        counts = Counter(t for d in documents.values() if d.route and d.route.contact
-                         for t in self.picker.terms(d.route.contact))
-        self._channel = frozenset(t for t, n in counts.items() if n >= 2)
+        self.routes = Routes(self.picker, documents, self.analyzer)
 
     def _read(self, text: str, analysis: Analysis | None) -> Analysis:
         """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made
@@ -129,7 +126,23 @@ class ExtractiveWriter:
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening, affirmative=affirmative)
+        if aspect == "cost" and groups and not any(_AMOUNT.search(s.text) for _, spans in groups for s in spans):
+            groups = self._with_whom_to_ask(b, service_id, groups)
         return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
+
+    def _with_whom_to_ask(self, b: AnswerBuilder, service_id: str,
+                          groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
+        """A price answer that states no amount, with the price section's sentence on whom to ask about the
+        price ("Spør Forvaltning helse og omsorg om gjeldende egenandel per døgn."), in reading order."""
+        chosen = {(c.chunk_id, s.start) for c, spans in groups for s in spans}
+        found = self.picker.first(service_id, "cost", rules().ask_whom, dict(rules().aspects)["cost"],
+                                  skip=b.quoted | chosen)
+        if found is None:
+            return groups
+        chunk, span = found
+        out = [(c, sorted([*spans, span], key=lambda x: x.start) if c.chunk_id == chunk.chunk_id else spans)
+               for c, spans in groups]
+        return out if any(c.chunk_id == chunk.chunk_id for c, _ in groups) else [*out, (chunk, [span])]
 
     @staticmethod
     def _quote(b: AnswerBuilder, groups: Sequence[tuple[Chunk, list[Span]]], *, heading: bool = True,
@@ -192,7 +205,8 @@ class ExtractiveWriter:
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
         answered = [sid for sid, _ in sections]
-        self._closing(b, primary.service_id if primary.service_id in answered else answered[0], plan)
+        self.routes.closing(b, primary.service_id if primary.service_id in answered else answered[0], plan,
+                            self._read(u.query, u.analysis))
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
         """Whether a reply on who can get a service should add that services are granted after an individual
@@ -232,12 +246,12 @@ class ExtractiveWriter:
                     and (primary.service_id, SECTION_OF_ASPECT.get(aspect, aspect)) not in b.sections:
                 self._part(b, primary.service_id, aspect, query, max_words=self.settings.max_words_part)
         # how to get it is the route itself, whether or not it was asked
-        self._route(b, primary.service_id, query, contact=u.asks and "contact" in u.aspects)
+        self.routes.route(b, primary.service_id, query, contact=u.asks and "contact" in u.aspects)
         if others:
             b.add(templates.ALSO_RELEVANT, kind="also")
             for other in others:
                 self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
-        b.add(_next_step(plan), kind="next_step")
+        b.add(next_step(plan), kind="next_step")
 
     def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis, *,
                 avoid: Sequence[str] = ("law", "apply"), affirmative: bool = False) -> bool:
@@ -258,38 +272,3 @@ class ExtractiveWriter:
                           affirmative=True):
                 return
         b.add(f"**{self._title(service.service_id)}**", kind="service", service_id=service.service_id)
-
-    def _route(self, b: AnswerBuilder, service_id: str, query: Analysis | None = None, *,
-               contact: bool = False) -> None:
-        """How to get the service: its own route sentence from the guide (front matter ``route``), else the
-        opening of its section on how to apply. Whom to contact (the route's ``contact``) comes first when the
-        question asks whom to contact, or names a telling word only that sentence holds (the cancer coordinator
-        of end-of-life care is reached by phone, not by the application for home nursing)."""
-        doc = self.documents.get(service_id)
-        if doc is None or doc.kind != "service":
-            return
-        label = heading_for("apply")
-        routes = [doc.route.sentence] if doc.route else []
-        if doc.route and doc.route.contact and (contact or (query is not None and self.picker.telling(
-                service_id, query, doc.route.contact, beyond=doc.route.sentence, ignore=self._channel) >= DETAIL_MIN)):
-            routes.insert(0, doc.route.contact)
-        for text in routes:
-            found = self.picker.sentence(service_id, None, text)
-            if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
-                                                  label=label, kind="route"):
-                return
-        self._part(b, service_id, "apply", self._route_cue, max_words=28, max_spans=1, heading=False,
-                   prefix=templates.SITUATION_ROUTE, label=label, kind="route")
-
-    def _closing(self, b: AnswerBuilder, service_id: str, plan: Plan) -> None:
-        """Every answer ends with a concrete next step: the service's own route (unless its section on how to
-        apply was quoted already), and the switchboard."""
-        if (service_id, "apply") not in b.sections:
-            u = plan.understanding
-            self._route(b, service_id, self._read(u.query, u.analysis), contact="contact" in u.aspects)
-        b.add(_next_step(plan), kind="next_step")
-
-
-def _next_step(plan: Plan) -> str:
-    """The closing line: to the asker, or, in staff mode, what the caller can do."""
-    return templates.NEXT_STEP_STAFF if plan.audience == "staff" else templates.NEXT_STEP

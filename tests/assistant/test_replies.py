@@ -239,3 +239,13 @@ def test_whom_to_contact_closes_a_reply_that_asks_about_who_is_contacted(hashing
     reply = hashing_assistant.ask("hører nesten ingenting i telefonen lenger")
     route = hashing_assistant.document("syn-horsel").route
     assert reply.services[0] != "syn-horsel" or route.contact not in reply.text
+
+
+def test_a_price_answer_without_an_amount_says_whom_to_ask(hashing_assistant, assert_reply_grounded):
+    reply = hashing_assistant.ask("Hva koster korttidsopphold?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "Spør Forvaltning helse og omsorg om gjeldende egenandel per døgn." in reply.text
+    # a sentence on whom to ask that is not about the price is not added ("Spør tannklinikken om hvordan du kommer
+    # deg til timen")
+    reply = hashing_assistant.ask("Hva koster tannbehandling for de som har hjemmesykepleie?")
+    assert "kommer deg til timen" not in reply.text

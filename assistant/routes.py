@@ -1,0 +1,78 @@
+"""How a reply ends: the way to get the service (its route sentence, or whom to contact), then the next step.
+
+A service's front matter names its route (``route: {kind, sentence, contact?}``) with the guide's own sentences:
+apply to Forvaltning, contact directly, NAV, the GP. The contact sentence leads when the question asks whom to
+contact, or names what only that sentence holds ("kreftkoordinator": reached by phone, not by applying for home
+nursing).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from assistant import templates
+from assistant.compose import AnswerBuilder
+from assistant.plan import Plan
+from assistant.select import DETAIL_MIN, SectionPicker
+from corpus.model import Document
+from corpus.schema import heading_for
+from index.analysis import Analysis, Analyzer
+
+__all__ = ["Routes", "next_step"]
+
+#: What a service's route sentence is picked by when its front matter names none.
+_ROUTE_CUE = "søke søknad kontakt"
+
+
+class Routes:
+    """The routes of the guide's services, read once (``picker``: the guide's sentences)."""
+
+    def __init__(self, picker: SectionPicker, documents: Mapping[str, Document], analyzer: Analyzer) -> None:
+        self.picker = picker
+        self.documents = documents
+        self._cue = analyzer.analyse(_ROUTE_CUE)
+        # the words of how to reach someone ("ring", "telefon", "sentralbordet", "kl."): in the contact sentences of
+        # several services, they tell none of them apart; what is contacted does
+        # the route sentences' terms, read once here, never per question
+        self._terms = {d.service_id: (picker.terms(d.route.contact), picker.terms(d.route.sentence))
+                       for d in documents.values() if d.route and d.route.contact}
+        counts = Counter(t for contact, _ in self._terms.values() for t in contact)
+        self._channel = frozenset(t for t, n in counts.items() if n >= 2)
+
+    def route(self, b: AnswerBuilder, service_id: str, query: Analysis | None = None, *,
+              contact: bool = False) -> None:
+        """How to get the service: its own route sentence from the guide, else the opening of its section on how
+        to apply; whom to contact first when ``contact`` (the question asks whom) or when the question names a
+        telling word only the contact sentence holds."""
+        doc = self.documents.get(service_id)
+        if doc is None or doc.kind != "service":
+            return
+        label = heading_for("apply")
+        routes = [doc.route.sentence] if doc.route else []
+        terms = self._terms.get(service_id)
+        if doc.route and terms and (contact or (query is not None and self.picker.telling(
+                service_id, query, terms[0], beyond=terms[1], ignore=self._channel) >= DETAIL_MIN)):
+            routes.insert(0, doc.route.contact)
+        for text in routes:
+            found = self.picker.sentence(service_id, None, text)
+            if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
+                                                  label=label, kind="route"):
+                return
+        added = False
+        for chunk, spans in self.picker.pick(service_id, "apply", self._cue, max_words=28, max_spans=1,
+                                             skip=b.quoted):
+            lead, name = (templates.SITUATION_ROUTE, label) if not added else ("", "")
+            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="route")
+
+    def closing(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
+        """Every answer ends with a concrete next step: the service's own route (unless its section on how to
+        apply was quoted already), and the switchboard."""
+        if (service_id, "apply") not in b.sections:
+            self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
+        b.add(next_step(plan), kind="next_step")
+
+
+def next_step(plan: Plan) -> str:
+    """The closing line: to the asker, or, in staff mode, what the caller can do."""
+    return templates.NEXT_STEP_STAFF if plan.audience == "staff" else templates.NEXT_STEP
