@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from assistant.compose import Span, sentence_spans
 from assistant.matching import inflects, shared
+from assistant.rules import rules
 from assistant.sections import SectionSentence, grouped, says_not, with_list
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
@@ -215,7 +216,7 @@ class SectionPicker:
 
     def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
-             whole_section: int = 0, opening: bool = False,
+             whole_section: int = 0, opening: bool = False, in_order: bool = False,
              affirmative: bool = False) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
 
@@ -232,6 +233,9 @@ class SectionPicker:
                 det?" has 43 words at the median) is the complete answer, and a caseworker would not cut it.
             opening: Always begin with the section's opening sentence (why a service fits a situation: what it
                 is for), then the sentences that share the question's words.
+            in_order: After the sentences that share the question's words, the section's opening run of steps
+                (sentences the apply cues find), in order, while the budget lasts: how to apply is the form, where
+                to find it and where to send it, whatever words the question used.
             affirmative: Only what the service is and does: no sentence, nor list item whose introduction, says
                 what it does not do (a reason why it fits is not "omfatter ikke: vindusvask").
         """
@@ -285,4 +289,15 @@ class SectionPicker:
             spans_left -= 1
             if spans_left <= 0 or words >= max_words:
                 break
+        if in_order:
+            # then the section's opening run of steps, in order, while each is a step and fits
+            step = dict(rules().aspects)["apply"]
+            for s in sentences:
+                if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
+                    continue
+                size = len(s.span.text.split())
+                if s.span.bullet or not step.search(s.span.text.lower()) or words + size > max_words:
+                    break
+                chosen.add(s.position)
+                words += size
         return grouped(sentences, sorted(chosen))

@@ -117,7 +117,7 @@ class ExtractiveWriter:
 
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: Analysis, *, max_words: int,
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
-              whole_lists: bool = False, whole_section: int = 0, opening: bool = False,
+              whole_lists: bool = False, whole_section: int = 0, opening: bool = False, in_order: bool = False,
               affirmative: bool = False) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         if aspect in rules().topics:
@@ -125,7 +125,7 @@ class ExtractiveWriter:
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
-                                  opening=opening, affirmative=affirmative)
+                                  opening=opening, in_order=in_order, affirmative=affirmative)
         if aspect == "cost" and groups and not any(_AMOUNT.search(s.text) for _, spans in groups for s in spans):
             groups = self._with_whom_to_ask(b, service_id, groups)
         return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
@@ -192,7 +192,7 @@ class ExtractiveWriter:
             query = self._read(asking[0].text, asking[0].analysis) if len(texts) == 1 else \
                 self.analyzer.analyse(" ".join(texts))
             self._part(b, sid, aspect, query, max_words=budget * len(asking),
-                       heading=bool(aspect), whole_lists=True, max_spans=4,
+                       heading=bool(aspect), whole_lists=True, max_spans=4, in_order=aspect == "apply",
                        whole_section=self.settings.whole_section_words if aspect else 0)
             doc = self.documents.get(sid)
             if doc is not None and (i + 1 == len(grouped) or grouped[i + 1][0][0] != sid):

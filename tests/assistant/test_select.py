@@ -181,3 +181,20 @@ def test_between_two_sections_whose_best_sentences_tie_the_one_holding_more_of_t
     # "trykker" stands in a sentence of what the alarm is and of what it includes; only the latter also says who
     # answers ("Personellet som svarer på trygghetsalarmen")
     assert picker.best_aspect("trygghetsalarm", "who", "hvem svarer når jeg trykker på alarmen?") == "included"
+
+
+def test_how_to_apply_is_told_in_its_order_as_far_as_its_steps_go():
+    apply = _chunk(1, "Du søker med søknadsskjema. Søknadsskjemaet finner du på nettsiden, eller du kan få det på papir. "
+                      "Send søknaden til Forvaltning helse og omsorg. Statsforvalteren sender avgjørelsen til deg. "
+                      "Etter søknaden får du et vedtak.", aspect="apply")
+    picker = SectionPicker([apply])
+    # the question shares a word with the first sentence only; the steps after it follow in order, and the run
+    # stops at the first sentence that is no step (it does not skip ahead to a later one that fits)
+    steps = _texts(picker.pick("s", "apply", "hvordan søker vi", max_words=45, in_order=True))
+    assert steps == ["Du søker med søknadsskjema.",
+                     "Søknadsskjemaet finner du på nettsiden, eller du kan få det på papir.",
+                     "Send søknaden til Forvaltning helse og omsorg."]
+    # without it, only what shares the question's words
+    assert _texts(picker.pick("s", "apply", "hvordan søker vi", max_words=45)) == ["Du søker med søknadsskjema."]
+    # and the budget holds
+    assert len(_texts(picker.pick("s", "apply", "hvordan søker vi", max_words=12, in_order=True))) == 1
