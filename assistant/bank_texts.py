@@ -17,7 +17,8 @@ from corpus.model import Document
 from index.banks import BankEntry
 
 __all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "SAFETY_BANKS", "all_banks", "classifier_banks",
-           "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "safety_banks"]
+           "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "safety_banks",
+           "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
@@ -94,6 +95,16 @@ def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
     topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
     return tuple((topic, re.compile("|".join(f"(?:{n})" for n in spec["names"])))
                  for topic, spec in topics.items() if spec.get("names"))
+
+
+@lru_cache(maxsize=1)
+def story_context_topics() -> frozenset[str]:
+    """``banks/outside_routes.yaml``: the topics whose bodies, named in a message that asks nothing, are the
+    story's context (``in_a_story: context``), not what it is about."""
+    import yaml
+
+    topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
+    return frozenset(t for t, spec in topics.items() if spec.get("in_a_story") == "context")
 
 
 @lru_cache(maxsize=1)

@@ -14,10 +14,10 @@ from dataclasses import replace
 
 from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
-from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names
+from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names, story_context_topics
 from assistant.meaning import Calibration, Meaning
-from assistant.message import (ASPECT_KEYS, asks_question, detect_aspects, detect_language, preload_language,
-                              word_count)
+from assistant.message import (ASPECT_KEYS, asking_text, asks_question, detect_aspects, detect_language,
+                              preload_language, word_count)
 from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
                                 named_services, outside_parts_of)
 from assistant.safety import emergency_kinds
@@ -144,8 +144,12 @@ class Understander:
             parts, by_bank = covered, False
         # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
         # bank does not read the question as plainly about the guide
-        body = "" if outside_parts else \
-            next((topic for topic, rx in outside_names() if rx.search(query.lower())), "")
+        # ... and asks something: a story that tells where the person was ("skal skrives ut fra St. Olav på
+        # fredag. Han bor i andre etasje uten heis.") and asks nothing is a situation for the guide, not a question
+        # for the hospital (a short message is read whole: "fastlege på St. Olav")
+        story = n_words > c.greeting_rest_max_words + 4 and not asking_text(query)
+        body = "" if outside_parts else next((topic for topic, rx in outside_names() if rx.search(query.lower())
+                                              and not (story and topic in story_context_topics())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
             and oos_score >= c.outside_name_margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \

@@ -179,6 +179,19 @@ def test_a_municipal_service_beside_it_is_not_an_outside_body():
                           meaning=_meaning(-0.1, oos=-0.02)).out_of_scope
 
 
+def test_a_hospital_in_a_story_that_asks_nothing_is_its_context_not_its_question():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, outside_name_margin=-0.035))
+    near = _meaning(-0.1, oos=-0.02)
+    story = "Far skal skrives ut fra St. Olav på fredag, men han kan ikke gå alene ennå. Han bor i andre etasje."
+    assert not understand(u, story, meaning=near).out_of_scope
+    # asked about, the hospital's own matters are declined with its route
+    asked = "Far ligger på St. Olav. Hvor lang er ventetiden på operasjonen hans der?"
+    assert understand(u, asked, meaning=near).outside_topic == "specialist"
+    # a body whose topic is no context (a digital log-in) is declined in a story too
+    login = "bankid på mobilen virker ikke, kommer ikke inn på helsenorge for å sende melding til fastlegen"
+    assert understand(u, login, meaning=near).out_of_scope
+
+
 def test_a_part_goes_on_about_the_service_the_part_before_it_asks_about_by_name():
     u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, part_switch_p=0.8))
     text = "Hva koster dagsenter per dag, og hvem bestemmer om mor får plass?"
