@@ -75,7 +75,6 @@ class ServiceNames:
                 found.append((len(m.group(0)), service_id))
         return [sid for _, sid in sorted(found, reverse=True)]
 
-
     def without(self, normalised: str, others: Sequence[str]) -> str:
         """The text with the names of ``others`` taken out: what a question asks of one of several services named
         together, without the others' names pulling its answer to where they are mentioned."""

@@ -146,8 +146,8 @@ class Understander:
         # bank does not read the question as plainly about the guide
         # ... and asks something: a story that tells where the person was ("skal skrives ut fra St. Olav på
         # fredag. Han bor i andre etasje uten heis.") and asks nothing is a situation for the guide, not a question
-        # for the hospital (a short message is read whole: "fastlege på St. Olav")
-        story = n_words > c.greeting_rest_max_words + 4 and not asking_text(query)
+        # for the hospital (a message short enough to be small talk is no story: "fastlege på St. Olav")
+        story = not short and not asking_text(query)
         body = "" if outside_parts else next((topic for topic, rx in outside_names() if rx.search(query.lower())
                                               and not (story and topic in story_context_topics())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
