@@ -32,11 +32,11 @@ class Routes:
         self.picker = picker
         self.documents = documents
         self._cue = analyzer.analyse(_ROUTE_CUE)
-        # the words of how to reach someone ("ring", "telefon", "sentralbordet", "kl."): in the contact sentences of
-        # several services, they tell none of them apart; what is contacted does
         # the route sentences' terms, read once here, never per question
         self._terms = {d.service_id: (picker.terms(d.route.contact), picker.terms(d.route.sentence))
                        for d in documents.values() if d.route and d.route.contact}
+        # the words of how to reach someone ("ring", "telefon", "sentralbordet", "kl."): in the contact sentences of
+        # several services, they tell none of them apart; what is contacted does
         counts = Counter(t for contact, _ in self._terms.values() for t in contact)
         self._channel = frozenset(t for t, n in counts.items() if n >= 2)
 
