@@ -238,6 +238,10 @@ class ExtractiveWriter:
             # is for that holds its telling words ("glemmer medisinene": "hjelp med legemidler, som å dele ut
             # medisiner") says why it fits; not what is expected of the asker, nor what the service does not do
             self._detail(b, primary.service_id, query, avoid=("law", "apply", "expected", "cost"), affirmative=True)
+        if u.language != "nb":
+            # cue words and shared words read Norwegian only: for another language, the section of the service that
+            # the multilingual embedder puts nearest the question is what it asks about
+            self._nearest_section(b, plan, primary.service_id)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
@@ -252,6 +256,18 @@ class ExtractiveWriter:
             for other in others:
                 self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(next_step(plan), kind="next_step")
+
+    def _nearest_section(self, b: AnswerBuilder, plan: Plan, service_id: str) -> None:
+        """The section of the service whose passage retrieval ranked first, when the reply has not quoted it and it
+        is neither what the service is nor how to apply or its law (those the reply tells anyway), nor what is
+        expected of the asker (a situation's need is rarely answered by the asker's duties: "Du må ha kjøleskap")."""
+        hit = next((h for h in plan.hits if h.chunk.service_id == service_id), None)
+        if hit is None or hit.chunk.aspect in ("what", "apply", "law", "expected") \
+                or (service_id, hit.chunk.aspect) in b.sections:
+            return
+        self._part(b, service_id, hit.chunk.aspect, self._read(plan.understanding.query, plan.understanding.analysis),
+                   max_words=self.settings.max_words_part, whole_lists=True,
+                   whole_section=self.settings.whole_section_words)
 
     def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis, *,
                 avoid: Sequence[str] = ("law", "apply"), affirmative: bool = False) -> bool:

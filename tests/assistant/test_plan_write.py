@@ -220,3 +220,22 @@ def test_a_need_fits_a_service_by_what_it_is_not_by_what_it_expects_of_you():
     asked = Understanding("q", "q", aspects=("expected",))
     ranked = service_scores(hits, asked, settings=settings, service_ids={"palliasjon", "dagaktivitet"})
     assert max(ranked, key=ranked.get) == "palliasjon"
+
+
+def test_in_another_language_the_section_retrieval_puts_first_answers(hashing_assistant):
+    from assistant.plan import Plan, PlannedService
+    from index.search import Hit
+
+    bot = hashing_assistant
+    # cue words and shared words read Norwegian only; the multilingual retrieval's first passage of the service
+    # says which section the question is about (here: what the health station includes, its vaccines)
+    question = "متى يحتاج ابني إلى التطعيمات في مركز صحة الأطفال؟"
+    included = next(c for c in bot.chunks if c.service_id == "helsestasjon" and c.aspect == "included")
+    u = Understanding(question, question, language="ar", aspects=("what",))
+    plan_ = Plan("answered", "situation", u, (PlannedService("helsestasjon", "primary", "", 1.0, ("what",)),),
+                 (Hit(included, 1.0, 1.0, 0.0, 0.5),))
+    reply = bot.writer.write(plan_)
+    assert "vaksiner" in reply.text and not bot.grounding.problems(reply)
+    # in Norwegian the words of the question choose, not the passage retrieval put first
+    norsk = dataclasses.replace(plan_, understanding=dataclasses.replace(u, language="nb"))
+    assert "vaksiner" not in bot.writer.write(norsk).text
