@@ -58,6 +58,7 @@ class Rules:
         same_question: A follow-up that asks the last question again for someone or something else.
         condition: The words just before a name that make it a person's condition ("som har demens").
         ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
+        price_amount: An amount of money or a share in a price sentence.
         coordination: The text between two service names that joins them ("og", "eller", nothing): the
             names are coordinated, and the question asks the same of each.
         switch: One compiled pattern for messages that change the subject in so many words.
@@ -87,6 +88,7 @@ class Rules:
     condition: re.Pattern[str]
     coordination: re.Pattern[str]
     ask_whom: re.Pattern[str]
+    price_amount: re.Pattern[str]
     switch: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
@@ -147,6 +149,8 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
+        price_amount=re.compile("|".join(f"(?:{p})" for p in (patterns.get("price_amount") or ["(?!)"])),
+                                re.IGNORECASE),
         ask_whom=re.compile("|".join(f"(?:{p})" for p in (patterns.get("ask_whom") or ["(?!)"])), re.IGNORECASE),
         coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"
                                 rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),

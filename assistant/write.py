@@ -12,7 +12,6 @@ the switchboard.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -34,10 +33,6 @@ from index.analysis import Analysis, Analyzer, default_analyzer
 _ASSESSMENT_CUE = "individuell vurdering behov"
 #: Where a reason for a service in a situation answer comes from, in order of preference.
 _REASON_ASPECTS = ("what", "included", "who")
-
-
-#: An amount in a price sentence ("75 prosent", "130 160 kroner"); "60 døgn" or "gratis" is none.
-_AMOUNT = re.compile(r"\d[\d\s]*(?:kroner|kr\b|prosent|%)", re.IGNORECASE)
 
 
 class Writer(Protocol):
@@ -126,7 +121,8 @@ class ExtractiveWriter:
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening, in_order=in_order, affirmative=affirmative)
-        if aspect == "cost" and groups and not any(_AMOUNT.search(s.text) for _, spans in groups for s in spans):
+        amount = rules().price_amount
+        if aspect == "cost" and groups and not any(amount.search(s.text) for _, spans in groups for s in spans):
             groups = self._with_whom_to_ask(b, service_id, groups)
         return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
 
