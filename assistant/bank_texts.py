@@ -17,8 +17,8 @@ from corpus.model import Document
 from index.banks import BankEntry
 
 __all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "SAFETY_BANKS", "all_banks", "classifier_banks",
-           "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "safety_banks",
-           "story_context_topics"]
+           "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "outside_topics",
+           "safety_banks", "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
@@ -88,23 +88,26 @@ def labelled_questions() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=1)
-def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """``banks/outside_routes.yaml``: per topic, one pattern for the outside bodies a question can name."""
+def outside_topics() -> dict[str, dict]:
+    """``banks/outside_routes.yaml``: each topic outside the guide with its text, the bodies a question can name
+    and its flags (read once; the names, the story context and the templates' routes come from it)."""
     import yaml
 
-    topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
+    return dict(yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"])
+
+
+@lru_cache(maxsize=1)
+def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per topic, one pattern for the outside bodies a question can name."""
     return tuple((topic, re.compile("|".join(f"(?:{n})" for n in spec["names"])))
-                 for topic, spec in topics.items() if spec.get("names"))
+                 for topic, spec in outside_topics().items() if spec.get("names"))
 
 
 @lru_cache(maxsize=1)
 def story_context_topics() -> frozenset[str]:
-    """``banks/outside_routes.yaml``: the topics whose bodies, named in a message that asks nothing, are the
-    story's context (``in_a_story: context``), not what it is about."""
-    import yaml
-
-    topics = yaml.safe_load((BANK_DIR / "outside_routes.yaml").read_text(encoding="utf-8"))["topics"]
-    return frozenset(t for t, spec in topics.items() if spec.get("in_a_story") == "context")
+    """The topics whose bodies, named in a message that asks nothing, are the story's context
+    (``in_a_story: context``), not what it is about."""
+    return frozenset(t for t, spec in outside_topics().items() if spec.get("in_a_story") == "context")
 
 
 @lru_cache(maxsize=1)

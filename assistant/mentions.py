@@ -5,7 +5,7 @@ it that name an outside body instead."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.bank_texts import NO_SERVICE, outside_names
@@ -153,7 +153,7 @@ def conditions_only(names: ServiceNames, normalised: str) -> bool:
 _CLAUSE = re.compile(r"(?<=[.!?])\s+|[,;:–—]\s*|\s+-\s+|\s+(?=men\s)", re.IGNORECASE)
 
 
-def asked_in_clause(query: str, names: ServiceNames, normalise) -> list[str]:  # noqa: ANN001
+def asked_in_clause(query: str, names: ServiceNames, normalise: Callable[[str], str]) -> list[str]:
     """The services named in the clause that asks, when the message names others only in clauses that tell
     ("bruker bor i omsorgsbolig, hvor mye egenandel blir det for hjemmehjelpen?": home help is asked about, the
     sheltered flat is where she lives); [] when no clause tells that apart."""

@@ -59,11 +59,8 @@ class Routes:
             if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
                                                   label=label, kind="route"):
                 return
-        added = False
-        for chunk, spans in self.picker.pick(service_id, "apply", self._cue, max_words=28, max_spans=1,
-                                             skip=b.quoted):
-            lead, name = (templates.SITUATION_ROUTE, label) if not added else ("", "")
-            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="route")
+        b.add_passage(self.picker.pick(service_id, "apply", self._cue, max_words=28, max_spans=1, skip=b.quoted),
+                      prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
     def closing(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
         """Every answer ends with a concrete next step: the service's own route (unless its section on how to

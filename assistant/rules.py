@@ -100,14 +100,18 @@ class Rules:
     norwegian_only: frozenset[str] = frozenset()
     own_evidence: dict[str, frozenset[str]] = field(default_factory=dict)
 
+    def cue(self, aspect: str) -> re.Pattern[str]:
+        """The cue pattern of one aspect ("cost": "koste\\w*", "pris\\w*", ...)."""
+        return dict(self.aspects)[aspect]
+
 
 def _alternatives(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
 
 
-def _any_of(patterns: list[str] | None) -> re.Pattern[str]:
+def _any_of(patterns: list[str] | None, flags: int = 0) -> re.Pattern[str]:
     """One pattern that matches wherever one of ``patterns`` does (nowhere, when there are none)."""
-    return re.compile("|".join(f"(?:{p})" for p in (patterns or ["(?!)"])))
+    return re.compile("|".join(f"(?:{p})" for p in (patterns or ["(?!)"])), flags)
 
 
 def _words(patterns: dict, key: str) -> str:
@@ -149,9 +153,8 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
-        price_amount=re.compile("|".join(f"(?:{p})" for p in (patterns.get("price_amount") or ["(?!)"])),
-                                re.IGNORECASE),
-        ask_whom=re.compile("|".join(f"(?:{p})" for p in (patterns.get("ask_whom") or ["(?!)"])), re.IGNORECASE),
+        price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),
+        ask_whom=_any_of(patterns.get("ask_whom"), re.IGNORECASE),
         coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"
                                 rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),
         asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"

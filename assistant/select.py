@@ -66,13 +66,9 @@ class SectionPicker:
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
-    def _terms(self, query: str | Analysis) -> frozenset[str]:
+    def terms(self, query: str | Analysis) -> frozenset[str]:
         """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
         return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
-
-    def terms(self, text: str) -> frozenset[str]:
-        """The stemmed terms of a text, as the picker reads sentences."""
-        return frozenset(self._analyzer.terms(text))
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
@@ -93,7 +89,7 @@ class SectionPicker:
         sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
         if aspect == "law" and self.has(service_id, aspect):
             return aspect  # the legal basis is its own section's, whatever words the question shares elsewhere
-        q = self._terms(query)
+        q = self.terms(query)
         own = self._match(service_id, aspect, q)
         others = [(self._match(service_id, a, q), a) for (sid, a) in self._sections
                   if sid == service_id and a != aspect and a not in set(avoid)]
@@ -114,7 +110,7 @@ class SectionPicker:
         says what it does not ("Avlastning omfatter ikke: ..."). Returns its aspect and the sentence with what it
         needs to be read ("", [] when none)."""
         done, avoided = set(skip), set(avoid)
-        q = self._telling(service_id, self._terms(query))
+        q = self._telling(service_id, self.terms(query))
         if not q:
             return "", []
         sections = {a: ss for (sid, a), ss in self._sections.items() if sid == service_id and a not in avoided}
@@ -210,7 +206,7 @@ class SectionPicker:
         """How much of the question's telling words a sentence's ``terms`` hold that ``beyond`` (another
         sentence's terms) does not, ``ignore`` aside (inverse document frequency summed): "kreftkoordinator" asked
         is in the sentence on whom to contact, not the one on how to apply."""
-        q = self._telling(service_id, self._terms(query)) - ignore
+        q = self._telling(service_id, self.terms(query)) - ignore
         held = shared(q, terms) - shared(q, beyond)
         return sum(self._idf.get(t, 0.0) for t in held)
 
@@ -247,7 +243,7 @@ class SectionPicker:
             rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
                 return grouped(sentences, rest)
-        q = self._terms(query)
+        q = self.terms(query)
         telling = self._telling(service_id, q, floor=0.0)
         scored = []
         for s in sentences:
@@ -291,7 +287,7 @@ class SectionPicker:
                 break
         if in_order:
             # then the section's opening run of steps, in order, while each is a step and fits
-            step = dict(rules().aspects)["apply"]
+            step = rules().cue("apply")
             for s in sentences:
                 if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
                     continue

@@ -95,12 +95,10 @@ def data() -> TemplateData:
     """Read the template data files once."""
     import yaml  # lazy: read on first use, not on import
 
-    from assistant.bank_texts import BANK_DIR
+    from assistant.bank_texts import BANK_DIR, outside_topics
 
-    def read(name: str) -> dict:
-        return yaml.safe_load((BANK_DIR / name).read_text(encoding="utf-8")) or {}
-
-    routes, notes = read("outside_routes.yaml")["topics"], read("language_notes.yaml")
+    routes = outside_topics()
+    notes = yaml.safe_load((BANK_DIR / "language_notes.yaml").read_text(encoding="utf-8")) or {}
     return TemplateData(
         outside_routes={topic: str(v["text"]) for topic, v in routes.items()},
         municipal_topics=frozenset(t for t, v in routes.items() if v.get("municipal")),

@@ -124,14 +124,15 @@ class ExtractiveWriter:
         amount = rules().price_amount
         if aspect == "cost" and groups and not any(amount.search(s.text) for _, spans in groups for s in spans):
             groups = self._with_whom_to_ask(b, service_id, groups)
-        return self._quote(b, groups, heading=heading, prefix=prefix, label=label, kind=kind)
+        return b.add_passage(groups, heading=templates.PART if heading else "", prefix=prefix, label=label,
+                             kind=kind)
 
     def _with_whom_to_ask(self, b: AnswerBuilder, service_id: str,
                           groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
         """A price answer that states no amount, with the price section's sentence on whom to ask about the
         price ("Spør Forvaltning helse og omsorg om gjeldende egenandel per døgn."), in reading order."""
         chosen = {(c.chunk_id, s.start) for c, spans in groups for s in spans}
-        found = self.picker.first(service_id, "cost", rules().ask_whom, dict(rules().aspects)["cost"],
+        found = self.picker.first(service_id, "cost", rules().ask_whom, rules().cue("cost"),
                                   skip=b.quoted | chosen)
         if found is None:
             return groups
@@ -139,19 +140,6 @@ class ExtractiveWriter:
         out = [(c, sorted([*spans, span], key=lambda x: x.start) if c.chunk_id == chunk.chunk_id else spans)
                for c, spans in groups]
         return out if any(c.chunk_id == chunk.chunk_id for c, _ in groups) else [*out, (chunk, [span])]
-
-    @staticmethod
-    def _quote(b: AnswerBuilder, groups: Sequence[tuple[Chunk, list[Span]]], *, heading: bool = True,
-               prefix: str = "", label: str = "", kind: str = "quote") -> bool:
-        """Quote the groups as one passage: the first under its section's heading (or ``prefix``), the rest run
-        on; returns whether anything was added."""
-        added = False
-        for chunk, spans in groups:
-            lead, name = (prefix, label) if not added else ("", "")
-            if heading and not added:
-                lead, name = templates.PART.format(section=chunk.section), chunk.section
-            added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
-        return added
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
@@ -237,7 +225,7 @@ class ExtractiveWriter:
         if u.language != "nb":
             # cue words and shared words read Norwegian only: for another language, the section of the service that
             # the multilingual embedder puts nearest the question is what it asks about
-            self._nearest_section(b, plan, primary.service_id)
+            self._nearest_section(b, plan, primary.service_id, query)
         # a situation told without a question asks nothing beyond what fits; a question in it is answered
         asked = primary.aspects if u.asks else ()
         for aspect in asked:
@@ -253,7 +241,7 @@ class ExtractiveWriter:
                 self._reason(b, other, query, max_words=self.settings.max_words_second, max_spans=1)
         b.add(next_step(plan), kind="next_step")
 
-    def _nearest_section(self, b: AnswerBuilder, plan: Plan, service_id: str) -> None:
+    def _nearest_section(self, b: AnswerBuilder, plan: Plan, service_id: str, query: Analysis) -> None:
         """The section of the service whose passage retrieval ranked first, when the reply has not quoted it and it
         is neither what the service is nor how to apply or its law (those the reply tells anyway), nor what is
         expected of the asker (a situation's need is rarely answered by the asker's duties: "Du må ha kjøleskap")."""
@@ -261,8 +249,7 @@ class ExtractiveWriter:
         if hit is None or hit.chunk.aspect in ("what", "apply", "law", "expected") \
                 or (service_id, hit.chunk.aspect) in b.sections:
             return
-        self._part(b, service_id, hit.chunk.aspect, self._read(plan.understanding.query, plan.understanding.analysis),
-                   max_words=self.settings.max_words_part, whole_lists=True,
+        self._part(b, service_id, hit.chunk.aspect, query, max_words=self.settings.max_words_part, whole_lists=True,
                    whole_section=self.settings.whole_section_words)
 
     def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis, *,
@@ -270,7 +257,7 @@ class ExtractiveWriter:
         """The sentence of the service that holds a detail the question asks about and the reply has not told
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
         _, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative)
-        return self._quote(b, groups)
+        return b.add_passage(groups, heading=templates.PART)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:
