@@ -23,6 +23,7 @@ from tests.browser.ui_browser_support import (
     axe_violations,
     describe,
     wait_for_first_screen,
+    wait_until_still,
 )
 from tests.browser.ui_targets import measure, too_small
 
@@ -172,6 +173,9 @@ def test_browse_filters_as_you_type_and_shows_the_service_first_on_a_phone(open_
     expect(heading).to_be_in_viewport(timeout=15_000)
     back = page.get_by_role("button", name="Tilbake til listen")
     expect(back).to_be_in_viewport()
+    # measured once the view has stopped scrolling and growing (a fresh-clone run under load measured the two
+    # mid-render: the heading at the top, the button still below it)
+    wait_until_still(page)
     assert back.bounding_box()["y"] < heading.bounding_box()["y"], "the way back comes first"
     expect(page.get_by_role("textbox", name="Filtrer tjenester")).to_be_hidden()  # the text first, not the list
     back.click()
