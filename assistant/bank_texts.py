@@ -105,8 +105,8 @@ def outside_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=1)
 def story_context_topics() -> frozenset[str]:
-    """The topics whose bodies, named in a message that asks nothing, are the story's context
-    (``in_a_story: context``), not what it is about."""
+    """The topics whose bodies, named in a sentence that asks nothing, are the story's context
+    (``in_a_story: context``), not what the message asks about."""
     return frozenset(t for t, spec in outside_topics().items() if spec.get("in_a_story") == "context")
 
 

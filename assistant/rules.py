@@ -65,7 +65,7 @@ class Rules:
         asks_with_verb: A question word followed by its verb ("hva skjer", "hvem fikser"), not by a word that
             only points back ("hva med far?", "what about mum?"): the question says what it asks.
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
-            with its verb asks something: "Må legen henvise meg?").
+            with its verb asks something: "Må legen henvise meg?"), after a conjunction or not ("Og ka kosta det?").
         part_split: Where one message holds several questions: after a question mark, or at a conjunction
             followed by a question word.
         markers: Language code -> its frequent function words (for recognising the asker's language).
@@ -159,7 +159,8 @@ def rules() -> Rules:
                                 rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),
         asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"
                                   r"\w{2,}", re.IGNORECASE),
-        question_opener=re.compile(rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
+        question_opener=re.compile(rf"(?:{_words(patterns, 'opening_conjunctions')}\s+)?"
+                                   rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
                                    re.IGNORECASE),
         part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + opener + "|"
                               + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",

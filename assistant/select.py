@@ -170,9 +170,12 @@ class SectionPicker:
                     if not group:
                         continue
                     outright = bool(prefer and prefer.search(text))
-                    found.append((not outright, (order, s.position), order, sentences, group))
+                    # between sentences that say it outright, the one that says more of it comes first ("Før
+                    # korttidsoppholdet er over, vurderer kommunen ... hva som skal skje etterpå")
+                    said = len(pattern.findall(text)) + (len(prefer.findall(text)) if prefer else 0)
+                    found.append((not outright, -said, (order, s.position), order, sentences, group))
         chosen: dict[tuple[int, int], SectionSentence] = {}
-        for _, _, order, sentences, group in sorted(found, key=lambda f: (f[0], f[1]))[:max_spans]:
+        for *_, order, sentences, group in sorted(found, key=lambda f: f[:3])[:max_spans]:
             for i in group:
                 chosen.setdefault((order, i), sentences[i])
         ordered = [chosen[k] for k in sorted(chosen)]

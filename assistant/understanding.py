@@ -144,12 +144,13 @@ class Understander:
             parts, by_bank = covered, False
         # an outside body named beside a municipal service ("privat vaskebyrå som hjemmehjelp"): declined when the
         # bank does not read the question as plainly about the guide
-        # ... and asks something: a story that tells where the person was ("skal skrives ut fra St. Olav på
-        # fredag. Han bor i andre etasje uten heis.") and asks nothing is a situation for the guide, not a question
-        # for the hospital (a message short enough to be small talk is no story: "fastlege på St. Olav")
-        story = not short and not asking_text(query)
-        body = "" if outside_parts else next((topic for topic, rx in outside_names() if rx.search(query.lower())
-                                              and not (story and topic in story_context_topics())), "")
+        # ... where it asks: a sentence that tells where the person was ("skal ut fra St. Olav etter hjerneslag.")
+        # is the story's context, and the question is the sentence that asks ("kan han få et rehabiliteringsopphold
+        # i kommunen?"); a story that asks nothing is a situation for the guide, not a question for the hospital (a
+        # message short enough to be small talk is no story: "fastlege på St. Olav")
+        asking = query.lower() if short else asking_text(query).lower()
+        body = "" if outside_parts else next((topic for topic, rx in outside_names() if rx.search(
+            asking if topic in story_context_topics() else query.lower())), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
             and oos_score >= c.outside_name_margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \

@@ -46,6 +46,10 @@ def test_a_greeting_before_a_question_is_a_question(hashing_assistant):
     ("Hvor lang tid tar det, og hvis svaret blir nei, kan vi klage?",
      ["Hvor lang tid tar det", "hvis svaret blir nei, kan vi klage?"]),
     ("Hun faller ofte og må ha hjelp hvis det skjer", []),
+    # a second question may be a sentence of its own that opens with "og" (no capital, no question mark)
+    ("mor mi e 84. kan ho få hjemmehjelp fra kommunen? og ka kosta det egentlig",
+     ["kan ho få hjemmehjelp fra kommunen?", "og ka kosta det egentlig"]),
+    ("Mor faller ofte. Og hun bor alene.", []),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(question, parts):
     assert split_parts(question) == parts
@@ -53,6 +57,7 @@ def test_a_message_is_split_into_the_questions_it_asks(question, parts):
 
 def test_a_question_is_told_from_a_description():
     assert asks_question("hvordan søker jeg") and asks_question("Mor er syk. Kan hun få hjelp")
+    assert asks_question("Og hvor tidlig må vi avbestille") and not asks_question("Og hun bor alene.")
     assert not asks_question("mor klarer ikke trappa lenger og bor alene")
 
 
@@ -196,6 +201,16 @@ def test_how_long_a_service_lasts_is_quoted_or_said_to_be_unstated(hashing_assis
     assert_reply_grounded(hashing_assistant, reply)
     assert "sier ikke hvor lenge det varer eller gjelder" in reply.text
     assert "klagefrist" not in reply.text.lower()
+
+
+def test_what_happens_when_a_stay_ends_is_what_the_guide_says_comes_after(hashing_assistant, assert_reply_grounded):
+    history = [Turn("user", "kor lenge kan mor vær på korttidsopphold"),
+               Turn("assistant", "Korttidsopphold i sykehjem", services=("korttidsopphold",))]
+    reply = hashing_assistant.ask("å ka skjer når tida e ute, må ho hjem da?", history)
+    assert_reply_grounded(hashing_assistant, reply)
+    assert reply.aspects[:1] == ("after",)
+    assert "hva som skal skje etterpå" in reply.text and "flytter mange hjem" in reply.text
+    assert "Du søker om korttidsopphold" not in reply.text
 
 
 def test_the_route_is_the_one_of_the_service_that_answered(hashing_assistant, assert_reply_grounded):

@@ -94,6 +94,20 @@ def test_a_topic_is_found_in_any_section_the_outright_sentence_first_and_never_i
     assert picker.matching("s", weeks, exclude=frist) == []
 
 
+def test_of_the_sentences_that_say_a_topic_outright_the_one_that_says_more_of_it_comes_first():
+    import re
+
+    picker = SectionPicker([
+        _chunk(1, "Oppholdet omfatter ikke en fast plass etter at oppholdet er over.", aspect="included"),
+        _chunk(2, "Du søker på skjema. Før oppholdet er over, vurderer kommunen hva som skal skje etterpå.",
+               aspect="apply"),
+    ])
+    after = re.compile(r"\b(?:etterpå|oppholdet er over)\b")
+    # the earlier sentence in reading order says one of it; the later one says both
+    assert _texts(picker.matching("s", after, prefer=after, max_spans=1)) == \
+        ["Før oppholdet er over, vurderer kommunen hva som skal skje etterpå."]
+
+
 def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction(hashing_guide):
     # the guide's own sentences: how telling a word is depends on how rare it is in the whole guide
     picker = SectionPicker(hashing_guide.chunks())

@@ -184,6 +184,9 @@ def test_a_hospital_in_a_story_that_asks_nothing_is_its_context_not_its_question
     near = _meaning(-0.1, oos=-0.02)
     story = "Far skal skrives ut fra St. Olav på fredag, men han kan ikke gå alene ennå. Han bor i andre etasje."
     assert not understand(u, story, meaning=near).out_of_scope
+    # a sentence that tells where he is, before one that asks about a service of the guide, is context too
+    told = "far skal ut fra st olavs etter hjerneslag. kan han få et rehabiliteringsopphold i kommunen først?"
+    assert not understand(u, told, meaning=near).out_of_scope
     # asked about, the hospital's own matters are declined with its route
     asked = "Far ligger på St. Olav. Hvor lang er ventetiden på operasjonen hans der?"
     assert understand(u, asked, meaning=near).outside_topic == "specialist"
