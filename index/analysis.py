@@ -81,7 +81,8 @@ class Analyzer:
         """The analyser of the language data in ``folder`` (``index/language/`` by default)."""
         from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
-        return cls(rules() if folder == DATA_DIR else read_rules(folder), frozenset(STOPWORDS_NORWEGIAN))
+        data = rules() if folder == DATA_DIR else read_rules(folder)
+        return cls(data, frozenset(STOPWORDS_NORWEGIAN) | data.stopwords)
 
     # -- reading a text ---------------------------------------------------------------------------------
 

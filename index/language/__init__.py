@@ -1,4 +1,5 @@
-"""The lexical analyser's language data: the nynorsk/dialect lexicon, compound prefixes and phrases.
+"""The lexical analyser's language data: the nynorsk/dialect lexicon, compound prefixes, phrases and the function
+words that are never terms beside bm25s' Norwegian stopwords.
 
 Read once from the files beside this module; they decide the lexical index's terms, so they are part of the
 analyser fingerprint. The understanding layer's rules (aspect cues, safety patterns, language markers) live one
@@ -26,12 +27,14 @@ class LanguageRules:
         prefixes: Compound first parts -> bokmål, longest first.
         phrases: Multi-word expressions -> rewritten form.
         sources: The data files' texts, for fingerprints.
+        stopwords: Function words that are never terms, beyond bm25s' list (``stopwords.txt``, optional).
     """
 
     lexicon: dict[str, str]
     prefixes: tuple[tuple[str, str], ...]
     phrases: tuple[tuple[str, str], ...]
     sources: tuple[str, ...]
+    stopwords: frozenset[str] = frozenset()
 
 
 def _read_pairs(text: str, name: str) -> list[tuple[str, str]]:
@@ -47,14 +50,18 @@ def _read_pairs(text: str, name: str) -> list[tuple[str, str]]:
 
 
 def read_rules(folder: Path) -> LanguageRules:
-    """The analyser data in ``folder`` (``lexicon.tsv``, ``prefixes.tsv``, ``phrases.tsv``)."""
+    """The analyser data in ``folder`` (``lexicon.tsv``, ``prefixes.tsv``, ``phrases.tsv``, and
+    ``stopwords.txt`` when there is one)."""
     texts = {name: (folder / name).read_text(encoding="utf-8") for name in FILES}
+    extra = folder / "stopwords.txt"
+    stop = extra.read_text(encoding="utf-8") if extra.exists() else ""
     return LanguageRules(
         lexicon=dict(_read_pairs(texts["lexicon.tsv"], "lexicon.tsv")),
         prefixes=tuple(sorted(_read_pairs(texts["prefixes.tsv"], "prefixes.tsv"), key=lambda p: len(p[0]),
                               reverse=True)),
         phrases=tuple(_read_pairs(texts["phrases.tsv"], "phrases.tsv")),
         sources=tuple(texts[name] for name in FILES),
+        stopwords=frozenset(w.strip() for w in stop.splitlines() if w.strip() and not w.startswith("#")),
     )
 
 

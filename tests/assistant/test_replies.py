@@ -203,6 +203,14 @@ def test_how_long_a_service_lasts_is_quoted_or_said_to_be_unstated(hashing_assis
     assert "klagefrist" not in reply.text.lower()
 
 
+def test_an_age_asked_about_is_answered_by_who_can_get_it(hashing_assistant, assert_reply_grounded):
+    # "under" is no word of the question's subject: it found "hjelpen du trenger under arrangementet" (what is expected)
+    reply = hashing_assistant.ask("kan ungdom under 16 få ledsagerbevis")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "*Hvem kan få tjenesten?*" in reply.text and "aldersgrense" in reply.text
+    assert "*Hva forventes av deg?*" not in reply.text
+
+
 def test_what_happens_when_a_stay_ends_is_what_the_guide_says_comes_after(hashing_assistant, assert_reply_grounded):
     history = [Turn("user", "kor lenge kan mor vær på korttidsopphold"),
                Turn("assistant", "Korttidsopphold i sykehjem", services=("korttidsopphold",))]

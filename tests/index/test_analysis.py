@@ -30,6 +30,16 @@ def test_one_pass_normalises_maps_dialect_drops_stopwords_and_stems():
     assert a.analyzer == default_analyzer().fingerprint
 
 
+def test_function_words_bm25s_lacks_are_no_terms_and_a_folder_without_the_list_still_reads(tmp_path):
+    # "under 16 år" must not find "hjelpen du trenger under arrangementet", nor "rett" the compound head of "deretter"
+    assert default_analyzer().terms("Deretter får barn under 16 år hjelp hos legen") == ("får", "barn", "16", "år",
+                                                                                           "hjelp", "leg")
+    for name in ("lexicon.tsv", "prefixes.tsv", "phrases.tsv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    plain = Analyzer.from_folder(tmp_path)
+    assert "und" in plain.terms("barn under 16") and plain.fingerprint != default_analyzer().fingerprint
+
+
 def test_the_analyser_is_built_once_and_shared(hashing_assistant):
     bot = hashing_assistant
     assert analyzer_for(None) is default_analyzer() is analyzer_for(DATA_DIR)
