@@ -18,11 +18,13 @@ from index.banks import BankEntry
 
 __all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "SAFETY_BANKS", "all_banks", "classifier_banks",
            "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "outside_topics",
-           "safety_banks", "story_context_topics"]
+           "safety_banks", "situation_entries", "situation_lines", "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
 SAFETY_BANKS = ("emergency", "ordinary", "out_of_scope")
+#: The language codes of the banks' lines written in Norwegian (bokmål, nynorsk, dialect).
+NORWEGIAN = ("nb", "nn", "dialect")
 #: Share of each safety bank held out from tuning, chosen by a hash of the sentence (stable across edits).
 HOLDOUT_SHARE = 0.3
 
@@ -58,6 +60,24 @@ def safety_banks() -> dict[str, tuple[BankEntry, ...]]:
         "ordinary": tuple(_read_jsonl(BANK_DIR / "ordinary.jsonl", "lang")),
         "out_of_scope": tuple(_read_jsonl(BANK_DIR / "out_of_scope.jsonl", "topic")),
     }
+
+
+@lru_cache(maxsize=1)
+def situation_lines() -> tuple[tuple[BankEntry, str], ...]:
+    """``banks/situations.jsonl``: more situations in people's words (short, long, dialect, other languages), each
+    labelled with the service that fits it best; written blind from the service catalogue, beside each
+    description's own ``situations:``, never from an evaluation question; with each line's language."""
+    return tuple(_read_rows(BANK_DIR / "situations.jsonl", lambda d: (
+        BankEntry(text=str(d["text"]).strip(), label=str(d["service_id"])), str(d.get("lang", "nb")))))
+
+
+def situation_entries(documents: tuple[Document, ...] | list[Document], *,
+                      norwegian: bool = False) -> tuple[BankEntry, ...]:
+    """The situation bank's lines for the guide's services (``norwegian``: only those written in Norwegian, for
+    the service classifier: a language with a line or two per service would teach its character n-grams the
+    language, not the need)."""
+    known = {doc.service_id for doc in documents}
+    return tuple(e for e, lang in situation_lines() if e.label in known and (not norwegian or lang in NORWEGIAN))
 
 
 def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[BankEntry, ...]:
@@ -120,7 +140,7 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     """The training banks of the two classifiers.
 
     * ``asked``: labelled questions -> their aspect, and the intents -> their intent;
-    * ``about``: labelled questions and the guide's situations -> their service, ``not_for`` lines -> the
+    * ``about``: labelled questions, the guide's situations and the situation bank -> their service, ``not_for`` lines -> the
       service to use instead, and small talk plus the tuning part of the out-of-scope bank -> no service.
     """
     known = {d.service_id for d in documents}
@@ -131,6 +151,7 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     for doc in documents:
         about += [BankEntry(s, doc.service_id) for s in doc.situations]
         about += [BankEntry(n.text, n.see) for n in doc.not_for if n.see in known]
+    about += list(situation_entries(documents, norwegian=True))
     about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
     about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
     return {"asked": tuple(asked), "about": tuple(about)}
@@ -138,4 +159,5 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
 
 def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
     """Every bank the assistant compares questions with, or trains a classifier on, by name."""
-    return {"needs": need_entries(documents), **safety_banks(), **classifier_banks(documents)}
+    return {"needs": need_entries(documents), "situations": situation_entries(documents), **safety_banks(),
+            **classifier_banks(documents)}

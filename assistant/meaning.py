@@ -1,10 +1,12 @@
 """Meaning-based understanding: one question embedding compared with the banks (their texts:
 :mod:`assistant.bank_texts`).
 
-Four banks, all embedded once with the index (:mod:`index.banks`):
+Five banks, all embedded once with the index (:mod:`index.banks`):
 
 * ``needs``: each service's ``situations:`` from the guide (label: the service), and its ``not_for:`` lines
   (label: the service to use instead, ``against``: the service it is not for);
+* ``situations``: more situations in people's words (``banks/situations.jsonl``), which vote with the needs for
+  the service that fits; the out-of-scope margin keeps the guide's own lines as its reference, as calibrated;
 * ``emergency``: acute situations in people's words (label: medical, suicide, violence, poisoning);
 * ``ordinary``: ordinary questions that use the same words as emergencies;
 * ``out_of_scope``: topics the guide does not cover, many of them look-alikes.
@@ -123,14 +125,16 @@ class MeaningModel:
                  analyzer: Analyzer | None = None) -> None:
         self.banks = dict(banks)
         self.calibration = calibration
-        needs = self.banks.get("needs")
+        # the lines that vote for a service: the guide's own, then the situation bank's
+        self._need_entries = tuple(e for name in ("needs", "situations") if name in self.banks
+                                   for e in self.banks[name].entries)
         # the lexical side of the need index: dialect and nynorsk are mapped to bokmål before stemming, so it
         # hears what a situation is about, where the embedding also hears how it is said
         self._need_lexical = None
-        if needs is not None and len(needs):
+        if self._need_entries:
             from index.lexical import LexicalIndex
 
-            self._need_lexical = LexicalIndex.build([e.text for e in needs.entries], analyzer=analyzer)
+            self._need_lexical = LexicalIndex.build([e.text for e in self._need_entries], analyzer=analyzer)
         emergency = self.banks.get("emergency")
         self._emergency_lexical = None
         if emergency is not None and len(emergency):
@@ -147,7 +151,7 @@ class MeaningModel:
         for i in np.argsort(-raw)[: self.calibration.need_neighbours]:
             if raw[i] <= 0:
                 break
-            entry = self.banks["needs"].entries[int(i)]
+            entry = self._need_entries[int(i)]
             score = float(raw[i] / (raw[i] + half))
             out[entry.label] = max(out.get(entry.label, 0.0), score)
             if entry.against:
@@ -184,13 +188,16 @@ class MeaningModel:
         c = self.calibration
         out_of_scope, o_cos = self._sim("out_of_scope", vector)
         topic = self.banks["out_of_scope"].entries[int(np.argmax(o_cos))].label if len(o_cos) else ""
+        # how far from the guide the question reads is measured against the guide's own situations (the margin's
+        # calibration); the situation bank's lines vote with them for the service that fits
         need_mean, n_cos = self._sim("needs", vector)
+        n_cos = np.concatenate([n_cos, self._sim("situations", vector)[1]])
         needs: dict[str, float] = {}
         need_text: dict[str, str] = {}
         if len(n_cos):
             # the nearest situations vote for their service, each by how close it is to the nearest one; a
             # "not for" line votes for the service to use instead and against the one it is not for
-            entries = self.banks["needs"].entries
+            entries = self._need_entries
             order = np.argsort(-n_cos)[: c.need_neighbours]
             best = float(n_cos[order[0]])
             weights = np.exp((n_cos[order] - best) / max(c.need_temperature, 1e-6))

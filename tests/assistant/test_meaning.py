@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bank_texts import BANK_DIR, all_banks, held_out, safety_banks
+from assistant.bank_texts import BANK_DIR, all_banks, classifier_banks, held_out, safety_banks, situation_entries
 from assistant.meaning import Calibration, MeaningModel
 from corpus.guide import load_guide
 from evaluation.dataset import load_questions
@@ -132,6 +132,31 @@ def test_need_votes_follow_the_nearest_situations_and_not_for_counts_against():
     assert max(near_a.needs, key=near_a.needs.get) == "demens"
     near_d = model.score(np.array([0.0, 0.0, 0.0, 1.0], np.float32))
     assert near_d.needs["hjemmesykepleie"] > 0 > near_d.needs["praktisk-bistand"]
+
+
+def test_the_situation_bank_votes_with_the_needs_but_the_out_of_scope_margin_keeps_the_guides_own_lines():
+    e = np.eye(4, dtype=np.float32)
+    needs = Bank("needs", [BankEntry("a", "demens"), BankEntry("b", "matombringing")], e[:2])
+    more = Bank("situations", [BankEntry("c", "trygghetsalarm")], e[2:3])
+    outside = Bank("out_of_scope", [BankEntry("d", "nav_state")], e[3:4])
+    c = Calibration(need_floor=0.0, need_ceiling=1.0, need_neighbours=3, need_temperature=0.05, need_lexical_weight=0.0)
+    alone = MeaningModel({"needs": needs, "out_of_scope": outside}, c)
+    both = MeaningModel({"needs": needs, "situations": more, "out_of_scope": outside}, c)
+    near_c = np.array([0.1, 0.0, 1.0, 0.3], np.float32) / np.linalg.norm([0.1, 0.0, 1.0, 0.3])
+    assert max(both.score(near_c).needs, key=both.score(near_c).needs.get) == "trygghetsalarm"
+    assert "trygghetsalarm" not in alone.score(near_c).needs
+    assert both.score(near_c).out_of_scope_margin == alone.score(near_c).out_of_scope_margin
+
+
+def test_the_situation_bank_is_for_the_guides_services_and_the_classifier_reads_its_norwegian_lines():
+    docs = load_guide(pdf=[]).documents
+    every = situation_entries(docs)
+    norwegian = situation_entries(docs, norwegian=True)
+    assert len(every) >= 39 * 10 and {e.label for e in every} == {d.service_id for d in docs if d.kind == "service"}
+    assert set(norwegian) < set(every)
+    about = {(e.text, e.label) for e in classifier_banks(docs)["about"]}
+    assert {(e.text, e.label) for e in norwegian} <= about
+    assert not {(e.text, e.label) for e in set(every) - set(norwegian)} & about
 
 
 def test_calibration_is_per_embedder():
