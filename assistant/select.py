@@ -216,7 +216,7 @@ class SectionPicker:
     def pick(self, service_id: str, aspect: str, query: str | Analysis, *, max_words: int, max_spans: int = 3,
              skip: Iterable[tuple[str, int]] = (), whole_lists: bool = False,
              whole_section: int = 0, opening: bool = False, in_order: bool = False,
-             affirmative: bool = False) -> list[tuple[Chunk, list[Span]]]:
+             affirmative: bool = False, opening_run: int = 0) -> list[tuple[Chunk, list[Span]]]:
         """The sentences of one section that answer ``query``, in reading order, grouped by chunk.
 
         Args:
@@ -237,6 +237,8 @@ class SectionPicker:
                 to find it and where to send it, whatever words the question used.
             affirmative: Only what the service is and does: no sentence, nor list item whose introduction, says
                 what it does not do (a reason why it fits is not "omfatter ikke: vindusvask").
+            opening_run: Then the section from its start, in reading order and each list whole, up to this many
+                words in all (a section on who can get a service: its criteria together).
         """
         sentences = self._sections.get((service_id, aspect), [])
         if not sentences:
@@ -298,5 +300,17 @@ class SectionPicker:
                 if s.span.bullet or not step.search(s.span.text.lower()) or words + size > max_words:
                     break
                 chosen.add(s.position)
+                words += size
+        if opening_run:
+            # then the section from its start, in reading order, each list whole, while the run lasts: criteria
+            # are read together ("minst 32 timer per uke" beside "25 til 32 timer"), and a partial list misleads
+            for s in sentences:
+                if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
+                    continue
+                group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
+                size = sum(len(sentences[i].span.text.split()) for i in group)
+                if not group or words + size > opening_run:
+                    break
+                chosen |= set(group)
                 words += size
         return grouped(sentences, sorted(chosen))

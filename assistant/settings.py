@@ -39,6 +39,8 @@ class AssistantSettings:
             reads ``max_question_chars``).
         max_safety_sentences: At most this many sentences of a message are embedded for the safety check.
         whole_section_words: A section asked about is quoted whole when it has at most this many words.
+        criteria_words: A section on who can get a service is quoted from its start, in reading order, up to this
+            many words (whole when it has no more): criteria are read together, and a partial list misleads.
         k: Passages retrieved per question.
         calibration: The meaning banks' thresholds; None takes the embedder backend's from calibration.yaml.
     """
@@ -61,5 +63,6 @@ class AssistantSettings:
     safety_chars: int = 50_000
     max_safety_sentences: int = 12
     whole_section_words: int = 70
+    criteria_words: int = 130
     k: int = 120
     calibration: Calibration | None = None

@@ -113,14 +113,15 @@ class ExtractiveWriter:
     def _part(self, b: AnswerBuilder, service_id: str, aspect: str, query: Analysis, *, max_words: int,
               heading: bool = True, prefix: str = "", label: str = "", kind: str = "quote", max_spans: int = 3,
               whole_lists: bool = False, whole_section: int = 0, opening: bool = False, in_order: bool = False,
-              affirmative: bool = False) -> bool:
+              affirmative: bool = False, opening_run: int = 0) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         if aspect in rules().topics:
             return self.topics.answer(b, service_id, aspect, max_spans=min(max_spans, 2))
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
-                                  opening=opening, in_order=in_order, affirmative=affirmative)
+                                  opening=opening, in_order=in_order, affirmative=affirmative,
+                                  opening_run=opening_run)
         amount = rules().price_amount
         if aspect == "cost" and groups and not any(amount.search(s.text) for _, spans in groups for s in spans):
             groups = self._with_whom_to_ask(b, service_id, groups)
@@ -175,9 +176,11 @@ class ExtractiveWriter:
             # one part's words were read during understanding; the words of several parts together are new text
             query = self._read(asking[0].text, asking[0].analysis) if len(texts) == 1 else \
                 self.analyzer.analyse(" ".join(texts))
+            criteria = self.settings.criteria_words if aspect == "who" else 0
             self._part(b, sid, aspect, query, max_words=budget * len(asking),
                        heading=bool(aspect), whole_lists=True, max_spans=4, in_order=aspect == "apply",
-                       whole_section=self.settings.whole_section_words if aspect else 0)
+                       whole_section=max(criteria, self.settings.whole_section_words) if aspect else 0,
+                       opening_run=criteria)
             doc = self.documents.get(sid)
             if doc is not None and (i + 1 == len(grouped) or grouped[i + 1][0][0] != sid):
                 # what every answer about the service states, after the parts asked (how to appeal: by when)

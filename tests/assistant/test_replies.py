@@ -203,6 +203,15 @@ def test_how_long_a_service_lasts_is_quoted_or_said_to_be_unstated(hashing_assis
     assert "klagefrist" not in reply.text.lower()
 
 
+def test_who_can_get_a_service_is_told_with_its_criteria_together(hashing_assistant, assert_reply_grounded):
+    # the 32-hour threshold and the two years sit after "25 til 32 timer", which shares the question's words: the
+    # criteria are quoted from the section's start, in reading order, not the matching sentence alone
+    reply = hashing_assistant.ask("Hvor stort må timebehovet være før en bruker har rett på BPA?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "minst 32 timer per uke" in reply.text and "mer enn to år" in reply.text
+    assert reply.text.index("under 67 år") < reply.text.index("mer enn to år") < reply.text.index("25 til 32 timer")
+
+
 def test_an_age_asked_about_is_answered_by_who_can_get_it(hashing_assistant, assert_reply_grounded):
     # "under" is no word of the question's subject: it found "hjelpen du trenger under arrangementet" (what is expected)
     reply = hashing_assistant.ask("kan ungdom under 16 få ledsagerbevis")
