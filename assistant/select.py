@@ -172,7 +172,7 @@ class SectionPicker:
                     outright = bool(prefer and prefer.search(text))
                     # between sentences that say it outright, the one that says more of it comes first ("Før
                     # korttidsoppholdet er over, vurderer kommunen ... hva som skal skje etterpå")
-                    said = len(pattern.findall(text)) + (len(prefer.findall(text)) if prefer else 0)
+                    said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
                     found.append((not outright, -said, (order, s.position), order, sentences, group))
         chosen: dict[tuple[int, int], SectionSentence] = {}
         for *_, order, sentences, group in sorted(found, key=lambda f: f[:3])[:max_spans]:
