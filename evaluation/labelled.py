@@ -1,0 +1,122 @@
+"""Labelled probes that need no reader: what a message asks, and which service a situation needs.
+
+Two kinds of files in ``evaluation/probes/``, each written blind by a helper who saw only the service catalogue and a
+persona brief (never the code, the banks or the replies):
+
+* *aspects* (``aspects-*.jsonl``): messages naming a service that ask one or two things, each part labelled with
+  its service and what it asks (``what``, ``who``, ``included``, ``expected``, ``cost``, ``apply``, ``contact``,
+  ``time``, ``duration``, ``deadline``, ``law``, ``appeal``). Counted per part: the plan answers the part's service
+  with that aspect, and the reply cites that section of that service;
+* *situations* (``situations-*.jsonl``): situations that name no service, with the service a caseworker would
+  lead with (``primary``) and others that fit (``also``). Counted per message: the reply leads with the primary,
+  or with one that fits.
+
+``python -m evaluation.labelled [FILE ...]`` prints the counts (every probe file when none is given). These are
+instruments beside the reader's verdict, not the headline: an answer in the right section can still miss.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant import Assistant
+from corpus.schema import heading_for
+
+PROBES_DIR = Path(__file__).resolve().parent / "probes"
+#: The sections (and topics) that answer each label: how to reach someone is told under how to apply; how long
+#: something takes, lasts or may wait is answered wherever the guide states it (a topic, not a section).
+ANSWERED_BY = {"what": ("", "what"), "contact": ("apply", "contact"), "time": ("time",), "duration": ("duration",),
+               "deadline": ("deadline",)}
+#: The section a reply cites for a label, where one section holds it.
+CITED_SECTION = {"what": "what", "contact": "apply", "who": "who", "included": "included", "expected": "expected",
+                 "cost": "cost", "apply": "apply", "law": "law"}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What one probe file measured: a total and each count, by label (aspects) or overall (situations)."""
+
+    name: str
+    total: Counter
+    counts: dict[str, Counter]
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def aspects(bot: Assistant, path: Path) -> Counts:
+    """Per labelled part: the plan gives its service the aspect asked (``plan``); the reply cites that section of
+    that service (``cited``; for an appeal: cites the appeal's description; for a topic: the plan's reading)."""
+    section_of = {heading_for(a).rstrip(":? ").lower(): a for a in CITED_SECTION.values()}
+    total, plan_ok, cited_ok = Counter(), Counter(), Counter()
+    for row in _rows(path):
+        u, hits = bot.understand(row["question"])
+        plan = bot.plan(u, hits)
+        planned = [(p.service_id, p.aspect) for p in plan.parts] or \
+            [(s.service_id, a) for s in plan.services[:1] for a in (s.aspects or ("",))]
+        reply = bot.ask(row["question"])
+        for part in row["parts"]:
+            service, ask = part["service"], part["ask"]
+            total[ask] += 1
+            if ask == "appeal":
+                ok = any(sid == "klage" for sid, _ in planned)
+                cited = any(c.service_id == "klage" for c in reply.citations)
+            else:
+                ok = any(sid == service and a in ANSWERED_BY.get(ask, (ask,)) for sid, a in planned)
+                sections = {section_of.get(c.section.rstrip(":? ").lower(), "") for c in reply.citations
+                            if c.service_id == service}
+                cited = CITED_SECTION[ask] in sections if ask in CITED_SECTION else ok
+            plan_ok[ask] += ok
+            cited_ok[ask] += cited
+    return Counts(path.name, total, {"plan": plan_ok, "cited": cited_ok})
+
+
+def situations(bot: Assistant, path: Path) -> Counts:
+    """Per situation: the reply's first service is the primary (``primary``), or one that fits (``fits``)."""
+    total, first, fits = Counter(), Counter(), Counter()
+    for row in _rows(path):
+        reply = bot.ask(row["question"])
+        lead = reply.roles[0].service_id if reply.roles else ""
+        total["all"] += 1
+        first["all"] += lead == row["primary"]
+        fits["all"] += lead in {row["primary"], *row.get("also", ())}
+    return Counts(path.name, total, {"primary": first, "fits": fits})
+
+
+def measure(bot: Assistant, path: Path) -> Counts:
+    """The counts of one probe file, by its kind (its name says which)."""
+    return situations(bot, path) if path.name.startswith("situations") else aspects(bot, path)
+
+
+def render(counts: Counts) -> str:
+    """One small Markdown table."""
+    names = list(counts.counts)
+    lines = [f"**{counts.name}**", "", "| label | n | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for label in sorted(counts.total, key=lambda k: -counts.total[k]):
+        lines.append(f"| {label} | {counts.total[label]} | "
+                     + " | ".join(str(counts.counts[n][label]) for n in names) + " |")
+    if len(counts.total) > 1:
+        lines.append(f"| all | {sum(counts.total.values())} | "
+                     + " | ".join(str(sum(counts.counts[n].values())) for n in names) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """``python -m evaluation.labelled [FILE ...]``."""
+    paths = [Path(a) for a in argv] or sorted(p for p in PROBES_DIR.glob("*.jsonl")
+                                             if p.name.startswith(("aspects", "situations")))
+    bot = Assistant.load()
+    for path in paths:
+        print(render(measure(bot, path)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

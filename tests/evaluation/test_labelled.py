@@ -1,0 +1,45 @@
+"""The labelled probes (evaluation/labelled.py): well formed, and counted through the assistant's public API."""
+
+from __future__ import annotations
+
+import json
+
+from evaluation.labelled import PROBES_DIR, aspects, render, situations
+from tests.evaluation.test_panel import KNOWN
+
+ASKS = {"what", "who", "included", "expected", "cost", "apply", "contact", "time", "duration", "deadline", "law",
+        "appeal"}
+
+
+def test_the_probe_files_are_well_formed():
+    for path in PROBES_DIR.glob("aspects-*.jsonl"):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert len(rows) == 100 and len({r["id"] for r in rows}) == 100
+        for r in rows:
+            assert r["parts"] and all(p["service"] in KNOWN and p["ask"] in ASKS and p["text"] for p in r["parts"])
+    for path in PROBES_DIR.glob("situations-*.jsonl"):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert len(rows) == 80 and all(r["primary"] in KNOWN and set(r["also"]) <= KNOWN for r in rows)
+
+
+def test_a_part_counts_when_the_plan_and_the_reply_answer_what_it_asks(hashing_assistant, tmp_path):
+    path = tmp_path / "aspects-x.jsonl"
+    rows = [{"id": "x1", "question": "Hva koster trygghetsalarm?",
+             "parts": [{"service": "trygghetsalarm", "ask": "cost", "text": "Hva koster trygghetsalarm?"}]},
+            {"id": "x2", "question": "Hvordan søker jeg om trygghetsalarm?",
+             "parts": [{"service": "trygghetsalarm", "ask": "cost", "text": "Hvordan søker jeg om trygghetsalarm?"}]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    counts = aspects(hashing_assistant, path)
+    # the price question is answered with the price section; the application question, labelled cost, is not
+    assert counts.total["cost"] == 2 and counts.counts["plan"]["cost"] == 1 and counts.counts["cited"]["cost"] == 1
+    assert "| cost | 2 | 1 | 1 |" in render(counts)
+
+
+def test_a_situation_counts_when_the_reply_leads_with_the_service(hashing_assistant, tmp_path):
+    path = tmp_path / "situations-x.jsonl"
+    path.write_text(json.dumps({"id": "y1", "question": "Hvordan søker jeg om trygghetsalarm?",
+                                "primary": "trygghetsalarm", "also": []}) + "\n" +
+                    json.dumps({"id": "y2", "question": "Hvordan søker jeg om trygghetsalarm?",
+                                "primary": "matombringing", "also": ["trygghetsalarm"]}) + "\n", encoding="utf-8")
+    counts = situations(hashing_assistant, path)
+    assert counts.counts["primary"]["all"] == 1 and counts.counts["fits"]["all"] == 2
