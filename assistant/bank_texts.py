@@ -140,8 +140,9 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     """The training banks of the two classifiers.
 
     * ``asked``: labelled questions -> their aspect, and the intents -> their intent;
-    * ``about``: labelled questions, the guide's situations and the situation bank -> their service, ``not_for`` lines -> the
-      service to use instead, and small talk plus the tuning part of the out-of-scope bank -> no service.
+    * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
+      service, ``not_for`` lines -> the service to use instead, and small talk plus the tuning part of the
+      out-of-scope bank -> no service.
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]

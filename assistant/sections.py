@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from assistant.compose import Span
 from corpus.model import Chunk
 
-__all__ = ["WHOLE_LIST_ITEMS", "SectionSentence", "grouped", "says_not", "with_list"]
+__all__ = ["WHOLE_LIST_ITEMS", "SectionSentence", "grouped", "run_from_start", "says_not", "with_list"]
 
 #: A list with at most this many items is quoted whole when the answer sits inside it.
 WHOLE_LIST_ITEMS = 8
@@ -77,3 +77,23 @@ def grouped(sentences: list[SectionSentence], positions: list[int]) -> list[tupl
         else:
             out.append((s.chunk, [s.span]))
     return out
+
+
+def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done: set[tuple[str, int]], words: int,
+                    budget: int, *, step: re.Pattern[str] | None = None) -> int:
+    """Add to ``chosen`` the section's sentences from its start, in reading order, while they fit ``budget`` words
+    in all: with ``step``, single sentences that pattern finds (the run stops at the first other); without, each
+    with its list whole. Returns the words chosen."""
+    for s in sentences:
+        if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
+            continue
+        if step is not None:
+            group = [] if s.span.bullet or not step.search(s.span.text.lower()) else [s.position]
+        else:
+            group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
+        size = sum(len(sentences[i].span.text.split()) for i in group)
+        if not group or words + size > budget:
+            break
+        chosen |= set(group)
+        words += size
+    return words

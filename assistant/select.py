@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from assistant.compose import Span, sentence_spans
 from assistant.matching import inflects, shared
 from assistant.rules import rules
-from assistant.sections import SectionSentence, grouped, says_not, with_list
+from assistant.sections import SectionSentence, grouped, run_from_start, says_not, with_list
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
 
@@ -292,25 +292,9 @@ class SectionPicker:
                 break
         if in_order:
             # then the section's opening run of steps, in order, while each is a step and fits
-            step = rules().cue("apply")
-            for s in sentences:
-                if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
-                    continue
-                size = len(s.span.text.split())
-                if s.span.bullet or not step.search(s.span.text.lower()) or words + size > max_words:
-                    break
-                chosen.add(s.position)
-                words += size
+            words = run_from_start(sentences, chosen, done, words, max_words, step=rules().cue("apply"))
         if opening_run:
-            # then the section from its start, in reading order, each list whole, while the run lasts: criteria
-            # are read together ("minst 32 timer per uke" beside "25 til 32 timer"), and a partial list misleads
-            for s in sentences:
-                if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
-                    continue
-                group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
-                size = sum(len(sentences[i].span.text.split()) for i in group)
-                if not group or words + size > opening_run:
-                    break
-                chosen |= set(group)
-                words += size
+            # then the section from its start, each list whole, while the run lasts: criteria are read together
+            # ("minst 32 timer per uke" beside "25 til 32 timer"), and a partial list misleads
+            run_from_start(sentences, chosen, done, words, opening_run)
         return grouped(sentences, sorted(chosen))
