@@ -1,6 +1,6 @@
-"""The banks' texts: the guide's situations and not-for notes, the labelled questions, the intents, and the
-safety banks of ``assistant/banks/`` (emergency, ordinary, out of scope), with the held-out part of each and the
-outside bodies a question can name. Read once; :mod:`assistant.meaning` compares a question with their vectors,
+"""The banks' texts: the guide's situations and not-for notes, the situation bank, the labelled questions, the
+intents, and the safety banks of ``assistant/banks/`` (emergency, ordinary, out of scope), with the held-out part
+of each and the outside bodies a question can name. Read once; :mod:`assistant.meaning` compares a question with their vectors,
 and the index build (:mod:`index.banks`) embeds them."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from corpus.model import Document
 from index.banks import BankEntry
 
 __all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "SAFETY_BANKS", "all_banks", "classifier_banks",
-           "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names", "outside_topics",
-           "safety_banks", "situation_entries", "situation_lines", "story_context_topics"]
+           "NORWEGIAN", "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names",
+           "outside_topics", "safety_banks", "situation_entries", "situation_lines", "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"

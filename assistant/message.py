@@ -14,8 +14,8 @@ from assistant.rules import rules
 from corpus.schema import aspect_keys
 from index.analysis import Analysis, Analyzer, default_analyzer
 
-__all__ = ["ASPECT_KEYS", "asking_text", "asks_question", "clean_question", "detect_aspects", "detect_language",
-           "message_sentences", "pattern_tail", "preload_language", "split_parts", "word_count"]
+__all__ = ["ASPECT_KEYS", "asking_spans", "asking_text", "asks_question", "clean_question", "detect_aspects",
+           "detect_language", "message_sentences", "pattern_tail", "preload_language", "split_parts", "word_count"]
 
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
 _CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
@@ -131,6 +131,13 @@ def asking_text(text: str) -> str:
     """The sentences of a message that ask something, in order ("" when none does): the question without the
     story around it."""
     return " ".join(s.strip() for s in _SENTENCE_END.split(text) if s.strip() and asks_question(s.strip()))
+
+
+def asking_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of a message that ask something stand in it: (start, end) offsets, in order."""
+    cuts = list(_SENTENCE_END.finditer(text))
+    starts, ends = [0, *(m.end() for m in cuts)], [*(m.start() for m in cuts), len(text)]
+    return [(a, b) for a, b in zip(starts, ends, strict=True) if text[a:b].strip() and asks_question(text[a:b])]
 
 
 def pattern_tail(sentences: Sequence[str], *, analyzer: Analyzer | None = None) -> str:

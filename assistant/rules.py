@@ -159,9 +159,11 @@ def rules() -> Rules:
                                 rf"(?:{_words(patterns, 'coordinator_fillers')}\s+)?)?", re.IGNORECASE),
         asks_with_verb=re.compile(rf"\b{_words(patterns, 'question_words')}\s+(?!{_words(patterns, 'not_verbs')}\b)"
                                   r"\w{2,}", re.IGNORECASE),
-        question_opener=re.compile(rf"(?:{_words(patterns, 'opening_conjunctions')}\s+)?"
-                                   rf"(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b",
-                                   re.IGNORECASE),
+        # after a conjunction, only a question word or a verb with its subject after it ("Og har hjemmesykepleie fra
+        # før." tells): a sentence may open with "og", and a question opens so only in a question's word order
+        question_opener=re.compile(
+            rf"(?:{_words(patterns, 'opening_conjunctions')}\s+(?:{opener})"
+            rf"|(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b)", re.IGNORECASE),
         part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + opener + "|"
                               + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",
                               re.IGNORECASE),

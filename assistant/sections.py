@@ -83,7 +83,8 @@ def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done:
                     budget: int, *, step: re.Pattern[str] | None = None) -> int:
     """Add to ``chosen`` the section's sentences from its start, in reading order, while they fit ``budget`` words
     in all: with ``step``, single sentences that pattern finds (the run stops at the first other); without, each
-    with its list whole. Returns the words chosen."""
+    with its list (whole up to ``WHOLE_LIST_ITEMS`` items; a list that does not fit ends the run). Updates
+    ``chosen`` in place and returns the words chosen."""
     for s in sentences:
         if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
             continue

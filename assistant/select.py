@@ -158,7 +158,7 @@ class SectionPicker:
         length of stay)."""
         done = set(skip)
         avoided = set(avoid)
-        found: list[tuple[bool, tuple[int, int], int, list[SectionSentence], list[int]]] = []
+        found: list[tuple[bool, int, tuple[int, int], int, list[SectionSentence], list[int]]] = []
         for order, ((sid, aspect), sentences) in enumerate(self._sections.items()):
             if sid != service_id or aspect in avoided:
                 continue
@@ -170,8 +170,8 @@ class SectionPicker:
                     if not group:
                         continue
                     outright = bool(prefer and prefer.search(text))
-                    # between sentences that say it outright, the one that says more of it comes first ("Før
-                    # korttidsoppholdet er over, vurderer kommunen ... hva som skal skje etterpå")
+                    # of those that say it outright, the one that says more first ("Før korttidsoppholdet er over, ...
+                    # hva som skal skje etterpå"); a phrase that states it and says it outright counts twice
                     said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
                     found.append((not outright, -said, (order, s.position), order, sentences, group))
         chosen: dict[tuple[int, int], SectionSentence] = {}

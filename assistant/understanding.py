@@ -9,6 +9,7 @@ language, emergency kind and score, out-of-scope score, services named, needs ma
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -16,7 +17,7 @@ from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
 from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names, story_context_topics
 from assistant.meaning import Calibration, Meaning
-from assistant.message import (ASPECT_KEYS, asking_text, asks_question, detect_aspects, detect_language,
+from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_aspects, detect_language,
                               preload_language, word_count)
 from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
                                 named_services, outside_parts_of)
@@ -148,9 +149,14 @@ class Understander:
         # is the story's context, and the question is the sentence that asks ("kan han få et rehabiliteringsopphold
         # i kommunen?"); a story that asks nothing is a situation for the guide, not a question for the hospital (a
         # message short enough to be small talk is no story: "fastlege på St. Olav")
-        asking = query.lower() if short else asking_text(query).lower()
-        body = "" if outside_parts else next((topic for topic, rx in outside_names() if rx.search(
-            asking if topic in story_context_topics() else query.lower())), "")
+        lowered = query.lower()
+        asking = [(0, len(lowered))] if short else asking_spans(lowered)
+
+        def named_where_asked(rx: re.Pattern[str]) -> bool:  # where it starts: "St. Olav" is cut after its dot
+            return any(a <= m.start() < b for m in rx.finditer(lowered) for a, b in asking)
+
+        body = "" if outside_parts else next((topic for topic, rx in outside_names() if (
+            named_where_asked(rx) if topic in story_context_topics() else rx.search(lowered))), "")
         by_name = bool(body) and c.outside_name_margin is not None and meaning is not None \
             and oos_score >= c.outside_name_margin
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \

@@ -28,10 +28,12 @@ from assistant import Assistant
 from corpus.schema import heading_for
 
 PROBES_DIR = Path(__file__).resolve().parent / "probes"
-#: The sections (and topics) that answer each label: how to reach someone is told under how to apply; how long
-#: something takes, lasts or may wait is answered wherever the guide states it (a topic, not a section).
-ANSWERED_BY = {"what": ("", "what"), "contact": ("apply", "contact"), "time": ("time",), "duration": ("duration",),
-               "deadline": ("deadline",)}
+#: What a part may ask (the labels the probe writers were given).
+ASKS = frozenset({"what", "who", "included", "expected", "cost", "apply", "contact", "time", "duration", "deadline",
+                  "law", "appeal"})
+#: The aspects that answer a label besides its own: what a service is is also told when a part names no aspect, and
+#: how to reach someone is told under how to apply.
+ANSWERED_BY = {"what": ("", "what"), "contact": ("apply", "contact")}
 #: The section a reply cites for a label, where one section holds it.
 CITED_SECTION = {"what": "what", "contact": "apply", "who": "who", "included": "included", "expected": "expected",
                  "cost": "cost", "apply": "apply", "law": "law"}
@@ -42,8 +44,8 @@ class Counts:
     """What one probe file measured: a total and each count, by label (aspects) or overall (situations)."""
 
     name: str
-    total: Counter
-    counts: dict[str, Counter]
+    total: Counter[str]
+    counts: dict[str, Counter[str]]
 
 
 def _rows(path: Path) -> list[dict]:
@@ -63,6 +65,8 @@ def aspects(bot: Assistant, path: Path) -> Counts:
         reply = bot.ask(row["question"])
         for part in row["parts"]:
             service, ask = part["service"], part["ask"]
+            if ask not in ASKS:
+                raise ValueError(f"{path.name} {row.get('id', '?')}: unknown ask {ask!r}")
             total[ask] += 1
             if ask == "appeal":
                 ok = any(sid == "klage" for sid, _ in planned)

@@ -57,7 +57,7 @@ class Analyzer:
 
     Attributes:
         rules: The lexicon, compound prefixes and phrases.
-        stopwords: Words that are never terms (bm25s' Norwegian list).
+        stopwords: Words that are never terms (bm25s' Norwegian list, and the language folder's stopwords.txt).
         language: The Snowball stemmer's language.
         fingerprint: A hash of everything that decides the terms, for the index manifest.
     """

@@ -60,8 +60,8 @@ def read_rules(folder: Path) -> LanguageRules:
         prefixes=tuple(sorted(_read_pairs(texts["prefixes.tsv"], "prefixes.tsv"), key=lambda p: len(p[0]),
                               reverse=True)),
         phrases=tuple(_read_pairs(texts["phrases.tsv"], "phrases.tsv")),
-        sources=tuple(texts[name] for name in FILES),
-        stopwords=frozenset(w.strip() for w in stop.splitlines() if w.strip() and not w.startswith("#")),
+        sources=(*(texts[name] for name in FILES), stop),
+        stopwords=frozenset(w.strip().lower() for w in stop.splitlines() if w.strip() and not w.startswith("#")),
     )
 
 

@@ -50,6 +50,8 @@ def test_a_greeting_before_a_question_is_a_question(hashing_assistant):
     ("mor mi e 84. kan ho få hjemmehjelp fra kommunen? og ka kosta det egentlig",
      ["kan ho få hjemmehjelp fra kommunen?", "og ka kosta det egentlig"]),
     ("Mor faller ofte. Og hun bor alene.", []),
+    # ... but a sentence that opens with "og" and a verb tells, unless the verb's subject follows it
+    ("Mor bor alene. Og har hjemmesykepleie fra før. Hva koster trygghetsalarm?", []),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(question, parts):
     assert split_parts(question) == parts
@@ -58,6 +60,7 @@ def test_a_message_is_split_into_the_questions_it_asks(question, parts):
 def test_a_question_is_told_from_a_description():
     assert asks_question("hvordan søker jeg") and asks_question("Mor er syk. Kan hun få hjelp")
     assert asks_question("Og hvor tidlig må vi avbestille") and not asks_question("Og hun bor alene.")
+    assert asks_question("Og har hun rett på det?") and not asks_question("Men er fortsatt sprek.")
     assert not asks_question("mor klarer ikke trappa lenger og bor alene")
 
 

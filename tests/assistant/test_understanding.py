@@ -187,9 +187,14 @@ def test_a_hospital_in_a_story_that_asks_nothing_is_its_context_not_its_question
     # a sentence that tells where he is, before one that asks about a service of the guide, is context too
     told = "far skal ut fra st olavs etter hjerneslag. kan han få et rehabiliteringsopphold i kommunen først?"
     assert not understand(u, told, meaning=near).out_of_scope
+    assert not understand(u, "Far skal skrives ut fra St. Olav på fredag. Kan han få korttidsopphold?",
+                          meaning=near).out_of_scope
     # asked about, the hospital's own matters are declined with its route
     asked = "Far ligger på St. Olav. Hvor lang er ventetiden på operasjonen hans der?"
     assert understand(u, asked, meaning=near).outside_topic == "specialist"
+    # named in the sentence that asks, though its own dot ends a sentence there ("St. Olav")
+    dotted = "Mor har vondt i hofta og venter. Hvor lang er ventetiden på St. Olav for hofteoperasjon"
+    assert understand(u, dotted, meaning=near).outside_topic == "specialist"
     # a body whose topic is no context (a digital log-in) is declined in a story too
     login = "bankid på mobilen virker ikke, kommer ikke inn på helsenorge for å sende melding til fastlegen"
     assert understand(u, login, meaning=near).out_of_scope

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import json
 
-from evaluation.labelled import PROBES_DIR, aspects, render, situations
+from evaluation.labelled import ASKS, PROBES_DIR, aspects, render, situations
 from tests.evaluation.test_panel import KNOWN
 
-ASKS = {"what", "who", "included", "expected", "cost", "apply", "contact", "time", "duration", "deadline", "law",
-        "appeal"}
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_the_probe_files_are_well_formed():
-    for path in PROBES_DIR.glob("aspects-*.jsonl"):
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        assert len(rows) == 100 and len({r["id"] for r in rows}) == 100
+    aspect_files = sorted(PROBES_DIR.glob("aspects-*.jsonl"))
+    situation_files = sorted(PROBES_DIR.glob("situations-*.jsonl"))
+    assert len(aspect_files) >= 2 and len(situation_files) >= 2
+    for path in aspect_files:
+        rows = _rows(path)
+        assert rows and len({r["id"] for r in rows}) == len(rows)
         for r in rows:
             assert r["parts"] and all(p["service"] in KNOWN and p["ask"] in ASKS and p["text"] for p in r["parts"])
-    for path in PROBES_DIR.glob("situations-*.jsonl"):
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        assert len(rows) == 80 and all(r["primary"] in KNOWN and set(r["also"]) <= KNOWN for r in rows)
+    for path in situation_files:
+        rows = _rows(path)
+        assert rows and all(r["primary"] in KNOWN and set(r["also"]) <= KNOWN for r in rows)
+
+
+def test_an_unknown_label_is_an_error_not_a_count(hashing_assistant, tmp_path):
+    import pytest
+
+    path = tmp_path / "aspects-y.jsonl"
+    path.write_text(json.dumps({"id": "z", "question": "Hva koster trygghetsalarm?",
+                                "parts": [{"service": "trygghetsalarm", "ask": "price", "text": "x"}]}) + "\n")
+    with pytest.raises(ValueError, match="unknown ask"):
+        aspects(hashing_assistant, path)
 
 
 def test_a_part_counts_when_the_plan_and_the_reply_answer_what_it_asks(hashing_assistant, tmp_path):
