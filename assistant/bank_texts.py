@@ -1,7 +1,7 @@
 """The banks' texts: the guide's situations and not-for notes, the situation bank, the labelled questions, the
 intents, and the safety banks of ``assistant/banks/`` (emergency, ordinary, out of scope), with the held-out part
-of each and the outside bodies a question can name. Read once; :mod:`assistant.meaning` compares a question with their vectors,
-and the index build (:mod:`index.banks`) embeds them."""
+of each and the outside bodies a question can name. Read once; :mod:`assistant.meaning` compares a question with
+their vectors, and the index build (:mod:`index.banks`) embeds them."""
 
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ def asks_question(text: str) -> bool:
 def asking_text(text: str) -> str:
     """The sentences of a message that ask something, in order ("" when none does): the question without the
     story around it."""
-    return " ".join(s.strip() for s in _SENTENCE_END.split(text) if s.strip() and asks_question(s.strip()))
+    return " ".join(text[a:b].strip() for a, b in asking_spans(text))
 
 
 def asking_spans(text: str) -> list[tuple[int, int]]:
