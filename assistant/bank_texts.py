@@ -16,9 +16,10 @@ from typing import TypeVar
 from corpus.model import Document
 from index.banks import BankEntry
 
-__all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "SAFETY_BANKS", "all_banks", "classifier_banks",
-           "NORWEGIAN", "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names",
-           "outside_topics", "safety_banks", "situation_entries", "situation_lines", "story_context_topics"]
+__all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "ORDINARY", "SAFETY_BANKS", "all_banks",
+           "classifier_banks", "NORWEGIAN", "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names",
+           "outside_topics", "safety_banks", "situation_entries", "situation_lines", "small_talk_entries",
+           "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
@@ -90,8 +91,10 @@ def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[Bank
 
 
 #: The banks a classifier is trained on when the index is built: what a question asks (an aspect of a service
-#: description, or a conversational intent), and which service it is about.
-CLASSIFIED = ("asked", "about")
+#: description, or a conversational intent), which service it is about, and whether it tells of danger now.
+CLASSIFIED = ("asked", "about", "danger")
+#: The label of the danger classifier for everything that is not an emergency (its other labels are the kinds).
+ORDINARY = "ordinary"
 #: The label of the service classifier for a message no service answers (small talk, out of scope).
 NO_SERVICE = "_none"
 #: Conversational intents, labelled beside the aspects in the "asked" bank.
@@ -136,18 +139,31 @@ def intent_entries() -> tuple[BankEntry, ...]:
     return tuple(_read_jsonl(BANK_DIR / "intents.jsonl", "intent"))
 
 
+@lru_cache(maxsize=1)
+def small_talk_entries() -> tuple[BankEntry, ...]:
+    """``banks/small_talk.jsonl``: more of the same intents as people write them (dialect, nynorsk, other
+    languages), written blind, without the lines within 0.8 of an evaluation question or a probe. They teach what
+    a message asks only: taught as "no service" too, they moved three dev answers to a worse service
+    (2026-12-06)."""
+    return tuple(_read_jsonl(BANK_DIR / "small_talk.jsonl", "intent"))
+
+
 def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
     """The training banks of the two classifiers.
 
-    * ``asked``: labelled questions -> their aspect, and the intents -> their intent;
+    * ``asked``: labelled questions -> their aspect, and the intents and the small-talk bank -> their intent;
     * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
       service, ``not_for`` lines -> the service to use instead, and small talk plus the tuning part of the
-      out-of-scope bank -> no service.
+      out-of-scope bank -> no service;
+    * ``danger``: the tuning part of the emergency bank -> its kind, against everything ordinary: the ordinary
+      bank, the situation bank (every language), the labelled questions and the intents, and each sentence that
+      tells in those written in several (the safety step reads a message sentence by sentence, and "han falt
+      to ganger i vinter" alone must read as the ordinary story it was part of).
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]
     asked = [BankEntry(q["text"], q["aspect"]) for q in questions if q["aspect"] != "other"]
-    asked += list(intent_entries())
+    asked += list(intent_entries()) + list(small_talk_entries())
     about = [BankEntry(q["text"], q["service_id"]) for q in questions]
     for doc in documents:
         about += [BankEntry(s, doc.service_id) for s in doc.situations]
@@ -155,7 +171,22 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     about += list(situation_entries(documents, norwegian=True))
     about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
     about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
-    return {"asked": tuple(asked), "about": tuple(about)}
+    return {"asked": tuple(asked), "about": tuple(about), "danger": _danger_entries(documents, questions)}
+
+
+def _danger_entries(documents: tuple[Document, ...] | list[Document], questions: list[dict]) -> tuple[BankEntry, ...]:
+    from assistant.message import message_sentences  # the sentence splitter the safety step reads messages with
+
+    danger = [BankEntry(e.text, e.label) for e in safety_banks()["emergency"] if not held_out(e.text)]
+    ordinary = [e.text for e in safety_banks()["ordinary"]] + [e.text for e in situation_entries(documents)]
+    ordinary += [q["text"] for q in questions] + [e.text for e in (*intent_entries(), *small_talk_entries())]
+    # the sentences that tell, not the questions: those are in the banks whole, and a story's closing question
+    # alone is any question ("Kva kan NAV hjelpe meg med?")
+    sentences = [s for text in ordinary for s in (message_sentences(text, limit=100) if len(text) > 40 else ())
+                 if not s.rstrip().endswith("?")]
+    told = set(ordinary)
+    ordinary += [s for s in dict.fromkeys(sentences) if s not in told]
+    return tuple(danger + [BankEntry(text, ORDINARY) for text in dict.fromkeys(ordinary)])
 
 
 def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:

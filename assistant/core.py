@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from assistant.closing import read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.derived import banks_and_classifiers
+from assistant.safety import read_danger
 from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
@@ -39,6 +41,7 @@ from index.retriever import Hit, Progress, Retriever
 from index.store import Manifest
 
 log = logging.getLogger(__name__)
+_WORD = re.compile(r"\w+")
 
 
 class Assistant:
@@ -191,7 +194,7 @@ class Assistant:
         analysis = self.analyzer.analyse(query)
         pieces = split_parts(query)
         language = detect_language(query)
-        meaning = pattern_reading = None
+        meaning = pattern_reading = danger = None
         sentence_meanings: list = []
         opening, rest = split_opening(query)
         opening_vector = None
@@ -200,8 +203,12 @@ class Assistant:
         else:
             sentences = self._safety_sentences(whole, query)
             tail = pattern_tail(sentences, analyzer=self.analyzer) if sentences else ""
+            # dialect and nynorsk read as bokmål too, for the danger classifier (its ordinary side is mostly
+            # bokmål, so "Eg har skrive brev til alle …" read 0.24 as written and 0.62 as bokmål)
+            bokmal = analysis.normalised if language == "nb" and _rewritten(query, analysis.normalised) else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
-                                       *([opening] if rest else [])])
+                                       *([opening] if rest else []), *([bokmal] if bokmal else [])])
+            bokmal_vector = vectors.pop() if bokmal else None
             if rest:
                 opening_vector = vectors.pop()
             if tail:
@@ -210,6 +217,9 @@ class Assistant:
             meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
+            danger = read_danger(self.classifiers["danger"],
+                                 [(query, vectors[0]), *([(bokmal, bokmal_vector)] if bokmal else [])],
+                                 list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)))
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
@@ -232,7 +242,7 @@ class Assistant:
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
                                          closing=closing, after_greeting=after_greeting, analysis=analysis,
-                                         language=language)
+                                         language=language, danger=danger)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         u = self.conversation.part_services(u, pieces, piece_vectors, mode)
@@ -272,3 +282,8 @@ class Assistant:
             return Reply("no_answer", templates.NO_ANSWER, notices=u.notices + ("ungrounded",), question=u.question,
                          mode="declined", language=u.language)
         return reply
+
+
+def _rewritten(text: str, normalised: str) -> bool:
+    """Whether the analyser rewrote a word of ``text`` (a dialect or nynorsk form into bokmål)."""
+    return bool(set(normalised.split()) - set(_WORD.findall(text.lower())))

@@ -52,6 +52,10 @@ class Calibration:
     concern_margin: float | None = None
     sentence_emergency_margin: float = 1.0
     sentence_concern_margin: float | None = None
+    danger_box: float | None = None
+    danger_veto: float | None = None
+    danger_box_foreign: float | None = None
+    danger_sentence_box: float | None = None
     intent_emergency_veto: float = 0.8
     emergency_min_words: int = 3
     no_service_threshold: float = 0.5

@@ -1,26 +1,58 @@
 """Safety, recall first: whether a message is an emergency, and of which kind, or a concern close to one.
 
-The emergency patterns (``assistant/language/patterns.yaml``) and the meaning banks (:mod:`assistant.meaning`)
+The emergency patterns (``assistant/language/patterns.yaml``), the meaning banks (:mod:`assistant.meaning`) and
+the danger classifier (trained on the emergency bank against everything ordinary, :mod:`assistant.bank_texts`)
 decide together; :func:`emergency_kinds` is the one place that weighs them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.bank_texts import ORDINARY
 from assistant.closing import Closing
 from assistant.meaning import Calibration, Meaning
 from assistant.message import word_count
 from assistant.rules import rules
+from index.classifier import TextClassifier
 
-__all__ = ["emergency_kinds"]
+__all__ = ["Danger", "emergency_kinds", "read_danger"]
+
+
+@dataclass(frozen=True)
+class Danger:
+    """The danger classifier's reading of a message: the highest probability of an emergency kind for the message
+    as a whole (as written, and as bokmål), for any one of its sentences, and the kind of the higher of the two."""
+
+    message: float
+    sentence: float
+    kind: str
+
+
+def read_danger(classifier: TextClassifier, message: Sequence[tuple[str, np.ndarray | None]],
+                sentences: Sequence[tuple[str, np.ndarray | None]] = ()) -> Danger:
+    """The most dangerous reading of the message (its readings, each text with its embedding) and of its
+    sentences."""
+    best, kind = [0.0, 0.0], ""
+    for slot, texts in enumerate((message, sentences)):
+        for text, vector in texts:
+            said = classifier.predict(vector, text)
+            p = 1.0 - said.prob(ORDINARY)
+            if p > best[slot]:
+                best[slot] = p
+                if p >= max(best):
+                    kind = next((label for label in said.labels if label != ORDINARY), "")
+    return Danger(best[0], best[1], kind)
 
 
 def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
                     sentences: Sequence[tuple[str, Meaning]] = (), *, injection: bool = False,
                     small_talk: bool = False, pattern_reading: Meaning | None = None,
-                    raw: str = "", closing: Closing | None = None,
-                    in_conversation: bool = False, foreign: bool = False) -> tuple[tuple[str, ...], str]:
+                    raw: str = "", closing: Closing | None = None, in_conversation: bool = False,
+                    foreign: bool = False, danger: Danger | None = None) -> tuple[tuple[str, ...], str]:
     """Recall first: a pattern match counts unless the banks read the message as plainly ordinary; the banks
     alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
     so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
@@ -33,6 +65,12 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     A closing (:mod:`assistant.closing`) is judged by what follows its courtesy words: thanks read close to a
     farewell, so its whole reading can only give the safety line, and a closing that is only courtesy gives
     nothing inside a conversation (there is an answer to thank for) and at most the safety line outside one.
+
+    The danger classifier (``danger``) is a second voice beside the banks' margins: where it reads an emergency
+    kind surely enough (``danger_box``), the message is one, whatever the margins say (a toddler who has just
+    eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
+    call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes the safety
+    line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency.
 
     Returns:
         The emergency kinds (empty when none), and the kind of a concern: a message close to an emergency by
@@ -55,13 +93,37 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
             extra = (read.emergency_kind,) if (read.emergency_margin >= c.emergency_margin
                                                and read.emergency_kind not in patterns) else ()
             return patterns + extra, ""
-    sentences_only = [m for _, m in sentences]
+    # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
+    brief = word_count(raw or normalised) < c.emergency_min_words
+    kinds, concern = _bank_kinds(c, meaning, [m for _, m in sentences], small_talk=small_talk, closing=closing,
+                                 in_conversation=in_conversation, foreign=foreign, brief=brief)
+    if danger is None or c.danger_box is None:
+        return kinds, concern
+    # in another language the classifier's character n-grams know little, and its readings run lower: a clearer
+    # emergency reads lower, so it needs less to count and cannot veto
+    if kinds and not foreign and c.danger_veto is not None and max(danger.message, danger.sentence) < c.danger_veto:
+        return (), kinds[0]
+    # one sentence alone is a noisier reading than the message ("Eg har mykje gjeld og veit ikkje kva eg skal
+    # gjere." read 0.45, the whole message 0.02): between the two thresholds it gives the safety line
+    if foreign and c.danger_box_foreign is not None:
+        box = sentence_box = c.danger_box_foreign
+    else:
+        box, sentence_box = c.danger_box, max(c.danger_box, c.danger_sentence_box or 0.0)
+    if not kinds and not brief and (danger.message >= box or danger.sentence >= sentence_box):
+        return (danger.kind or concern or "medical",), ""
+    if not kinds and not concern and (danger.sentence >= box or (brief and danger.message >= box)):
+        return (), danger.kind or "medical"
+    return kinds, concern
+
+
+def _bank_kinds(c: Calibration, meaning: Meaning, sentences_only: Sequence[Meaning], *, small_talk: bool,
+                closing: Closing | None, in_conversation: bool, foreign: bool,
+                brief: bool) -> tuple[tuple[str, ...], str]:
+    """:func:`emergency_kinds` by the banks' margins alone, after the patterns found nothing."""
     if small_talk:
         return (), ""
     if closing is not None:
         return _closing_kinds(c, closing, meaning, sentences_only, in_conversation=in_conversation)
-    # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
-    brief = word_count(raw or normalised) < c.emergency_min_words
     top_sentence = max(sentences_only, key=lambda m: m.emergency_margin, default=None)
     sentence_margin = (top_sentence.emergency_margin if top_sentence else float("-inf")) \
         - (c.foreign_extra if foreign else 0.0)

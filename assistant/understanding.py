@@ -21,7 +21,7 @@ from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_
                               preload_language, word_count)
 from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
                                 named_services, outside_parts_of)
-from assistant.safety import emergency_kinds
+from assistant.safety import Danger, emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
 from corpus.model import Document
@@ -50,7 +50,7 @@ class Understander:
                    parts: Sequence[tuple[str, Prediction, Prediction]] = (),
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
                    after_greeting: Prediction | None = None, analysis: Analysis | None = None,
-                   language: str | None = None) -> Understanding:
+                   language: str | None = None, danger: Danger | None = None) -> Understanding:
         """Understand one question.
 
         Args:
@@ -68,6 +68,7 @@ class Understander:
             pattern_reading: The banks' reading of the message from the first sentence an emergency pattern
                 matches to its end (None: the whole message's).
             closing: The message read as a closing (thanks or goodbye first, no question after), else None.
+            danger: The danger classifier's reading of the message and its sentences (None: not read).
             after_greeting: For a message that opens with a greeting, the aspect classifier's prediction for the
                 rest of it (None otherwise).
             analysis: ``query`` as the text analyser read it (None: read it here).
@@ -96,11 +97,10 @@ class Understander:
         short = n_words <= c.intent_max_words
         small_talk = (asked is not None and short and not named and asked.top in INTENTS
                       and asked.p >= c.intent_emergency_veto)
-        emergency, concern = emergency_kinds(c, safety_normalised, meaning, sentence_meanings,
-                                                  injection=injection, small_talk=small_talk,
-                                                  pattern_reading=pattern_reading, raw=safety_text or query,
-                                                  closing=closing, in_conversation=bool(history),
-                                                  foreign=language != "nb")
+        emergency, concern = emergency_kinds(
+            c, safety_normalised, meaning, sentence_meanings, injection=injection, small_talk=small_talk,
+            pattern_reading=pattern_reading, raw=safety_text or query, closing=closing,
+            in_conversation=bool(history), foreign=language != "nb", danger=danger)
         intent = ""
         if closing is not None and not emergency and not injection:
             intent = closing.intent  # what a closing names or describes is not a new question

@@ -41,8 +41,10 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: only: written after that day's changes, to measure them, never read) and panel12 (48, ids ``q…``, ``test12``
 #: only: written at the start of the next round, before its changes, to measure them, never read) and panel13 (48,
 #: ids ``s…``, ``test13`` only: written at 07:10 UTC on 2026-12-06, at the start of the next round, before its
-#: changes, never read).
-LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl" for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
+#: changes, never read) and panel14 (48, ids ``u…``, ``test14`` only: written at 09:50 UTC on 2026-12-06, before
+#: that round's changes, never read).
+LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

@@ -1,0 +1,99 @@
+"""Safety: the danger classifier beside the banks' margins and the patterns (assistant/safety.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.bank_texts import ORDINARY, classifier_banks, held_out, safety_banks
+from assistant.meaning import Calibration, Meaning
+from assistant.safety import Danger, emergency_kinds, read_danger
+from corpus.guide import load_guide
+from index.classifier import Prediction
+
+CAL = Calibration(emergency_margin=0.016, emergency_pattern_veto=-0.01, concern_margin=0.0155,
+                  danger_box=0.4, danger_sentence_box=0.5, danger_veto=0.03, danger_box_foreign=0.1)
+
+
+def _meaning(margin: float, kind: str = "medical") -> Meaning:
+    return Meaning(emergency_margin=margin, emergency_kind=kind, out_of_scope_margin=-0.1, needs={}, need_text={})
+
+
+def kinds(text: str, margin: float, danger: Danger | None, **kw) -> tuple[tuple[str, ...], str]:
+    return emergency_kinds(CAL, text.lower(), _meaning(margin), raw=text, danger=danger, **kw)
+
+
+def test_the_classifier_calls_an_emergency_the_margins_miss():
+    text = "Hvor er helsestasjonen? Datteren min har nettopp spist noen av tablettene til bestemor"
+    assert kinds(text, 0.0, Danger(0.63, 0.0, "poisoning")) == (("poisoning",), "")
+    assert kinds(text, 0.0, Danger(0.2, 0.1, "poisoning")) == ((), "")
+    # without a reading (lexical runs) or without a calibrated threshold, the margins decide as before
+    assert kinds(text, 0.0, None) == ((), "")
+    assert emergency_kinds(Calibration(emergency_margin=0.016), text.lower(), _meaning(0.0), raw=text,
+                           danger=Danger(0.9, 0.0, "poisoning")) == ((), "")
+
+
+def test_a_box_from_the_margins_alone_becomes_the_safety_line_when_the_classifier_reads_it_as_ordinary():
+    text = "kæm kan hjelp mæ å dusje"
+    assert kinds(text, 0.02, Danger(0.5, 0.0, "medical")) == (("medical",), "")
+    assert kinds(text, 0.02, Danger(0.01, 0.01, "medical")) == ((), "medical")
+
+
+def test_a_pattern_is_never_vetoed_by_the_classifier():
+    text = "Mannen min puster ikke"
+    assert kinds(text, 0.0, Danger(0.0, 0.0, "")) == (("medical",), "")
+
+
+def test_one_sentence_alone_needs_more_for_the_box_and_gives_the_safety_line_below_it():
+    text = "Eg har mykje gjeld og veit ikkje kva eg skal gjere. Kven kan hjelpe meg?"
+    assert kinds(text, 0.0, Danger(0.02, 0.45, "medical")) == ((), "medical")
+    assert kinds(text, 0.0, Danger(0.02, 0.6, "medical")) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.45, 0.02, "medical")) == (("medical",), "")
+
+
+def test_in_another_language_less_is_needed_and_nothing_is_vetoed():
+    text = "Bet dabar mano vyras išgėrė daug vaistų ir negaliu jo pažadinti"
+    assert kinds(text, 0.0, Danger(0.15, 0.0, "medical"), foreign=True) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.15, 0.0, "medical")) == ((), "")
+    assert kinds(text, 0.03, Danger(0.01, 0.01, "medical"), foreign=True)[0] == ("medical",)
+
+
+def test_one_or_two_words_are_not_an_emergency_by_the_classifier_alone():
+    assert kinds("farvel", 0.0, Danger(0.9, 0.9, "suicide")) == ((), "suicide")
+    assert kinds("farvel", 0.0, Danger(0.9, 0.0, "suicide")) == ((), "suicide")
+    assert kinds("farvel", 0.0, Danger(0.1, 0.0, "suicide")) == ((), "")
+
+
+class _Said:
+    """A stand-in classifier whose reading depends on the text only."""
+
+    def __init__(self, readings: dict[str, dict[str, float]]) -> None:
+        self.readings = readings
+
+    def predict(self, vector, text: str) -> Prediction:  # noqa: ANN001
+        ranked = sorted(self.readings[text].items(), key=lambda kv: -kv[1])
+        return Prediction(tuple(k for k, _ in ranked), tuple(v for _, v in ranked))
+
+
+def test_the_most_dangerous_sentence_of_a_message_is_its_reading():
+    said = _Said({"hele": {ORDINARY: 0.9, "medical": 0.1},
+                  "Hun blør fra hodet.": {ORDINARY: 0.3, "violence": 0.5, "medical": 0.2},
+                  "Kan hun få alarm?": {ORDINARY: 0.99, "medical": 0.01}})
+    vec = np.zeros(4, np.float32)
+    sentences = [(t, vec) for t in said.readings if t != "hele"]
+    danger = read_danger(said, [("hele", vec)], sentences)  # type: ignore[arg-type]
+    assert danger == Danger(pytest.approx(0.1), pytest.approx(0.7), "violence")
+    assert read_danger(said, []) == Danger(0.0, 0.0, "")  # type: ignore[arg-type]
+
+
+def test_the_danger_bank_holds_the_emergencies_to_tune_on_and_ordinary_stories_sentence_by_sentence():
+    bank = classifier_banks(load_guide(pdf=[]).documents)["danger"]
+    texts = {e.text: e.label for e in bank}
+    emergencies = safety_banks()["emergency"]
+    assert all(texts.get(e.text) == e.label for e in emergencies if not held_out(e.text))
+    assert not any(e.text in texts for e in emergencies if held_out(e.text))
+    assert {label for label in texts.values()} == {ORDINARY, "medical", "suicide", "violence", "poisoning"}
+    # a story of several sentences is ordinary as a whole and sentence by sentence
+    story = next(e.text for e in safety_banks()["ordinary"] if e.text.count(". ") >= 1 and len(e.text) > 40)
+    first = story.split(". ")[0].strip() + "."
+    assert texts[story] == ORDINARY and texts.get(first, texts.get(first.rstrip("."))) == ORDINARY
