@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import seed_cache
+
 REPO = Path(__file__).resolve().parents[2]
 dockerfile = pytest.importorskip("dockerfile", reason="the dev extra (dockerfile) is not installed")
 compose_spec = pytest.importorskip("compose_spec", reason="the dev extra (compose-spec) is not installed")
@@ -132,9 +134,10 @@ def test_the_proxy_image_is_debians_nginx_on_the_same_base() -> None:
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
-def test_the_api_path_imports_only_what_the_image_has(tmp_path: Path) -> None:
+def test_the_api_path_imports_only_what_the_image_has(tmp_path: Path, hashing_index_dir: Path) -> None:
     """Load the app and answer with the packages the image copies; nothing else of the repo is imported,
     and none of the dependencies the image leaves out."""
+    seed_cache(hashing_index_dir, tmp_path / "index")  # what is imported is the point, not embedding or training
     code = f"""
 import json, sys
 from fastapi.testclient import TestClient
