@@ -13,13 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from assistant.message import message_sentences
+from assistant.rules import rules
 from corpus.model import Document
+from index.analysis import default_analyzer
 from index.banks import BankEntry
 
-__all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "NO_SERVICE", "ORDINARY", "SAFETY_BANKS", "all_banks",
-           "classifier_banks", "NORWEGIAN", "held_out", "intent_entries", "labelled_questions", "need_entries", "outside_names",
-           "outside_topics", "safety_banks", "situation_entries", "situation_lines", "small_talk_entries",
-           "story_context_topics"]
+__all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY", "SAFETY_BANKS",
+           "all_banks", "classifier_banks", "danger_language_entries", "held_out", "intent_entries",
+           "labelled_questions", "need_entries", "outside_names", "outside_topics", "safety_banks", "situation_entries",
+           "situation_lines", "small_talk_entries", "story_context_topics"]
 
 T = TypeVar("T")
 BANK_DIR = Path(__file__).resolve().parent / "banks"
@@ -28,6 +31,8 @@ SAFETY_BANKS = ("emergency", "ordinary", "out_of_scope")
 NORWEGIAN = ("nb", "nn", "dialect")
 #: Share of each safety bank held out from tuning, chosen by a hash of the sentence (stable across edits).
 HOLDOUT_SHARE = 0.3
+#: At most this many sentences of one bank text are split off for the danger classifier (bank lines are short).
+MAX_SENTENCES = 20
 
 
 def held_out(text: str) -> bool:
@@ -148,17 +153,29 @@ def small_talk_entries() -> tuple[BankEntry, ...]:
     return tuple(_read_jsonl(BANK_DIR / "small_talk.jsonl", "intent"))
 
 
+@lru_cache(maxsize=1)
+def danger_language_entries() -> tuple[BankEntry, ...]:
+    """``banks/danger_languages.jsonl``: emergencies (labelled with their kind) and ordinary messages (``ordinary``)
+    in twelve languages besides Norwegian, written blind, ten of each per language. They train the danger
+    classifier only: in the emergency and ordinary banks they moved the calibrated margins (a nynorsk question
+    about debt and a power cut got the box, 2026-12-06); without them each language's ordinary lines taught the
+    classifier's character n-grams that the language means ordinary."""
+    return tuple(_read_jsonl(BANK_DIR / "danger_languages.jsonl", "kind"))
+
+
 def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """The training banks of the two classifiers.
+    """The training banks of the three classifiers.
 
     * ``asked``: labelled questions -> their aspect, and the intents and the small-talk bank -> their intent;
     * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
       service, ``not_for`` lines -> the service to use instead, and small talk plus the tuning part of the
       out-of-scope bank -> no service;
-    * ``danger``: the tuning part of the emergency bank -> its kind, against everything ordinary: the ordinary
-      bank, the situation bank (every language), the labelled questions and the intents, and each sentence that
-      tells in those written in several (the safety step reads a message sentence by sentence, and "han falt
-      to ganger i vinter" alone must read as the ordinary story it was part of).
+    * ``danger``: the tuning part of the emergency bank and the emergencies in other languages -> their kind,
+      against everything ordinary: the tuning parts of the ordinary and out-of-scope banks, the ordinary messages
+      in other languages, the situation bank (every language), the labelled questions and the
+      intents, and each sentence that tells in those written in several (the safety step reads a message
+      sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary story it was part
+      of).
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]
@@ -175,15 +192,20 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
 
 
 def _danger_entries(documents: tuple[Document, ...] | list[Document], questions: list[dict]) -> tuple[BankEntry, ...]:
-    from assistant.message import message_sentences  # the sentence splitter the safety step reads messages with
-
-    danger = [BankEntry(e.text, e.label) for e in safety_banks()["emergency"] if not held_out(e.text)]
-    ordinary = [e.text for e in safety_banks()["ordinary"]] + [e.text for e in situation_entries(documents)]
-    ordinary += [q["text"] for q in questions] + [e.text for e in (*intent_entries(), *small_talk_entries())]
+    # the held-out parts of the safety banks train nothing: evaluation.holdout measures the detector on them
+    tuning = {name: [e for e in safety_banks()[name] if not held_out(e.text)] for name in SAFETY_BANKS}
+    danger = [BankEntry(e.text, e.label) for e in (*tuning["emergency"], *danger_language_entries())
+              if e.label != ORDINARY]
+    ordinary = [e.text for e in (*tuning["ordinary"], *tuning["out_of_scope"])]
+    ordinary += [e.text for e in danger_language_entries() if e.label == ORDINARY]
+    ordinary += [e.text for e in situation_entries(documents)] + [q["text"] for q in questions]
+    ordinary += [e.text for e in (*intent_entries(), *small_talk_entries())]
     # the sentences that tell, not the questions: those are in the banks whole, and a story's closing question
-    # alone is any question ("Kva kan NAV hjelpe meg med?")
-    sentences = [s for text in ordinary for s in (message_sentences(text, limit=100) if len(text) > 40 else ())
-                 if not s.rstrip().endswith("?")]
+    # alone is any question ("Kva kan NAV hjelpe meg med?"); nor a sentence an emergency pattern reads as one
+    # ("Han fikk hjertestans i fjor og ble gjenopplivet": only its story makes it ordinary)
+    emergency, normalise = rules().emergency.values(), default_analyzer().normalise
+    sentences = [s for text in ordinary for s in _sentences_of_several(text)
+                 if not s.rstrip().endswith("?") and not any(rx.search(normalise(s)) for rx in emergency)]
     told = set(ordinary)
     ordinary += [s for s in dict.fromkeys(sentences) if s not in told]
     return tuple(danger + [BankEntry(text, ORDINARY) for text in dict.fromkeys(ordinary)])
@@ -193,3 +215,9 @@ def all_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tup
     """Every bank the assistant compares questions with, or trains a classifier on, by name."""
     return {"needs": need_entries(documents), "situations": situation_entries(documents), **safety_banks(),
             **classifier_banks(documents)}
+
+
+def _sentences_of_several(text: str) -> list[str]:
+    """The sentences of a text written in several (none for a one-sentence text: it is in the bank whole)."""
+    sentences = message_sentences(text, limit=MAX_SENTENCES)
+    return sentences if len(sentences) > 1 else []

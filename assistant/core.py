@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -23,13 +22,13 @@ from assistant.closing import read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.derived import banks_and_classifiers
-from assistant.safety import read_danger
 from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
 from assistant.message import detect_language, message_sentences, pattern_tail, split_parts
+from assistant.safety import read_danger
 from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
 from corpus.guide import Guide, load_guide
@@ -41,7 +40,6 @@ from index.retriever import Hit, Progress, Retriever
 from index.store import Manifest
 
 log = logging.getLogger(__name__)
-_WORD = re.compile(r"\w+")
 
 
 class Assistant:
@@ -67,6 +65,8 @@ class Assistant:
         self.analyzer = retriever.analyzer
         self.meaning = MeaningModel(self.banks, calibration, analyzer=self.analyzer)
         self.understander = Understander(guide.documents, calibration, analyzer=self.analyzer)
+        #: The danger classifier is read only where its thresholds are calibrated (not for the test embedder).
+        self.reads_danger = calibration.danger_box is not None
         self.conversation = Conversation(self.search, self.documents, settings=self.settings,
                                          names=self.understander.names, analyzer=self.analyzer,
                                          read_turn=lambda text: strip_masks(self._clean_and_mask(text)[0].text))
@@ -205,7 +205,8 @@ class Assistant:
             tail = pattern_tail(sentences, analyzer=self.analyzer) if sentences else ""
             # dialect and nynorsk read as bokmål too, for the danger classifier (its ordinary side is mostly
             # bokmål, so "Eg har skrive brev til alle …" read 0.24 as written and 0.62 as bokmål)
-            bokmal = analysis.normalised if language == "nb" and _rewritten(query, analysis.normalised) else ""
+            bokmal = analysis.normalised if (language == "nb" and self.reads_danger
+                                             and self.analyzer.rewrites(query)) else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
                                        *([opening] if rest else []), *([bokmal] if bokmal else [])])
             bokmal_vector = vectors.pop() if bokmal else None
@@ -217,9 +218,10 @@ class Assistant:
             meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
             sentence_meanings = [(text, self.meaning.safety(v))
                                  for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
-            danger = read_danger(self.classifiers["danger"],
-                                 [(query, vectors[0]), *([(bokmal, bokmal_vector)] if bokmal else [])],
-                                 list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)))
+            if self.reads_danger:
+                danger = read_danger(self.classifiers["danger"],
+                                     [(query, vectors[0]), *([(bokmal, bokmal_vector)] if bokmal else [])],
+                                     list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)))
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
@@ -283,7 +285,3 @@ class Assistant:
                          mode="declined", language=u.language)
         return reply
 
-
-def _rewritten(text: str, normalised: str) -> bool:
-    """Whether the analyser rewrote a word of ``text`` (a dialect or nynorsk form into bokmål)."""
-    return bool(set(normalised.split()) - set(_WORD.findall(text.lower())))

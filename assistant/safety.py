@@ -24,19 +24,20 @@ __all__ = ["Danger", "emergency_kinds", "read_danger"]
 
 @dataclass(frozen=True)
 class Danger:
-    """The danger classifier's reading of a message: the highest probability of an emergency kind for the message
-    as a whole (as written, and as bokmål), for any one of its sentences, and the kind of the higher of the two."""
+    """The danger classifier's reading of a message: the highest probability of an emergency (any kind) for the
+    message as a whole (as written, and as bokmål), and for any one of its sentences; and the kinds of the highest
+    reading (each at least half as likely as the first: an overdose can be poisoning and self-harm, and the box then
+    gives both lines)."""
 
     message: float
     sentence: float
-    kind: str
+    kinds: tuple[str, ...] = ()
 
 
 def read_danger(classifier: TextClassifier, message: Sequence[tuple[str, np.ndarray | None]],
                 sentences: Sequence[tuple[str, np.ndarray | None]] = ()) -> Danger:
-    """The most dangerous reading of the message (its readings, each text with its embedding) and of its
-    sentences."""
-    best, kind = [0.0, 0.0], ""
+    """The most dangerous reading of the message and of its sentences; each text comes with its embedding."""
+    best, kinds = [0.0, 0.0], ()
     for slot, texts in enumerate((message, sentences)):
         for text, vector in texts:
             said = classifier.predict(vector, text)
@@ -44,8 +45,9 @@ def read_danger(classifier: TextClassifier, message: Sequence[tuple[str, np.ndar
             if p > best[slot]:
                 best[slot] = p
                 if p >= max(best):
-                    kind = next((label for label in said.labels if label != ORDINARY), "")
-    return Danger(best[0], best[1], kind)
+                    ranked = [(label, q) for label, q in zip(said.labels, said.probs, strict=True) if label != ORDINARY]
+                    kinds = tuple(label for label, q in ranked if ranked and q >= 0.5 * ranked[0][1])
+    return Danger(best[0], best[1], kinds)
 
 
 def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
@@ -57,8 +59,9 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     alone find indirect phrasings no pattern names. Each sentence of the message is judged on its own too,
     so an emergency after a calm sentence is not diluted by it; a single sentence is noisier than a
     message, so its own (higher) thresholds apply. Nothing semantic fires on text that tries to re-program
-    the assistant (near nothing in the banks, so near everything by a small margin), nor on a message the
-    intent classifier reads as plain small talk ("Hei"); the patterns still do. In another language (``foreign``)
+    the assistant (near nothing in the banks, so near everything by a small margin); on a message the intent
+    classifier reads as plain small talk ("Hei") the margins do not, but the patterns and the danger classifier
+    still do. In another language (``foreign``)
     a single sentence needs a clearer margin still: its cosines to the Norwegian banks are less sure ("My son
     is three years old" in Arabic read 0.049 on dev6); the whole message's thresholds stay.
 
@@ -67,10 +70,12 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     nothing inside a conversation (there is an answer to thank for) and at most the safety line outside one.
 
     The danger classifier (``danger``) is a second voice beside the banks' margins: where it reads an emergency
-    kind surely enough (``danger_box``), the message is one, whatever the margins say (a toddler who has just
+    kind surely enough (``danger_box``) in the message or one of its sentences, the message is one, whatever the
+    margins say, and a little less surely (``danger_line``) gives the safety line (a toddler who has just
     eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
     call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes the safety
     line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency.
+    Small talk and a closing do not silence the classifier, and it does not veto their box.
 
     Returns:
         The emergency kinds (empty when none), and the kind of a concern: a message close to an emergency by
@@ -101,18 +106,20 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return kinds, concern
     # in another language the classifier's character n-grams know little, and its readings run lower: a clearer
     # emergency reads lower, so it needs less to count and cannot veto
-    if kinds and not foreign and c.danger_veto is not None and max(danger.message, danger.sentence) < c.danger_veto:
+    # nor on small talk or a closing: their reply has no place for the safety line, so the box stays
+    vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
+    if kinds and vetoes and max(danger.message, danger.sentence) < c.danger_veto:
         return (), kinds[0]
-    # one sentence alone is a noisier reading than the message ("Eg har mykje gjeld og veit ikkje kva eg skal
-    # gjere." read 0.45, the whole message 0.02): between the two thresholds it gives the safety line
-    if foreign and c.danger_box_foreign is not None:
-        box = sentence_box = c.danger_box_foreign
-    else:
-        box, sentence_box = c.danger_box, max(c.danger_box, c.danger_sentence_box or 0.0)
-    if not kinds and not brief and (danger.message >= box or danger.sentence >= sentence_box):
-        return (danger.kind or concern or "medical",), ""
-    if not kinds and not concern and (danger.sentence >= box or (brief and danger.message >= box)):
-        return (), danger.kind or "medical"
+    # between the line and the box the classifier gives the safety line: 113 first, and the answer after it (on
+    # dev, "æ har så vondt i skuldra at æ itj får løfta armen over hauet" read 0.53, a stroke in the story 0.51)
+    foreign_box = foreign and c.danger_box_foreign is not None
+    box = c.danger_box_foreign if foreign_box else c.danger_box
+    line = box if foreign_box else min(c.danger_line or c.danger_box, c.danger_box)
+    reading = max(danger.message, danger.sentence)
+    if not kinds and not brief and reading >= box:
+        return danger.kinds or (concern or "medical",), ""
+    if not kinds and not concern and reading >= line:
+        return (), (danger.kinds or ("medical",))[0]
     return kinds, concern
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from assistant.core import Assistant
 from assistant.bank_texts import held_out
 from assistant.meaning import MeaningModel
-from assistant.safety import emergency_kinds
+from assistant.safety import emergency_kinds, read_danger
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class Holdout:
 
 
 def bank_holdout(bot: Assistant) -> Holdout:
-    """Measure the emergency decision on the held-out part of the banks (patterns and meaning together)."""
+    """Measure the emergency decision on the held-out part of the banks (patterns, meaning and the danger
+    classifier together)."""
     banks = dict(bot.banks)
     tune = {name: banks[name].subset([not held_out(e.text) for e in banks[name].entries])
             for name in ("emergency", "ordinary") if name in banks}
@@ -60,8 +61,11 @@ def bank_holdout(bot: Assistant) -> Holdout:
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
+        # the danger classifier as served: it was trained on neither bank's held-out part
         verdicts = [emergency_kinds(bot.settings.calibration, bot.analyzer.normalise(t),
-                                    model.score(bot.embed(t), t), raw=t)
+                                    model.score(bot.embed(t), t), raw=t,
+                                    danger=read_danger(bot.classifiers["danger"], [(t, bot.embed(t))])
+                                    if bot.reads_danger else None)
                     for t in texts]
         counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
                         sum(bool(concern) and not kinds for kinds, concern in verdicts))

@@ -125,9 +125,13 @@ def render(counts: Counts) -> str:
     for label in sorted(counts.total, key=lambda k: -counts.total[k]):
         lines.append(f"| {label} | {counts.total[label]} | "
                      + " | ".join(str(counts.counts[n][label]) for n in names) + " |")
-    if len(counts.total) > 1:
-        lines.append(f"| all | {sum(counts.total.values())} | "
-                     + " | ".join(str(sum(counts.counts[n].values())) for n in names) + " |")
+    # a safety file's emergencies and ordinary messages are totalled apart: their sum would mean nothing
+    groups = sorted({label.rpartition(" ")[2] for label in counts.total}) if counts.name.startswith("safety") \
+        else [""]
+    for group in groups if len(counts.total) > 1 else ():
+        keys = [k for k in counts.total if k.endswith(group)]
+        lines.append(f"| {('all ' + group.strip('()')).strip()} | {sum(counts.total[k] for k in keys)} | "
+                     + " | ".join(str(sum(counts.counts[n][k] for k in keys)) for n in names) + " |")
     return "\n".join(lines)
 
 

@@ -121,6 +121,11 @@ class Analyzer:
         words = _TOKEN.findall(self._rewrite_phrases(" ".join(_TOKEN.findall(nfc(text).lower()))))
         return self._rewrite_phrases(" ".join(self._map_word(w) for w in words))
 
+    def rewrites(self, text: str) -> bool:
+        """Whether :meth:`normalise` maps a word of ``text`` to another (a dialect, nynorsk or inflected form)."""
+        words = _TOKEN.findall(nfc(text).lower())
+        return self.normalise(text).split() != words
+
     def analyse(self, text: str) -> Analysis:
         """The text normalised, split and reduced to its lexical terms, in one pass."""
         normalised = self.normalise(text)

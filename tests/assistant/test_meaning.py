@@ -16,6 +16,7 @@ from assistant.bank_texts import BANK_DIR, all_banks, classifier_banks, held_out
 from assistant.meaning import Calibration, MeaningModel
 from corpus.guide import load_guide
 from evaluation.dataset import load_questions
+from evaluation.labelled import PROBES_DIR as PROBES
 from evaluation.panel import load_panel
 from index.banks import Bank, BankEntry, banks_fingerprint
 from index.hashing_embedder import HashingEmbedder
@@ -76,6 +77,10 @@ def test_no_evaluation_question_is_inside_a_bank_or_a_situation():
             index.setdefault(w, []).append(s)
     leaks = []
     questions = [(q.id, q.question) for q in load_questions()] + [(q.id, q.question) for q in load_panel()]
+    # the blind probes too (evaluation.labelled counts them; some are held out)
+    for path in sorted(PROBES.glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions += [(r["id"], r.get("question") or r["text"]) for r in rows]
     for qid, question in questions:
         if qid in CONVERGED_AFTER_THE_BANKS:
             continue
@@ -168,3 +173,9 @@ def test_bank_files_are_json_lines():
     for path in Path(BANK_DIR).glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert isinstance(json.loads(line)["text"], str)
+
+
+def test_the_small_talk_bank_teaches_only_the_known_intents():
+    from assistant.bank_texts import INTENTS, small_talk_entries
+
+    assert small_talk_entries() and {e.label for e in small_talk_entries()} <= set(INTENTS)

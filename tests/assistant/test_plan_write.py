@@ -239,3 +239,4 @@ def test_in_another_language_the_section_retrieval_puts_first_answers(hashing_as
     # in Norwegian the words of the question choose, not the passage retrieval put first
     norsk = dataclasses.replace(plan_, understanding=dataclasses.replace(u, language="nb"))
     assert "vaksiner" not in bot.writer.write(norsk).text
+

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from assistant.bank_texts import ORDINARY, classifier_banks, held_out, safety_banks
+from assistant.closing import Closing
 from assistant.meaning import Calibration, Meaning
 from assistant.safety import Danger, emergency_kinds, read_danger
 from corpus.guide import load_guide
 from index.classifier import Prediction
 
 CAL = Calibration(emergency_margin=0.016, emergency_pattern_veto=-0.01, concern_margin=0.0155,
-                  danger_box=0.4, danger_sentence_box=0.5, danger_veto=0.03, danger_box_foreign=0.1)
+                  danger_box=0.55, danger_line=0.4, danger_veto=0.03, danger_box_foreign=0.1)
 
 
 def _meaning(margin: float, kind: str = "medical") -> Meaning:
@@ -25,43 +26,55 @@ def kinds(text: str, margin: float, danger: Danger | None, **kw) -> tuple[tuple[
 
 def test_the_classifier_calls_an_emergency_the_margins_miss():
     text = "Hvor er helsestasjonen? Datteren min har nettopp spist noen av tablettene til bestemor"
-    assert kinds(text, 0.0, Danger(0.63, 0.0, "poisoning")) == (("poisoning",), "")
-    assert kinds(text, 0.0, Danger(0.2, 0.1, "poisoning")) == ((), "")
+    assert kinds(text, 0.0, Danger(0.63, 0.0, ("poisoning",))) == (("poisoning",), "")
+    assert kinds(text, 0.0, Danger(0.2, 0.1, ("poisoning",))) == ((), "")
     # without a reading (lexical runs) or without a calibrated threshold, the margins decide as before
     assert kinds(text, 0.0, None) == ((), "")
     assert emergency_kinds(Calibration(emergency_margin=0.016), text.lower(), _meaning(0.0), raw=text,
-                           danger=Danger(0.9, 0.0, "poisoning")) == ((), "")
+                           danger=Danger(0.9, 0.0, ("poisoning",))) == ((), "")
 
 
 def test_a_box_from_the_margins_alone_becomes_the_safety_line_when_the_classifier_reads_it_as_ordinary():
     text = "kæm kan hjelp mæ å dusje"
-    assert kinds(text, 0.02, Danger(0.5, 0.0, "medical")) == (("medical",), "")
-    assert kinds(text, 0.02, Danger(0.01, 0.01, "medical")) == ((), "medical")
+    assert kinds(text, 0.02, Danger(0.5, 0.0, ("medical",))) == (("medical",), "")
+    assert kinds(text, 0.02, Danger(0.01, 0.01, ("medical",))) == ((), "medical")
+
+
+def test_a_closing_keeps_the_box_the_margins_give_whatever_the_classifier_reads():
+    # its reply has no place for the safety line, so a vetoed box would leave no 113 at all
+    text = "takk for alt. jeg orker ikke mer nå"
+    closing = Closing("thanks", "jeg orker ikke mer nå", _meaning(0.03, "suicide"))
+    assert kinds(text, 0.0, Danger(0.01, 0.01, ("suicide",)), closing=closing) == (("suicide",), "")
+    # and small talk does not silence the classifier
+    assert kinds("ha det", 0.0, Danger(0.7, 0.0, ("suicide",)), small_talk=True)[1] == "suicide"
+    assert kinds("ha det bra alle sammen", 0.0, Danger(0.7, 0.0, ("suicide",)), small_talk=True) == (("suicide",), "")
 
 
 def test_a_pattern_is_never_vetoed_by_the_classifier():
     text = "Mannen min puster ikke"
-    assert kinds(text, 0.0, Danger(0.0, 0.0, "")) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.0, 0.0, ())) == (("medical",), "")
 
 
-def test_one_sentence_alone_needs_more_for_the_box_and_gives_the_safety_line_below_it():
+def test_between_the_line_and_the_box_the_classifier_gives_the_safety_line():
     text = "Eg har mykje gjeld og veit ikkje kva eg skal gjere. Kven kan hjelpe meg?"
-    assert kinds(text, 0.0, Danger(0.02, 0.45, "medical")) == ((), "medical")
-    assert kinds(text, 0.0, Danger(0.02, 0.6, "medical")) == (("medical",), "")
-    assert kinds(text, 0.0, Danger(0.45, 0.02, "medical")) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.02, 0.45, ("medical",))) == ((), "medical")
+    assert kinds(text, 0.0, Danger(0.45, 0.02, ("medical",))) == ((), "medical")
+    assert kinds(text, 0.0, Danger(0.02, 0.6, ("medical",))) == (("medical",), "")
+    # a concern the margins already give keeps its kind
+    assert kinds(text, 0.0155, Danger(0.45, 0.0, ("violence",))) == ((), "medical")
 
 
 def test_in_another_language_less_is_needed_and_nothing_is_vetoed():
     text = "Bet dabar mano vyras išgėrė daug vaistų ir negaliu jo pažadinti"
-    assert kinds(text, 0.0, Danger(0.15, 0.0, "medical"), foreign=True) == (("medical",), "")
-    assert kinds(text, 0.0, Danger(0.15, 0.0, "medical")) == ((), "")
-    assert kinds(text, 0.03, Danger(0.01, 0.01, "medical"), foreign=True)[0] == ("medical",)
+    assert kinds(text, 0.0, Danger(0.15, 0.0, ("medical",)), foreign=True) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.15, 0.0, ("medical",))) == ((), "")
+    assert kinds(text, 0.03, Danger(0.01, 0.01, ("medical",)), foreign=True)[0] == ("medical",)
 
 
 def test_one_or_two_words_are_not_an_emergency_by_the_classifier_alone():
-    assert kinds("farvel", 0.0, Danger(0.9, 0.9, "suicide")) == ((), "suicide")
-    assert kinds("farvel", 0.0, Danger(0.9, 0.0, "suicide")) == ((), "suicide")
-    assert kinds("farvel", 0.0, Danger(0.1, 0.0, "suicide")) == ((), "")
+    assert kinds("farvel", 0.0, Danger(0.9, 0.9, ("suicide",))) == ((), "suicide")
+    assert kinds("farvel", 0.0, Danger(0.9, 0.0, ("suicide",))) == ((), "suicide")
+    assert kinds("farvel", 0.0, Danger(0.1, 0.0, ("suicide",))) == ((), "")
 
 
 class _Said:
@@ -82,8 +95,8 @@ def test_the_most_dangerous_sentence_of_a_message_is_its_reading():
     vec = np.zeros(4, np.float32)
     sentences = [(t, vec) for t in said.readings if t != "hele"]
     danger = read_danger(said, [("hele", vec)], sentences)  # type: ignore[arg-type]
-    assert danger == Danger(pytest.approx(0.1), pytest.approx(0.7), "violence")
-    assert read_danger(said, []) == Danger(0.0, 0.0, "")  # type: ignore[arg-type]
+    assert danger == Danger(pytest.approx(0.1), pytest.approx(0.7), ("violence",))
+    assert read_danger(said, []) == Danger(0.0, 0.0, ())  # type: ignore[arg-type]
 
 
 def test_the_danger_bank_holds_the_emergencies_to_tune_on_and_ordinary_stories_sentence_by_sentence():
@@ -97,3 +110,34 @@ def test_the_danger_bank_holds_the_emergencies_to_tune_on_and_ordinary_stories_s
     story = next(e.text for e in safety_banks()["ordinary"] if e.text.count(". ") >= 1 and len(e.text) > 40)
     first = story.split(". ")[0].strip() + "."
     assert texts[story] == ORDINARY and texts.get(first, texts.get(first.rstrip("."))) == ORDINARY
+
+
+def test_kinds_nearly_as_likely_as_the_first_are_kept_and_the_box_gives_them_all():
+    said = _Said({"Har tatt alle pillene mine.": {ORDINARY: 0.4, "poisoning": 0.32, "suicide": 0.26,
+                                                  "medical": 0.02}})
+    danger = read_danger(said, [("Har tatt alle pillene mine.", np.zeros(4, np.float32))])  # type: ignore[arg-type]
+    assert danger.kinds == ("poisoning", "suicide")
+    assert kinds("Har tatt alle pillene mine.", 0.0, danger)[0] == ("poisoning", "suicide")
+
+
+def test_the_danger_bank_leaves_out_the_held_out_lines_and_splits_only_sentences_that_tell():
+    from assistant.bank_texts import (_sentences_of_several, intent_entries, labelled_questions, situation_entries,
+                                      small_talk_entries)
+    from assistant.rules import rules
+    from index.analysis import default_analyzer
+
+    documents = load_guide(pdf=[]).documents
+    bank = classifier_banks(documents)["danger"]
+    texts = {e.text for e in bank}
+    for name in ("ordinary", "out_of_scope"):
+        lines = safety_banks()[name]
+        assert not any(e.text in texts for e in lines if held_out(e.text))
+        assert any(e.text in texts for e in lines if not held_out(e.text))
+    sources = (*situation_entries(documents), *safety_banks()["ordinary"], *safety_banks()["out_of_scope"],
+               *intent_entries(), *small_talk_entries())
+    whole = {e.text for e in sources} | {q["text"] for q in labelled_questions()}
+    told = {s for t in whole for s in _sentences_of_several(t)}
+    split = [e.text for e in bank if e.label == ORDINARY and e.text in told and e.text not in whole]
+    assert split and not any(t.rstrip().endswith("?") for t in split)
+    normalise = default_analyzer().normalise
+    assert not any(rx.search(normalise(t)) for t in split for rx in rules().emergency.values())

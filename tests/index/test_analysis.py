@@ -154,3 +154,9 @@ def test_an_index_refuses_another_analysers_reading():
     with pytest.raises(ValueError, match="another analyser|analysed by"):
         index.scores(stranger.analyse("hjemmesykepleie"))
     assert index.scores(default_analyzer().analyse("hjemmesykepleie"))[0] > 0
+
+
+def test_rewrites_says_whether_a_word_was_mapped():
+    a = default_analyzer()
+    assert a.rewrites("æ e itj heime") and a.rewrites("Kven kan få BPA?")
+    assert not a.rewrites("Jeg er ikke hjemme.")
