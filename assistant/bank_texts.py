@@ -173,9 +173,9 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     * ``danger``: the tuning part of the emergency bank and the emergencies in other languages -> their kind,
       against everything ordinary: the tuning parts of the ordinary and out-of-scope banks, the ordinary messages
       in other languages, the situation bank (every language), the labelled questions and the
-      intents, and each sentence that tells in those written in several (the safety step reads a message
-      sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary story it was part
-      of).
+      intents, and each sentence that tells in the stories of the ordinary and situation banks (the safety step
+      reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary
+      story it was part of).
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]
@@ -196,16 +196,18 @@ def _danger_entries(documents: tuple[Document, ...] | list[Document], questions:
     tuning = {name: [e for e in safety_banks()[name] if not held_out(e.text)] for name in SAFETY_BANKS}
     danger = [BankEntry(e.text, e.label) for e in (*tuning["emergency"], *danger_language_entries())
               if e.label != ORDINARY]
-    ordinary = [e.text for e in (*tuning["ordinary"], *tuning["out_of_scope"])]
+    stories = [e.text for e in (*tuning["ordinary"], *situation_entries(documents))]
+    ordinary = stories + [e.text for e in tuning["out_of_scope"]]
     ordinary += [e.text for e in danger_language_entries() if e.label == ORDINARY]
-    ordinary += [e.text for e in situation_entries(documents)] + [q["text"] for q in questions]
-    ordinary += [e.text for e in (*intent_entries(), *small_talk_entries())]
-    # the sentences that tell, not the questions: those are in the banks whole, and a story's closing question
-    # alone is any question ("Kva kan NAV hjelpe meg med?"); nor a sentence an emergency pattern reads as one
-    # ("Han fikk hjertestans i fjor og ble gjenopplivet": only its story makes it ordinary)
+    ordinary += [q["text"] for q in questions] + [e.text for e in (*intent_entries(), *small_talk_entries())]
+    # of the stories, the sentences that tell (of three words or more), not the questions: those are in the banks
+    # whole, and a story's closing question alone is any question ("Kva kan NAV hjelpe meg med?"); nor a sentence
+    # an emergency pattern reads as one ("Han fikk hjertestans i fjor og ble gjenopplivet": only its story makes
+    # it ordinary)
     emergency, normalise = rules().emergency.values(), default_analyzer().normalise
-    sentences = [s for text in ordinary for s in _sentences_of_several(text)
-                 if not s.rstrip().endswith("?") and not any(rx.search(normalise(s)) for rx in emergency)]
+    sentences = [s for text in stories for s in _sentences_of_several(text)
+                 if len(s.split()) >= 3 and not s.rstrip().endswith("?")
+                 and not any(rx.search(normalise(s)) for rx in emergency)]
     told = set(ordinary)
     ordinary += [s for s in dict.fromkeys(sentences) if s not in told]
     return tuple(danger + [BankEntry(text, ORDINARY) for text in dict.fromkeys(ordinary)])

@@ -61,8 +61,11 @@ def _norm(text: str) -> str:
 #: and panel11's p044 (test11), a thanks the intent line "det var akkurat det jeg lurte på" also says; and
 #: panel12's q045 (test12), whether the exemption card covers the out-of-hours clinic, word for word an ordinary-bank
 #: line of 2026-12-01 (its text seen when this check named it, 2026-12-06).
+#: And five blind probes (evaluation/probes/, checked since 2026-12-06) that came out within the threshold of a
+#: questions-bank line written before them: everyday questions any writer asks ("hvilken lov gir rett til
+#: hjemmehjelp?", "hvor lenge varer kvalifiseringsprogrammet?", "hva slags spørsmål kan jeg stille?").
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
-                                       "m066", "p044", "q045"})
+                                       "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`
