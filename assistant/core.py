@@ -205,8 +205,7 @@ class Assistant:
             tail = pattern_tail(sentences, analyzer=self.analyzer) if sentences else ""
             # dialect and nynorsk read as bokmål too, for the danger classifier (its ordinary side is mostly
             # bokmål, so "Eg har skrive brev til alle …" read 0.24 as written and 0.62 as bokmål)
-            bokmal = analysis.normalised if (language == "nb" and self.reads_danger
-                                             and self.analyzer.rewrites(query)) else ""
+            bokmal = analysis.normalised if language == "nb" and self.reads_danger and analysis.rewritten else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
                                        *([opening] if rest else []), *([bokmal] if bokmal else [])])
             bokmal_vector = vectors.pop() if bokmal else None
@@ -216,12 +215,12 @@ class Assistant:
                 pattern_reading = self.meaning.safety(vectors.pop())
             # the needs' lexical side knows only Norwegian words: English "take her pills" matched a dental line
             meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
-            sentence_meanings = [(text, self.meaning.safety(v))
-                                 for text, v in zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)]
+            read_sentences = list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True))
+            sentence_meanings = [(text, self.meaning.safety(v)) for text, v in read_sentences]
             if self.reads_danger:
                 danger = read_danger(self.classifiers["danger"],
                                      [(query, vectors[0]), *([(bokmal, bokmal_vector)] if bokmal else [])],
-                                     list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True)))
+                                     read_sentences)
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
@@ -284,4 +283,3 @@ class Assistant:
             return Reply("no_answer", templates.NO_ANSWER, notices=u.notices + ("ungrounded",), question=u.question,
                          mode="declined", language=u.language)
         return reply
-

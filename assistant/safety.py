@@ -104,18 +104,18 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
                                  in_conversation=in_conversation, foreign=foreign, brief=brief)
     if danger is None or c.danger_box is None:
         return kinds, concern
-    # in another language the classifier's character n-grams know little, and its readings run lower: a clearer
-    # emergency reads lower, so it needs less to count and cannot veto
-    # nor on small talk or a closing: their reply has no place for the safety line, so the box stays
+    reading = max(danger.message, danger.sentence)
+    # no veto in another language (the classifier's character n-grams know less there, and its readings run lower),
+    # nor on small talk or a closing (their reply has no place for the safety line, so the box stays)
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
-    if kinds and vetoes and max(danger.message, danger.sentence) < c.danger_veto:
+    if kinds and vetoes and reading < c.danger_veto:
         return (), kinds[0]
     # between the line and the box the classifier gives the safety line: 113 first, and the answer after it (on
-    # dev, "æ har så vondt i skuldra at æ itj får løfta armen over hauet" read 0.53, a stroke in the story 0.51)
+    # dev, "æ har så vondt i skuldra at æ itj får løfta armen over hauet" read 0.53, a stroke in the story 0.51);
+    # in another language a lower box and no line
     foreign_box = foreign and c.danger_box_foreign is not None
     box = c.danger_box_foreign if foreign_box else c.danger_box
     line = box if foreign_box else min(c.danger_line or c.danger_box, c.danger_box)
-    reading = max(danger.message, danger.sentence)
     if not kinds and not brief and reading >= box:
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:

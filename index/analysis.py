@@ -50,6 +50,11 @@ class Analysis:
     terms: tuple[str, ...]
     analyzer: str
 
+    @property
+    def rewritten(self) -> bool:
+        """Whether normalising mapped a word of ``text`` to another (a dialect, nynorsk or inflected form)."""
+        return list(self.tokens) != _TOKEN.findall(nfc(self.text).lower())
+
 
 @dataclass(frozen=True)
 class Analyzer:
@@ -120,11 +125,6 @@ class Analyzer:
         # phrases run before word mapping ("day care") and after it ("itj råd" -> "ikke råd")
         words = _TOKEN.findall(self._rewrite_phrases(" ".join(_TOKEN.findall(nfc(text).lower()))))
         return self._rewrite_phrases(" ".join(self._map_word(w) for w in words))
-
-    def rewrites(self, text: str) -> bool:
-        """Whether :meth:`normalise` maps a word of ``text`` to another (a dialect, nynorsk or inflected form)."""
-        words = _TOKEN.findall(nfc(text).lower())
-        return self.normalise(text).split() != words
 
     def analyse(self, text: str) -> Analysis:
         """The text normalised, split and reduced to its lexical terms, in one pass."""
