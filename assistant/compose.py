@@ -7,6 +7,7 @@ citation marker) or one of the fixed templates in :mod:`assistant.templates`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from assistant.types import Citation, ReplyPart
@@ -50,6 +51,9 @@ class AnswerBuilder:
     citations: list[Citation] = field(default_factory=list)
     _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     _quoted: set[tuple[str, int]] = field(default_factory=set)
+    #: The words of every sentence (not list item) quoted so far: two services' descriptions can state the same
+    #: sentence ("Hjemmesykepleie er gratis."), and a reply said it once under each.
+    _said: set[str] = field(default_factory=set)
     #: (service_id, aspect) of every section quoted from.
     sections: set[tuple[str, str]] = field(default_factory=set)
 
@@ -81,12 +85,14 @@ class AnswerBuilder:
 
         ``prefix`` is the paragraph's label as Markdown (a template: the section heading, the service's name),
         ``label`` the same as plain text for the typed part. A sentence already quoted in this reply is not
-        repeated. Returns whether anything was added.
+        repeated, nor is a sentence of the same words from another chunk. Returns whether anything was added.
         """
-        spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted]
+        spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted
+                 and (s.bullet or _words(s.text) not in self._said)]
         if not spans:
             return False
         self._quoted |= {(chunk.chunk_id, s.start) for s in spans}
+        self._said |= {_words(s.text) for s in spans if not s.bullet}
         self.sections.add((chunk.service_id, chunk.aspect))
         n = self.cite(chunk, spans, score)
         # in reading order: sentences run on in one line, list items each on their own line, so an item always
@@ -137,3 +143,8 @@ class AnswerBuilder:
     def text(self) -> str:
         """The answer as Markdown paragraphs."""
         return "\n\n".join(line for line in self.lines if line)
+
+
+def _words(text: str) -> str:
+    """A sentence's words, for telling whether two chunks state the same sentence."""
+    return " ".join(re.findall(r"\w+", text.lower()))

@@ -159,10 +159,15 @@ class ExtractiveWriter:
                 # whose description states it
                 sid = self.topics.source(sid, aspect)
             elif (aspect or several) and u.aspects_from != "same_question":
-                # the section whose sentences hold the answer to this part (a part that names no aspect starts
-                # from what the service is); a follow-up that asks the last question again keeps its section
+                # the section whose sentences hold the answer (a part that names no aspect starts from what the
+                # service is); a follow-up that asks the last question again keeps its section
                 read = self._read(part.text, part.analysis)
-                aspect = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
+                held = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
+                if held != aspect and self._has_asked(sid, aspect):
+                    # the section asked answers first, and the one holding the words after it: an aspect read from
+                    # a cue can be wrong ("må jeg ha henvisning" asks how to get there, not what is expected)
+                    sections.setdefault((sid, aspect), []).append(part)
+                aspect = held
             sections.setdefault((sid, aspect), []).append(part)
         current = ""
         # each service once, with its parts in the order asked: the services in the order first asked about
@@ -194,6 +199,13 @@ class ExtractiveWriter:
         answered = [sid for sid, _ in sections]
         self.routes.closing(b, primary.service_id if primary.service_id in answered else answered[0], plan,
                             self._read(u.query, u.analysis))
+
+    def _has_asked(self, service_id: str, aspect: str) -> bool:
+        """Whether the part asks a section the service has (not only what it is): that section answers it, even
+        where another holds more of the question's words. Moved there instead, a price question got what the
+        service is ("avtale med kommunen") and lost its price; keeping it quoted the asked section for 8 more of
+        390 labelled parts (aspects-A, B and C, 2026-12-06)."""
+        return aspect not in ("", "what") and self.picker.has(service_id, aspect)
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
         """Whether a reply on who can get a service should add that services are granted after an individual

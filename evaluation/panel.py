@@ -42,9 +42,11 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: only: written at the start of the next round, before its changes, to measure them, never read) and panel13 (48,
 #: ids ``s…``, ``test13`` only: written at 07:10 UTC on 2026-12-06, at the start of the next round, before its
 #: changes, never read) and panel14 (48, ids ``u…``, ``test14`` only: written at 09:50 UTC on 2026-12-06, before
-#: that round's changes, never read).
+#: that round's changes, never read) and panel15 (88, 2026-12-06 13:00 UTC, two blind writers at once, before that
+#: round's changes: ``test15``, ids ``w…``, 48 in panel14's mixture, never read; ``dev15``, ids ``v…``, 40 weighted
+#: to direct, two-part and follow-up questions, to read and tune on).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
-                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

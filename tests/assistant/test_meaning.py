@@ -64,8 +64,10 @@ def _norm(text: str) -> str:
 #: And five blind probes (evaluation/probes/, checked since 2026-12-06) that came out within the threshold of a
 #: questions-bank line written before them: everyday questions any writer asks ("hvilken lov gir rett til
 #: hjemmehjelp?", "hvor lenge varer kvalifiseringsprogrammet?", "hva slags spørsmål kan jeg stille?").
+#: And panel15's w003 (test15, written blind on 2026-12-06 13:00), a situation any writer puts in a few words: no
+#: money for food this week, like a situation-bank line (named by this check; the bank line seen, not the question).
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
-                                       "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008"})
+                                       "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008", "w003"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

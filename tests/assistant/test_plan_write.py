@@ -240,3 +240,14 @@ def test_in_another_language_the_section_retrieval_puts_first_answers(hashing_as
     norsk = dataclasses.replace(plan_, understanding=dataclasses.replace(u, language="nb"))
     assert "vaksiner" not in bot.writer.write(norsk).text
 
+
+
+def test_a_part_asking_a_section_the_service_has_is_answered_from_it_whatever_words_it_shares_elsewhere(
+        hashing_assistant):
+    bot = hashing_assistant
+    # "avtale med kommunen" stands in what physiotherapy is; the price is what was asked
+    reply = bot.ask("Hva koster det å gå til en fysioterapeut som har avtale med kommunen?")
+    assert reply.services[0] == "fysioterapi" and reply.aspects[:1] == ("cost",)
+    aspect_of = {c.chunk_id: c.aspect for c in bot.chunks}
+    cited = [aspect_of[c.chunk_id] for c in reply.citations if c.service_id == "fysioterapi"]
+    assert cited[0] == "cost", cited
