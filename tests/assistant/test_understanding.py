@@ -349,3 +349,14 @@ def test_warning_signs_said_in_everyday_words_are_emergencies_by_pattern(underst
                                   "Hvem kan hjelpe far å vekke interessen for turer igjen?"])
 def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understander, text):
     assert understand(understander, text).emergency == ()
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("kæm ska æ ring te og kost det nåkka", ["kæm ska æ ring te", "kost det nåkka"]),
+    ("kem kan få dagsenter og betal vi sjøl for maten?", ["kem kan få dagsenter", "betal vi sjøl for maten?"]),
+    ("Hvem kan få det og hva koster det?", ["Hvem kan få det", "hva koster det?"]),
+    ("Mor og far bor i Åsen", []),
+])
+def test_a_message_splits_at_a_conjunction_before_a_question_in_dialect_too(question, parts):
+    # trøndersk drops the verb's ending and says "kem": the second question is still its own part
+    assert split_parts(question) == parts
