@@ -51,8 +51,9 @@ class AnswerBuilder:
     citations: list[Citation] = field(default_factory=list)
     _ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     _quoted: set[tuple[str, int]] = field(default_factory=set)
-    #: The words of every sentence (not list item) quoted so far: two services' descriptions can state the same
-    #: sentence ("Hjemmesykepleie er gratis."), and a reply said it once under each.
+    #: The words of every sentence quoted so far (not a list item, nor the sentence that introduces a list: an item
+    #: must follow its own introduction): two services' descriptions can state the same sentence
+    #: ("Hjemmesykepleie er gratis."), and a reply said it once under each.
     _said: set[str] = field(default_factory=set)
     #: (service_id, aspect) of every section quoted from.
     sections: set[tuple[str, str]] = field(default_factory=set)
@@ -85,14 +86,18 @@ class AnswerBuilder:
 
         ``prefix`` is the paragraph's label as Markdown (a template: the section heading, the service's name),
         ``label`` the same as plain text for the typed part. A sentence already quoted in this reply is not
-        repeated, nor is a sentence of the same words from another chunk. Returns whether anything was added.
+        repeated; nor is a sentence of the same words from another chunk, as long as the paragraph keeps one of
+        its own (a service whose answer is only a sentence another service states, "Klagefristen er tre uker fra du
+        fikk vedtaket.", gets it under its own name). Returns whether anything was added.
         """
-        spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted
-                 and (s.bullet or _words(s.text) not in self._said)]
+        spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted]
+        fresh = [s for s in spans if not _repeatable(s) or _sentence_key(s.text) not in self._said]
+        if any(_repeatable(s) for s in fresh):
+            spans = fresh
         if not spans:
             return False
         self._quoted |= {(chunk.chunk_id, s.start) for s in spans}
-        self._said |= {_words(s.text) for s in spans if not s.bullet}
+        self._said |= {_sentence_key(s.text) for s in spans if _repeatable(s)}
         self.sections.add((chunk.service_id, chunk.aspect))
         n = self.cite(chunk, spans, score)
         # in reading order: sentences run on in one line, list items each on their own line, so an item always
@@ -145,6 +150,14 @@ class AnswerBuilder:
         return "\n\n".join(line for line in self.lines if line)
 
 
-def _words(text: str) -> str:
+_WORD = re.compile(r"\w+")
+
+
+def _sentence_key(text: str) -> str:
     """A sentence's words, for telling whether two chunks state the same sentence."""
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _repeatable(span: Span) -> bool:
+    """Whether a span may be left out as said already: a sentence, not a list item nor a list's introduction."""
+    return not span.bullet and not span.text.rstrip().endswith(":")

@@ -67,7 +67,8 @@ class Rules:
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
             with its verb asks something: "Må legen henvise meg?"), after a conjunction or not ("Og ka kosta det?").
         part_split: Where one message holds several questions: after a question mark, or at a conjunction
-            followed by a question word.
+            followed by a question word, a question's verb and subject, or a trøndersk verb form that spells a
+            bokmål word too before a pronoun ("og kost det nåkka").
         markers: Language code -> its frequent function words (for recognising the asker's language).
         identify: The languages the language identifier chooses among.
         norwegian: Of those, the ones that count as Norwegian.
@@ -165,6 +166,8 @@ def rules() -> Rules:
             rf"(?:{_words(patterns, 'opening_conjunctions')}\s+(?:{opener})"
             rf"|(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b)", re.IGNORECASE),
         part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + opener + "|"
+                              + _words(patterns, "dialect_question_verbs") + r"\s+"
+                              + _words(patterns, "dialect_question_subjects") + r"\b|"
                               + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",
                               re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},

@@ -11,7 +11,8 @@ section of one aspect of one service, sentence by sentence and list item by list
 * nothing already quoted in the reply is quoted again;
 * when another section of the same service holds a sentence that shares clearly more distinctive words with
   the question than any sentence of the section asked (the deadline sits under "Hva inngår", not "Slik søker
-  du"), that section answers (:meth:`SectionPicker.best_aspect`).
+  du"), that section holds the answer (:meth:`SectionPicker.best_aspect`; the writer quotes it after the section
+  asked).
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ class SectionPicker:
         return scores[0] + SECOND_SENTENCE_SHARE * scores[1]
 
     def best_aspect(self, service_id: str, aspect: str, query: str | Analysis, *, avoid: Iterable[str] = ()) -> str:
-        """The section of the service that answers ``query``: the one asked, unless another section's best
-        sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
+        """The section of the service that holds the answer to ``query``: the one asked, unless another section's
+        best sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
         if aspect == "law" and self.has(service_id, aspect):
             return aspect  # the legal basis is its own section's, whatever words the question shares elsewhere
         q = self.terms(query)

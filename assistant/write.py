@@ -133,6 +133,8 @@ class ExtractiveWriter:
         """A price answer that states no amount, with the price section's sentence on whom to ask about the
         price ("Spør Forvaltning helse og omsorg om gjeldende egenandel per døgn."), in reading order."""
         chosen = {(c.chunk_id, s.start) for c, spans in groups for s in spans}
+        if any(rules().ask_whom.search(s.text.strip().lower()) for _, spans in groups for s in spans):
+            return groups  # one office to ask is enough (hjelpemidler names two)
         found = self.picker.first(service_id, "cost", rules().ask_whom, rules().cue("cost"),
                                   skip=b.quoted | chosen)
         if found is None:
@@ -144,7 +146,9 @@ class ExtractiveWriter:
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
-        answers it; parts answered by the same section share one heading and one choice of sentences."""
+        answers it; parts answered by the same section share one heading and one choice of sentences. A part that
+        asks a section its service has is answered from it, and then from the section holding more of its words
+        when that is another."""
         primary = plan.services[0]
         u = plan.understanding
         parts = plan.parts or (PlannedPart(primary.service_id, "", u.query, u.analysis),)
@@ -163,9 +167,9 @@ class ExtractiveWriter:
                 # service is); a follow-up that asks the last question again keeps its section
                 read = self._read(part.text, part.analysis)
                 held = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
-                if held != aspect and self._has_asked(sid, aspect):
-                    # the section asked answers first, and the one holding the words after it: an aspect read from
-                    # a cue can be wrong ("må jeg ha henvisning" asks how to get there, not what is expected)
+                if held != aspect and self._keeps_asked_section(sid, aspect):
+                    # the section asked first (a price question keeps its price), then the one holding the words,
+                    # in case the aspect was misread from a cue ("må jeg ha henvisning" read as what is expected)
                     sections.setdefault((sid, aspect), []).append(part)
                 aspect = held
             sections.setdefault((sid, aspect), []).append(part)
@@ -200,11 +204,10 @@ class ExtractiveWriter:
         self.routes.closing(b, primary.service_id if primary.service_id in answered else answered[0], plan,
                             self._read(u.query, u.analysis))
 
-    def _has_asked(self, service_id: str, aspect: str) -> bool:
-        """Whether the part asks a section the service has (not only what it is): that section answers it, even
-        where another holds more of the question's words. Moved there instead, a price question got what the
-        service is ("avtale med kommunen") and lost its price; keeping it quoted the asked section for 8 more of
-        390 labelled parts (aspects-A, B and C, 2026-12-06)."""
+    def _keeps_asked_section(self, service_id: str, aspect: str) -> bool:
+        """Whether a part is answered from the section it asks even where another holds more of its words: when
+        it asks one the service has, other than what the service is (moved away, a price question got what the
+        service is, "avtale med kommunen", and lost its price; docs/evaluation.md has the counts)."""
         return aspect not in ("", "what") and self.picker.has(service_id, aspect)
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:

@@ -11,7 +11,7 @@ def _chunk(service: str, text: str) -> Chunk:
                  text=text, source=f"{service}.md", aspect="cost")
 
 
-def test_a_sentence_two_descriptions_state_is_said_once_a_list_item_each_time_its_list_is_quoted():
+def test_a_sentence_two_descriptions_state_is_said_once_and_a_list_keeps_its_introduction():
     fee = _chunk("egenandel", "Hjemmesykepleie er gratis. Praktisk bistand koster en egenandel.\n\nGratis er:\n- "
                               "hjemmesykepleie")
     nursing = _chunk("hjemmesykepleie", "Hjemmesykepleie er gratis. Du betaler selv for legemidler.\n\nGratis er:\n- "
@@ -19,8 +19,21 @@ def test_a_sentence_two_descriptions_state_is_said_once_a_list_item_each_time_it
     b = AnswerBuilder()
     assert b.add_quoted(fee, sentence_spans(fee.text), 0.0)
     assert b.add_quoted(nursing, sentence_spans(nursing.text), 0.0)
-    assert b.text.count("Hjemmesykepleie er gratis.") == 1 and "Du betaler selv for legemidler." in b.text
-    # a list item is short and means what its introduction says: each list keeps its items
-    assert b.text.count("- hjemmesykepleie") == 2
-    # a sentence said already adds nothing
-    assert not b.add_quoted(nursing, sentence_spans(nursing.text)[:1], 0.0)
+    assert b.text.count("Hjemmesykepleie er gratis.") == 1 and "Du betaler selv for legemidler. [2]" in b.text
+    # each list keeps its introduction and its items: an item never follows another sentence
+    assert b.text.count("Gratis er: [") == 2 and b.text.count("- hjemmesykepleie") == 2
+    assert "legemidler. [2]\n- " not in b.text
+    # the numbers stay in order, and each quote holds the sentences marked with its number
+    assert [c.n for c in b.citations] == [1, 2]
+    assert "Du betaler selv for legemidler." in b.citations[1].quote
+    # a sentence of a chunk quoted already adds nothing
+    assert not b.add_quoted(fee, sentence_spans(fee.text)[:1], 0.0)
+
+
+def test_a_service_whose_answer_another_service_states_too_still_gets_it_under_its_own_name():
+    deadline = "Klagefristen er tre uker fra du fikk vedtaket."
+    b = AnswerBuilder()
+    assert b.add_quoted(_chunk("ledsagerbevis", deadline), sentence_spans(deadline), 0.0)
+    assert b.add_quoted(_chunk("parkeringstillatelse", deadline), sentence_spans(deadline), 0.0)
+    assert b.text.count(deadline) == 2 and [c.service_id for c in b.citations] == ["ledsagerbevis",
+                                                                                    "parkeringstillatelse"]

@@ -241,13 +241,33 @@ def test_in_another_language_the_section_retrieval_puts_first_answers(hashing_as
     assert "vaksiner" not in bot.writer.write(norsk).text
 
 
-
-def test_a_part_asking_a_section_the_service_has_is_answered_from_it_whatever_words_it_shares_elsewhere(
+def test_a_part_asking_a_section_the_service_has_is_answered_from_it_then_from_where_its_words_are(
         hashing_assistant):
     bot = hashing_assistant
     # "avtale med kommunen" stands in what physiotherapy is; the price is what was asked
     reply = bot.ask("Hva koster det å gå til en fysioterapeut som har avtale med kommunen?")
     assert reply.services[0] == "fysioterapi" and reply.aspects[:1] == ("cost",)
+    assert not bot.grounding.problems(reply)
     aspect_of = {c.chunk_id: c.aspect for c in bot.chunks}
     cited = [aspect_of[c.chunk_id] for c in reply.citations if c.service_id == "fysioterapi"]
-    assert cited[0] == "cost", cited
+    assert cited[0] == "cost" and "what" in cited[1:], cited
+    # each section once, under its own heading
+    headings = [line.split("*")[1] for line in reply.text.splitlines() if line.startswith("*") and "**" not in line]
+    assert len(headings) == len(set(headings)), headings
+
+
+def test_a_price_answer_without_an_amount_ends_with_whom_to_ask_where_the_guide_says_it_after_a_semicolon(
+        hashing_assistant):
+    from assistant.plan import Plan, PlannedService
+    from assistant.write import ExtractiveWriter
+
+    bot = hashing_assistant
+    # a budget of a sentence: only whom to ask can add the sentence "...hvert år; spør Forvaltning ... om pris"
+    tight = dataclasses.replace(bot.settings, max_words_part=8, max_words_situation=8)
+    writer = ExtractiveWriter(bot.chunks, bot.documents, settings=tight, analyzer=bot.analyzer)
+    question = "hva koster middag levert hjem?"
+    u = Understanding(question, question, aspects=("cost",), asks=True, analysis=bot.analyzer.analyse(question))
+    reply = writer.write(Plan("answered", "situation", u, (PlannedService("matombringing", "primary", "need", 1.0,
+                                                                         ("cost",)),)))
+    assert not bot.grounding.problems(reply)
+    assert "spør Forvaltning helse og omsorg om gjeldende pris" in reply.text, reply.text

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
-from assistant.message import detect_aspects, detect_language, split_parts
+from assistant.message import asks_question, detect_aspects, detect_language, split_parts
 from assistant.understanding import Understander
 from corpus.guide import load_guide
 from index.classifier import Prediction
@@ -354,9 +354,22 @@ def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understand
 @pytest.mark.parametrize("question, parts", [
     ("kæm ska æ ring te og kost det nåkka", ["kæm ska æ ring te", "kost det nåkka"]),
     ("kem kan få dagsenter og betal vi sjøl for maten?", ["kem kan få dagsenter", "betal vi sjøl for maten?"]),
+    ("kan mor få dagsenter og betal dæm maten?", ["kan mor få dagsenter", "betal dæm maten?"]),
     ("Hvem kan få det og hva koster det?", ["Hvem kan få det", "hva koster det?"]),
-    ("Mor og far bor i Åsen", []),
+    # the dialect forms spell bokmål words too: an infinitive, a noun
+    ("Kan mor bli boende hjemme lenge og trenge det meste av hjelpen der?", []),
+    ("Hvem betaler for mat og kost den tiden hun er på korttidsopphold?", []),
 ])
 def test_a_message_splits_at_a_conjunction_before_a_question_in_dialect_too(question, parts):
     # trøndersk drops the verb's ending and says "kem": the second question is still its own part
     assert split_parts(question) == parts
+
+
+@pytest.mark.parametrize("text", ["Kost og ernæring er viktig for mor.", "Betal regningen i tide."])
+def test_a_dialect_verb_that_spells_a_bokmal_word_opens_no_question(text):
+    assert not asks_question(text)
+
+
+def test_diet_is_no_price_question_and_the_dialect_price_question_is():
+    assert "cost" not in detect_aspects("Får hun spesiell kost hvis hun har diabetes?")
+    assert detect_aspects("ka kosta det?") == ("cost",) and "cost" in detect_aspects("kæm ska æ ring te og kost det")
