@@ -13,7 +13,10 @@ persona brief (never the code, the banks or the replies):
 * *safety* (``safety-*.jsonl``): messages labelled emergency or not, with their kind (``suicide``, ``medical``,
   ``greeting``, ``alarming_past``…). Counted per kind: the reply is the 113 box (``box``), has the box or the
   safety line (``box_or_line``), and is small talk (``small_talk``). Recall first: every emergency should have
-  the box; an ordinary message neither.
+  the box; an ordinary message neither;
+* *refusal* (``refusal-*.jsonl``): messages labelled whether they ask how to appeal a refusal (had or feared, often
+  as a follow-up, with its history) or only say "nei" or "avslag" in another sense. Counted per label and half
+  (even ids were read to build the cues, odd ids held out): the reply says how to appeal (``klag…``).
 
 ``python -m evaluation.labelled [FILE ...]`` prints the counts (every probe file when none is given). These are
 instruments beside the reader's verdict, not the headline: an answer in the right section can still miss.
@@ -28,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import Assistant
+from assistant import Assistant, Turn
 from corpus.schema import heading_for
 
 PROBES_DIR = Path(__file__).resolve().parent / "probes"
@@ -110,10 +113,24 @@ def safety(bot: Assistant, path: Path) -> Counts:
     return Counts(path.name, total, {"box": box, "box_or_line": either, "small_talk": small})
 
 
+def refusals(bot: Assistant, path: Path) -> Counts:
+    """Per label and half: the reply says how to appeal."""
+    total, appeal = Counter(), Counter()
+    for row in _rows(path):
+        reply = bot.ask(row["text"], [Turn("user", h) for h in row.get("history", ())])
+        half = "tuned" if int(row["id"][2:]) % 2 == 0 else "held out"
+        label = f"{'asks' if row['appeal'] else 'does not ask'}, {half}"
+        total[label] += 1
+        appeal[label] += "klag" in reply.text.lower()
+    return Counts(path.name, total, {"says how to appeal": appeal})
+
+
 def measure(bot: Assistant, path: Path) -> Counts:
     """The counts of one probe file, by its kind (its name says which)."""
     if path.name.startswith("situations"):
         return situations(bot, path)
+    if path.name.startswith("refusal"):
+        return refusals(bot, path)
     return safety(bot, path) if path.name.startswith("safety") else aspects(bot, path)
 
 
@@ -126,8 +143,9 @@ def render(counts: Counts) -> str:
         lines.append(f"| {label} | {counts.total[label]} | "
                      + " | ".join(str(counts.counts[n][label]) for n in names) + " |")
     # a safety file's emergencies and ordinary messages are totalled apart: their sum would mean nothing
+    # (a refusal file's labels are its totals already)
     groups = sorted({label.rpartition(" ")[2] for label in counts.total}) if counts.name.startswith("safety") \
-        else [""]
+        else [] if counts.name.startswith("refusal") else [""]
     for group in groups if len(counts.total) > 1 else ():
         keys = [k for k in counts.total if k.endswith(group)]
         lines.append(f"| {('all ' + group.strip('()')).strip()} | {sum(counts.total[k] for k in keys)} | "
@@ -138,7 +156,7 @@ def render(counts: Counts) -> str:
 def main(argv: Sequence[str] = ()) -> int:
     """``python -m evaluation.labelled [FILE ...]``."""
     paths = [Path(a) for a in argv] or sorted(p for p in PROBES_DIR.glob("*.jsonl")
-                                             if p.name.startswith(("aspects", "situations", "safety")))
+                                             if p.name.startswith(("aspects", "situations", "safety", "refusal")))
     bot = Assistant.load()
     for path in paths:
         print(render(measure(bot, path)) + "\n")

@@ -294,3 +294,12 @@ def test_a_price_answer_without_an_amount_says_whom_to_ask(hashing_assistant, as
 def test_danger_told_without_the_usual_words_gets_113_first(real_bot, question):
     reply = real_bot.ask(question)
     assert reply.status == "emergency" and "113" in reply.text.split("\n", 1)[0], reply.text[:200]
+
+
+def test_a_follow_up_that_fears_a_refusal_is_answered_with_the_services_own_appeal(hashing_assistant, assert_reply_grounded):
+    history = [Turn("user", "Hvordan søker jeg TT-kort?"),
+               Turn("assistant", "Forklarte søknad om TT-kort.", ("tt-ordning",))]
+    reply = hashing_assistant.ask("og hvis jeg får nei?", history)
+    assert_reply_grounded(hashing_assistant, reply)
+    # the TT card's own appeal, decided by the county: three weeks, not the municipality's four
+    assert reply.services[0] == "tt-ordning" and "Klagefristen er tre uker" in reply.text, reply.text

@@ -373,3 +373,21 @@ def test_a_dialect_verb_that_spells_a_bokmal_word_opens_no_question(text):
 def test_diet_is_no_price_question_and_the_dialect_price_question_is():
     assert "cost" not in detect_aspects("Får hun spesiell kost hvis hun har diabetes?")
     assert detect_aspects("ka kosta det?") == ("cost",) and "cost" in detect_aspects("kæm ska æ ring te og kost det")
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("og hvis jeg får nei?", True),
+    ("å viss dæm sei nei, ka gjør æ da?", True),
+    ("I dag kom det avslag på omsorgsbolig. Hva kan vi gjøre nå?", True),
+    ("søknaden ble avslått, og vi er uenige", True),
+    ("My father's application was turned down. Can we complain?", True),
+    # who says no: a mother who refuses help is no decision to appeal
+    ("hva gjør vi om mor sier nei til hjemmehjelp?", False),
+    ("Far sa nei til å dusje i dag", False),
+    # a refusal denied, or weighed before applying
+    ("Har ikke fått noe avslag, lurer bare på prisen", False),
+    ("Er det vits å søke, eller om vi bare får avslag?", False),
+])
+def test_a_refusal_had_or_feared_asks_how_to_appeal_and_by_when(text, refused):
+    assert ("deadline" in detect_aspects(text)) == refused
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from evaluation.labelled import ASKS, PROBES_DIR, aspects, render, safety, situations
+from evaluation.labelled import ASKS, PROBES_DIR, aspects, refusals, render, safety, situations
 from tests.evaluation.test_panel import KNOWN
 
 
@@ -28,6 +28,22 @@ def test_the_probe_files_are_well_formed():
         rows = _rows(path)
         assert rows and all(isinstance(r["emergency"], bool) and r["kind"] and r["text"] for r in rows)
         assert {True, False} <= {r["emergency"] for r in rows}
+    for path in sorted(PROBES_DIR.glob("refusal-*.jsonl")):
+        rows = _rows(path)
+        assert rows and all(isinstance(r["appeal"], bool) and r["text"] and isinstance(r["history"], list)
+                            for r in rows)
+
+
+def test_a_refusal_counts_when_the_reply_says_how_to_appeal(hashing_assistant, tmp_path):
+    path = tmp_path / "refusal-x.jsonl"
+    rows = [{"id": "yr02", "text": "og hvis jeg får nei?", "history": ["Hvordan søker jeg TT-kort?"], "appeal": True},
+            {"id": "yr03", "text": "Hva koster trygghetsalarm?", "history": [], "appeal": False}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    counts = refusals(hashing_assistant, path)
+    assert counts.counts["says how to appeal"]["asks, tuned"] == 1
+    assert counts.counts["says how to appeal"]["does not ask, held out"] == 0
+    assert counts.total == {"asks, tuned": 1, "does not ask, held out": 1}
+    assert "| all |" not in render(counts)
 
 
 def test_an_unknown_label_is_an_error_not_a_count(hashing_assistant, tmp_path):
