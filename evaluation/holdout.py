@@ -61,12 +61,13 @@ def bank_holdout(bot: Assistant) -> Holdout:
     counts = {}
     for name in ("emergency", "ordinary"):
         texts = [e.text for e in banks[name].entries if held_out(e.text)] if name in banks else []
-        # the danger classifier as served: it was trained on neither bank's held-out part
-        verdicts = [emergency_kinds(bot.settings.calibration, bot.analyzer.normalise(t),
-                                    model.score(bot.embed(t), t), raw=t,
-                                    danger=read_danger(bot.classifiers["danger"], [(t, bot.embed(t))])
-                                    if bot.reads_danger else None)
-                    for t in texts]
+        verdicts = []
+        for t in texts:
+            vector = bot.embed(t)
+            # the danger classifier as served: it was trained on neither bank's held-out part
+            danger = read_danger(bot.classifiers["danger"], [(t, vector)]) if bot.reads_danger else None
+            verdicts.append(emergency_kinds(bot.settings.calibration, bot.analyzer.normalise(t),
+                                            model.score(vector, t), raw=t, danger=danger))
         counts[name] = (len(texts), sum(bool(kinds) for kinds, _ in verdicts),
                         sum(bool(concern) and not kinds for kinds, concern in verdicts))
     (n_e, acute_e, concern_e), (n_o, acute_o, concern_o) = counts["emergency"], counts["ordinary"]

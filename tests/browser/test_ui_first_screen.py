@@ -60,32 +60,33 @@ def open_page(app: tuple[str, Path], browser: Any) -> Iterator[Any]:
         yield open_
 
 
+def _steady(page: Any, read: Any, *, equal: int, every_ms: int, tries: int) -> tuple[Any, bool]:
+    """``read()`` until ``equal`` readings ``every_ms`` apart agree in a row (at most ``tries`` more readings): the
+    last reading, and whether it held still."""
+    last, still = read(), 1
+    for _ in range(tries):
+        if still >= equal:
+            break
+        page.wait_for_timeout(every_ms)
+        now = read()
+        still = still + 1 if now == last else 1
+        last = now
+    return last, still >= equal
+
+
 def _settled(page: Any, locator: Any) -> None:
     """Until the boxes of ``locator``'s elements have stayed in place for half a second (a cold start may still be
     laying out or scrolling the page when its text is first visible); at most 15 s."""
     boxes = "(els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
-    last, still = None, 0
-    for _ in range(60):
-        now = locator.evaluate_all(boxes)
-        still = still + 1 if now == last else 0
-        if still >= 2:
-            return
-        last = now
-        page.wait_for_timeout(250)
-    pytest.fail(f"the layout did not settle: {last}")
+    last, still = _steady(page, lambda: locator.evaluate_all(boxes), equal=3, every_ms=250, tries=59)
+    if not still:
+        pytest.fail(f"the layout did not settle: {last}")
 
 
 def _focus_stop(page: Any) -> dict[str, Any] | None:
     """The focused element once the page has stopped scrolling it into view (two equal readings 0.1 s apart, at
     most 3 s): under load a stop was measured mid-scroll, 15 px behind the input box it was moving above."""
-    last = page.evaluate(FOCUSED)
-    for _ in range(30):
-        page.wait_for_timeout(100)
-        now = page.evaluate(FOCUSED)
-        if now == last:
-            return now
-        last = now
-    return last
+    return _steady(page, lambda: page.evaluate(FOCUSED), equal=2, every_ms=100, tries=30)[0]
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:

@@ -127,19 +127,6 @@ def test_query_of_wrong_dimension_is_a_clear_error(mini):
         retriever.search("hjelp", query_vector=np.ones(7, dtype=np.float32))
 
 
-@pytest.mark.parametrize(
-    ("dialect", "bokmal"),
-    [
-        ("Kæm kan få heimesjukepleie?", "hvem kan få hjemmesykepleie"),
-        ("Kva kostar tryggleiksalarm?", "hva koster trygghetsalarm"),
-        ("Korleis søkje om plass på sjukeheimen", "hvordan søke om plass på sykehjemmet"),
-        ("æ får itj hjelp hjemmi", "jeg får ikke hjelp hjemme"),
-    ],
-)
-def test_nynorsk_and_dialect_are_normalised_to_bokmal(dialect, bokmal):
-    assert default_analyzer().normalise(dialect) == bokmal
-
-
 def test_lexical_index_finds_nynorsk_and_dialect_forms_of_a_bokmal_term():
     texts = [
         "Hjemmesykepleie er helsehjelp i hjemmet.",
