@@ -20,7 +20,7 @@ from assistant.compose import AnswerBuilder, Span
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.routes import Routes, next_step
-from assistant.select import SectionPicker
+from assistant.select import DETAIL_MIN, PART_DETAIL_MIN, SectionPicker
 from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
@@ -122,11 +122,18 @@ class ExtractiveWriter:
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening, in_order=in_order, affirmative=affirmative,
                                   opening_run=opening_run)
+        return b.add_passage(self._priced(b, service_id, aspect, groups), heading=templates.PART if heading else "",
+                             prefix=prefix, label=label, kind=kind)
+
+    def _priced(self, b: AnswerBuilder, service_id: str, aspect: str,
+                groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
+        """The sentences chosen from a section, and, for a price section whose chosen sentences state no amount,
+        its sentence on whom to ask: whichever step chose them (a section asked, or the detail a question
+        points at)."""
         amount = rules().price_amount
         if aspect == "cost" and groups and not any(amount.search(s.text) for _, spans in groups for s in spans):
-            groups = self._with_whom_to_ask(b, service_id, groups)
-        return b.add_passage(groups, heading=templates.PART if heading else "", prefix=prefix, label=label,
-                             kind=kind)
+            return self._with_whom_to_ask(b, service_id, groups)
+        return groups
 
     def _with_whom_to_ask(self, b: AnswerBuilder, service_id: str,
                           groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
@@ -190,8 +197,11 @@ class ExtractiveWriter:
                        heading=bool(aspect), whole_lists=True, max_spans=4, in_order=aspect == "apply",
                        whole_section=max(criteria, self.settings.whole_section_words) if aspect else 0,
                        opening_run=criteria)
+            last = i + 1 == len(grouped) or grouped[i + 1][0][0] != sid
+            if several and last:
+                self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps])
             doc = self.documents.get(sid)
-            if doc is not None and (i + 1 == len(grouped) or grouped[i + 1][0][0] != sid):
+            if doc is not None and last:
                 # what every answer about the service states, after the parts asked (how to appeal: by when)
                 for topic in doc.always_tell:
                     self.topics.tell(b, sid, topic)
@@ -209,6 +219,16 @@ class ExtractiveWriter:
         it asks one the service has, other than what the service is (moved away, a price question got what the
         service is, "avtale med kommunen", and lost its price; docs/evaluation.md has the counts)."""
         return aspect not in ("", "what") and self.picker.has(service_id, aspect)
+
+    def _unanswered_details(self, b: AnswerBuilder, service_id: str, parts: Sequence[PlannedPart]) -> None:
+        """For each part of a message that asks several things, the sentence of the service that holds a rare word
+        of the part the reply has not said, from a section the reply has not quoted: the thing asked about inside
+        a section ("dekker dere utgiftene når de går på kino", asked beside who can get a support contact, is
+        answered by the price section's rule on activity expenses; "hva ligger husleia på" by the rent)."""
+        for part in {p.text: p for p in parts}.values():
+            quoted = tuple(aspect for sid, aspect in b.sections if sid == service_id)
+            self._detail(b, service_id, self._read(part.text, part.analysis), avoid=("law", "apply", *quoted),
+                         floor=PART_DETAIL_MIN)
 
     def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
         """Whether a reply on who can get a service should add that services are granted after an individual
@@ -271,11 +291,12 @@ class ExtractiveWriter:
                    whole_section=self.settings.whole_section_words)
 
     def _detail(self, b: AnswerBuilder, service_id: str, query: Analysis, *,
-                avoid: Sequence[str] = ("law", "apply"), affirmative: bool = False) -> bool:
+                avoid: Sequence[str] = ("law", "apply"), affirmative: bool = False, floor: float = DETAIL_MIN) -> bool:
         """The sentence of the service that holds a detail the question asks about and the reply has not told
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
-        _, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative)
-        return b.add_passage(groups, heading=templates.PART)
+        aspect, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative,
+                                            floor=floor)
+        return b.add_passage(self._priced(b, service_id, aspect, groups), heading=templates.PART)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:

@@ -44,9 +44,10 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: changes, never read) and panel14 (48, ids ``u…``, ``test14`` only: written at 09:50 UTC on 2026-12-06, before
 #: that round's changes, never read) and panel15 (88, 2026-12-06 13:00 UTC, two blind writers at once, before that
 #: round's changes: ``test15``, ids ``w…``, 48 in panel14's mixture, never read; ``dev15``, ids ``v…``, 40 weighted
-#: to direct, two-part and follow-up questions, to read and tune on).
+#: to direct, two-part and follow-up questions, to read and tune on) and panel16 (88, 2026-12-06 15:45 UTC, the same
+#: two briefs, before that round's changes: ``test16``, ids ``x…``, never read; ``dev16``, ids ``y…``).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
-                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

@@ -271,3 +271,61 @@ def test_a_price_answer_without_an_amount_ends_with_whom_to_ask_where_the_guide_
                                                                          ("cost",)),)))
     assert not bot.grounding.problems(reply)
     assert "spør Forvaltning helse og omsorg om gjeldende pris" in reply.text, reply.text
+
+
+def test_a_price_the_situation_answer_quotes_as_its_detail_also_says_whom_to_ask(hashing_assistant):
+    from assistant.plan import Plan, PlannedService
+
+    bot = hashing_assistant
+    # the detail the question points at is the price sentence; the price section is then told and not asked
+    # again, so whom to ask about the price has to come with the detail
+    question = "ka kost det å få middag kjørt hjæm, pr porsjon?"
+    u = Understanding(question, question, aspects=("cost",), asks=True, analysis=bot.analyzer.analyse(question))
+    reply = bot.writer.write(Plan("answered", "situation", u, (PlannedService("matombringing", "primary", "need", 1.0,
+                                                                             ("cost",)),)))
+    assert not bot.grounding.problems(reply)
+    assert "fast pris per porsjon" in reply.text, reply.text
+    assert "spør Forvaltning helse og omsorg om gjeldende pris" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, second, said", [
+    # the part on expenses shares "kino" with the list of what a support contact does, and its rule is in the price
+    # section; the part on the rent has only its rare word, which the description of the flats does not hold
+    (("who", "Hvem kan få støttekontakt"), ("included", "dekker dere utgiftene når de går på kino eller kafé sammen?"),
+     "dekker støttekontaktens utgifter"),
+    (("who", "Hvem får omsorgsbolig"), ("what", "hva ligger husleia på?"), "Du betaler husleie"),
+])
+def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(hashing_assistant, first, second,
+                                                                                 said):
+    from assistant.plan import Plan, PlannedPart, PlannedService
+
+    bot = hashing_assistant
+    sid = "stottekontakt" if "kino" in second[1] else "omsorgsbolig"
+    question = f"{first[1]}, og {second[1]}"
+    u = Understanding(question, question, aspects=(first[0], second[0]), asks=True,
+                      analysis=bot.analyzer.analyse(question))
+    parts = tuple(PlannedPart(sid, aspect, text, bot.analyzer.analyse(text)) for aspect, text in (first, second))
+    planned = Plan("answered", "direct", u, (PlannedService(sid, "primary", "named", 1.0, (first[0], second[0])),),
+                   parts=parts)
+    reply = bot.writer.write(planned)
+    assert not bot.grounding.problems(reply)
+    assert said in reply.text, reply.text
+    # a message that asks one thing gets no such sentence (for one part, it was mostly padding on dev)
+    alone = bot.writer.write(dataclasses.replace(planned, parts=parts[1:]))
+    assert said not in alone.text, alone.text
+
+
+
+def test_a_part_adds_a_sentence_for_a_rare_word_not_for_a_common_verb(hashing_assistant):
+    from assistant.select import DETAIL_MIN, PART_DETAIL_MIN
+
+    bot = hashing_assistant
+    picker = bot.writer.picker
+    # "levert" (delivered) shares its stem with the duty to hand the alarm back, which nobody asked about
+    common = bot.analyzer.analyse("Kan far få både trygghetsalarm og middag levert hjem?")
+    _, loose = picker.detail("trygghetsalarm", common, floor=DETAIL_MIN)
+    assert any("levere tilbake" in span.text for _, spans in loose for span in spans)
+    assert picker.detail("trygghetsalarm", common, floor=PART_DETAIL_MIN) == ("", [])
+    rare = bot.analyzer.analyse("hva ligger husleia på?")
+    _, found = picker.detail("omsorgsbolig", rare, avoid=("law", "apply", "what"), floor=PART_DETAIL_MIN)
+    assert any("husleie" in span.text for _, spans in found for span in spans)

@@ -18,6 +18,9 @@ from index.classifier import Prediction
     ("Hvordan søker jeg, og hvilken lov gjelder?", ("apply", "law")),
     ("Kva kostar det og kven kan få det?", ("cost", "who")),
     ("Kan en på 70 få det, og hva forventes av oss?", ("who", "expected")),
+    # a claim to a service is being entitled to it, as a right to it is; a demand on oneself is what is expected
+    ("Har vi krav på avlastning, og hva koster det?", ("who", "cost")),
+    ("Er det noen krav til meg?", ("expected",)),
     ("far klarer ikke trappa", ()),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
