@@ -71,8 +71,8 @@ class Calibration:
     switch_confidence: float = 0.6
     switch_lead_p: float | None = None
     switch_lead_ratio: float = 3.0
-    condition_lead_p: float | None = None
-    condition_lead_ratio: float = 3.0
+    context_lead_p: float | None = None
+    context_lead_ratio: float = 3.0
     alias_veto: float | None = None
     aspect_policy: str = "cues+classifier"
     aspect_threshold: float = 0.35

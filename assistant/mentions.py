@@ -135,12 +135,12 @@ def asked_about_of(names: ServiceNames, normalised: str, named: Sequence[str], a
     # questions (a dental fee with home nursing, a bill for home help), both for the classifier's service
     sure = about.p >= c.part_service_p and c.alias_veto is not None \
         and all(about.prob(sid) < c.alias_veto for sid in named)
-    # the named services are the person's condition ("fikk Alzheimer-diagnosen"), and the question asks for
-    # something else the classifier reads clearly (a place to be in the daytime)
-    condition = c.condition_lead_p is not None and about.p >= c.condition_lead_p \
-        and about.p >= c.condition_lead_ratio * max(about.prob(sid) for sid in named) \
-        and conditions_only(names, normalised)
-    return about.top if sure or condition else ""
+    # the named services are what the story is about (the person's condition, "fikk Alzheimer-diagnosen"; an alias,
+    # "sitter i rullestol"; who spoke, "legevakta nevnte"), and the question asks for something else the classifier
+    # reads clearly (a place to be in the daytime, assistants of one's own choosing, a municipal bed)
+    context = c.context_lead_p is not None and about.p >= c.context_lead_p \
+        and about.p >= c.context_lead_ratio * max(about.prob(sid) for sid in named)
+    return about.top if sure or context else ""
 
 
 def conditions_only(names: ServiceNames, normalised: str) -> bool:

@@ -297,7 +297,7 @@ def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
 
 def test_a_part_that_refers_back_means_the_service_asked_about_not_one_the_person_already_has():
     u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, alias_veto=0.05,
-                                                                condition_lead_p=0.25, condition_lead_ratio=3.0))
+                                                                context_lead_p=0.25, context_lead_ratio=3.0))
     text = ("Far har nettopp begynt å få hjemmesykepleie. En nabo sa at han kan få gratis tannbehandling. "
             "Stemmer det, og hvordan får vi satt det i gang?")
     first, second = "Stemmer det", "hvordan får vi satt det i gang?"
@@ -394,3 +394,23 @@ def test_diet_is_no_price_question_and_the_dialect_price_question_is():
 def test_a_refusal_had_or_feared_asks_how_to_appeal_and_by_when(text, refused):
     assert ("deadline" in detect_aspects(text)) == refused
 
+
+
+@pytest.mark.parametrize("text, named, about, leads", [
+    # who mentioned it: the emergency ward names the doctor service, the bed in the municipality is asked
+    ("legevakta nevnte innleggelse i kommunen istedenfor sykehus, koster det noe", "legetjenester",
+     (("kad", 0.64), ("legetjenester", 0.07)), "kad"),
+    # an alias in the story: the wheelchair is the person's situation, assistants of one's own choosing the ask
+    ("Jeg sitter i rullestol. Er det mulig å ha folk jeg selv velger, som kommer når jeg trenger det?", "hjelpemidler",
+     (("bpa", 0.38), ("hjelpemidler", 0.07)), "bpa"),
+    # the classifier not clearly elsewhere: the named service stays what is asked
+    ("Jeg sitter i rullestol. Kan jeg låne en annen?", "hjelpemidler", (("bpa", 0.30), ("hjelpemidler", 0.20)), ""),
+])
+def test_a_service_the_story_names_does_not_lead_when_the_classifier_reads_the_ask_clearly_elsewhere(
+        text, named, about, leads):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.7, alias_veto=0.05,
+                                                                context_lead_p=0.25, context_lead_ratio=3.0))
+    said = Prediction(tuple(s for s, _ in about), tuple(p for _, p in about))
+    got = u.understand(text, query=text, notices=(), meaning=None, about=said)
+    assert named in got.named
+    assert got.asked_about == leads
