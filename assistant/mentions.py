@@ -15,8 +15,8 @@ from corpus.model import Document
 from index.analysis import Analyzer, default_analyzer
 from index.classifier import Prediction
 
-__all__ = ["ServiceNames", "asked_about_of", "asked_in_clause", "by_verb", "conditions_only", "named_services",
-           "outside_parts_of"]
+__all__ = ["ServiceNames", "asked_about_of", "asked_in_clause", "by_verb", "clearly_other", "conditions_only",
+           "named_services", "outside_parts_of"]
 
 
 def _names_pattern(names: set[str]) -> re.Pattern[str] | None:
@@ -138,9 +138,20 @@ def asked_about_of(names: ServiceNames, normalised: str, named: Sequence[str], a
     # the named services are what the story is about (the person's condition, "fikk Alzheimer-diagnosen"; an alias,
     # "sitter i rullestol"; who spoke, "legevakta nevnte"), and the question asks for something else the classifier
     # reads clearly (a place to be in the daytime, assistants of one's own choosing, a municipal bed)
-    context = c.context_lead_p is not None and about.p >= c.context_lead_p \
-        and about.p >= c.context_lead_ratio * max(about.prob(sid) for sid in named)
-    return about.top if sure or context else ""
+    return about.top if sure else clearly_other(about, (), named, c)
+
+
+def clearly_other(about: Prediction, among: Sequence[str], against: Sequence[str], calibration: Calibration) -> str:
+    """The service the classifier reads clearly, ahead of the ``against`` services (or of the other ``among``):
+    its top, when it gives it at least ``context_lead_p`` and ``context_lead_ratio`` times each of those, and it is
+    one of ``among`` (any service when ``among`` is empty); "" otherwise."""
+    c = calibration
+    top = about.top
+    rivals = [sid for sid in (against or among) if sid != top]
+    if c.context_lead_p is None or top == NO_SERVICE or (among and top not in among) or not rivals:
+        return ""
+    clear = about.p >= c.context_lead_p and about.p >= c.context_lead_ratio * max(about.prob(s) for s in rivals)
+    return top if clear else ""
 
 
 def conditions_only(names: ServiceNames, normalised: str) -> bool:

@@ -19,8 +19,8 @@ from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names, story_conte
 from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_aspects, detect_language,
                               preload_language, word_count)
-from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
-                                named_services, outside_parts_of)
+from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, clearly_other,
+                                conditions_only, named_services, outside_parts_of)
 from assistant.safety import Danger, emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
@@ -183,7 +183,8 @@ class Understander:
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
             new = self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
-                             previous=previous, asked_by_name=asked_by_name, instead=asked_about)
+                             previous=previous, asked_by_name=asked_by_name, instead=asked_about,
+                             message_about=about)
             if len(new) == 1 and len(group) > 1 and not new[0].by_name and new[0].service == previous:
                 # a part that refers back to services asked about together asks it of each ("Kan far få
                 # trygghetsalarm og matombringing? Og søker vi om de to hver for seg?")
@@ -259,13 +260,21 @@ class Understander:
             out.append(ranked.labels[1])
         return tuple(out), "classifier"
 
+    def _referent(self, before: str, about: Prediction | None) -> str:
+        """What a part that refers back means: of the services named before it, the one the message's service
+        classifier reads clearly (see :func:`~assistant.mentions.clearly_other`), else the one named last."""
+        named = self.names.mentioned(before)
+        clear = clearly_other(about, named, (), self.calibration) if about is not None and len(named) > 1 else ""
+        return clear if clear in named else self.names.last_mentioned(before)
+
     def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
         """A part for each of the services a question names together, each read without the others' names."""
         return tuple(AskedPart(text, aspects, sid, self.analyzer.analyse(
             self.names.without(normalised, [o for o in together if o != sid])), by_name=True) for sid in together)
 
     def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
-              previous: str = "", asked_by_name: str = "", instead: str = "") -> tuple[AskedPart, ...]:
+              previous: str = "", asked_by_name: str = "", instead: str = "",
+              message_about: Prediction | None = None) -> tuple[AskedPart, ...]:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
@@ -285,8 +294,10 @@ class Understander:
             # hvordan får vi ordnet det?"), else the service the message asks about while it names others only as
             # what it is about (``instead``: "har begynt å få hjemmesykepleie. En nabo sa at han kan få gratis
             # tannbehandling. Stemmer det?"), else the service named last before it ("Mor har vedtak om
-            # hjemmesykepleie. Må hun betale for den?")
-            service = previous or instead or self.names.last_mentioned(self.analyzer.normalise(before))
+            # hjemmesykepleie. Må hun betale for den?"); of several named before it, the one the whole message is
+            # clearly about ("til korttidsplass på sykehjemmet. hvor lenge kan hun bli der": the short stay, not
+            # the nursing home a long stay is also called)
+            service = previous or instead or self._referent(self.analyzer.normalise(before), message_about)
         elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
                                                     and about.p >= self.calibration.part_switch_p):
             service = asked_by_name

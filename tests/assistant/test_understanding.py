@@ -414,3 +414,24 @@ def test_a_service_the_story_names_does_not_lead_when_the_classifier_reads_the_a
     got = u.understand(text, query=text, notices=(), meaning=None, about=said)
     assert named in got.named
     assert got.asked_about == leads
+
+
+def test_a_part_that_refers_back_means_the_service_the_message_is_clearly_about_of_those_named_before():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, alias_veto=0.05,
+                                                                context_lead_p=0.25, context_lead_ratio=3.0))
+    # "sykehjemmet" names the long stay too, and is named last; "der" is the short stay the message is about
+    text = ("mor skrives ut fra sykehuset på fredag til korttidsplass på sykehjemmet. hvor lenge kan hun bli der, "
+            "og hva skjer etterpå hvis hun ikke klarer seg hjemme?")
+    first, second = "hvor lenge kan hun bli der", "hva skjer etterpå hvis hun ikke klarer seg hjemme?"
+    part_about = Prediction(("langtidsopphold", "korttidsopphold"), (0.3, 0.2))
+    asked = Prediction(("what", "who"), (0.4, 0.3))
+    clear = Prediction(("korttidsopphold", "langtidsopphold"), (0.67, 0.08))
+    got = u.understand(text, query=text, notices=(), meaning=None, about=clear,
+                       parts=[(first, asked, part_about), (second, asked, part_about)])
+    assert {"korttidsopphold", "langtidsopphold"} <= set(got.named)
+    assert [p.service for p in got.parts] == ["korttidsopphold", "korttidsopphold"]
+    # unsure between them, the service named last is what "der" means
+    unsure = Prediction(("korttidsopphold", "langtidsopphold"), (0.3, 0.2))
+    got = u.understand(text, query=text, notices=(), meaning=None, about=unsure,
+                       parts=[(first, asked, part_about), (second, asked, part_about)])
+    assert got.parts[0].service == "langtidsopphold"
