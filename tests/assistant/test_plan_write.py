@@ -329,3 +329,22 @@ def test_a_part_adds_a_sentence_for_a_rare_word_not_for_a_common_verb(hashing_as
     rare = bot.analyzer.analyse("hva ligger husleia på?")
     _, found = picker.detail("omsorgsbolig", rare, avoid=("law", "apply", "what"), floor=PART_DETAIL_MIN)
     assert any("husleie" in span.text for _, spans in found for span in spans)
+
+
+@pytest.mark.parametrize("service, last", [
+    ("bpa", "arbeidsleder"),  # the longest criteria in the guide, 168 words: the demand to lead the assistants last
+    ("sosialhjelp", "Ved akutt behov samme dag"),
+    ("langtidsopphold", "kan ikke love plass i et bestemt sykehjem"),
+])
+def test_who_can_get_a_service_is_answered_with_all_its_criteria(hashing_assistant, service, last):
+    from assistant.plan import Plan, PlannedPart, PlannedService
+
+    bot = hashing_assistant
+    question = "Hvem kan få det?"
+    read = bot.analyzer.analyse(question)
+    u = Understanding(question, question, aspects=("who",), asks=True, analysis=read)
+    reply = bot.writer.write(Plan("answered", "direct", u, (PlannedService(service, "primary", "named", 1.0,
+                                                                          ("who",)),),
+                                  parts=(PlannedPart(service, "who", question, read),)))
+    assert not bot.grounding.problems(reply)
+    assert last in reply.text, reply.text
