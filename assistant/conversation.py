@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
+from assistant.rules import rules
 from assistant.settings import AssistantSettings
 from assistant.types import Turn
 from assistant.asked import Understanding
@@ -70,13 +71,18 @@ class Conversation:
                vector: np.ndarray | None) -> tuple[Understanding, list[Hit]]:
         """A follow-up that leans on the topic: inherit it (with the passages read with its name) when leaning on it
         explains the question at least as well as the question explains itself, or when the topic's own
-        description has a section for what is asked ("må vi betale noe for det?" after home nursing: its words
-        read like the payment service, its "Hva koster det?" answers); else no topic, and the question's own
-        passages."""
-        focus, resolved, focus_best = self.referent(query, topics, hits, k=k, mode=mode, vector=vector)
+        description answers what is asked ("må vi betale noe for det?" after home nursing: its words read like
+        the payment service, its "Hva koster det?" answers; "kor lang tid har æ på mæ?" after a refusal of respite
+        care: its description states the deadline to appeal); else no topic, and the question's own passages."""
+        # a refusal feared or a deadline asked is about the decision on the conversation's subject ("viss dæm sei nei"
+        # after respite care), not about whichever of the turn's services the words of a refusal read like (how to
+        # apply, with its decisions)
+        subject_only = "deadline" in u.aspects
+        focus, resolved, focus_best = self.referent(query, topics[:1] if subject_only else topics, hits, k=k,
+                                                    mode=mode, vector=vector)
         alone_top = hits[0].score if hits else 0.0
         specific = [a for a in u.aspects if a != "what"]
-        own = {sec.aspect for sec in self.documents[focus].sections}
+        own = answered_by(self.documents[focus])
         if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
                 or (specific and all(a in own for a in specific)):
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
@@ -100,9 +106,12 @@ class Conversation:
     def part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
                        mode: str) -> Understanding:
         """A part that names no service and that the service classifier is unsure of gets the service its own
-        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``)
-        and the part says enough of its own (``part_min_terms`` content words)."""
-        if not u.parts or mode == "lexical":
+        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``),
+        the part says enough of its own (``part_min_terms`` content words) and the message is no follow-up that
+        leans on the conversation's subject."""
+        if not u.parts or mode == "lexical" or u.focus:
+            # a follow-up's parts are about the conversation's subject: "kan hun få prøve en gruppe først?" after a
+            # support contact shares "prøve" with occupational therapy's advice, which is no reason to leave it
             return u
         main = u.services[0] if u.services else ""
         parts = []
@@ -123,3 +132,13 @@ class Conversation:
                     part = dataclasses.replace(part, service=ranked[0][1])
             parts.append(part)
         return dataclasses.replace(u, parts=tuple(parts))
+
+
+def answered_by(doc: Document) -> set[str]:
+    """The aspects a description answers: those of its sections, and the topics one of its sentences states (a
+    deadline to appeal stated under how to apply)."""
+    own = {sec.aspect for sec in doc.sections}
+    for key, topic in rules().topics.items():
+        if any(topic.sentences.search(sec.text.lower()) for sec in doc.sections if sec.aspect not in topic.avoid):
+            own.add(key)
+    return own

@@ -56,6 +56,34 @@ def test_a_followup_is_about_the_earlier_service_its_own_words_point_to(bot, ord
     check_valid_reply(bot, reply)
 
 
+@pytest.mark.parametrize("order", [("avlastning", "soknad-og-vedtak"), ("avlastning",)])
+def test_a_refusal_followup_is_about_the_decision_on_the_conversations_subject(bot, order):
+    # the last reply quoted how to apply too; a refusal feared is one of respite care, whose own description
+    # states how to appeal and by when
+    history = [Turn("user", "Kan vi få avlastning? Svigerfar har demens og vi får itj sova."),
+               Turn("assistant", "...", services=order)]
+    reply = bot.ask("å viss dæm sei nei, ka gjør æ da? å kor lang tid har æ på mæ?", history=history)
+    assert reply.services[0] == "avlastning"
+    assert "klagefristen er fire uker" in reply.text
+    check_valid_reply(bot, reply)
+
+
+def test_a_followups_parts_are_not_moved_by_their_words_alone(bot, monkeypatch):
+    from assistant.asked import AskedPart, Understanding
+    from index.search import Hit
+
+    # "kan hun få prøve en gruppe først?" after a support contact: its words ("prøve") read like occupational
+    # therapy's advice; in a message of its own that would move the part, in a follow-up it stays with the subject
+    ergo = next(c for c in bot.chunks if c.service_id == "ergoterapi")
+    monkeypatch.setattr(bot.conversation, "search", lambda *a, **k: [Hit(ergo, 0.9, 0.9, 0.9, 0.9)])
+    text = "kan hun få prøve en gruppe først med noen andre"
+    base = Understanding(text, text, named=("stottekontakt",), parts=(AskedPart(text, ("what",)),))
+    moved = bot.conversation.part_services(base, [text], [None], "fused")
+    assert moved.parts[0].service == "ergoterapi"
+    kept = bot.conversation.part_services(dataclasses.replace(base, focus=("stottekontakt",)), [text], [None], "fused")
+    assert kept.parts[0].service == ""
+
+
 @pytest.mark.real_model
 @pytest.mark.parametrize(("service", "first", "followup"), [
     ("hjemmesykepleie", "Kan mor få hjemmesykepleie når hun kommer hjem?", "må vi betale noe for det, mor har dårlig råd"),

@@ -290,6 +290,11 @@ def test_a_follow_up_names_its_service_through_the_conversation():
     ("må parkeringstillatelsen fornyes?", "duration"),
     ("hvor lenge må man vente da", "time"),
     ("hvor lenge tar det før vi får svar?", "time"),
+    # how long the asker has to act is a deadline; how long the municipality has to answer, the time it takes
+    ("hvor lang tid har jeg på å klage", "deadline"),
+    ("å kor lang tid har æ på mæ?", "deadline"),
+    ("hvor lenge har vi på oss til å klage?", "deadline"),
+    ("hvor lang tid har kommunen på å svare?", "time"),
 ])
 def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
     assert detect_aspects(question)[0] == aspect
