@@ -211,6 +211,17 @@ class SectionPicker:
                 return s.chunk, s.span
         return None
 
+    def first_sharing(self, service_id: str, aspect: str, pattern: re.Pattern[str], words: frozenset[str], *,
+                      skip: Iterable[tuple[str, int]] = ()) -> tuple[Chunk, Span] | None:
+        """The first sentence of a section that ``pattern`` finds (lower-cased) and that shares a telling word
+        (rare in the guide, not the service's name) with ``words``, not in ``skip``."""
+        done, telling = set(skip), self._telling(service_id, words)
+        for s in self._sections.get((service_id, aspect), ()):
+            if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(s.span.text.strip().lower()) \
+                    and shared(telling, s.terms):
+                return s.chunk, s.span
+        return None
+
     def telling(self, service_id: str, query: str | Analysis, terms: frozenset[str], *,
                 beyond: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset()) -> float:
         """How much of the question's telling words a sentence's ``terms`` hold that ``beyond`` (another

@@ -145,6 +145,11 @@ class ExtractiveWriter:
         found = self.picker.first(service_id, "cost", rules().ask_whom, rules().cue("cost"),
                                   skip=b.quoted | chosen)
         if found is None:
+            # one that names no price word, but the thing priced ("Spør ... om gjeldende husleie for boligen",
+            # after "Du betaler husleie"); not one on something else in the same section (the trip to a clinic)
+            said = frozenset(t for _, spans in groups for s in spans for t in self.picker.terms(s.text))
+            found = self.picker.first_sharing(service_id, "cost", rules().ask_whom, said, skip=b.quoted | chosen)
+        if found is None:
             return groups
         chunk, span = found
         out = [(c, sorted([*spans, span], key=lambda x: x.start) if c.chunk_id == chunk.chunk_id else spans)

@@ -293,7 +293,9 @@ def test_a_price_the_situation_answer_quotes_as_its_detail_also_says_whom_to_ask
     # section; the part on the rent has only its rare word, which the description of the flats does not hold
     (("who", "Hvem kan få støttekontakt"), ("included", "dekker dere utgiftene når de går på kino eller kafé sammen?"),
      "dekker støttekontaktens utgifter"),
-    (("who", "Hvem får omsorgsbolig"), ("what", "hva ligger husleia på?"), "Du betaler husleie"),
+    # ... and a rent stated without an amount ends with whom to ask about it, a sentence with no price word
+    (("who", "Hvem får omsorgsbolig"), ("what", "hva ligger husleia på?"),
+     "Du betaler husleie for omsorgsboligen. [3] Spør Forvaltning helse og omsorg om gjeldende husleie"),
 ])
 def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(hashing_assistant, first, second,
                                                                                  said):
