@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.compose import sentence_spans
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
 from assistant.rules import rules
@@ -47,6 +48,7 @@ class Conversation:
         self.service_ids = set(documents)
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
+        self._answers = {sid: _answered_by(doc) for sid, doc in documents.items()}
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -82,7 +84,7 @@ class Conversation:
                                                     mode=mode, vector=vector)
         alone_top = hits[0].score if hits else 0.0
         specific = [a for a in u.aspects if a != "what"]
-        own = answered_by(self.documents[focus])
+        own = self._answers[focus]
         if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
                 or (specific and all(a in own for a in specific)):
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
@@ -134,11 +136,17 @@ class Conversation:
         return dataclasses.replace(u, parts=tuple(parts))
 
 
-def answered_by(doc: Document) -> set[str]:
-    """The aspects a description answers: those of its sections, and the topics one of its sentences states (a
-    deadline to appeal stated under how to apply)."""
+def _answered_by(doc: Document) -> frozenset[str]:
+    """The aspects a description answers: those of its sections, and the topics one of its sentences states the
+    way a topic answer reads them (sentence by sentence, without the sentences ``exclude`` finds or the sections
+    ``avoid`` names: "klagefristen er fire uker" is no length of a stay)."""
     own = {sec.aspect for sec in doc.sections}
     for key, topic in rules().topics.items():
-        if any(topic.sentences.search(sec.text.lower()) for sec in doc.sections if sec.aspect not in topic.avoid):
-            own.add(key)
-    return own
+        for sec in doc.sections:
+            if sec.aspect in topic.avoid:
+                continue
+            said = (span.text.strip().lower() for span in sentence_spans(sec.text))
+            if any(topic.sentences.search(t) and not (topic.exclude and topic.exclude.search(t)) for t in said):
+                own.add(key)
+                break
+    return frozenset(own)

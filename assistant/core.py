@@ -246,14 +246,14 @@ class Assistant:
                                          language=language, danger=danger)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
-        u = self.conversation.part_services(u, pieces, piece_vectors, mode)
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
         hits = self.search(analysis, k=k, mode=search_mode, query_vector=vector)
         if u.focus:
-            return self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
-        return u, hits
+            u, hits = self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
+        # after the follow-up is decided: one that leans on the conversation keeps its parts on its subject
+        return self.conversation.part_services(u, pieces, piece_vectors, mode), hits
 
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""

@@ -201,26 +201,13 @@ class SectionPicker:
                 return s.chunk, [s.span]
         return None
 
-    def first(self, service_id: str, aspect: str, *patterns: re.Pattern[str],
-              skip: Iterable[tuple[str, int]] = ()) -> tuple[Chunk, Span] | None:
-        """The first sentence of a section that every pattern finds (on its lower-cased text), not in ``skip``."""
-        done = set(skip)
-        for s in self._sections.get((service_id, aspect), ()):
-            text = s.span.text.strip().lower()
-            if (s.chunk.chunk_id, s.span.start) not in done and all(p.search(text) for p in patterns):
-                return s.chunk, s.span
-        return None
+    def section(self, service_id: str, aspect: str) -> Sequence[SectionSentence]:
+        """The sentences of one section, in reading order, each with its terms (read at load)."""
+        return self._sections.get((service_id, aspect), ())
 
-    def first_sharing(self, service_id: str, aspect: str, pattern: re.Pattern[str], words: frozenset[str], *,
-                      skip: Iterable[tuple[str, int]] = ()) -> tuple[Chunk, Span] | None:
-        """The first sentence of a section that ``pattern`` finds (lower-cased) and that shares a telling word
-        (rare in the guide, not the service's name) with ``words``, not in ``skip``."""
-        done, telling = set(skip), self._telling(service_id, words)
-        for s in self._sections.get((service_id, aspect), ()):
-            if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(s.span.text.strip().lower()) \
-                    and shared(telling, s.terms):
-                return s.chunk, s.span
-        return None
+    def telling_words(self, service_id: str, words: frozenset[str]) -> frozenset[str]:
+        """Of ``words``, those that can tell the service's sentences apart (see ``_telling``)."""
+        return self._telling(service_id, words)
 
     def telling(self, service_id: str, query: str | Analysis, terms: frozenset[str], *,
                 beyond: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset()) -> float:

@@ -19,8 +19,8 @@ from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names, story_conte
 from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_aspects, detect_language,
                               preload_language, word_count)
-from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, clearly_other,
-                                conditions_only, named_services, outside_parts_of)
+from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, conditions_only,
+                                named_services, outside_parts_of, referent)
 from assistant.safety import Danger, emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
@@ -260,13 +260,6 @@ class Understander:
             out.append(ranked.labels[1])
         return tuple(out), "classifier"
 
-    def _referent(self, before: str, about: Prediction | None) -> str:
-        """What a part that refers back means: of the services named before it, the one the message's service
-        classifier reads clearly (see :func:`~assistant.mentions.clearly_other`), else the one named last."""
-        named = self.names.mentioned(before)
-        clear = clearly_other(about, named, (), self.calibration) if about is not None and len(named) > 1 else ""
-        return clear if clear in named else self.names.last_mentioned(before)
-
     def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
         """A part for each of the services a question names together, each read without the others' names."""
         return tuple(AskedPart(text, aspects, sid, self.analyzer.analyse(
@@ -297,7 +290,8 @@ class Understander:
             # hjemmesykepleie. Må hun betale for den?"); of several named before it, the one the whole message is
             # clearly about ("til korttidsplass på sykehjemmet. hvor lenge kan hun bli der": the short stay, not
             # the nursing home a long stay is also called)
-            service = previous or instead or self._referent(self.analyzer.normalise(before), message_about)
+            service = previous or instead or referent(self.names, self.analyzer.normalise(before), message_about,
+                                                      self.calibration)
         elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
                                                     and about.p >= self.calibration.part_switch_p):
             service = asked_by_name

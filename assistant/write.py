@@ -18,6 +18,7 @@ from typing import Protocol
 from assistant import templates
 from assistant.compose import AnswerBuilder, Span
 from assistant.declines import emergency_box, out_of_scope, outside_parts
+from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.routes import Routes, next_step
 from assistant.select import DETAIL_MIN, PART_DETAIL_MIN, SectionPicker
@@ -122,39 +123,8 @@ class ExtractiveWriter:
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening, in_order=in_order, affirmative=affirmative,
                                   opening_run=opening_run)
-        return b.add_passage(self._priced(b, service_id, aspect, groups), heading=templates.PART if heading else "",
+        return b.add_passage(with_whom_to_ask(self.picker, b, service_id, aspect, groups), heading=templates.PART if heading else "",
                              prefix=prefix, label=label, kind=kind)
-
-    def _priced(self, b: AnswerBuilder, service_id: str, aspect: str,
-                groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
-        """The sentences chosen from a section, and, for a price section whose chosen sentences state no amount,
-        its sentence on whom to ask: whichever step chose them (a section asked, or the detail a question
-        points at)."""
-        amount = rules().price_amount
-        if aspect == "cost" and groups and not any(amount.search(s.text) for _, spans in groups for s in spans):
-            return self._with_whom_to_ask(b, service_id, groups)
-        return groups
-
-    def _with_whom_to_ask(self, b: AnswerBuilder, service_id: str,
-                          groups: list[tuple[Chunk, list[Span]]]) -> list[tuple[Chunk, list[Span]]]:
-        """A price answer that states no amount, with the price section's sentence on whom to ask about the
-        price ("Spør Forvaltning helse og omsorg om gjeldende egenandel per døgn."), in reading order."""
-        chosen = {(c.chunk_id, s.start) for c, spans in groups for s in spans}
-        if any(rules().ask_whom.search(s.text.strip().lower()) for _, spans in groups for s in spans):
-            return groups  # one office to ask is enough (hjelpemidler names two)
-        found = self.picker.first(service_id, "cost", rules().ask_whom, rules().cue("cost"),
-                                  skip=b.quoted | chosen)
-        if found is None:
-            # one that names no price word, but the thing priced ("Spør ... om gjeldende husleie for boligen",
-            # after "Du betaler husleie"); not one on something else in the same section (the trip to a clinic)
-            said = frozenset(t for _, spans in groups for s in spans for t in self.picker.terms(s.text))
-            found = self.picker.first_sharing(service_id, "cost", rules().ask_whom, said, skip=b.quoted | chosen)
-        if found is None:
-            return groups
-        chunk, span = found
-        out = [(c, sorted([*spans, span], key=lambda x: x.start) if c.chunk_id == chunk.chunk_id else spans)
-               for c, spans in groups]
-        return out if any(c.chunk_id == chunk.chunk_id for c, _ in groups) else [*out, (chunk, [span])]
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
@@ -202,14 +172,17 @@ class ExtractiveWriter:
                        heading=bool(aspect), whole_lists=True, max_spans=4, in_order=aspect == "apply",
                        whole_section=max(criteria, self.settings.whole_section_words) if aspect else 0,
                        opening_run=criteria)
-            last = i + 1 == len(grouped) or grouped[i + 1][0][0] != sid
-            if several and last:
-                self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps])
             doc = self.documents.get(sid)
-            if doc is not None and last:
-                # what every answer about the service states, after the parts asked (how to appeal: by when)
-                for topic in doc.always_tell:
-                    self.topics.tell(b, sid, topic)
+            if i + 1 < len(grouped) and grouped[i + 1][0][0] == sid:
+                continue
+            # what every answer about the service states, after the parts asked (how to appeal: by when)
+            for topic in doc.always_tell if doc is not None else ():
+                self.topics.tell(b, sid, topic)
+            if several:
+                # a part's own service only: one answered from a fallback's description (how long any decision
+                # takes) would find its words in how to apply in general
+                self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps
+                                                  if p.service_id == sid])
         if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
             b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
         outside_parts(b, u.outside_parts)
@@ -301,7 +274,7 @@ class ExtractiveWriter:
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
         aspect, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative,
                                             floor=floor)
-        return b.add_passage(self._priced(b, service_id, aspect, groups), heading=templates.PART)
+        return b.add_passage(with_whom_to_ask(self.picker, b, service_id, aspect, groups), heading=templates.PART)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:

@@ -59,7 +59,7 @@ def test_a_followup_is_about_the_earlier_service_its_own_words_point_to(bot, ord
 @pytest.mark.parametrize("order", [("avlastning", "soknad-og-vedtak"), ("avlastning",)])
 def test_a_refusal_followup_is_about_the_decision_on_the_conversations_subject(bot, order):
     # the last reply quoted how to apply too; a refusal feared is one of respite care, whose own description
-    # states how to appeal and by when
+    # states how to appeal and by when (the second case, one service, is the reference: no other to move to)
     history = [Turn("user", "Kan vi få avlastning? Svigerfar har demens og vi får itj sova."),
                Turn("assistant", "...", services=order)]
     reply = bot.ask("å viss dæm sei nei, ka gjør æ da? å kor lang tid har æ på mæ?", history=history)
@@ -82,6 +82,13 @@ def test_a_followups_parts_are_not_moved_by_their_words_alone(bot, monkeypatch):
     assert moved.parts[0].service == "ergoterapi"
     kept = bot.conversation.part_services(dataclasses.replace(base, focus=("stottekontakt",)), [text], [None], "fused")
     assert kept.parts[0].service == ""
+
+
+def test_a_description_answers_a_topic_only_in_a_sentence_that_states_it(bot):
+    answers = bot.conversation._answers
+    # support contact states its deadline to appeal ("fire uker"), which is no length of the service
+    assert "deadline" in answers["stottekontakt"] and "duration" not in answers["stottekontakt"]
+    assert "duration" in answers["korttidsopphold"] and "after" in answers["korttidsopphold"]
 
 
 @pytest.mark.real_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.meaning import Calibration
-from assistant.mentions import ServiceNames, asked_in_clause
+from assistant.mentions import ServiceNames, asked_in_clause, clearly_other
 from assistant.understanding import Understander
 from corpus.guide import load_guide
 from index.analysis import default_analyzer
@@ -103,3 +103,22 @@ def test_a_part_that_refers_back_goes_where_the_classifier_is_sure_it_belongs(un
 
     assert second_service(0.84) == "parorendestotte"
     assert second_service(0.6) == "demens"
+
+
+@pytest.mark.parametrize("labels, probs, among, against, clear", [
+    (("kad", "legetjenester"), (0.64, 0.07), (), ("legetjenester",), "kad"),     # ahead of a named one
+    (("kad", "legetjenester"), (0.64, 0.25), (), ("legetjenester",), ""),        # not 3 times it
+    (("kad", "legetjenester"), (0.20, 0.01), (), ("legetjenester",), ""),        # under the floor
+    (("kad", "legetjenester"), (0.64, 0.07), (), ("kad", "legetjenester"), ""),  # the top is one to beat
+    (("_none", "kad"), (0.9, 0.05), (), ("kad",), ""),                           # no service at all
+    (("kad",), (0.9,), (), (), ""),                                              # no rival
+    ((), (), (), ("kad",), ""),                                                  # no reading
+    (("korttidsopphold", "langtidsopphold"), (0.67, 0.08), ("korttidsopphold", "langtidsopphold"), (),
+     "korttidsopphold"),                                                         # of those named, clearly one
+    (("kad", "korttidsopphold"), (0.67, 0.08), ("korttidsopphold", "langtidsopphold"), (), ""),  # none of them
+    (("korttidsopphold",), (0.9,), ("korttidsopphold",), (), ""),               # one named: nothing to choose
+])
+def test_the_service_the_classifier_reads_clearly(labels, probs, among, against, clear):
+    c = Calibration(context_lead_p=0.25, context_lead_ratio=3.0)
+    assert clearly_other(Prediction(labels, probs), c, among=among, against=against) == clear
+    assert clearly_other(Prediction(labels, probs), Calibration(), among=among, against=against) == ""

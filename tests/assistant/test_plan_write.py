@@ -288,21 +288,20 @@ def test_a_price_the_situation_answer_quotes_as_its_detail_also_says_whom_to_ask
     assert "spør Forvaltning helse og omsorg om gjeldende pris" in reply.text, reply.text
 
 
-@pytest.mark.parametrize("first, second, said", [
+@pytest.mark.parametrize("sid, first, second, said", [
     # the part on expenses shares "kino" with the list of what a support contact does, and its rule is in the price
     # section; the part on the rent has only its rare word, which the description of the flats does not hold
-    (("who", "Hvem kan få støttekontakt"), ("included", "dekker dere utgiftene når de går på kino eller kafé sammen?"),
-     "dekker støttekontaktens utgifter"),
+    ("stottekontakt", ("who", "Hvem kan få støttekontakt"),
+     ("included", "dekker dere utgiftene når de går på kino eller kafé sammen?"), "dekker støttekontaktens utgifter"),
     # ... and a rent stated without an amount ends with whom to ask about it, a sentence with no price word
-    (("who", "Hvem får omsorgsbolig"), ("what", "hva ligger husleia på?"),
+    ("omsorgsbolig", ("who", "Hvem får omsorgsbolig"), ("what", "hva ligger husleia på?"),
      "Du betaler husleie for omsorgsboligen. [3] Spør Forvaltning helse og omsorg om gjeldende husleie"),
 ])
-def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(hashing_assistant, first, second,
-                                                                                 said):
+def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(hashing_assistant, sid, first,
+                                                                                 second, said):
     from assistant.plan import Plan, PlannedPart, PlannedService
 
     bot = hashing_assistant
-    sid = "stottekontakt" if "kino" in second[1] else "omsorgsbolig"
     question = f"{first[1]}, og {second[1]}"
     u = Understanding(question, question, aspects=(first[0], second[0]), asks=True,
                       analysis=bot.analyzer.analyse(question))
@@ -315,7 +314,6 @@ def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(
     # a message that asks one thing gets no such sentence (for one part, it was mostly padding on dev)
     alone = bot.writer.write(dataclasses.replace(planned, parts=parts[1:]))
     assert said not in alone.text, alone.text
-
 
 
 def test_a_part_adds_a_sentence_for_a_rare_word_not_for_a_common_verb(hashing_assistant):
@@ -350,3 +348,12 @@ def test_who_can_get_a_service_is_answered_with_all_its_criteria(hashing_assista
                                   parts=(PlannedPart(service, "who", question, read),)))
     assert not bot.grounding.problems(reply)
     assert last in reply.text, reply.text
+
+
+def test_the_criteria_budget_holds_every_services_criteria_whole(hashing_assistant):
+    from assistant.message import word_count
+
+    bot = hashing_assistant
+    # a guide edit that lengthens a service's criteria beyond the budget would cut them without a word
+    longest = max(word_count(s.text) for d in bot.documents.values() for s in d.sections if s.aspect == "who")
+    assert longest <= bot.settings.criteria_words

@@ -295,6 +295,10 @@ def test_a_follow_up_names_its_service_through_the_conversation():
     ("å kor lang tid har æ på mæ?", "deadline"),
     ("hvor lenge har vi på oss til å klage?", "deadline"),
     ("hvor lang tid har kommunen på å svare?", "time"),
+    # a right, a stay so far or what is left is no deadline
+    ("hvor lenge har jeg rett til avlastning?", "duration"),
+    ("hvor lenge har hun vært på korttidsopphold?", "duration"),
+    ("hvor lang tid har jeg igjen på korttidsplassen", "time"),
 ])
 def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
     assert detect_aspects(question)[0] == aspect
@@ -398,7 +402,6 @@ def test_diet_is_no_price_question_and_the_dialect_price_question_is():
 ])
 def test_a_refusal_had_or_feared_asks_how_to_appeal_and_by_when(text, refused):
     assert ("deadline" in detect_aspects(text)) == refused
-
 
 
 @pytest.mark.parametrize("text, named, about, leads", [
