@@ -7,6 +7,7 @@ import pytest
 from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
 from assistant.message import asks_question, detect_aspects, detect_language, split_parts
+from assistant.asked import Understanding
 from assistant.understanding import Understander
 from corpus.guide import load_guide
 from index.classifier import Prediction
@@ -304,16 +305,26 @@ def test_how_long_and_deadlines_are_aspects_of_their_own(question, aspect):
     assert detect_aspects(question)[0] == aspect
 
 
+def _understander(*, part_service_p: float) -> Understander:
+    """An understander on the guide with the thresholds on which services a message names and asks about."""
+    return Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=part_service_p, alias_veto=0.05,
+                                                                  context_lead_p=0.25, context_lead_ratio=3.0))
+
+
+def _two_parts(text: str, first: str, second: str, *, about: Prediction, asked: Prediction,
+               part_about: Prediction | None = None) -> Understanding:
+    """The understanding of a message of two parts, each read with ``asked`` and ``part_about``."""
+    read = part_about or about
+    return _understander(part_service_p=0.5).understand(text, query=text, notices=(), meaning=None, about=about,
+                                                        parts=[(first, asked, read), (second, asked, read)])
+
+
 def test_a_part_that_refers_back_means_the_service_asked_about_not_one_the_person_already_has():
-    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, alias_veto=0.05,
-                                                                context_lead_p=0.25, context_lead_ratio=3.0))
     text = ("Far har nettopp begynt å få hjemmesykepleie. En nabo sa at han kan få gratis tannbehandling. "
             "Stemmer det, og hvordan får vi satt det i gang?")
-    first, second = "Stemmer det", "hvordan får vi satt det i gang?"
-    about = Prediction(("tannhelse", "hjemmesykepleie"), (0.37, 0.11))
-    asked = Prediction(("apply", "who"), (0.6, 0.2))
-    got = u.understand(text, query=text, notices=(), meaning=None, about=about,
-                       parts=[(first, asked, about), (second, asked, about)])
+    got = _two_parts(text, "Stemmer det", "hvordan får vi satt det i gang?",
+                     about=Prediction(("tannhelse", "hjemmesykepleie"), (0.37, 0.11)),
+                     asked=Prediction(("apply", "who"), (0.6, 0.2)))
     assert got.asked_about == "tannhelse"
     assert [p.service for p in got.parts] == ["tannhelse", "tannhelse"]
 
@@ -416,8 +427,7 @@ def test_a_refusal_had_or_feared_asks_how_to_appeal_and_by_when(text, refused):
 ])
 def test_a_service_the_story_names_does_not_lead_when_the_classifier_reads_the_ask_clearly_elsewhere(
         text, named, about, leads):
-    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.7, alias_veto=0.05,
-                                                                context_lead_p=0.25, context_lead_ratio=3.0))
+    u = _understander(part_service_p=0.7)
     said = Prediction(tuple(s for s, _ in about), tuple(p for _, p in about))
     got = u.understand(text, query=text, notices=(), meaning=None, about=said)
     assert named in got.named
@@ -425,21 +435,17 @@ def test_a_service_the_story_names_does_not_lead_when_the_classifier_reads_the_a
 
 
 def test_a_part_that_refers_back_means_the_service_the_message_is_clearly_about_of_those_named_before():
-    u = Understander(load_guide(pdf=[]).documents, Calibration(part_service_p=0.5, alias_veto=0.05,
-                                                                context_lead_p=0.25, context_lead_ratio=3.0))
     # "sykehjemmet" names the long stay too, and is named last; "der" is the short stay the message is about
     text = ("mor skrives ut fra sykehuset på fredag til korttidsplass på sykehjemmet. hvor lenge kan hun bli der, "
             "og hva skjer etterpå hvis hun ikke klarer seg hjemme?")
-    first, second = "hvor lenge kan hun bli der", "hva skjer etterpå hvis hun ikke klarer seg hjemme?"
-    part_about = Prediction(("langtidsopphold", "korttidsopphold"), (0.3, 0.2))
-    asked = Prediction(("what", "who"), (0.4, 0.3))
-    clear = Prediction(("korttidsopphold", "langtidsopphold"), (0.67, 0.08))
-    got = u.understand(text, query=text, notices=(), meaning=None, about=clear,
-                       parts=[(first, asked, part_about), (second, asked, part_about)])
+    parts = ("hvor lenge kan hun bli der", "hva skjer etterpå hvis hun ikke klarer seg hjemme?")
+    asked, part_about = Prediction(("what", "who"), (0.4, 0.3)), Prediction(("langtidsopphold", "korttidsopphold"),
+                                                                             (0.3, 0.2))
+    got = _two_parts(text, *parts, about=Prediction(("korttidsopphold", "langtidsopphold"), (0.67, 0.08)),
+                     asked=asked, part_about=part_about)
     assert {"korttidsopphold", "langtidsopphold"} <= set(got.named)
     assert [p.service for p in got.parts] == ["korttidsopphold", "korttidsopphold"]
     # unsure between them, the service named last is what "der" means
-    unsure = Prediction(("korttidsopphold", "langtidsopphold"), (0.3, 0.2))
-    got = u.understand(text, query=text, notices=(), meaning=None, about=unsure,
-                       parts=[(first, asked, part_about), (second, asked, part_about)])
+    got = _two_parts(text, *parts, about=Prediction(("korttidsopphold", "langtidsopphold"), (0.3, 0.2)),
+                     asked=asked, part_about=part_about)
     assert got.parts[0].service == "langtidsopphold"
