@@ -110,6 +110,21 @@ def test_emergencies_are_recall_first_with_a_semantic_veto():
     assert both.emergency and not both.out_of_scope
 
 
+def test_in_another_language_a_service_the_classifier_reads_clearly_is_not_declined_by_the_banks_alone():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(out_of_scope_margin=0.012, foreign_extra=0.02,
+                                                                context_lead_p=0.25, context_lead_ratio=3.0))
+    text = "Gdzie mam się zgłosić na wizyty kontrolne u położnej? Jestem w ciąży."
+    clear = Prediction(("helsestasjon", "_none", "legetjenester"), (0.35, 0.07, 0.07))
+    unsure = Prediction(("helsestasjon", "_none", "legetjenester"), (0.15, 0.1, 0.07))
+    near_outside = _meaning(-0.05, oos=0.036)
+    assert not u.understand(text, query=text, notices=(), meaning=near_outside, about=clear, language="pl").out_of_scope
+    assert u.understand(text, query=text, notices=(), meaning=near_outside, about=unsure, language="pl").out_of_scope
+    # in Norwegian the banks' reading stands: a look-alike (another municipality's fees) reads a service clearly too
+    norwegian = "Hvor går jeg til svangerskapskontroll når jeg bor i Trondheim?"
+    assert u.understand(norwegian, query=norwegian, notices=(), meaning=near_outside, about=clear,
+                        language="nb").out_of_scope
+
+
 def test_one_sentence_in_another_language_needs_a_clearer_margin_to_be_an_emergency():
     u = Understander(load_guide(pdf=[]).documents,
                      Calibration(emergency_margin=0.016, sentence_emergency_margin=0.045, foreign_extra=0.02))
