@@ -18,7 +18,6 @@ section of one aspect of one service, sentence by sentence and list item by list
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -154,39 +153,9 @@ class SectionPicker:
     def _sections_of(self, service_id: str) -> list[list[SectionSentence]]:
         return [ss for (sid, _), ss in self._sections.items() if sid == service_id]
 
-    def matching(self, service_id: str, pattern: re.Pattern[str], *, prefer: re.Pattern[str] | None = None,
-                 exclude: re.Pattern[str] | None = None, skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
-                 avoid: Iterable[str] = ("law",)) -> list[tuple[Chunk, list[Span]]]:
-        """Sentences of a service's description, over all its sections, that ``pattern`` finds (a deadline, a
-        waiting time): an aspect the guide states wherever it fits. Those ``prefer`` finds too (that say it
-        outright: "fire uker") are chosen first; at most ``max_spans``, quoted in reading order, a list item
-        with the sentence that introduces its list. Sections of the ``avoid`` aspects are not read (the law that
-        governs a deadline is not the deadline), nor sentences ``exclude`` finds (the deadline to appeal is no
-        length of stay)."""
-        done = set(skip)
-        avoided = set(avoid)
-        found: list[tuple[bool, int, tuple[int, int], int, list[SectionSentence], list[int]]] = []
-        for order, ((sid, aspect), sentences) in enumerate(self._sections.items()):
-            if sid != service_id or aspect in avoided:
-                continue
-            for s in sentences:
-                text = s.span.text.lower()
-                if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text) \
-                        and not (exclude and exclude.search(text)):
-                    group = with_list(sentences, s.position, done, whole=False)
-                    if not group:
-                        continue
-                    outright = bool(prefer and prefer.search(text))
-                    # of those that say it outright, the one that says more first ("Før korttidsoppholdet er over, ...
-                    # hva som skal skje etterpå"); a phrase that states it and says it outright counts twice
-                    said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
-                    found.append((not outright, -said, (order, s.position), order, sentences, group))
-        chosen: dict[tuple[int, int], SectionSentence] = {}
-        for *_, order, sentences, group in sorted(found, key=lambda f: f[:3])[:max_spans]:
-            for i in group:
-                chosen.setdefault((order, i), sentences[i])
-        ordered = [chosen[k] for k in sorted(chosen)]
-        return grouped(ordered, list(range(len(ordered))))
+    def sections(self, service_id: str) -> list[tuple[str, Sequence[SectionSentence]]]:
+        """Each section of a service, (aspect, its sentences), in the order the guide gives them."""
+        return [(aspect, ss) for (sid, aspect), ss in self._sections.items() if sid == service_id]
 
     def has(self, service_id: str, aspect: str) -> bool:
         """Whether the service has a section of this aspect."""

@@ -5,15 +5,17 @@ any application), else by saying that the description does not state it. The top
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 from assistant import templates
 from assistant.compose import AnswerBuilder, Span
 from assistant.rules import Topic, rules
+from assistant.sections import SectionSentence, grouped, with_list
 from assistant.select import SectionPicker
 from corpus.model import Chunk
 
-__all__ = ["TopicAnswers"]
+__all__ = ["TopicAnswers", "matching"]
 
 
 class TopicAnswers:
@@ -71,7 +73,7 @@ class TopicAnswers:
     def _stating(self, service_id: str, t: Topic, *, skip: Iterable[tuple[str, int]] = (),
                  max_spans: int) -> list[tuple[Chunk, list[Span]]]:
         """The service's sentences that state a topic (not yet quoted), those that say it outright first."""
-        return self.picker.matching(service_id, t.sentences, prefer=t.prefer, exclude=t.exclude, skip=skip,
+        return matching(self.picker, service_id, t.sentences, prefer=t.prefer, exclude=t.exclude, skip=skip,
                                     max_spans=max_spans, avoid=t.avoid)
 
     @staticmethod
@@ -83,3 +85,38 @@ class TopicAnswers:
             if part.label:
                 return part.label
         return ""
+
+def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *,
+             prefer: re.Pattern[str] | None = None, exclude: re.Pattern[str] | None = None,
+             skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
+             avoid: Iterable[str] = ("law",)) -> list[tuple[Chunk, list[Span]]]:
+    """Sentences of a service's description, over all its sections, that ``pattern`` finds (a deadline, a
+    waiting time): an aspect the guide states wherever it fits. Those ``prefer`` finds too (that say it
+    outright: "fire uker") are chosen first; at most ``max_spans``, quoted in reading order, a list item
+    with the sentence that introduces its list. Sections of the ``avoid`` aspects are not read (the law that
+    governs a deadline is not the deadline), nor sentences ``exclude`` finds (the deadline to appeal is no
+    length of stay)."""
+    done = set(skip)
+    avoided = set(avoid)
+    found: list[tuple[bool, int, tuple[int, int], int, Sequence[SectionSentence], list[int]]] = []
+    for order, (aspect, sentences) in enumerate(picker.sections(service_id)):
+        if aspect in avoided:
+            continue
+        for s in sentences:
+            text = s.span.text.lower()
+            if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text) \
+                    and not (exclude and exclude.search(text)):
+                group = with_list(sentences, s.position, done, whole=False)
+                if not group:
+                    continue
+                outright = bool(prefer and prefer.search(text))
+                # of those that say it outright, the one that says more first ("Før korttidsoppholdet er over, ...
+                # hva som skal skje etterpå"); a phrase that states it and says it outright counts twice
+                said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
+                found.append((not outright, -said, (order, s.position), order, sentences, group))
+    chosen: dict[tuple[int, int], SectionSentence] = {}
+    for *_, order, sentences, group in sorted(found, key=lambda f: f[:3])[:max_spans]:
+        for i in group:
+            chosen.setdefault((order, i), sentences[i])
+    ordered = [chosen[k] for k in sorted(chosen)]
+    return grouped(ordered, list(range(len(ordered))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.select import SectionPicker
+from assistant.topics import matching
 from corpus.model import Chunk
 
 
@@ -83,15 +84,15 @@ def test_a_topic_is_found_in_any_section_the_outright_sentence_first_and_never_i
     picker = SectionPicker(TOPIC_CHUNKS)
     frist = re.compile(r"\b\w*frist\w*\b")
     outright = re.compile(r"\bfire uker\b")
-    assert _texts(picker.matching("s", frist, prefer=outright, max_spans=1)) == \
+    assert _texts(matching(picker, "s", frist, prefer=outright, max_spans=1)) == \
         ["Klagefristen er fire uker fra du fikk vedtaket."]
     # both, in reading order; the law section is not read
-    assert _texts(picker.matching("s", frist, prefer=outright, max_spans=3)) == \
+    assert _texts(matching(picker, "s", frist, prefer=outright, max_spans=3)) == \
         ["Det er ingen vilkår utover at du klager innen fristen.", "Klagefristen er fire uker fra du fikk vedtaket."]
-    assert picker.matching("s", re.compile(r"\bventeliste\b")) == []
+    assert matching(picker, "s", re.compile(r"\bventeliste\b")) == []
     # a sentence that states something else in the same words is not read: a deadline is no length of stay
     weeks = re.compile(r"\bfire uker\b")
-    assert picker.matching("s", weeks, exclude=frist) == []
+    assert matching(picker, "s", weeks, exclude=frist) == []
 
 
 def test_of_the_sentences_that_say_a_topic_outright_the_one_that_says_more_of_it_comes_first():
@@ -104,7 +105,7 @@ def test_of_the_sentences_that_say_a_topic_outright_the_one_that_says_more_of_it
     ])
     after = re.compile(r"\b(?:etterpå|oppholdet er over)\b")
     # the earlier sentence in reading order says one of it; the later one says both
-    assert _texts(picker.matching("s", after, prefer=after, max_spans=1)) == \
+    assert _texts(matching(picker, "s", after, prefer=after, max_spans=1)) == \
         ["Før oppholdet er over, vurderer kommunen hva som skal skje etterpå."]
 
 
