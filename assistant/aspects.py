@@ -16,7 +16,8 @@ def asked_aspects(query: str, asked: Prediction | None, calibration: Calibration
                   single: bool = False, analysis: Analysis | None = None) -> tuple[tuple[str, ...], str]:
     """Every aspect asked, in order, and where they came from ("cues", "classifier" or ""): the cue words clause
     by clause, where they speak; else the aspect classifier's, both of its top two when they are close (answer
-    both briefly rather than guess one; ``single``: one part of a message, which asks one thing)."""
+    both briefly rather than guess one; ``single``: one part of a message, which asks one thing unless its
+    clauses ask more; one topic, answered wherever the guide states it, at most)."""
     cues = detect_aspects(query, analyzer=analyzer, analysis=analysis)
     c = calibration
     if asked is None or c.aspect_policy == "cues":
@@ -30,7 +31,9 @@ def asked_aspects(query: str, asked: Prediction | None, calibration: Calibration
     if ranked.labels and ranked.p >= c.aspect_confident:
         return (ranked.labels[0],), "classifier"
     if cues:
-        return (cues[:1] if single else cues), "cues"
+        # one cue per clause: a part whose clauses ask two things asks both ("Hva er egentlig en individuell plan,
+        # har vi krav på det": what it is and who can get it; dev, one reply changed, for the better)
+        return cues, "cues"
     if not ranked.labels or ranked.p < c.aspect_threshold:
         return (), ""
     out = [ranked.labels[0]]

@@ -464,3 +464,18 @@ def test_a_part_that_refers_back_means_the_service_the_message_is_clearly_about_
     got = _two_parts(text, *parts, about=Prediction(("korttidsopphold", "langtidsopphold"), (0.3, 0.2)),
                      asked=asked, part_about=part_about)
     assert got.parts[0].service == "langtidsopphold"
+
+
+def test_a_part_whose_clauses_ask_two_things_asks_both_and_one_that_asks_one_thing_one():
+    from assistant.aspects import asked_aspects
+    from index.analysis import default_analyzer
+
+    c, unsure = Calibration(), Prediction(("what", "apply", "who", "cost"), (0.3, 0.3, 0.2, 0.2))
+
+    def read(text: str) -> tuple[str, ...]:
+        return asked_aspects(text, unsure, c, analyzer=default_analyzer(), single=True)[0]
+
+    assert read("Hva er egentlig en individuell plan, har vi krav på det") == ("what", "who")
+    assert read("Hva er egentlig en individuell plan") == ("what",)
+    # a topic asked is answered wherever the guide states it, one per part
+    assert read("hvor lang tid tar det, og hvor lenge varer det") == ("time",)
