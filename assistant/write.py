@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from assistant import templates
-from assistant.compose import AnswerBuilder, Span
+from assistant.compose import AnswerBuilder
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
@@ -123,8 +123,9 @@ class ExtractiveWriter:
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,
                                   opening=opening, in_order=in_order, affirmative=affirmative,
                                   opening_run=opening_run)
-        return b.add_passage(with_whom_to_ask(self.picker, b, service_id, aspect, groups), heading=templates.PART if heading else "",
-                             prefix=prefix, label=label, kind=kind)
+        groups = with_whom_to_ask(self.picker, b, service_id, aspect, groups)
+        return b.add_passage(groups, heading=templates.PART if heading else "", prefix=prefix, label=label,
+                             kind=kind)
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
