@@ -218,6 +218,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A/AA and best practice rules) on the page; the violations found."""
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core (npm ci)")
+    # a click that reruns the app (a feedback reason ticked) fades the elements it will redraw: read the page once
+    # the rerun is over, not while its faded text fails the contrast rule (a fresh-clone run under load did)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", polling=100, timeout=SLOW_MS)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
