@@ -14,11 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.compose import sentence_spans
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
-from assistant.rules import rules
 from assistant.settings import AssistantSettings
+from assistant.topics import answered_by
 from assistant.types import Turn
 from assistant.asked import Understanding
 from corpus.model import Document
@@ -48,7 +47,7 @@ class Conversation:
         self.service_ids = set(documents)
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
-        self._answers = {sid: _answered_by(doc) for sid, doc in documents.items()}
+        self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -135,18 +134,3 @@ class Conversation:
             parts.append(part)
         return dataclasses.replace(u, parts=tuple(parts))
 
-
-def _answered_by(doc: Document) -> frozenset[str]:
-    """The aspects a description answers: those of its sections, and the topics one of its sentences states the
-    way a topic answer reads them (sentence by sentence, without the sentences ``exclude`` finds or the sections
-    ``avoid`` names: "klagefristen er fire uker" is no length of a stay)."""
-    own = {sec.aspect for sec in doc.sections}
-    for key, topic in rules().topics.items():
-        for sec in doc.sections:
-            if sec.aspect in topic.avoid:
-                continue
-            said = (span.text.strip().lower() for span in sentence_spans(sec.text))
-            if any(topic.sentences.search(t) and not (topic.exclude and topic.exclude.search(t)) for t in said):
-                own.add(key)
-                break
-    return frozenset(own)

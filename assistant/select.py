@@ -119,9 +119,9 @@ class SectionPicker:
         q = self._telling(service_id, self.terms(query))
         if not q:
             return "", []
-        sections = {a: ss for (sid, a), ss in self._sections.items() if sid == service_id and a not in avoided}
+        sections = {a: ss for a, ss in self.sections(service_id) if a not in avoided}
         told = set()  # the question's words the reply has already quoted from this service
-        for ss in self._sections_of(service_id):
+        for _, ss in self.sections(service_id):
             for s in ss:
                 if (s.chunk.chunk_id, s.span.start) in done:
                     told |= shared(q, s.terms)
@@ -150,9 +150,6 @@ class SectionPicker:
             chosen += [i for i in with_list(sentences, p, done, whole=False) if i not in chosen]
         return aspect, grouped(sentences, sorted(chosen))
 
-    def _sections_of(self, service_id: str) -> list[list[SectionSentence]]:
-        return [ss for (sid, _), ss in self._sections.items() if sid == service_id]
-
     def sections(self, service_id: str) -> list[tuple[str, Sequence[SectionSentence]]]:
         """Each section of a service, (aspect, its sentences), in the order the guide gives them."""
         return [(aspect, ss) for (sid, aspect), ss in self._sections.items() if sid == service_id]
@@ -164,7 +161,7 @@ class SectionPicker:
     def sentence(self, service_id: str, aspect: str | None, text: str) -> tuple[Chunk, list[Span]] | None:
         """The span of a section whose text is exactly ``text`` (a route sentence from the front matter); in any
         of the service's sections when ``aspect`` is None."""
-        sections = [self._sections.get((service_id, aspect), [])] if aspect else self._sections_of(service_id)
+        sections = [self.section(service_id, aspect)] if aspect else [ss for _, ss in self.sections(service_id)]
         for s in (s for section in sections for s in section):
             if s.span.text.strip() == text.strip():
                 return s.chunk, [s.span]

@@ -9,13 +9,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from assistant import templates
-from assistant.compose import AnswerBuilder, Span
+from assistant.compose import AnswerBuilder, Span, sentence_spans
 from assistant.rules import Topic, rules
 from assistant.sections import SectionSentence, grouped, with_list
 from assistant.select import SectionPicker
-from corpus.model import Chunk
+from corpus.model import Chunk, Document
 
-__all__ = ["TopicAnswers", "matching"]
+__all__ = ["TopicAnswers", "answered_by", "matching"]
 
 
 class TopicAnswers:
@@ -86,6 +86,24 @@ class TopicAnswers:
                 return part.label
         return ""
 
+
+def answered_by(doc: Document) -> frozenset[str]:
+    """The aspects a description answers: those of its sections, and the topics one of its sentences states, read
+    as :func:`matching` reads them (sentence by sentence, without the sentences ``exclude`` finds or the sections
+    ``avoid`` names: "klagefristen er fire uker" is no length of a stay)."""
+    own = {sec.aspect for sec in doc.sections}
+    for key, t in rules().topics.items():
+        if any(_states(t.sentences, t.exclude, span.text.lower())
+               for sec in doc.sections if sec.aspect not in t.avoid for span in sentence_spans(sec.text)):
+            own.add(key)
+    return frozenset(own)
+
+
+def _states(pattern: re.Pattern[str], exclude: re.Pattern[str] | None, text: str) -> bool:
+    """Whether a sentence (lower-cased) states what ``pattern`` finds, and not what ``exclude`` finds."""
+    return bool(pattern.search(text)) and not (exclude and exclude.search(text))
+
+
 def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *,
              prefer: re.Pattern[str] | None = None, exclude: re.Pattern[str] | None = None,
              skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
@@ -104,8 +122,7 @@ def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *
             continue
         for s in sentences:
             text = s.span.text.lower()
-            if (s.chunk.chunk_id, s.span.start) not in done and pattern.search(text) \
-                    and not (exclude and exclude.search(text)):
+            if (s.chunk.chunk_id, s.span.start) not in done and _states(pattern, exclude, text):
                 group = with_list(sentences, s.position, done, whole=False)
                 if not group:
                     continue
