@@ -48,6 +48,7 @@ class Conversation:
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
+        self._general_for = {sid: frozenset(doc.general_for) for sid, doc in documents.items()}
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -79,10 +80,15 @@ class Conversation:
         # after respite care), not about whichever of the turn's services the words of a refusal read like (how to
         # apply, with its decisions)
         subject_only = "deadline" in u.aspects
-        focus, resolved, focus_best = self.referent(query, topics[:1] if subject_only else topics, hits, k=k,
-                                                    mode=mode, vector=vector)
-        alone_top = hits[0].score if hits else 0.0
         specific = [a for a in u.aspects if a != "what"]
+        # a service that tells an aspect for all services (payment, applying) reads like any question about an
+        # aspect ("og prisen?" after a nursing home and how to apply for it): it is not what a follow-up is about
+        # where the subject's own description answers what is asked
+        answered = bool(specific) and all(a in self._answers[topics[0]] for a in specific)
+        candidates = topics[:1] if subject_only else tuple(
+            t for t in topics if t == topics[0] or not (answered and self._general_for[t]))
+        focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector)
+        alone_top = hits[0].score if hits else 0.0
         own = self._answers[focus]
         if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
                 or (specific and all(a in own for a in specific)):

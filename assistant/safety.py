@@ -105,6 +105,11 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     if danger is None or c.danger_box is None:
         return kinds, concern
     reading = max(danger.message, danger.sentence)
+    if foreign and danger.message < c.danger_message_foreign:
+        # in another language one sentence is a noisier reading than the message (as for the margins): it counts
+        # only where the whole message leans toward danger too ("seems confused lately" read 0.30 as a sentence
+        # of a calm English question, 0.01 as the message)
+        reading = danger.message
     # no veto in another language (the classifier's character n-grams know less there, and its readings run lower),
     # nor on small talk or a closing (their reply has no place for the safety line, so the box stays)
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
@@ -116,7 +121,12 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     foreign_box = foreign and c.danger_box_foreign is not None
     box = c.danger_box_foreign if foreign_box else c.danger_box
     line = box if foreign_box else min(c.danger_line or c.danger_box, c.danger_box)
-    if not kinds and not brief and reading >= box:
+    # inside a conversation about services one sentence alone gives at most the line: the conversation makes a known
+    # condition or a past event likely ("han har mista språket og høyre arm er lam" after a question on training
+    # after a stroke; "ho datt i natt og trøkte på alarmen" after one on the alarm), and 113 stands first all the
+    # same; the box needs the whole message to read as an emergency (or a pattern, or the banks)
+    sentence_only = in_conversation and not foreign_box and danger.message < box
+    if not kinds and not brief and reading >= box and not sentence_only:
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from assistant.compose import Span, sentence_spans
 from assistant.matching import inflects, shared
 from assistant.rules import rules
-from assistant.sections import SectionSentence, grouped, run_from_start, says_not, with_list
+from assistant.sections import SectionSentence, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
 
@@ -250,11 +250,11 @@ class SectionPicker:
             if not group or (affirmative and says_not(sentences, group)):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
-            if chosen and words + size > max_words and whole_lists:
+            if chosen and words + size > max_words + overrun(sentences, group) and whole_lists:
                 # a list too long to quote whole beside what is chosen: the item with its introduction
                 group = with_list(sentences, pos, done, whole=False)
                 size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
-            if chosen and words + size > max_words:
+            if chosen and words + size > max_words + overrun(sentences, group):
                 continue
             chosen |= set(group)
             words += size

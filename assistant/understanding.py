@@ -41,6 +41,7 @@ class Understander:
                  analyzer: Analyzer | None = None) -> None:
         self.analyzer = analyzer or default_analyzer()
         self.names = ServiceNames.from_documents(documents, self.analyzer)
+        self._general_for = {d.service_id: frozenset(d.general_for) for d in documents if d.general_for}
         self.calibration = calibration
         preload_language()  # load the language model now, not on the first question
 
@@ -172,14 +173,19 @@ class Understander:
                              key=lambda x: -x[1]))
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
+        follows = bool(rules().follow_up.search(normalised))
+        # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
+        # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
+        by_aspect = follows and about is not None and about.top in self._general_for \
+            and bool(self._general_for[about.top] & set(self.aspects(query, asked, analysis=analysis)[0]))
         other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
-            and not same
+            and not same and not by_aspect
         # ... or reads clearly as a new need, far more than as the conversation's topic
         elsewhere = other and (about.p >= c.switch_confidence or (
             c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
         leans = (bool(history) and not named and not switch and not elsewhere
-                 and (n_words <= 4 or bool(rules().follow_up.search(normalised))))
+                 and (n_words <= 4 or follows))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
         asked_parts: tuple[AskedPart, ...] = ()

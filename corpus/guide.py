@@ -78,6 +78,7 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 not_for=doc.not_for or m.not_for,
                 route=doc.route or m.route,
                 always_tell=doc.always_tell or m.always_tell,
+                general_for=doc.general_for or m.general_for,
                 kind=m.kind,
             )
         out.append(doc)

@@ -103,6 +103,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             not_for=_not_for(meta.get("not_for")),
             route=_route(meta.get("route")),
             always_tell=_as_tuple(meta.get("always_tell")),
+            general_for=_as_tuple(meta.get("general_for")),
         )
     except TypeError as exc:
         raise DocumentError(source, f"invalid front matter: {exc}") from exc

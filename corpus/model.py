@@ -98,6 +98,9 @@ class Document:
     #: Topics (``assistant/language/patterns.yaml``, ``topics``) every answer about the service states, whatever
     #: part of it was asked: how to appeal is told with the deadline to appeal.
     always_tell: tuple[str, ...] = ()
+    #: The aspects of every service that this one describes for all of them (payment: ``cost``; applying:
+    #: ``apply``, ``time``): a follow-up asking one about the conversation's subject is about the subject.
+    general_for: tuple[str, ...] = ()
 
     def section(self, heading: str) -> Section | None:
         """Return the section with this heading, or None."""

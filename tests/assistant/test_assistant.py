@@ -182,6 +182,17 @@ def test_who_questions_state_criteria_and_individual_assessment_never_a_promise(
 
 
 @pytest.mark.real_model
+def test_an_elliptic_price_follow_up_is_the_subjects_price_not_the_payment_service(real_bot):
+    # "prisen" and a low pension read like the payment service, which tells what every service costs
+    # (``general_for``); the day centre's own description answers the price
+    history = [Turn("user", "Hvordan søker vi om dagsenter til mor?"),
+               Turn("assistant", "Forklarte dagaktivitetstilbud og søknaden.", ("dagaktivitet", "soknad-og-vedtak"))]
+    reply = real_bot.ask("og prisen? hun har bare minstepensjon", history)
+    assert reply.services[0] == "dagaktivitet"
+    assert "Hva koster det?" in [c.section for c in reply.citations if c.service_id == "dagaktivitet"]
+
+
+@pytest.mark.real_model
 @pytest.mark.parametrize("question", [
     "Hvordan søker jeg om byggetillatelse for en garasje?",
     "Når blir søpla tømt?",

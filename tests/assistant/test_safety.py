@@ -71,6 +71,31 @@ def test_in_another_language_less_is_needed_and_nothing_is_vetoed():
     assert kinds(text, 0.03, Danger(0.01, 0.01, ("medical",)), foreign=True)[0] == ("medical",)
 
 
+def test_in_another_language_one_sentence_counts_only_where_the_message_leans_toward_danger_too():
+    cal = Calibration(emergency_margin=0.016, danger_box=0.55, danger_line=0.4, danger_box_foreign=0.2,
+                      danger_message_foreign=0.06)
+    text = "Hi, my dad lives alone. The neighbour says he seems confused lately. What can the municipality do?"
+
+    def foreign(danger: Danger) -> tuple[tuple[str, ...], str]:
+        return emergency_kinds(cal, text.lower(), _meaning(0.0), raw=text, danger=danger, foreign=True)
+
+    assert foreign(Danger(0.01, 0.3, ("medical",))) == ((), "")
+    assert foreign(Danger(0.09, 0.3, ("medical",))) == (("medical",), "")
+    assert foreign(Danger(0.25, 0.0, ("medical",))) == (("medical",), "")
+
+
+def test_in_a_conversation_one_sentence_alone_gives_the_safety_line_and_the_message_the_box():
+    # after a question on training after a stroke, "han har mista språket" is the condition asked about, not a
+    # new stroke: 113 stands first, and the answer follows
+    text = "han har mista språket og høyre arm er lam. kan han få det da?"
+    assert kinds(text, 0.0, Danger(0.1, 0.75, ("medical",))) == (("medical",), "")
+    assert kinds(text, 0.0, Danger(0.1, 0.75, ("medical",)), in_conversation=True) == ((), "medical")
+    assert kinds(text, 0.0, Danger(0.7, 0.75, ("medical",)), in_conversation=True) == (("medical",), "")
+    # a pattern still gives the box
+    assert kinds("Takk. Nå puster han ikke", 0.0, Danger(0.1, 0.9, ("medical",)), in_conversation=True)[0] \
+        == ("medical",)
+
+
 def test_one_or_two_words_are_not_an_emergency_by_the_classifier_alone():
     assert kinds("farvel", 0.0, Danger(0.9, 0.9, ("suicide",))) == ((), "suicide")
     assert kinds("farvel", 0.0, Danger(0.9, 0.0, ("suicide",))) == ((), "suicide")

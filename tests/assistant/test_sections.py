@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.compose import sentence_spans
-from assistant.sections import SectionSentence, grouped, says_not, with_list
+from assistant.sections import SectionSentence, grouped, overrun, says_not, with_list
 from corpus.model import Chunk
 
 CHUNK = Chunk(chunk_id="s#included-1", service_id="s", title="S", section="Hva inngår – og hva inngår ikke?",
@@ -16,13 +16,30 @@ def _texts(positions):
     return [SENTENCES[i].span.text for i in positions]
 
 
-def test_a_list_item_comes_with_its_introduction_and_a_short_list_whole_when_asked():
-    assert _texts(with_list(SENTENCES, 2, set(), whole=False)) == ["Hjelpen kan omfatte:", "klesvask"]
-    assert _texts(with_list(SENTENCES, 2, set(), whole=True)) == ["Hjelpen kan omfatte:", "rengjøring", "klesvask",
-                                                                   "handling"]
+LONG = Chunk(chunk_id="s#included-2", service_id="s", title="S", section="Hva inngår – og hva inngår ikke?",
+             text="Hjelpen kan også omfatte:\n" + "\n".join(f"- {w} etter avtale med de ansatte i tjenesten" for w in
+                                                         ("innkjøp", "følge til lege", "turer", "post")),
+             source="s.md", aspect="included")
+LONG_SENTENCES = [SectionSentence(LONG, span, frozenset(), i) for i, span in enumerate(sentence_spans(LONG.text))]
+
+
+def test_a_list_item_comes_with_its_introduction_and_the_list_whole_when_asked():
+    texts = [s.span.text for s in LONG_SENTENCES]
+    assert [texts[i] for i in with_list(LONG_SENTENCES, 2, set(), whole=False)] == texts[:1] + texts[2:3]
+    assert [texts[i] for i in with_list(LONG_SENTENCES, 2, set(), whole=True)] == texts
+    assert overrun(LONG_SENTENCES, [0, 2]) == 0
     # an item whose introduction is quoted already, elsewhere, is not quoted alone
     done = {(CHUNK.chunk_id, SENTENCES[0].span.start)}
     assert with_list(SENTENCES, 2, done, whole=False) == []
+
+
+def test_a_short_list_is_never_cut_and_may_run_past_a_budget_by_its_items():
+    # one item of three under "kan omfatte:" reads as all it includes
+    whole = ["Hjelpen kan omfatte:", "rengjøring", "klesvask", "handling"]
+    assert _texts(with_list(SENTENCES, 2, set(), whole=False)) == whole
+    assert _texts(with_list(SENTENCES, 0, set(), whole=False)) == whole
+    assert overrun(SENTENCES, [0, 1, 2, 3]) == 3
+    assert overrun(SENTENCES, [4, 5]) == 1 and overrun(SENTENCES, [1]) == 0
 
 
 def test_what_a_service_does_not_include_is_told_apart_and_quotes_group_by_chunk():

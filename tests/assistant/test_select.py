@@ -33,12 +33,31 @@ def test_the_answer_in_a_later_chunk_and_list_is_found_with_its_introduction():
     assert texts.index("Praktisk bistand omfatter ikke:") < texts.index("vindusvask")
 
 
-def test_a_short_list_is_kept_whole_when_the_answer_sits_inside_it():
+LONG_LIST = [_chunk(1, "Avlastning kan gis på flere måter:\n" + "\n".join(
+    f"- {what} med personale som kjenner deg og familien din godt" for what in
+    ("avlastning i institusjon", "avlastning i eget hjem", "avlastning hos en privat avlaster",
+     "avlastning på dagtid i et dagtilbud", "avlastning i helger")))]
+
+
+def test_a_list_is_kept_whole_when_the_answer_sits_inside_it_and_cut_to_its_item_otherwise():
+    picker = SectionPicker(LONG_LIST)
+    whole = _texts(picker.pick("s", "included", "helger", max_words=80, whole_lists=True))
+    assert len(whole) == 6
+    brief = _texts(picker.pick("s", "included", "helger", max_words=80, whole_lists=False))
+    assert brief == ["Avlastning kan gis på flere måter:",
+                     "avlastning i helger med personale som kjenner deg og familien din godt"]
+
+
+def test_a_short_list_is_never_quoted_in_part_and_may_run_past_the_budget():
+    # one item of three under its introduction reads as the whole list ("klesvask" alone under "kan omfatte"
+    # told a reader that floors are not cleaned)
     picker = SectionPicker(CHUNKS)
-    whole = _texts(picker.pick("s", "included", "vindusvask", max_words=20, whole_lists=True))
-    assert {"storrengjøring", "vindusvask", "hagearbeid"} <= set(whole)
-    brief = _texts(picker.pick("s", "included", "vindusvask", max_words=20, whole_lists=False))
-    assert "hagearbeid" not in brief
+    for whole_lists in (True, False):
+        texts = _texts(picker.pick("s", "included", "vindusvask", max_words=20, whole_lists=whole_lists))
+        assert {"storrengjøring", "vindusvask", "hagearbeid"} <= set(texts)
+    texts = _texts(picker.pick("s", "included", "klesvask, og er det hjelp i hjemmet?", max_words=14))
+    assert texts[:1] == ["Praktisk bistand er hjelp i hjemmet."]
+    assert {"rengjøring av rom som brukes daglig", "klesvask", "handling av dagligvarer"} <= set(texts)
 
 
 def test_the_opening_sentence_answers_when_nothing_else_shares_a_word():

@@ -479,3 +479,19 @@ def test_a_part_whose_clauses_ask_two_things_asks_both_and_one_that_asks_one_thi
     assert read("Hva er egentlig en individuell plan") == ("what",)
     # a topic asked is answered wherever the guide states it, one per part
     assert read("hvor lang tid tar det, og hvor lenge varer det") == ("time",)
+
+
+@pytest.mark.parametrize(("text", "about", "focus"), [
+    # the payment service tells what every service costs: a price follow-up is the subject's price
+    ("og prisen? hun har bare minstepensjon", "egenandel", ("dagaktivitet",)),
+    # a service that tells no aspect for all still takes a follow-up that reads clearly as a new need
+    ("og vi mister helt oversikten over alle som er rundt henne, hva er det?", "koordinerende-enhet", ()),
+])
+def test_a_follow_up_that_reads_like_the_service_telling_its_aspect_for_all_stays_with_the_subject(text, about, focus):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.2))
+    history = (Turn("user", "Hvordan søker vi om dagsenter til mor?"),
+               Turn("assistant", "Forklarte søknaden.", services=("dagaktivitet",)))
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                       history_services=("dagaktivitet",), asked=Prediction(("cost", "what"), (0.7, 0.1)),
+                       about=Prediction((about, "_none"), (0.3, 0.2)))
+    assert got.focus == focus

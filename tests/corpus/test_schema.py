@@ -127,14 +127,18 @@ def test_front_matter_situations_and_not_for_are_parsed_hashed_and_checked(tmp_p
         parse_markdown("---\nservice_id: a\ntitle: A\nnot_for: [{text: x}]\n---\n" + body, source="a.md")
 
 
-def test_always_tell_is_read_from_the_front_matter_and_kept_for_the_pdf_edition():
+def test_always_tell_and_general_for_are_read_from_the_front_matter_and_kept_for_the_pdf_edition():
     body = "## Hva er tjenesten?\nTekst.\n"
-    doc = parse_markdown("---\nservice_id: a\ntitle: A\nalways_tell: [deadline]\n---\n" + body, source="a.md")
-    assert doc.always_tell == ("deadline",)
+    doc = parse_markdown("---\nservice_id: a\ntitle: A\nalways_tell: [deadline]\ngeneral_for: [cost]\n---\n" + body,
+                         source="a.md")
+    assert doc.always_tell == ("deadline",) and doc.general_for == ("cost",)
     guide = load_guide()
     assert guide.by_id()["klage"].always_tell == ("deadline",)
+    assert guide.by_id()["egenandel"].general_for == ("cost",) and guide.by_id()["bpa"].general_for == ()
     pdf = Path(__file__).resolve().parents[2] / "corpus" / "pdf" / "levanger-tjenestebeskrivelser.pdf"
-    assert load_guide(pdf=[pdf]).by_id()["klage"].always_tell == ("deadline",)  # the PDF edition
+    edition = load_guide(pdf=[pdf]).by_id()
+    assert edition["klage"].always_tell == ("deadline",)  # the PDF edition
+    assert edition["egenandel"].general_for == ("cost",)
 
 
 def test_validate_accepts_synonym_headings_in_any_order_but_wants_every_aspect():

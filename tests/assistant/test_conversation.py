@@ -1,0 +1,43 @@
+"""The conversation: which earlier service a follow-up is about (assistant/conversation.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.asked import Understanding
+from assistant.conversation import Conversation
+from assistant.mentions import ServiceNames
+from assistant.settings import AssistantSettings
+from corpus.guide import load_guide
+from corpus.model import Chunk
+from index.analysis import default_analyzer
+from index.search import Hit
+
+DOCUMENTS = load_guide(pdf=[]).by_id()
+
+
+def _hit(service_id: str, score: float) -> Hit:
+    chunk = Chunk(chunk_id=f"{service_id}#cost-1", service_id=service_id, title=DOCUMENTS[service_id].title,
+                  section="Hva koster det?", text="…", source="x.md", aspect="cost")
+    return Hit(chunk, score, score, score, score)
+
+
+def _conversation(scores: dict[str, float]) -> Conversation:
+    def search(query, *, mode="fused", k=None, query_vector=None):
+        return sorted((_hit(sid, s) for sid, s in scores.items()), key=lambda h: -h.score)
+
+    return Conversation(search, DOCUMENTS, settings=AssistantSettings(), names=ServiceNames.from_documents(
+        tuple(DOCUMENTS.values())), analyzer=default_analyzer(), read_turn=lambda text: text)
+
+
+@pytest.mark.parametrize(("aspects", "focus"), [(("cost",), "dagaktivitet"), (("who",), "dagaktivitet"),
+                                                (("",), "soknad-og-vedtak")])
+def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_subject_answers(aspects, focus):
+    # the application service's passages share the words of any question about an aspect, and score a little
+    # more; the day centre's own description answers its price and who can get it, so it stays the subject
+    conversation = _conversation({"dagaktivitet": 0.5, "soknad-og-vedtak": 0.6})
+    topics = ("dagaktivitet", "soknad-og-vedtak")
+    u = Understanding("og prisen?", "og prisen?", aspects=aspects, focus=("dagaktivitet",))
+    got, _ = conversation.follow(u, "og prisen?", topics, conversation.search("og prisen?"), k=10, mode="fused",
+                                 vector=None)
+    assert got.focus == (focus,)
