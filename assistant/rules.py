@@ -33,6 +33,9 @@ class Topic:
             per day is not how long a stay lasts).
         not_stated: What the reply says is not stated, when neither the service nor a fallback states it
             ("hvor lenge det varer eller gjelder"); "" to say nothing.
+        spans: At most this many sentences answer it (what happens after a stay is told in a paragraph: the
+            assessment, going home with more help, and a new assessment when home is not safe).
+        paragraph: It is told in a paragraph: sentences that tell it one after the other come first.
     """
 
     sentences: re.Pattern[str]
@@ -41,6 +44,8 @@ class Topic:
     exclude: re.Pattern[str] | None = None
     avoid: tuple[str, ...] = ("law",)
     not_stated: str = ""
+    spans: int = 2
+    paragraph: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,8 @@ def rules() -> Rules:
                            _alternatives(list(map(str, t["prefer"]))) if t.get("prefer") else None,
                            str(t.get("fallback") or ""),
                            _alternatives(list(map(str, t["exclude"]))) if t.get("exclude") else None,
-                           tuple(map(str, t.get("avoid") or ("law",))), str(t.get("not_stated") or ""))
+                           tuple(map(str, t.get("avoid") or ("law",))), str(t.get("not_stated") or ""),
+                           int(t.get("spans") or 2), bool(t.get("paragraph")))
                 for key, t in (patterns.get("topics") or {}).items()},
         asked_by_verb={sid: _alternatives(list(map(str, cues)))
                        for sid, cues in (patterns.get("asked_by_verb") or {}).items()},

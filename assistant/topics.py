@@ -74,7 +74,7 @@ class TopicAnswers:
                  max_spans: int) -> list[tuple[Chunk, list[Span]]]:
         """The service's sentences that state a topic (not yet quoted), those that say it outright first."""
         return matching(self.picker, service_id, t.sentences, prefer=t.prefer, exclude=t.exclude, skip=skip,
-                                    max_spans=max_spans, avoid=t.avoid)
+                        max_spans=max_spans, avoid=t.avoid, paragraph=t.paragraph)
 
     @staticmethod
     def _last_heading(b: AnswerBuilder, service_id: str) -> str:
@@ -107,19 +107,23 @@ def _states(pattern: re.Pattern[str], exclude: re.Pattern[str] | None, text: str
 def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *,
              prefer: re.Pattern[str] | None = None, exclude: re.Pattern[str] | None = None,
              skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
-             avoid: Iterable[str] = ("law",)) -> list[tuple[Chunk, list[Span]]]:
+             avoid: Iterable[str] = ("law",), paragraph: bool = False) -> list[tuple[Chunk, list[Span]]]:
     """Sentences of a service's description, over all its sections, that ``pattern`` finds (a deadline, a
     waiting time): an aspect the guide states wherever it fits. Those ``prefer`` finds too (that say it
     outright: "fire uker") are chosen first; at most ``max_spans``, quoted in reading order, a list item
     with the sentence that introduces its list. Sections of the ``avoid`` aspects are not read (the law that
     governs a deadline is not the deadline), nor sentences ``exclude`` finds (the deadline to appeal is no
-    length of stay)."""
+    length of stay). With ``paragraph``, sentences that tell it one after the other come before one that
+    mentions it in passing (what happens after a stay: "Før korttidsoppholdet er over, ... etterpå. Etter
+    korttidsopphold flytter mange hjem ... Hvis du fortsatt ikke kan bo trygt hjemme, gjør kommunen en ny
+    vurdering")."""
     done = set(skip)
     avoided = set(avoid)
-    found: list[tuple[bool, int, tuple[int, int], int, Sequence[SectionSentence], list[int]]] = []
+    found: list[tuple[bool, bool, int, tuple[int, int], int, Sequence[SectionSentence], list[int]]] = []
     for order, (aspect, sentences) in enumerate(picker.sections(service_id)):
         if aspect in avoided:
             continue
+        states = [_states(pattern, exclude, s.span.text.lower()) and not s.span.bullet for s in sentences]
         for s in sentences:
             text = s.span.text.lower()
             if (s.chunk.chunk_id, s.span.start) not in done and _states(pattern, exclude, text):
@@ -129,10 +133,12 @@ def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *
                 outright = bool(prefer and prefer.search(text))
                 # of those that say it outright, the one that says more first ("Før korttidsoppholdet er over, ...
                 # hva som skal skje etterpå"); a phrase that states it and says it outright counts twice
+                told = paragraph and not s.span.bullet and any(states[j] for j in (s.position - 1, s.position + 1)
+                                                               if 0 <= j < len(sentences))
                 said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
-                found.append((not outright, -said, (order, s.position), order, sentences, group))
+                found.append((not told, not outright, -said, (order, s.position), order, sentences, group))
     chosen: dict[tuple[int, int], SectionSentence] = {}
-    for *_, order, sentences, group in sorted(found, key=lambda f: f[:3])[:max_spans]:
+    for *_, order, sentences, group in sorted(found, key=lambda f: f[:4])[:max_spans]:
         for i in group:
             chosen.setdefault((order, i), sentences[i])
     ordered = [chosen[k] for k in sorted(chosen)]

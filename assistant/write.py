@@ -117,7 +117,7 @@ class ExtractiveWriter:
               affirmative: bool = False, opening_run: int = 0) -> bool:
         """Quote the sentences of one section that answer ``query``; returns whether anything was added."""
         if aspect in rules().topics:
-            return self.topics.answer(b, service_id, aspect, max_spans=min(max_spans, 2))
+            return self.topics.answer(b, service_id, aspect, max_spans=min(max_spans, rules().topics[aspect].spans))
         aspect = SECTION_OF_ASPECT.get(aspect, aspect) or "what"
         groups = self.picker.pick(service_id, aspect, query, max_words=max_words, max_spans=max_spans,
                                   skip=b.quoted, whole_lists=whole_lists, whole_section=whole_section,

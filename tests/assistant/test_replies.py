@@ -303,3 +303,12 @@ def test_a_follow_up_that_fears_a_refusal_is_answered_with_the_services_own_appe
     assert_reply_grounded(hashing_assistant, reply)
     # the TT card's own appeal, decided by the county: three weeks, not the municipality's four
     assert reply.services[0] == "tt-ordning" and "Klagefristen er tre uker" in reply.text, reply.text
+
+
+def test_what_happens_after_a_short_stay_includes_the_new_assessment_when_home_is_not_safe(hashing_assistant,
+                                                                                          assert_reply_grounded):
+    reply = hashing_assistant.ask("Hva skjer når korttidsoppholdet er over, og hun ikke klarer seg hjemme?")
+    assert reply.services[0] == "korttidsopphold"
+    assert "vurderer kommunen sammen med deg hva som skal skje etterpå" in reply.text
+    assert "gjør kommunen en ny vurdering av behovet ditt" in reply.text
+    assert_reply_grounded(hashing_assistant, reply)

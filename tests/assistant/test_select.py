@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.rules import rules
 from assistant.select import SectionPicker
 from assistant.topics import matching
 from corpus.model import Chunk
@@ -126,6 +127,32 @@ def test_of_the_sentences_that_say_a_topic_outright_the_one_that_says_more_of_it
     # the earlier sentence in reading order says one of it; the later one says both
     assert _texts(matching(picker, "s", after, prefer=after, max_spans=1)) == \
         ["Før oppholdet er over, vurderer kommunen hva som skal skje etterpå."]
+
+
+def test_a_topic_told_in_a_paragraph_is_read_as_its_paragraph():
+    import re
+
+    picker = SectionPicker([
+        _chunk(1, "Oppholdet omfatter ikke en fast plass etter at oppholdet er over.", aspect="included"),
+        _chunk(2, "Du søker på skjema. Før oppholdet er over, vurderer kommunen hva som skal skje etterpå. Mange "
+                  "flytter hjem med mer hjelp. Hvis du ikke kan bo trygt hjemme, gjør kommunen en ny vurdering.",
+               aspect="apply"),
+    ])
+    after = re.compile(r"\b(?:etterpå|oppholdet er over|flytter hjem|ny vurdering)\b")
+    outright = re.compile(r"\b(?:etterpå|oppholdet er over)\b")
+    paragraph = _texts(matching(picker, "s", after, prefer=outright, max_spans=3, paragraph=True))
+    assert paragraph == ["Før oppholdet er over, vurderer kommunen hva som skal skje etterpå.",
+                         "Mange flytter hjem med mer hjelp.", "Hvis du ikke kan bo trygt hjemme, gjør kommunen en ny "
+                         "vurdering."]
+    # without it, a sentence that says it outright in passing comes before the paragraph's later sentences
+    scattered = _texts(matching(picker, "s", after, prefer=outright, max_spans=3))
+    assert "Oppholdet omfatter ikke en fast plass etter at oppholdet er over." in scattered
+
+
+def test_what_happens_after_a_stay_is_told_in_up_to_three_sentences_of_a_paragraph():
+    after = rules().topics["after"]
+    assert after.spans == 3 and after.paragraph
+    assert rules().topics["deadline"].spans == 2 and not rules().topics["deadline"].paragraph
 
 
 def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction(hashing_guide):
