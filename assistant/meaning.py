@@ -55,7 +55,7 @@ class Calibration:
     danger_box: float | None = None
     danger_veto: float | None = None
     danger_box_foreign: float | None = None
-    danger_message_foreign: float = 0.0
+    danger_message_foreign: float | None = None
     danger_line: float | None = None
     intent_emergency_veto: float = 0.8
     emergency_min_words: int = 3

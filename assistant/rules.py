@@ -124,6 +124,13 @@ def _words(patterns: dict, key: str) -> str:
     return "(?:" + "|".join(map(re.escape, map(str, patterns.get(key) or ["(?!)"]))) + ")"
 
 
+def _at_least_one(topic: str, value: object) -> int:
+    """A topic's ``spans``: a whole number of sentences, one at least."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"patterns.yaml: topic {topic!r}: spans must be a whole number of at least 1, not {value!r}")
+    return value
+
+
 def _question_opener(patterns: dict) -> re.Pattern[str]:
     """Inside a sentence: a question word, or a verb followed by its subject (a yes/no question's word order:
     "og har hun rett", "og blir utgiftene dekket"; not "faller og må ha hjelp"). Besides the listed verbs, any
@@ -148,7 +155,7 @@ def rules() -> Rules:
                            str(t.get("fallback") or ""),
                            _alternatives(list(map(str, t["exclude"]))) if t.get("exclude") else None,
                            tuple(map(str, t.get("avoid") or ("law",))), str(t.get("not_stated") or ""),
-                           int(t.get("spans") or 2), bool(t.get("paragraph")))
+                           _at_least_one(key, t.get("spans", Topic.spans)), bool(t.get("paragraph", Topic.paragraph)))
                 for key, t in (patterns.get("topics") or {}).items()},
         asked_by_verb={sid: _alternatives(list(map(str, cues)))
                        for sid, cues in (patterns.get("asked_by_verb") or {}).items()},

@@ -71,7 +71,9 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
 
     The danger classifier (``danger``) is a second voice beside the banks' margins: where it reads an emergency
     kind surely enough (``danger_box``) in the message or one of its sentences, the message is one, whatever the
-    margins say, and a little less surely (``danger_line``) gives the safety line (a toddler who has just
+    margins say (except that one sentence alone gives the safety line inside a conversation, ``in_conversation``,
+    and in another language where the message reads under ``danger_message_foreign``), and a little less surely
+    (``danger_line``) gives the safety line (a toddler who has just
     eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
     call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes the safety
     line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency.
@@ -105,11 +107,6 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     if danger is None or c.danger_box is None:
         return kinds, concern
     reading = max(danger.message, danger.sentence)
-    if foreign and danger.message < c.danger_message_foreign:
-        # in another language one sentence is a noisier reading than the message (as for the margins): it counts
-        # only where the whole message leans toward danger too ("seems confused lately" read 0.30 as a sentence
-        # of a calm English question, 0.01 as the message)
-        reading = danger.message
     # no veto in another language (the classifier's character n-grams know less there, and its readings run lower),
     # nor on small talk or a closing (their reply has no place for the safety line, so the box stays)
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
@@ -121,12 +118,17 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     foreign_box = foreign and c.danger_box_foreign is not None
     box = c.danger_box_foreign if foreign_box else c.danger_box
     line = box if foreign_box else min(c.danger_line or c.danger_box, c.danger_box)
-    # inside a conversation about services one sentence alone gives at most the line: the conversation makes a known
+    # one sentence alone gives at most the line (113 first all the same, and the answer after it) where the whole
+    # message does not read as an emergency too: inside a conversation about services, which makes a known
     # condition or a past event likely ("han har mista språket og høyre arm er lam" after a question on training
-    # after a stroke; "ho datt i natt og trøkte på alarmen" after one on the alarm), and 113 stands first all the
-    # same; the box needs the whole message to read as an emergency (or a pattern, or the banks)
-    sentence_only = in_conversation and not foreign_box and danger.message < box
-    if not kinds and not brief and reading >= box and not sentence_only:
+    # after a stroke; "ho datt i natt og trøkte på alarmen" after one on the alarm); and in another language where
+    # the message does not lean toward danger at all, one sentence being a noisier reading there (as for the
+    # margins: "seems confused lately" read 0.30 as a sentence of a calm English question, 0.01 as the message).
+    # Not for small talk or a closing: their reply has no place for the line, so the box stays
+    alone = not small_talk and closing is None and (
+        (in_conversation and not foreign_box and danger.message < box)
+        or (foreign and c.danger_message_foreign is not None and danger.message < c.danger_message_foreign))
+    if not kinds and not brief and reading >= box and not alone:
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]

@@ -16,9 +16,10 @@ __all__ = ["SHORT_LIST_ITEMS", "SHORT_LIST_WORDS", "WHOLE_LIST_ITEMS", "SectionS
 
 #: A list with at most this many items is quoted whole when the answer sits inside it.
 WHOLE_LIST_ITEMS = 8
-#: A list this short (in items, or in the words of its items) is never quoted in part: one item of three under
-#: "skal inneholde:" or "på to måter:" reads as the whole list (a reader took "klesvask" alone under "kan for
-#: eksempel omfatte:" to mean that floors are not cleaned). Of the guide's 96 lists, 40 have at most 3 items.
+#: A list this short is never quoted in part: at most ``SHORT_LIST_WORDS`` words in its items, or at most
+#: ``SHORT_LIST_ITEMS`` items of at most twice as many words. One item of three under "skal inneholde:" or "på to
+#: måter:" reads as the whole list (a reader took "klesvask" alone under "kan for eksempel omfatte:" to mean that
+#: floors are not cleaned). Of the guide's 96 lists, 40 have at most 3 items.
 SHORT_LIST_ITEMS = 3
 SHORT_LIST_WORDS = 30
 #: A sentence that says what a service does not do or include ("Avlastning omfatter ikke:", "er ikke en varig
@@ -53,12 +54,13 @@ def _items_after(sentences: Sequence[SectionSentence], intro: int) -> list[int]:
 
 
 def _short(sentences: Sequence[SectionSentence], items: list[int]) -> bool:
-    return len(items) <= SHORT_LIST_ITEMS or sum(len(sentences[i].span.text.split()) for i in items) <= SHORT_LIST_WORDS
+    words = sum(len(sentences[i].span.text.split()) for i in items)
+    return words <= SHORT_LIST_WORDS or (len(items) <= SHORT_LIST_ITEMS and words <= 2 * SHORT_LIST_WORDS)
 
 
 def overrun(sentences: Sequence[SectionSentence], group: Sequence[int]) -> int:
     """How many words past a budget the group may run: the items of a short list it holds whole (cutting them
-    would mislead, and dropping the list would lose the answer), else 0."""
+    would mislead, and dropping the list would lose the answer; at most ``2 * SHORT_LIST_WORDS``), else 0."""
     intro = next((i for i in group if not sentences[i].span.bullet and sentences[i].span.text.endswith(":")), None)
     if intro is None:
         return 0
@@ -84,7 +86,7 @@ def with_list(sentences: list[SectionSentence], pos: int, done: set[tuple[str, i
         group = [intro, *(items if (whole and len(items) <= WHOLE_LIST_ITEMS) or _short(sentences, items) else [pos])]
     elif s.span.text.endswith(":"):
         items = _items_after(sentences, pos)
-        group = [pos, *items[: WHOLE_LIST_ITEMS if whole or _short(sentences, items) else 2]]
+        group = [pos, *(items if _short(sentences, items) else items[: WHOLE_LIST_ITEMS if whole else 2])]
     else:
         group = [pos]
     return [i for i in group if (sentences[i].chunk.chunk_id, sentences[i].span.start) not in done]

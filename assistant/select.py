@@ -135,7 +135,7 @@ class SectionPicker:
                     continue
                 # a list item whose introduction is quoted already cannot be read on its own: no candidate
                 group = with_list(ss, s.position, done, whole=False)
-                if group and not (affirmative and says_not(ss, group)):
+                if group and not (affirmative and says_not(ss, (group[0], s.position))):
                     found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
         if not found:
             return "", []
@@ -247,7 +247,8 @@ class SectionPicker:
             if pos in chosen:
                 continue
             group = with_list(sentences, pos, done, whole=whole_lists)
-            if not group or (affirmative and says_not(sentences, group)):
+            # what says "not" is the introduction or the sentence that answers, not another item of a list kept whole
+            if not group or (affirmative and says_not(sentences, (group[0], pos))):
                 continue
             size = sum(len(sentences[i].span.text.split()) for i in group if i not in chosen)
             if chosen and words + size > max_words + overrun(sentences, group) and whole_lists:

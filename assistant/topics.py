@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import takewhile
 
 from assistant import templates
 from assistant.compose import AnswerBuilder, Span, sentence_spans
@@ -59,8 +61,12 @@ class TopicAnswers:
         if not stating or any((chunk.chunk_id, span.start) in quoted for chunk, spans in stating for span in spans):
             return False
         chunk, spans = stating[0]
-        lead = "" if chunk.section == self._last_heading(b, service_id) else templates.PART.format(section=chunk.section)
-        return b.add_quoted(chunk, spans[:1], 0.0, prefix=lead, label=chunk.section if lead else "", kind="quote")
+        # its first sentence, or the list it introduces with its items (an introduction alone is a list cut to
+        # nothing)
+        first = [spans[0], *takewhile(lambda sp: sp.bullet, spans[1:])] if spans[0].text.endswith(":") else spans[:1]
+        same = chunk.section == self._last_heading(b, service_id)
+        lead = "" if same else templates.PART.format(section=chunk.section)
+        return b.add_quoted(chunk, first, 0.0, prefix=lead, label=chunk.section if lead else "", kind="quote")
 
     def source(self, service_id: str, topic: str, *, skip: Iterable[tuple[str, int]] = ()) -> str:
         """Whose description answers a topic for a service: its own when it states it (in sentences not yet
@@ -104,6 +110,16 @@ def _states(pattern: re.Pattern[str], exclude: re.Pattern[str] | None, text: str
     return bool(pattern.search(text)) and not (exclude and exclude.search(text))
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A sentence that states a topic, with how it ranks and what it needs to be read (its list)."""
+
+    rank: tuple[bool, bool, int, int, int]
+    order: int
+    sentences: Sequence[SectionSentence]
+    group: list[int]
+
+
 def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *,
              prefer: re.Pattern[str] | None = None, exclude: re.Pattern[str] | None = None,
              skip: Iterable[tuple[str, int]] = (), max_spans: int = 2,
@@ -119,27 +135,30 @@ def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *
     vurdering")."""
     done = set(skip)
     avoided = set(avoid)
-    found: list[tuple[bool, bool, int, tuple[int, int], int, Sequence[SectionSentence], list[int]]] = []
+    found: list[_Found] = []
     for order, (aspect, sentences) in enumerate(picker.sections(service_id)):
         if aspect in avoided:
             continue
-        states = [_states(pattern, exclude, s.span.text.lower()) and not s.span.bullet for s in sentences]
+        states = [_states(pattern, exclude, s.span.text.lower()) for s in sentences]
         for s in sentences:
+            if (s.chunk.chunk_id, s.span.start) in done or not states[s.position]:
+                continue
+            group = with_list(sentences, s.position, done, whole=False)
+            if not group:
+                continue
             text = s.span.text.lower()
-            if (s.chunk.chunk_id, s.span.start) not in done and _states(pattern, exclude, text):
-                group = with_list(sentences, s.position, done, whole=False)
-                if not group:
-                    continue
-                outright = bool(prefer and prefer.search(text))
-                # of those that say it outright, the one that says more first ("Før korttidsoppholdet er over, ...
-                # hva som skal skje etterpå"); a phrase that states it and says it outright counts twice
-                told = paragraph and not s.span.bullet and any(states[j] for j in (s.position - 1, s.position + 1)
-                                                               if 0 <= j < len(sentences))
-                said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
-                found.append((not told, not outright, -said, (order, s.position), order, sentences, group))
+            outright = bool(prefer and prefer.search(text))
+            # with ``paragraph``, a sentence whose neighbour tells it too first; of those that say it outright, the
+            # one that says more first ("Før korttidsoppholdet er over, ... hva som skal skje etterpå"); a phrase
+            # that states it and says it outright counts twice
+            told = paragraph and not s.span.bullet and any(
+                states[j] and not sentences[j].span.bullet for j in (s.position - 1, s.position + 1)
+                if 0 <= j < len(sentences))
+            said = len(pattern.findall(text)) + len(prefer.findall(text)) if outright and prefer else 0
+            found.append(_Found((not told, not outright, -said, order, s.position), order, sentences, group))
     chosen: dict[tuple[int, int], SectionSentence] = {}
-    for *_, order, sentences, group in sorted(found, key=lambda f: f[:4])[:max_spans]:
-        for i in group:
-            chosen.setdefault((order, i), sentences[i])
+    for f in sorted(found, key=lambda f: f.rank)[:max_spans]:
+        for i in f.group:
+            chosen.setdefault((f.order, i), f.sentences[i])
     ordered = [chosen[k] for k in sorted(chosen)]
     return grouped(ordered, list(range(len(ordered))))

@@ -47,8 +47,10 @@ class Guide:
         return chunk_documents(self.documents, max_chars=max_chars)
 
     def content_hash(self, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
-        """A hash of everything the index and the assistant are built from: the chunks, the aliases the lexical
-        index adds, and the front matter's situations and not-for notes."""
+        """A hash of everything the index is built from: the chunks, the aliases the lexical index adds, and the
+        front matter's situations and not-for notes. Front matter the assistant reads only when it starts (routes,
+        ``always_tell``, ``general_for``) is not in it: an edit of those alone reaches a running server at its next
+        start or index rebuild."""
         h = hashlib.sha256()
         for chunk in self.chunks(max_chars=max_chars):
             h.update(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False, sort_keys=True).encode())

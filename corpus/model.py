@@ -99,7 +99,9 @@ class Document:
     #: part of it was asked: how to appeal is told with the deadline to appeal.
     always_tell: tuple[str, ...] = ()
     #: The aspects of every service that this one describes for all of them (payment: ``cost``; applying:
-    #: ``apply``, ``time``): a follow-up asking one about the conversation's subject is about the subject.
+    #: ``apply``, ``time``). A follow-up that reads as this service because it asks one of them is about the
+    #: conversation's subject; and a service with any of them (a procedure, not a kind of help) does not take from
+    #: the subject a follow-up whose aspect the subject's own description answers.
     general_for: tuple[str, ...] = ()
 
     def section(self, heading: str) -> Section | None:

@@ -25,6 +25,7 @@ instruments beside the reader's verdict, not the headline: an answer in the righ
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -107,8 +108,11 @@ def _history(row: dict) -> list[Turn]:
 
 
 def _half(row: dict) -> str:
-    """Even ids were read to tune on, odd ids are held out."""
-    return "tuned" if int(row["id"][2:]) % 2 == 0 else "held out"
+    """Even ids were read to tune on, odd ids are held out (the number the id ends with)."""
+    number = re.search(r"\d+$", str(row["id"]))
+    if number is None:
+        raise ValueError(f"probe id {row['id']!r} does not end with a number")
+    return "tuned" if int(number.group()) % 2 == 0 else "held out"
 
 
 def safety(bot: Assistant, path: Path) -> Counts:

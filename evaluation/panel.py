@@ -45,9 +45,9 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: that round's changes, never read) and panel15 (88, 2026-12-06 13:00 UTC, two blind writers at once, before that
 #: round's changes: ``test15``, ids ``w…``, 48 in panel14's mixture, never read; ``dev15``, ids ``v…``, 40 weighted
 #: to direct, two-part and follow-up questions, to read and tune on) and panel16 (88, 2026-12-06 15:45 UTC, the same
-#: two briefs, before that round's changes: ``test16``, ids ``x…``, never read; ``dev16``, ids ``y…``) and panel17 (88,
-#: 2026-12-06 18:40 UTC, the same briefs, dev weighted a little more to situations: ``test17``, ids ``r…``, never
-#: read; ``dev17``, ids ``n…``).
+#: two briefs, before that round's changes: ``test16``, ids ``x…``, never read; ``dev16``, ids ``y…``) and
+#: panel17 (88, 2026-12-06 18:40 UTC, the same briefs, dev weighted a little more to situations: ``test17``, ids
+#: ``r…``, never read; ``dev17``, ids ``n…``).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of

@@ -79,7 +79,8 @@ def test_in_another_language_one_sentence_counts_only_where_the_message_leans_to
     def foreign(danger: Danger) -> tuple[tuple[str, ...], str]:
         return emergency_kinds(cal, text.lower(), _meaning(0.0), raw=text, danger=danger, foreign=True)
 
-    assert foreign(Danger(0.01, 0.3, ("medical",))) == ((), "")
+    # the line: 113 first all the same, and the answer after it
+    assert foreign(Danger(0.01, 0.3, ("medical",))) == ((), "medical")
     assert foreign(Danger(0.09, 0.3, ("medical",))) == (("medical",), "")
     assert foreign(Danger(0.25, 0.0, ("medical",))) == (("medical",), "")
 
@@ -94,6 +95,13 @@ def test_in_a_conversation_one_sentence_alone_gives_the_safety_line_and_the_mess
     # a pattern still gives the box
     assert kinds("Takk. Nå puster han ikke", 0.0, Danger(0.1, 0.9, ("medical",)), in_conversation=True)[0] \
         == ("medical",)
+    # and small talk or a closing keeps the box: their reply has no place for the line
+    thanks = "takk for svaret. far virker ikke som seg selv i kveld"
+    closing = Closing("thanks", "far virker ikke som seg selv i kveld", _meaning(0.0))
+    assert kinds(thanks, 0.0, Danger(0.3, 0.8, ("medical",)), in_conversation=True, closing=closing) \
+        == (("medical",), "")
+    assert kinds(thanks, 0.0, Danger(0.3, 0.8, ("medical",)), in_conversation=True, small_talk=True) \
+        == (("medical",), "")
 
 
 def test_one_or_two_words_are_not_an_emergency_by_the_classifier_alone():

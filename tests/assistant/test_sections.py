@@ -40,6 +40,25 @@ def test_a_short_list_is_never_cut_and_may_run_past_a_budget_by_its_items():
     assert _texts(with_list(SENTENCES, 0, set(), whole=False)) == whole
     assert overrun(SENTENCES, [0, 1, 2, 3]) == 3
     assert overrun(SENTENCES, [4, 5]) == 1 and overrun(SENTENCES, [1]) == 0
+    # a list partly quoted already gets no extra budget
+    assert overrun(SENTENCES, [0, 1, 2]) == 0
+
+
+def _list(n: int, words: int) -> list[SectionSentence]:
+    chunk = Chunk(chunk_id="s#included-3", service_id="s", title="S", section="Hva inngår?", source="s.md",
+                  aspect="included", text="Det omfatter:\n" + "\n".join(
+                      "- " + " ".join(f"ord{i}x{j}" for j in range(words)) for i in range(n)))
+    return [SectionSentence(chunk, span, frozenset(), i) for i, span in enumerate(sentence_spans(chunk.text))]
+
+
+def test_a_list_short_in_words_is_whole_from_its_introduction_too_and_a_long_three_item_list_is_not_short():
+    # ten one-word items: whole whether reached by an item or by the introduction
+    ten = _list(10, 1)
+    assert len(with_list(ten, 0, set(), whole=False)) == len(with_list(ten, 3, set(), whole=False)) == 11
+    # three items of 25 words each run past twice the short words: an item comes with its introduction only
+    long = _list(3, 25)
+    assert with_list(long, 2, set(), whole=False) == [0, 2] and overrun(long, [0, 1, 2, 3]) == 0
+    assert len(with_list(_list(3, 15), 2, set(), whole=False)) == 4
 
 
 def test_what_a_service_does_not_include_is_told_apart_and_quotes_group_by_chunk():

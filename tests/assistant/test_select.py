@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.rules import rules
 from assistant.select import SectionPicker
 from assistant.topics import matching
@@ -149,10 +151,22 @@ def test_a_topic_told_in_a_paragraph_is_read_as_its_paragraph():
     assert "Oppholdet omfatter ikke en fast plass etter at oppholdet er over." in scattered
 
 
-def test_what_happens_after_a_stay_is_told_in_up_to_three_sentences_of_a_paragraph():
-    after = rules().topics["after"]
-    assert after.spans == 3 and after.paragraph
-    assert rules().topics["deadline"].spans == 2 and not rules().topics["deadline"].paragraph
+def test_a_topic_reads_two_sentences_unless_its_data_says_otherwise_and_never_fewer_than_one():
+    from assistant.rules import Topic, _at_least_one
+
+    deadline = rules().topics["deadline"]
+    assert (deadline.spans, deadline.paragraph) == (Topic.spans, Topic.paragraph) == (2, False)
+    for bad in (0, -1, True, "3"):
+        with pytest.raises(ValueError, match="spans"):
+            _at_least_one("after", bad)
+
+
+def test_every_aspect_a_description_tells_for_all_or_always_is_one_the_assistant_knows(hashing_guide):
+    from assistant.message import ASPECT_KEYS
+
+    known = set(ASPECT_KEYS) | set(rules().topics)
+    for doc in hashing_guide.documents:
+        assert set(doc.general_for) <= known and set(doc.always_tell) <= known, doc.service_id
 
 
 def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction(hashing_guide):

@@ -495,3 +495,14 @@ def test_a_follow_up_that_reads_like_the_service_telling_its_aspect_for_all_stay
                        history_services=("dagaktivitet",), asked=Prediction(("cost", "what"), (0.7, 0.1)),
                        about=Prediction((about, "_none"), (0.3, 0.2)))
     assert got.focus == focus
+
+
+def test_a_follow_up_reading_as_the_payment_service_for_another_aspect_than_its_own_is_a_new_need():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.2))
+    history = (Turn("user", "Hvordan søker vi om dagsenter til mor?"),
+               Turn("assistant", "Forklarte søknaden.", services=("dagaktivitet",)))
+    text = "og hvem kan få hjelp til å betale regningene sine?"
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                       history_services=("dagaktivitet",), asked=Prediction(("who", "what"), (0.7, 0.1)),
+                       about=Prediction(("egenandel", "_none"), (0.3, 0.2)))
+    assert got.focus == ()

@@ -93,7 +93,8 @@ def test_safety_probes_count_the_box_and_total_emergencies_and_ordinary_messages
     assert "| all emergency | 1 | 1 |" in text and "| all ordinary | 2 | 0 |" in text
 
 
-def test_safety_probes_inside_conversations_are_asked_with_their_history_and_counted_by_half(hashing_assistant, tmp_path):
+def test_safety_probes_inside_conversations_are_asked_with_their_history_and_counted_by_half(hashing_assistant,
+                                                                                            tmp_path):
     path = tmp_path / "safety-y.jsonl"
     history = [{"role": "user", "text": "Hva er trygghetsalarm?"},
                {"role": "assistant", "text": "Forklarte trygghetsalarm.", "services": ["trygghetsalarm"]}]
@@ -106,3 +107,13 @@ def test_safety_probes_inside_conversations_are_asked_with_their_history_and_cou
     text = render(counts)
     assert "| held out: all emergency | 1 | 1 |" in text and "| tuned: all ordinary | 1 | 0 |" in text
     assert "| all emergency | 1 | 1 |" in text
+
+
+def test_a_probes_history_may_be_plain_messages_or_turns_with_their_services():
+    from evaluation.labelled import _history
+
+    got = _history({"history": ["Hva er trygghetsalarm?", {"role": "assistant", "text": "Forklarte.",
+                                                         "services": ["trygghetsalarm"]}]})
+    assert [(t.role, t.text, t.services) for t in got] == [("user", "Hva er trygghetsalarm?", ()),
+                                                           ("assistant", "Forklarte.", ("trygghetsalarm",))]
+    assert _history({}) == []
