@@ -41,6 +41,8 @@ class AssistantSettings:
         whole_section_words: A section asked about is quoted whole when it has at most this many words.
         criteria_words: A section on who can get a service is quoted from its start, in reading order, up to this
             many words (whole when it has no more): criteria are read together, and a partial list misleads.
+        price_words: A price section asked about is quoted whole up to this many words (the longest has 132): the
+            rules of a price hang together (the income basis beside the 75 % rule, the daily fee beside its 60 days).
         k: Passages retrieved per question.
         calibration: The meaning banks' thresholds; None takes the embedder backend's from calibration.yaml.
     """
@@ -67,5 +69,6 @@ class AssistantSettings:
     # demand to be the assistants' work leader, BPA over 67 at the municipality's discretion, the waiting list for a
     # nursing home and NAV the same day when the need is acute
     criteria_words: int = 170
+    price_words: int = 140
     k: int = 120
     calibration: Calibration | None = None

@@ -171,7 +171,8 @@ class ExtractiveWriter:
             criteria = self.settings.criteria_words if aspect == "who" else 0
             self._part(b, sid, aspect, query, max_words=budget * len(asking),
                        heading=bool(aspect), whole_lists=True, max_spans=4, in_order=aspect == "apply",
-                       whole_section=max(criteria, self.settings.whole_section_words) if aspect else 0,
+                       whole_section=max(criteria, self.settings.price_words if aspect == "cost" else 0,
+                                         self.settings.whole_section_words) if aspect else 0,
                        opening_run=criteria)
             doc = self.documents.get(sid)
             if i + 1 < len(grouped) and grouped[i + 1][0][0] == sid:

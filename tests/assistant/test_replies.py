@@ -312,3 +312,12 @@ def test_what_happens_after_a_short_stay_includes_the_new_assessment_when_home_i
     assert "vurderer kommunen sammen med deg hva som skal skje etterpå" in reply.text
     assert "gjør kommunen en ny vurdering av behovet ditt" in reply.text
     assert_reply_grounded(hashing_assistant, reply)
+
+
+def test_a_price_question_gets_the_whole_price_section_its_rules_hang_together(hashing_assistant,
+                                                                             assert_reply_grounded):
+    # the income basis alone ("beregnes ut fra inntekten din") misleads without the share of it that is taken
+    reply = hashing_assistant.ask("Hvordan beregnes vederlaget for langtidsopphold på sykehjem?")
+    assert reply.services[0] == "langtidsopphold"
+    assert "inntil 75 prosent av inntekten" in reply.text and "beregnes ut fra inntekten din" in reply.text
+    assert_reply_grounded(hashing_assistant, reply)
