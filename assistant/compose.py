@@ -86,13 +86,15 @@ class AnswerBuilder:
 
         ``prefix`` is the paragraph's label as Markdown (a template: the section heading, the service's name),
         ``label`` the same as plain text for the typed part. A sentence already quoted in this reply is not
-        repeated; nor is a sentence of the same words from another chunk, as long as the paragraph keeps one of
-        its own (a service whose answer is only a sentence another service states, "Klagefristen er tre uker fra du
-        fikk vedtaket.", gets it under its own name). Returns whether anything was added.
+        repeated; nor is a sentence of the same words from another chunk (or one that begins with such a sentence,
+        or that such a sentence begins with, of at least ``SAID_PREFIX_WORDS`` words), as long as the paragraph
+        keeps something of its own (a service whose answer is only a sentence another service states,
+        "Klagefristen er tre uker fra du fikk vedtaket.", gets it under its own name). Returns whether anything was
+        added.
         """
         spans = [s for s in spans if (chunk.chunk_id, s.start) not in self._quoted]
-        fresh = [s for s in spans if not _repeatable(s) or _sentence_key(s.text) not in self._said]
-        if any(_repeatable(s) for s in fresh):
+        fresh = [s for s in spans if not _repeatable(s) or not _said_already(_sentence_key(s.text), self._said)]
+        if fresh:
             spans = fresh
         if not spans:
             return False
@@ -156,6 +158,20 @@ _WORD = re.compile(r"\w+")
 def _sentence_key(text: str) -> str:
     """A sentence's words, for telling whether two chunks state the same sentence."""
     return " ".join(_WORD.findall(text.lower()))
+
+
+#: A sentence that begins with another of at least this many words says it again ("Du trenger ikke henvisning fra
+#: lege." and "Du trenger ikke henvisning fra lege for å gå til kommunal fysioterapi …": a reader failed the reply
+#: for saying it twice).
+SAID_PREFIX_WORDS = 5
+
+
+def _said_already(key: str, said: set[str]) -> bool:
+    """Whether a sentence (its key) was said in this reply: the same words, or words one of them begins with."""
+    if key in said:
+        return True
+    return any(min(len(key), len(k)) and (key.startswith(k + " ") or k.startswith(key + " "))
+               and len(min(key, k, key=len).split()) >= SAID_PREFIX_WORDS for k in said)
 
 
 def _repeatable(span: Span) -> bool:

@@ -37,3 +37,22 @@ def test_a_service_whose_answer_another_service_states_too_still_gets_it_under_i
     assert b.add_quoted(_chunk("parkeringstillatelse", deadline), sentence_spans(deadline), 0.0)
     assert b.text.count(deadline) == 2 and [c.service_id for c in b.citations] == ["ledsagerbevis",
                                                                                     "parkeringstillatelse"]
+
+
+def test_a_sentence_that_begins_with_one_said_already_is_not_said_again_beside_something_of_its_own():
+    apply = _chunk("fysioterapi", "Du kan ta kontakt selv. Du trenger ikke henvisning fra lege.")
+    what = Chunk(chunk_id="fysioterapi#what-1", service_id="fysioterapi", title="Fysioterapi",
+                 section="Hva er tjenesten?", source="fysioterapi.md", aspect="what",
+                 text="Du får fysioterapi på to måter:\n- kommunal\n- med driftsavtale\n\nDu trenger ikke henvisning "
+                      "fra lege for å gå til kommunal fysioterapi.")
+    b = AnswerBuilder()
+    assert b.add_quoted(apply, sentence_spans(apply.text), 0.0)
+    assert b.add_quoted(what, sentence_spans(what.text), 0.0)
+    assert b.text.count("Du trenger ikke henvisning fra lege") == 1 and "- med driftsavtale" in b.text
+    # a short sentence is no prefix to go by ("Du kan klage." begins many sentences that say more)
+    short = AnswerBuilder()
+    assert short.add_quoted(_chunk("klage", "Du kan klage."), sentence_spans("Du kan klage."), 0.0)
+    longer = "Du kan klage hvis du er uenig i vedtaket."
+    assert short.add_quoted(_chunk("tt-ordning", f"Se her:\n- kort\n\n{longer}"),
+                            sentence_spans(f"Se her:\n- kort\n\n{longer}"), 0.0)
+    assert longer in short.text
