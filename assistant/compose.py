@@ -170,7 +170,7 @@ def _said_already(key: str, said: set[str]) -> bool:
     """Whether a sentence (its key) was said in this reply: the same words, or words one of them begins with."""
     if key in said:
         return True
-    return any(min(len(key), len(k)) and (key.startswith(k + " ") or k.startswith(key + " "))
+    return any((key.startswith(k + " ") or k.startswith(key + " "))
                and len(min(key, k, key=len).split()) >= SAID_PREFIX_WORDS for k in said)
 
 

@@ -48,7 +48,6 @@ class Conversation:
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
-        self._general_for = {sid: frozenset(doc.general_for) for sid, doc in documents.items()}
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -86,7 +85,7 @@ class Conversation:
         # where the subject's own description answers what is asked
         answered = bool(specific) and all(a in self._answers[topics[0]] for a in specific)
         candidates = topics[:1] if subject_only else tuple(
-            t for t in topics if t == topics[0] or not (answered and self._general_for[t]))
+            t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
         focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector)
         alone_top = hits[0].score if hits else 0.0
         own = self._answers[focus]

@@ -139,14 +139,15 @@ def matching(picker: SectionPicker, service_id: str, pattern: re.Pattern[str], *
     for order, (aspect, sentences) in enumerate(picker.sections(service_id)):
         if aspect in avoided:
             continue
-        states = [_states(pattern, exclude, s.span.text.lower()) for s in sentences]
+        texts = [s.span.text.lower() for s in sentences]
+        states = [_states(pattern, exclude, text) for text in texts]
         for s in sentences:
             if (s.chunk.chunk_id, s.span.start) in done or not states[s.position]:
                 continue
             group = with_list(sentences, s.position, done, whole=False)
             if not group:
                 continue
-            text = s.span.text.lower()
+            text = texts[s.position]
             outright = bool(prefer and prefer.search(text))
             # with ``paragraph``, a sentence whose neighbour tells it too first; of those that say it outright, the
             # one that says more first ("Før korttidsoppholdet er over, ... hva som skal skje etterpå"); a phrase

@@ -174,10 +174,12 @@ class Understander:
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
         follows = bool(rules().follow_up.search(normalised))
+        # what the message as a whole asks (its parts may ask more each)
+        message_aspects, message_source = self.aspects(query, asked, analysis=analysis)
         # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
         by_aspect = follows and about is not None and about.top in self._general_for \
-            and bool(self._general_for[about.top] & set(self.aspects(query, asked, analysis=analysis)[0]))
+            and bool(self._general_for[about.top] & set(message_aspects))
         other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
             and not same and not by_aspect
         # ... or reads clearly as a new need, far more than as the conversation's topic
@@ -209,13 +211,12 @@ class Understander:
             # one question about services named side by side asks the same of each ("Hva koster hjemmehjelp og
             # trygghetsalarm?"): a part for each, so no named service goes unanswered; not when it names another
             # one too ("vi får avlastning og omsorgsstønad, men kan han få støttekontakt?": those are context)
-            asked_aspects, _ = self.aspects(query, asked, analysis=analysis)
-            asked_parts = self._each(query, normalised, asked_aspects, together)
+            asked_parts = self._each(query, normalised, message_aspects, together)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
         else:
-            aspects, source = self.aspects(query, asked, analysis=analysis)
+            aspects, source = message_aspects, message_source
             unsure = source == "" or (source == "classifier" and asked is not None
                                       and asked.restricted(ASPECT_KEYS).p < c.aspect_confident)
             # a follow-up that asks with a question word and its verb ("ka skjer når tida e ute?") says what it

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from assistant import Assistant, Turn
 from corpus.schema import heading_for
+from evaluation.panel import as_turn
 
 PROBES_DIR = Path(__file__).resolve().parent / "probes"
 #: What a part may ask (the labels the probe writers were given).
@@ -103,8 +104,7 @@ def situations(bot: Assistant, path: Path) -> Counts:
 
 def _history(row: dict) -> list[Turn]:
     """A probe's earlier turns: plain user messages, or turns with their role (and an assistant turn's services)."""
-    return [Turn("user", t) if isinstance(t, str) else Turn(t["role"], t["text"], tuple(t.get("services", ())))
-            for t in row.get("history", ())]
+    return [as_turn(t) for t in row.get("history", ())]
 
 
 def _half(row: dict) -> str:

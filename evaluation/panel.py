@@ -82,13 +82,21 @@ def load_panel(path: Path | None = None) -> list[PanelQuestion]:
     return [q for p in paths for q in _read_panel(p)]
 
 
+def as_turn(t: dict | str) -> Turn:
+    """An earlier turn as written in a panel or probe file: a role with its text (an assistant turn with the services
+    it was about), or a plain user message."""
+    if isinstance(t, str):
+        return Turn("user", t)
+    return Turn(t["role"], t["text"], services=tuple(t.get("services") or ()))
+
+
 def _read_panel(path: Path) -> list[PanelQuestion]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         d = json.loads(line)
-        history = tuple(Turn(t["role"], t["text"], services=tuple(t.get("services") or ())) for t in d["history"])
+        history = tuple(map(as_turn, d["history"]))
         out.append(PanelQuestion(d["id"], d["kind"], d["question"], history, d["status"], tuple(d["expected"]),
                                  d.get("primary", ""), tuple(d.get("parts") or ()), d.get("emergency_kind", ""),
                                  d.get("outside_body", ""), d.get("lang", "nb"), d["split"]))
