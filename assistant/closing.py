@@ -29,6 +29,8 @@ from index.classifier import Prediction, TextClassifier
 
 #: The conversational intents that end a conversation (a subset of :data:`assistant.meaning.INTENTS`).
 CLOSINGS = ("thanks", "goodbye")
+#: The intents that are courtesy only: a greeting, thanks or a goodbye says nothing of the asker's situation.
+COURTESY = ("greeting", *CLOSINGS)
 # where the opening clause of a message ends: "Takk for svaret. …", "Tusen takk, nå vet jeg …", "Takk! …"
 _OPENING_END = re.compile(r"[.!?,;:\n]+")
 
@@ -77,6 +79,12 @@ class Closing:
     intent: str
     rest: str = ""
     rest_reading: Meaning | None = None
+
+
+def courteous(said: Prediction, threshold: float) -> bool:
+    """Whether a sentence is courtesy only ("Hei.", "ok takk.", "takk, da var det det."), by the intent
+    classifier's reading of it (``said``)."""
+    return said.top in COURTESY and said.p >= threshold
 
 
 def read_closing(said: Prediction, rest: str, *, classifier: TextClassifier,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant import templates
-from assistant.closing import read_after_greeting, read_closing, split_opening
+from assistant.closing import courteous, read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.derived import banks_and_classifiers
@@ -216,7 +216,15 @@ class Assistant:
             # the needs' lexical side knows only Norwegian words: English "take her pills" matched a dental line
             meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
             read_sentences = list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True))
-            sentence_meanings = [(text, self.meaning.safety(v)) for text, v in read_sentences]
+            # a sentence of courtesy only is not judged alone by the banks' margins where the message says more:
+            # they read a greeting or thanks close to a farewell ("takk, da var det det." 0.045, "ok takk." 0.037,
+            # "Hei." 0.016 before a calm question), so it raised the box or the line on ordinary questions. The
+            # whole message is still read with it, and so is the sentence by the danger classifier, which reads
+            # courtesy as ordinary; a message of courtesy only keeps every sentence (a farewell is read as one)
+            threshold = self.understander.calibration.intent_threshold
+            polite = [courteous(self.classifiers["asked"].predict(v, text), threshold) for text, v in read_sentences]
+            sentence_meanings = [(text, self.meaning.safety(v)) for (text, v), p in
+                                 zip(read_sentences, polite, strict=True) if not p or all(polite)]
             if self.reads_danger:
                 danger = read_danger(self.classifiers["danger"],
                                      [(query, vectors[0]), *([(bokmal, bokmal_vector)] if bokmal else [])],

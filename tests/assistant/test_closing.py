@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.closing import Closing, clauses, split_opening
+from assistant.closing import Closing, clauses, courteous, split_opening
 from assistant.meaning import Calibration, Meaning
 from assistant.types import Turn
 from assistant.understanding import Understander
@@ -113,3 +113,23 @@ def test_a_greeting_then_a_question_about_the_assistant_in_dialect_gets_what_it_
 def test_a_greeting_then_a_dialect_question_about_a_service_is_still_answered(real_bot):
     reply = real_bot.ask("god dag, æ lure på ka heimehjelp koste")
     assert reply.mode == "direct" and reply.services[0] == "praktisk-bistand"
+
+
+def test_courtesy_is_read_by_the_intent_classifier():
+    from index.classifier import Prediction
+    assert courteous(Prediction(("thanks", "cost"), (0.9, 0.1)), 0.5)
+    assert courteous(Prediction(("greeting", "who"), (0.6, 0.4)), 0.5)
+    assert not courteous(Prediction(("thanks", "cost"), (0.4, 0.6)), 0.5)  # not sure enough
+    assert not courteous(Prediction(("human", "cost"), (0.9, 0.1)), 0.5)  # asking for a person is no courtesy
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("text", [
+    "ok, takk for det. noe helt annet: må mor betale for tannlegen når hun har hjemmesykepleie?",
+    "Takk, da vet jeg det. Et annet spørsmål: kan naboen min få ledsagerbevis, han er blind?",
+    "Hei. Hvor lenge kan man ha korttidsopphold?",
+])
+def test_courtesy_before_a_calm_question_raises_no_alarm(real_bot, text):
+    reply = real_bot.ask(text, list(HISTORY))
+    assert reply.mode != "emergency" and "113" not in reply.text.split("\n\n")[0]
+    assert reply.citations
