@@ -7,7 +7,9 @@ question and the guide often split the same thing differently. Terms are the ana
 
 from __future__ import annotations
 
-__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "inflects", "shared"]
+from collections.abc import Collection
+
+__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "compound_parts", "inflects", "shared"]
 
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
@@ -45,6 +47,28 @@ def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, pa
                 for h in question_terms):
             out.add(u)
     return out
+
+
+def compound_parts(term: str, vocabulary: Collection[str]) -> tuple[str, ...]:
+    """A compound the guide never writes, as the two words of the guide it is made of ("diabeteskost": "diabet"
+    and "kost", which the guide writes "kost ved diabetes"; "månedsprisen": "måned" and "pris"), or () when it is
+    no such compound. The head (last) is the longest word of the guide the term ends in; the modifier may carry a
+    linking letter or an inflection the guide's stem lacks ("diabetes", "måneds")."""
+    if term in vocabulary or len(term) < COMPOUND_HEAD_MIN + COMPOUND_MODIFIER_MIN:
+        return ()
+    for cut in range(COMPOUND_MODIFIER_MIN, len(term) - COMPOUND_HEAD_MIN + 1):
+        head, modifier = term[cut:], term[:cut]
+        if head not in vocabulary:
+            continue
+        # the guide's own compound spelt another way ("ledsagarbevis", nynorsk) is that compound, not two words
+        if any(len(v) > len(head) and v.endswith(head) and v[:4] == term[:4] and abs(len(v) - len(term)) <= 1
+               for v in vocabulary):
+            return ()
+        for trim in range(3):
+            stem = modifier[: len(modifier) - trim]
+            if len(stem) >= COMPOUND_MODIFIER_MIN and stem in vocabulary:
+                return stem, head
+    return ()
 
 
 def inflects(term: str, name: str) -> bool:

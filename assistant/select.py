@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from assistant.compose import Span, sentence_spans
-from assistant.matching import inflects, shared
+from assistant.matching import compound_parts, inflects, shared
 from assistant.rules import rules
 from assistant.sections import SectionSentence, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
@@ -73,8 +73,11 @@ class SectionPicker:
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
     def terms(self, query: str | Analysis) -> frozenset[str]:
-        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
-        return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
+        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given; a
+        compound the guide never writes counts as its two parts too ("diabeteskost" finds "kost ved diabetes",
+        where the whole word, unknown to the guide, tells no section apart)."""
+        terms = frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
+        return terms.union(*(compound_parts(t, self._idf) for t in terms))
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
@@ -131,12 +134,13 @@ class SectionPicker:
                 if (s.chunk.chunk_id, s.span.start) in done:
                     continue
                 words = shared(q, s.terms)
-                if sum(self._idf.get(t, 0.0) for t in words - told) < floor:
+                new = sum(self._idf.get(t, 0.0) for t in words - told)
+                if new < floor:
                     continue
                 # a list item whose introduction is quoted already cannot be read on its own: no candidate
                 group = with_list(ss, s.position, done, whole=False)
                 if group and not (affirmative and says_not(ss, (group[0], s.position))):
-                    found.append((sum(self._idf.get(t, 0.0) for t in words), aspect, s.position))
+                    found.append((new, aspect, s.position))
         if not found:
             return "", []
         found.sort(key=lambda f: (-f[0], f[2]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.matching import inflects, shared
+from assistant.matching import compound_parts, inflects, shared
 
 
 def test_a_compound_of_the_question_matches_a_sentence_holding_both_its_parts():
@@ -23,3 +23,14 @@ def test_a_match_weighs_what_was_asked_and_a_compound_whose_parts_were_asked_wei
 
 def test_an_inflection_is_not_a_compound():
     assert inflects("dagsenter", "dagsent") and not inflects("klagefrist", "klag")
+
+
+def test_a_compound_the_guide_never_writes_is_read_as_the_two_words_it_is_made_of():
+    guide = {"diabet", "kost", "spesialkost", "måned", "pris", "ledsagerbevis", "bevis", "ledsag"}
+    assert compound_parts("diabeteskost", guide) == ("diabet", "kost")  # "diabetes" + "kost", a linking "es"
+    assert compound_parts("månedspris", guide) == ("måned", "pris")
+    # a word the guide writes, one too short to be two, or one with no known head is left alone
+    assert compound_parts("spesialkost", guide) == () and compound_parts("kost", guide) == ()
+    assert compound_parts("hjemmehjelp", guide) == ()
+    # the guide's own compound spelt another way (nynorsk "ledsagar") is that compound, not "ledsag" + "bevis"
+    assert compound_parts("ledsagarbevis", guide) == ()

@@ -183,6 +183,30 @@ def test_a_detail_asked_about_is_found_in_any_section_with_its_list_introduction
     assert picker.detail("trygghetsalarm", "hva om hun faller?", skip=done) == ("", [])
 
 
+def test_a_compound_the_guide_never_writes_finds_the_sentence_that_holds_its_parts(hashing_guide):
+    # "diabeteskost" is not a word of the guide, which says "kost ved diabetes" under what delivery includes
+    picker = SectionPicker(hashing_guide.chunks())
+    aspect, groups = picker.detail("matombringing", "går det an å få diabeteskost?")
+    assert aspect == "included" and any("diabetes" in t for t in _texts(groups))
+
+
+def test_a_detail_is_chosen_by_what_the_reply_has_not_told():
+    # "kjøleskap" was quoted already: the sentence that says it again with "frokost" weighs less than the one
+    # holding "kveldsmat" and "lørdag", both new to the reply
+    filler = [_chunk(10 + i, f"Tjenesten gis etter vedtak nummer {i}.", aspect="what") for i in range(40)]
+    picker = SectionPicker([
+        _chunk(1, "Du må ha kjøleskap."),
+        _chunk(2, "Kjøleskap og frokost inngår ikke."),
+        _chunk(3, "Kveldsmat kan leveres på lørdag."),
+        *filler,
+    ])
+    done = {(c.chunk_id, sp.start) for c, spans in picker.pick("s", "included", "kjøleskap", max_words=5,
+                                                                max_spans=1) for sp in spans}
+    aspect, groups = picker.detail("s", "trenger hun kjøleskap, og kan hun få frokost, kveldsmat på lørdag?",
+                                   skip=done, floor=1.0)
+    assert _texts(groups) == ["Kveldsmat kan leveres på lørdag."]
+
+
 def test_the_services_own_name_does_not_outweigh_the_word_asked_about(hashing_guide):
     # "praktisk bistand" is in most sentences of its section, "inngår" in many of the guide's; "vindusvask" in one
     picker = SectionPicker(hashing_guide.chunks())
