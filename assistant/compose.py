@@ -10,6 +10,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from assistant import templates
 from assistant.types import Citation, ReplyPart
 from corpus.model import Chunk
 from corpus.text import sentence_bounds
@@ -132,7 +133,8 @@ class AnswerBuilder:
         for chunk, spans in groups:
             lead, name = (prefix, label) if not added else ("", "")
             if heading and not added:
-                lead, name = heading.format(section=chunk.section), chunk.section
+                lead, name = (templates.part_heading(chunk.section) if heading == templates.PART
+                              else heading.format(section=chunk.section)), chunk.section
             added |= self.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
         return added
 

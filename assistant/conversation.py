@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
+from assistant.rules import rules
 from assistant.settings import AssistantSettings
 from assistant.topics import answered_by
 from assistant.types import Turn
@@ -86,6 +87,11 @@ class Conversation:
         answered = bool(specific) and all(a in self._answers[topics[0]] for a in specific)
         candidates = topics[:1] if subject_only else tuple(
             t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
+        placed = self.placed(query, topics)
+        if placed:
+            # the follow-up says which of the last answer's services it is about ("det siste der"): that one
+            resolved = self.search(f"{query} {self.documents[placed].title}", k=k, mode=mode, query_vector=vector)
+            return dataclasses.replace(u, focus=(placed,)), resolved
         focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector)
         alone_top = hits[0].score if hits else 0.0
         own = self._answers[focus]
@@ -93,6 +99,18 @@ class Conversation:
                 or (specific and all(a in own for a in specific)):
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
         return dataclasses.replace(u, focus=()), list(hits)
+
+    def placed(self, query: str, topics: Sequence[str]) -> str:
+        """The service of the last answer a follow-up points to by its place ("det siste der", "den første", "the
+        latter"; ``referents`` in ``patterns.yaml``), when that answer named several; else ""."""
+        shown = list(topics[: self.settings.max_situation_services])
+        if len(shown) < 2:
+            return ""
+        text = self.analyzer.normalise(query)
+        places = [place for place, rx in rules().referents.items() if rx.search(text)]
+        if len(places) != 1:
+            return ""  # none, or both ("den første eller den siste?"): the usual reading decides
+        return shown[0] if places[0] == "first" else shown[-1]
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
                   vector: np.ndarray | None) -> tuple[str, list[Hit], float]:

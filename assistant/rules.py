@@ -61,6 +61,7 @@ class Rules:
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
+        referents: "first" or "last" -> a follow-up that points to one of the last answer's services by its place.
         condition: The words just before a name that make it a person's condition ("som har demens").
         ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
         price_amount: An amount of money or a share in a price sentence.
@@ -91,6 +92,7 @@ class Rules:
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
     same_question: re.Pattern[str]
+    referents: dict[str, re.Pattern[str]]
     condition: re.Pattern[str]
     coordination: re.Pattern[str]
     ask_whom: re.Pattern[str]
@@ -165,6 +167,7 @@ def rules() -> Rules:
         injection=_any_of(patterns["injection"]),
         follow_up=_any_of(patterns["follow_up"]),
         same_question=_any_of(patterns.get("same_question")),
+        referents={place: _any_of(list(map(str, cues))) for place, cues in (patterns.get("referents") or {}).items()},
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),

@@ -90,6 +90,12 @@ class TemplateData:
         return self.language_notes.get(code, self.language_notes[self.default_language])
 
 
+def part_heading(section: str) -> str:
+    """A section's heading as a part of a reply shows it (:data:`PART`): a heading that is no question ("Slik søker
+    du", "Lovgrunnlag") ends with a colon, so the sentence after it on the same line does not read as its end."""
+    return PART.format(section=section if section.rstrip().endswith(("?", ":", "!", ".")) else f"{section}:")
+
+
 @lru_cache(maxsize=1)
 def data() -> TemplateData:
     """Read the template data files once."""

@@ -47,7 +47,7 @@ class TopicAnswers:
         for chunk, spans in groups:
             # each section's sentences under its own heading: a deadline told under "Slik søker du" reads as such
             lead, name = ("", "") if chunk.section == section else \
-                (templates.PART.format(section=chunk.section), chunk.section)
+                (templates.part_heading(chunk.section), chunk.section)
             section = chunk.section
             added |= b.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind="quote")
         return added
@@ -65,7 +65,7 @@ class TopicAnswers:
         # nothing)
         first = [spans[0], *takewhile(lambda sp: sp.bullet, spans[1:])] if spans[0].text.endswith(":") else spans[:1]
         same = chunk.section == self._last_heading(b, service_id)
-        lead = "" if same else templates.PART.format(section=chunk.section)
+        lead = "" if same else templates.part_heading(chunk.section)
         return b.add_quoted(chunk, first, 0.0, prefix=lead, label=chunk.section if lead else "", kind="quote")
 
     def source(self, service_id: str, topic: str, *, skip: Iterable[tuple[str, int]] = ()) -> str:

@@ -56,3 +56,11 @@ def test_a_sentence_that_begins_with_one_said_already_is_not_said_again_beside_s
     assert short.add_quoted(_chunk("tt-ordning", f"Se her:\n- kort\n\n{longer}"),
                             sentence_spans(f"Se her:\n- kort\n\n{longer}"), 0.0)
     assert longer in short.text
+
+
+def test_a_heading_that_is_no_question_ends_with_a_colon():
+    from assistant import templates
+
+    assert templates.part_heading("Slik søker du") == "*Slik søker du:*"
+    assert templates.part_heading("Hva koster det?") == "*Hva koster det?*"
+    assert templates.part_heading("Lovgrunnlag:") == "*Lovgrunnlag:*"

@@ -41,3 +41,22 @@ def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_su
     got, _ = conversation.follow(u, "og prisen?", topics, conversation.search("og prisen?"), k=10, mode="fused",
                                  vector=None)
     assert got.focus == (focus,)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("må vi søke om det siste der for seg?", "omsorgsstonad"),
+    ("og den første, hva koster den?", "avlastning"),
+    ("what about the latter, how do we apply?", "omsorgsstonad"),
+    # no place named, or "i det siste" (lately): the usual reading, the last answer's subject first
+    ("hun har vært sliten i det siste, kan hun få det?", "avlastning"),
+    ("hva koster det?", "avlastning"),
+])
+def test_a_follow_up_that_names_a_place_is_about_that_service_of_the_last_answer(question, focus):
+    # the passages read like the first service, as a question that says only "the latter" does
+    conversation = _conversation({"avlastning": 0.7, "omsorgsstonad": 0.3})
+    topics = ("avlastning", "omsorgsstonad")
+    u = Understanding(question, question, aspects=("apply",), focus=("avlastning",))
+    got, _ = conversation.follow(u, question, topics, conversation.search(question), k=10, mode="fused", vector=None)
+    assert got.focus == (focus,)
+    # one service shown has no place to point to
+    assert conversation.placed(question, ("avlastning",)) == ""

@@ -215,6 +215,14 @@ def test_who_can_get_a_service_is_told_with_its_criteria_together(hashing_assist
     assert reply.text.index("under 67 år") < reply.text.index("mer enn to år") < reply.text.index("25 til 32 timer")
 
 
+def test_the_legal_basis_is_told_under_its_heading_with_a_colon_and_is_grounded(hashing_assistant,
+                                                                               assert_reply_grounded):
+    # a heading that is no question ends with a colon, as the reply shows it, and the grounding check knows it so
+    reply = hashing_assistant.ask("hvilken lovhjemmel gjelder for omsorgsstønad?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert reply.status == "answered" and "*Lovgrunnlag:*" in reply.text and "§" in reply.text
+
+
 def test_an_age_asked_about_is_answered_by_who_can_get_it(hashing_assistant, assert_reply_grounded):
     # "under" is no word of the question's subject: it found "hjelpen du trenger under arrangementet" (what is expected)
     reply = hashing_assistant.ask("kan ungdom under 16 få ledsagerbevis")
