@@ -23,6 +23,9 @@ from index.classifier import Prediction
     ("Har vi krav på avlastning, og hva koster det?", ("who", "cost")),
     ("Er det noen krav til meg?", ("expected",)),
     ("far klarer ikke trappa", ()),
+    # what it takes to get a service is who can get it; what of one's pension a service takes is its price
+    ("Hva må til for å få BPA, og trekker dere noe av uføretrygda?", ("who", "cost")),
+    ("hvor mye av pensjonen går til sykehjemmet?", ("cost",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
