@@ -62,6 +62,7 @@ class Rules:
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
         referents: "first" or "last" -> a follow-up that points to one of the last answer's services by its place.
+        definition: A guide sentence that says what something is; group 1 is what it defines.
         condition: The words just before a name that make it a person's condition ("som har demens").
         ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
         price_amount: An amount of money or a share in a price sentence.
@@ -93,6 +94,7 @@ class Rules:
     follow_up: re.Pattern[str]
     same_question: re.Pattern[str]
     referents: dict[str, re.Pattern[str]]
+    definition: re.Pattern[str]
     condition: re.Pattern[str]
     coordination: re.Pattern[str]
     ask_whom: re.Pattern[str]
@@ -168,6 +170,7 @@ def rules() -> Rules:
         follow_up=_any_of(patterns["follow_up"]),
         same_question=_any_of(patterns.get("same_question")),
         referents={place: _any_of(list(map(str, cues))) for place, cues in (patterns.get("referents") or {}).items()},
+        definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),

@@ -38,6 +38,10 @@ TELLING_IDF = 3.0
 SECOND_SENTENCE_SHARE = 0.1
 
 
+#: A sentence that defines what a question asks about ("Hva er en individuell plan?": "En individuell plan er en
+#: skriftlig plan ...") comes first among a section's sentences: about two shared words' worth.
+DEFINITION_WEIGHT = 2.0
+
 #: Between sentences sharing as many of a question's words, the one whose shared words are rarer in the guide wins
 #: (per unit of inverse document frequency; a shared word counts 1).
 RARITY_WEIGHT = 0.05
@@ -69,6 +73,13 @@ class SectionPicker:
         df = Counter(t for section in self._sections.values() for s in section for t in s.terms)
         n = sum(len(section) for section in self._sections.values()) or 1
         self._idf = {t: math.log(n / c) for t, c in df.items()}
+        # what each sentence defines, as terms ("En koordinator er ...": {"koordinator"}), for "hva er ..." questions
+        self._defines: dict[tuple[str, int], frozenset[str]] = {}
+        for section in self._sections.values():
+            for s in section:
+                m = rules().definition.match(s.span.text)
+                if m:
+                    self._defines[(s.chunk.chunk_id, s.span.start)] = frozenset(terms(m.group(1)))
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
@@ -225,6 +236,9 @@ class SectionPicker:
                 return grouped(sentences, rest)
         q = self.terms(query)
         telling = self._telling(service_id, q, floor=0.0)
+        # a question that asks what something is ("hva er en individuell plan"): the sentence defining it answers
+        asks_what = aspect == "what" and bool(rules().cue("what").search(
+            query.normalised if isinstance(query, Analysis) else self._analyzer.normalise(query)))
         scored = []
         for s in sentences:
             if (s.chunk.chunk_id, s.span.start) in done:
@@ -236,6 +250,9 @@ class SectionPicker:
             own = shared(telling, s.terms, parts=True)
             overlap = len(own) + NAME_WEIGHT * len(words - own) \
                 + RARITY_WEIGHT * sum(self._idf.get(t, 0.0) for t in own)
+            defined = self._defines.get((s.chunk.chunk_id, s.span.start)) if asks_what else None
+            if defined and defined <= q:
+                overlap += DEFINITION_WEIGHT
             if overlap == 0 and s.position != 0:
                 continue
             scored.append((overlap + (0.6 if s.position == 0 else 0.0) - 0.01 * s.position, s.position))

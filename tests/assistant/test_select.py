@@ -190,6 +190,20 @@ def test_a_compound_the_guide_never_writes_finds_the_sentence_that_holds_its_par
     assert aspect == "included" and any("diabetes" in t for t in _texts(groups))
 
 
+@pytest.mark.parametrize(("question", "defined"), [
+    ("Kva er eigentleg ein individuell plan?", "En individuell plan er en skriftlig plan"),
+    ("hva er en koordinator", "En koordinator er en fast kontaktperson"),
+])
+def test_what_something_is_is_answered_by_the_sentence_that_defines_it(hashing_guide, question, defined):
+    # the words are the service's own name, which count little: the definition is found by what it defines
+    picker = SectionPicker(hashing_guide.chunks())
+    texts = _texts(picker.pick("koordinerende-enhet", "what", question, max_words=45, max_spans=2))
+    assert any(t.startswith(defined) for t in texts)
+    # not for a question that asks something else of the same words
+    texts = _texts(picker.pick("koordinerende-enhet", "what", "får vi individuell plan?", max_words=20, max_spans=1))
+    assert not any(t.startswith("En individuell plan er") for t in texts)
+
+
 def test_a_detail_is_chosen_by_what_the_reply_has_not_told():
     # "kjøleskap" was quoted already: the sentence that says it again with "frokost" weighs less than the one
     # holding "kveldsmat" and "lørdag", both new to the reply
