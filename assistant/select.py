@@ -18,8 +18,10 @@ section of one aspect of one service, sentence by sentence and list item by list
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from assistant.compose import Span, sentence_spans
 from assistant.matching import compound_parts, inflects, shared
@@ -56,6 +58,12 @@ DETAIL_TIE = 0.85
 #: ("levere", "snakke", "låne", "dekke": 4.4-5.0): on the dev splits, 4.0 added a sentence to 14 replies, 5 of them
 #: padding on such a verb; 5.5 added one to 7, 6 of them the answer to a part the reply had lost (docs/evaluation.md).
 PART_DETAIL_MIN = 5.5
+
+
+@lru_cache(maxsize=1)
+def _steps() -> re.Pattern[str]:
+    """A step of how to get a service: applying, or whom to contact ("Du kan kontakte NAV Levanger, eller ...")."""
+    return re.compile(f"(?:{rules().cue('apply').pattern})|(?:{rules().cue('contact').pattern})")
 
 
 class SectionPicker:
@@ -285,7 +293,7 @@ class SectionPicker:
                 break
         if in_order:
             # then the section's opening run of steps, in order, while each is a step and fits
-            words = run_from_start(sentences, chosen, done, words, max_words, step=rules().cue("apply"))
+            words = run_from_start(sentences, chosen, done, words, max_words, step=_steps())
         if opening_run:
             # then the section from its start, each list whole, while the run lasts: criteria are read together
             # ("minst 32 timer per uke" beside "25 til 32 timer"), and a partial list misleads

@@ -204,6 +204,14 @@ def test_what_something_is_is_answered_by_the_sentence_that_defines_it(hashing_g
     assert not any(t.startswith("En individuell plan er") for t in texts)
 
 
+def test_how_to_get_a_service_runs_on_through_whom_to_contact(hashing_guide):
+    # the steps in order: "no written application" is not the whole answer, the contact sentence after it is one
+    picker = SectionPicker(hashing_guide.chunks())
+    texts = _texts(picker.pick("okonomisk-radgivning", "apply", "hvem kan hjelpe meg med budsjett?", max_words=60,
+                               max_spans=2, in_order=True))
+    assert any(t.startswith("Du kan kontakte NAV Levanger") for t in texts)
+
+
 def test_a_detail_is_chosen_by_what_the_reply_has_not_told():
     # "kjøleskap" was quoted already: the sentence that says it again with "frokost" weighs less than the one
     # holding "kveldsmat" and "lørdag", both new to the reply

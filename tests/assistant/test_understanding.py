@@ -26,6 +26,10 @@ from index.classifier import Prediction
     # what it takes to get a service is who can get it; what of one's pension a service takes is its price
     ("Hva må til for å få BPA, og trekker dere noe av uføretrygda?", ("who", "cost")),
     ("hvor mye av pensjonen går til sykehjemmet?", ("cost",)),
+    # "hvem" with what one gets asks who can get it; with whom one turns to, whom to contact
+    ("Hvem har rett på BPA, og hvem ringer vi når assistenten ikke kommer?", ("who", "contact")),
+    ("kem fiksa sånt", ("contact",)),
+    ("vet ikke hvem jeg skal gå til", ("contact",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
