@@ -114,11 +114,17 @@ def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done:
         if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
             continue
         if step is not None:
-            group = [] if s.span.bullet or not step.search(s.span.text.lower()) else [s.position]
+            # a step that introduces a list ("Søknaden skal inneholde:") is read with its items, and a short list may
+            # run past the budget as it may elsewhere: the introduction alone says nothing
+            group = [] if s.span.bullet or not step.search(s.span.text.lower()) else \
+                [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen] \
+                if s.span.text.endswith(":") else [s.position]
+            extra = overrun(sentences, group) if group else 0
         else:
             group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
+            extra = 0
         size = sum(len(sentences[i].span.text.split()) for i in group)
-        if not group or words + size > budget:
+        if not group or words + size > budget + extra:
             break
         chosen |= set(group)
         words += size

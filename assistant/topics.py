@@ -23,9 +23,14 @@ __all__ = ["TopicAnswers", "answered_by", "matching"]
 class TopicAnswers:
     """Quotes the sentences that state a topic, under their sections' headings (``title``: a service's title)."""
 
-    def __init__(self, picker: SectionPicker, title: Callable[[str], str]) -> None:
+    def __init__(self, picker: SectionPicker, title: Callable[[str], str],
+                 granted: Callable[[str], bool] = lambda service_id: True) -> None:
         self.picker = picker
         self._title = title
+        # the fallbacks (the decision time of any application, the deadline to appeal) are Forvaltning's: they
+        # answer for the services it grants, not for one NAV, a doctor or another body decides on ("når får jeg svar
+        # på søknaden om sosialhjelp?" is NAV's to answer)
+        self._granted = granted
 
     def answer(self, b: AnswerBuilder, service_id: str, topic: str, *, max_spans: int) -> bool:
         """An aspect no section holds (how long it takes): the service's own sentences that state it, under
@@ -72,7 +77,7 @@ class TopicAnswers:
         """Whose description answers a topic for a service: its own when it states it (in sentences not yet
         quoted), else the topic's fallback service (the decision time of any application), if there is one."""
         t = rules().topics[topic]
-        if t.fallback and not self._stating(service_id, t, skip=skip, max_spans=1):
+        if t.fallback and self._granted(service_id) and not self._stating(service_id, t, skip=skip, max_spans=1):
             return t.fallback
         return service_id
 

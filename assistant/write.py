@@ -54,9 +54,14 @@ class ExtractiveWriter:
         self.analyzer = analyzer or default_analyzer()
         # the guide's sentences and the fixed cues are read once, here; a question's analysis comes with the plan
         self.picker = SectionPicker(chunks, self.analyzer)
-        self.topics = TopicAnswers(self.picker, self._title)
+        self.topics = TopicAnswers(self.picker, self._title, granted=self._granted)
         self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
         self.routes = Routes(self.picker, documents, self.analyzer)
+
+    def _granted(self, service_id: str) -> bool:
+        """Whether Forvaltning helse og omsorg grants the service (its front matter's route), or it has no route."""
+        doc = self.documents.get(service_id)
+        return doc is None or doc.route is None or doc.route.kind == "forvaltning"
 
     def _read(self, text: str, analysis: Analysis | None) -> Analysis:
         """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made

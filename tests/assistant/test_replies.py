@@ -189,6 +189,14 @@ def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assi
     assert "Klagefristen" in reply.text.split("\n\n")[1]
 
 
+def test_forvaltnings_decision_time_answers_only_for_the_services_it_grants(hashing_assistant, assert_reply_grounded):
+    # NAV decides on social assistance: its description states no time, and Forvaltning's is not NAV's
+    reply = hashing_assistant.ask("Jeg søkte om økonomisk sosialhjelp forrige uke. Hvor lang tid tar det før jeg får svar?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert "sier ikke hvor lang tid det tar å få svar" in reply.text
+    assert "Slik søker du om helse- og omsorgstjenester" not in reply.text and "foreløpig svar" not in reply.text
+
+
 def test_how_long_a_service_lasts_is_quoted_or_said_to_be_unstated(hashing_assistant, assert_reply_grounded):
     # the length sits in a list item under "Hva inngår": quoted with its list's introduction, not "ikke varig"
     reply = hashing_assistant.ask("hvor lenge varer hverdagsrehabilitering?")

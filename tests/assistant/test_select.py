@@ -204,6 +204,14 @@ def test_what_something_is_is_answered_by_the_sentence_that_defines_it(hashing_g
     assert not any(t.startswith("En individuell plan er") for t in texts)
 
 
+def test_a_step_that_introduces_a_list_is_quoted_with_its_items():
+    picker = SectionPicker([_chunk(1, "Du søker på skjema.\n\nSøknaden skal inneholde:\n- legeattest\n- et bilde\n\n"
+                                      "Send søknaden til kommunen.", aspect="apply")])
+    texts = _texts(picker.pick("s", "apply", "hvordan søker jeg?", max_words=12, max_spans=1, in_order=True))
+    # never the introduction alone ("skal inneholde:" and nothing); the short list may run past the budget
+    assert texts[:4] == ["Du søker på skjema.", "Søknaden skal inneholde:", "legeattest", "et bilde"]
+
+
 def test_how_to_get_a_service_runs_on_through_whom_to_contact(hashing_guide):
     # the steps in order: "no written application" is not the whole answer, the contact sentence after it is one
     picker = SectionPicker(hashing_guide.chunks())
