@@ -28,6 +28,12 @@ def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, pa
     "storrengjøring" counts no more than "rengjøring" itself (the rarer compound would win otherwise)."""
     out = set(question_terms & sentence_terms)
     for t in question_terms - out:
+        if len(t) < COMPOUND_HEAD_MIN - 1:
+            continue
+        # the stemmer keeps a doubled consonant an inflection adds ("hjemmet": "hjemm", "hjem": "hjem")
+        if any(u == t + t[-1] or t == u + u[-1] for u in sentence_terms):
+            out.add(t)
+            continue
         if len(t) < COMPOUND_HEAD_MIN:
             continue
         if any(u.endswith(t) for u in sentence_terms):

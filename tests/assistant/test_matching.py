@@ -34,3 +34,10 @@ def test_a_compound_the_guide_never_writes_is_read_as_the_two_words_it_is_made_o
     assert compound_parts("hjemmehjelp", guide) == ()
     # the guide's own compound spelt another way (nynorsk "ledsagar") is that compound, not "ledsag" + "bevis"
     assert compound_parts("ledsagarbevis", guide) == ()
+
+
+def test_a_doubled_consonant_the_stemmer_keeps_is_the_same_word():
+    # "hjem" (home) and "hjemmet" (the home, stemmed "hjemm") are one word; "hjemmehjelp" stays a compound of its own
+    assert shared(frozenset({"hjem"}), frozenset({"fysioterapi", "hjemm"})) == {"hjem"}
+    assert shared(frozenset({"hjemm"}), frozenset({"hjem"})) == {"hjemm"}
+    assert shared(frozenset({"hjem"}), frozenset({"hjemmehjelp"})) == set()
