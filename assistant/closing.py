@@ -29,8 +29,9 @@ from index.classifier import Prediction, TextClassifier
 
 #: The conversational intents that end a conversation (a subset of :data:`assistant.meaning.INTENTS`).
 CLOSINGS = ("thanks", "goodbye")
-#: The intents that are courtesy only: a greeting, thanks or a goodbye says nothing of the asker's situation.
-COURTESY = ("greeting", *CLOSINGS)
+#: The intents that are courtesy only when a message goes on to ask something: a greeting or thanks. A goodbye is
+#: not among them: a farewell is what a suicide note says ("Ha det godt alle sammen."), so it is always read.
+COURTESY = ("greeting", "thanks")
 # where the opening clause of a message ends: "Takk for svaret. …", "Tusen takk, nå vet jeg …", "Takk! …"
 _OPENING_END = re.compile(r"[.!?,;:\n]+")
 
@@ -83,7 +84,7 @@ class Closing:
 
 def courteous(said: Prediction, threshold: float) -> bool:
     """Whether a sentence is courtesy only ("Hei.", "ok takk.", "takk, da var det det."), by the intent
-    classifier's reading of it (``said``)."""
+    classifier's reading of it (``said``): a greeting or thanks, never a goodbye (see :data:`COURTESY`)."""
     return said.top in COURTESY and said.p >= threshold
 
 

@@ -109,8 +109,8 @@ class Conversation:
         text = self.analyzer.normalise(query)
         places = [place for place, rx in rules().referents.items() if rx.search(text)]
         if len(places) != 1:
-            return ""  # none, or both ("den første eller den siste?"): the usual reading decides
-        return shown[0] if places[0] == "first" else shown[-1]
+            return ""  # none, or two ("den første eller den siste?"): the usual reading decides
+        return {"first": shown[0], "second": shown[1], "last": shown[-1]}[places[0]]
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
                   vector: np.ndarray | None) -> tuple[str, list[Hit], float]:

@@ -216,8 +216,8 @@ class Assistant:
             # the needs' lexical side knows only Norwegian words: English "take her pills" matched a dental line
             meaning = self.meaning.score(vectors[0], analysis if language == "nb" else "")
             read_sentences = list(zip(sentences, vectors[1 : 1 + len(sentences)], strict=True))
-            # a sentence of courtesy only is not judged alone by the banks' margins where the message says more:
-            # they read a greeting or thanks close to a farewell ("takk, da var det det." 0.045, "ok takk." 0.037,
+            # a sentence of courtesy only (a greeting, thanks) is not judged alone by the banks' margins where the
+            # message says more: they read it close to a farewell ("takk, da var det det." 0.045, "ok takk." 0.037,
             # "Hei." 0.016 before a calm question), so it raised the box or the line on ordinary questions. The
             # whole message is still read with it, and so is the sentence by the danger classifier, which reads
             # courtesy as ordinary; a message of courtesy only keeps every sentence (a farewell is read as one)

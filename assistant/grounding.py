@@ -39,7 +39,7 @@ class Grounding:
         titles = {d.title for d in docs}
         sections = {s.heading for d in docs for s in d.sections} | {c.section for c in chunks}
         # as a part of a reply shows them: a heading that is no question ends with a colon
-        sections |= {templates.part_heading(s)[1:-1] for s in sections}
+        sections |= {templates.heading_text(s) for s in sections}
 
         def alternatives(values: set[str]) -> str:
             return "(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)) + ")"

@@ -7,9 +7,9 @@ question and the guide often split the same thing differently. Terms are the ana
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
-__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "compound_parts", "inflects", "shared"]
+__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "both_parts", "compound_parts", "inflects", "shared"]
 
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
@@ -28,13 +28,12 @@ def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, pa
     "storrengjøring" counts no more than "rengjøring" itself (the rarer compound would win otherwise)."""
     out = set(question_terms & sentence_terms)
     for t in question_terms - out:
-        if len(t) < COMPOUND_HEAD_MIN - 1:
-            continue
-        # the stemmer keeps a doubled consonant an inflection adds ("hjemmet": "hjemm", "hjem": "hjem")
-        if any(u == t + t[-1] or t == u + u[-1] for u in sentence_terms):
-            out.add(t)
-            continue
         if len(t) < COMPOUND_HEAD_MIN:
+            continue
+        # the stemmer keeps a doubled consonant an inflection adds ("hjemmet": "hjemm", "hjem": "hjem"); from four
+        # letters on, where three-letter stems are other words ("leg" of "lege", "legg" of "legge")
+        if any(u == t + t[-1] or t == u + u[-1] for u in sentence_terms if len(u) >= COMPOUND_HEAD_MIN):
+            out.add(t)
             continue
         if any(u.endswith(t) for u in sentence_terms):
             out.add(t)
@@ -58,8 +57,8 @@ def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, pa
 def compound_parts(term: str, vocabulary: Collection[str]) -> tuple[str, ...]:
     """A compound the guide never writes, as the two words of the guide it is made of ("diabeteskost": "diabet"
     and "kost", which the guide writes "kost ved diabetes"; "månedsprisen": "måned" and "pris"), or () when it is
-    no such compound. The head (last) is the longest word of the guide the term ends in; the modifier may carry a
-    linking letter or an inflection the guide's stem lacks ("diabetes", "måneds")."""
+    no such compound. The head (last) is the longest word of the guide the term ends in; the modifier (four letters
+    at least) may carry a linking "s", "e" or "es" ("måneds", "diabetes")."""
     if term in vocabulary or len(term) < COMPOUND_HEAD_MIN + COMPOUND_MODIFIER_MIN:
         return ()
     for cut in range(COMPOUND_MODIFIER_MIN, len(term) - COMPOUND_HEAD_MIN + 1):
@@ -70,11 +69,19 @@ def compound_parts(term: str, vocabulary: Collection[str]) -> tuple[str, ...]:
         if any(len(v) > len(head) and v.endswith(head) and v[:4] == term[:4] and abs(len(v) - len(term)) <= 1
                for v in vocabulary):
             return ()
-        for trim in range(3):
-            stem = modifier[: len(modifier) - trim]
-            if len(stem) >= COMPOUND_MODIFIER_MIN and stem in vocabulary:
+        for linking in ("", "s", "e", "es"):
+            if linking and not modifier.endswith(linking):
+                continue
+            stem = modifier[: len(modifier) - len(linking)]
+            if len(stem) >= COMPOUND_HEAD_MIN and stem in vocabulary and stem != head:
                 return stem, head
     return ()
+
+
+def both_parts(words: set[str], pairs: Mapping[str, str]) -> set[str]:
+    """``words`` without a compound's part (``pairs``: part -> the other part) whose other part is not among them:
+    "minnesvikt" is not "vikt" of "viktige kriterier", but "diabeteskost" is "kost ved diabetes"."""
+    return {w for w in words if w not in pairs or pairs[w] in words}
 
 
 def inflects(term: str, name: str) -> bool:

@@ -19,7 +19,7 @@ from corpus.model import Document
 from corpus.schema import heading_for
 from index.analysis import Analysis, Analyzer
 
-__all__ = ["Routes", "next_step"]
+__all__ = ["Routes", "granted_by_forvaltning", "next_step"]
 
 #: What a service's route sentence is picked by when its front matter names none.
 _ROUTE_CUE = "søke søknad kontakt"
@@ -68,6 +68,12 @@ class Routes:
         if (service_id, "apply") not in b.sections:
             self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
         b.add(next_step(plan), kind="next_step")
+
+
+def granted_by_forvaltning(doc: Document | None) -> bool:
+    """Whether Forvaltning helse og omsorg grants the service by decision (its front matter's route kind): not one
+    NAV, a doctor, the county or the service itself decides on, nor a description with no route."""
+    return doc is not None and doc.route is not None and doc.route.kind == "forvaltning"
 
 
 def next_step(plan: Plan) -> str:

@@ -10,6 +10,8 @@ phrases) stays in ``index/language/``, one layer down, because it decides the in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,8 +63,12 @@ class Rules:
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
-        referents: "first" or "last" -> a follow-up that points to one of the last answer's services by its place.
-        definition: A guide sentence that says what something is; group 1 is what it defines.
+        referents: "first", "second" or "last" -> a follow-up that points to one of the last answer's services by
+            its place.
+        definition: A guide sentence that says what something is; group 1 is what it defines. Unlike the others it
+            runs on a guide sentence as written (lower-cased), not on normalised text.
+        steps: A step of how to get a service in a guide sentence (the apply and contact cues): how to apply runs
+            on through them in order.
         condition: The words just before a name that make it a person's condition ("som har demens").
         ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
         price_amount: An amount of money or a share in a price sentence.
@@ -93,8 +99,9 @@ class Rules:
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
     same_question: re.Pattern[str]
-    referents: dict[str, re.Pattern[str]]
+    referents: Mapping[str, re.Pattern[str]]
     definition: re.Pattern[str]
+    steps: re.Pattern[str]
     condition: re.Pattern[str]
     coordination: re.Pattern[str]
     ask_whom: re.Pattern[str]
@@ -117,6 +124,17 @@ class Rules:
 
 def _alternatives(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
+
+
+#: The places a follow-up may point to among the last answer's services (``referents`` in patterns.yaml).
+PLACES = ("first", "second", "last")
+
+
+def _referents(data: dict) -> Mapping[str, re.Pattern[str]]:
+    unknown = set(data) - set(PLACES)
+    if unknown:
+        raise ValueError(f"patterns.yaml referents: unknown places {sorted(unknown)}; known: {', '.join(PLACES)}")
+    return MappingProxyType({place: _any_of(list(map(str, cues))) for place, cues in data.items()})
 
 
 def _any_of(patterns: list[str] | None, flags: int = 0) -> re.Pattern[str]:
@@ -169,8 +187,9 @@ def rules() -> Rules:
         injection=_any_of(patterns["injection"]),
         follow_up=_any_of(patterns["follow_up"]),
         same_question=_any_of(patterns.get("same_question")),
-        referents={place: _any_of(list(map(str, cues))) for place, cues in (patterns.get("referents") or {}).items()},
+        referents=_referents(patterns.get("referents") or {}),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
+        steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),
         condition=_any_of(patterns.get("condition")),
         switch=_any_of(patterns.get("switch")),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),

@@ -119,6 +119,8 @@ def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done:
             group = [] if s.span.bullet or not step.search(s.span.text.lower()) else \
                 [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen] \
                 if s.span.text.endswith(":") else [s.position]
+            if len(group) == 1 and s.span.text.endswith(":"):
+                group = []  # its items are quoted already: the introduction alone would say nothing
             extra = overrun(sentences, group) if group else 0
         else:
             group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]

@@ -18,13 +18,11 @@ section of one aspect of one service, sentence by sentence and list item by list
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.compose import Span, sentence_spans
-from assistant.matching import compound_parts, inflects, shared
+from assistant.matching import both_parts, compound_parts, inflects, shared
 from assistant.rules import rules
 from assistant.sections import SectionSentence, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
@@ -60,12 +58,6 @@ DETAIL_TIE = 0.85
 PART_DETAIL_MIN = 5.5
 
 
-@lru_cache(maxsize=1)
-def _steps() -> re.Pattern[str]:
-    """A step of how to get a service: applying, or whom to contact ("Du kan kontakte NAV Levanger, eller ...")."""
-    return re.compile(f"(?:{rules().cue('apply').pattern})|(?:{rules().cue('contact').pattern})")
-
-
 class SectionPicker:
     """Sentences by (service, aspect), with their stemmed terms computed once, when the picker is made (at load);
     a question's terms come from its :class:`~index.analysis.Analysis`, read once per ask."""
@@ -83,20 +75,43 @@ class SectionPicker:
         self._idf = {t: math.log(n / c) for t, c in df.items()}
         # what each sentence defines, as terms ("En koordinator er ...": {"koordinator"}), for "hva er ..." questions
         self._defines: dict[tuple[str, int], frozenset[str]] = {}
-        for section in self._sections.values():
+        defined: set[tuple[str, frozenset[str]]] = set()
+        for (service_id, _), section in self._sections.items():
             for s in section:
                 m = rules().definition.match(s.span.text)
-                if m:
-                    self._defines[(s.chunk.chunk_id, s.span.start)] = frozenset(terms(m.group(1)))
+                subject = frozenset(terms(m.group(1))) if m else frozenset()
+                # the first sentence that defines a subject is its definition ("Omsorgsstønad er en ..."), not a
+                # later one that says what it is not ("Omsorgsstønad er ikke en lønn")
+                if subject and (service_id, subject) not in defined:
+                    defined.add((service_id, subject))
+                    self._defines[(s.chunk.chunk_id, s.span.start)] = subject
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
-    def terms(self, query: str | Analysis) -> frozenset[str]:
-        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given; a
-        compound the guide never writes counts as its two parts too ("diabeteskost" finds "kost ved diabetes",
-        where the whole word, unknown to the guide, tells no section apart)."""
+    def terms(self, query: str | Analysis, *, parts: bool = False) -> frozenset[str]:
+        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given; with
+        ``parts``, a compound the guide never writes counts as its two parts too ("diabeteskost" finds "kost ved
+        diabetes"). Parts choose a sentence, never which section answers (as in :func:`shared`): "besteforeldre"
+        is not "foreldre" of how parents apply."""
         terms = frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
-        return terms.union(*(compound_parts(t, self._idf) for t in terms))
+        return terms.union(*self._compounds(terms).values()) if parts else terms
+
+    def _compounds(self, terms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The question's compounds the guide never writes, each with its two parts."""
+        return {t: p for t in terms if (p := compound_parts(t, self._idf))}
+
+    def _pairs(self, query: str | Analysis) -> dict[str, str]:
+        """Each part of a compound the guide never writes (not itself a word of the question), with the other part:
+        a part counts only where a sentence holds both ("kost ved diabetes" for "diabeteskost"; not "viktige"
+        alone for "minnesvikt")."""
+        terms = self.terms(query)
+        pairs: dict[str, str] = {}
+        for first, second in self._compounds(terms).values():
+            if first not in terms:
+                pairs[first] = second
+            if second not in terms:
+                pairs[second] = first
+        return pairs
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
@@ -104,11 +119,12 @@ class SectionPicker:
         names = self._names.get(service_id, frozenset())
         return frozenset(t for t in q if not any(inflects(t, n) for n in names) and self._idf.get(t, 0.0) >= floor)
 
-    def _match(self, service_id: str, aspect: str, q: frozenset[str]) -> float:
+    def _match(self, service_id: str, aspect: str, q: frozenset[str],
+               pairs: Mapping[str, str] | None = None) -> float:
         """How much of the question a section holds: its best sentence's share, and a tenth of its second best
         (between two sections whose best sentences tie, the one that holds more of the question answers)."""
         q = self._telling(service_id, q)
-        scores = sorted((sum(self._idf.get(t, 0.0) for t in shared(q, s.terms))
+        scores = sorted((sum(self._idf.get(t, 0.0) for t in both_parts(shared(q, s.terms), pairs or {}))
                          for s in self._sections.get((service_id, aspect), ())), reverse=True) + [0.0, 0.0]
         return scores[0] + SECOND_SENTENCE_SHARE * scores[1]
 
@@ -117,9 +133,9 @@ class SectionPicker:
         best sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
         if aspect == "law" and self.has(service_id, aspect):
             return aspect  # the legal basis is its own section's, whatever words the question shares elsewhere
-        q = self.terms(query)
-        own = self._match(service_id, aspect, q)
-        others = [(self._match(service_id, a, q), a) for (sid, a) in self._sections
+        q, pairs = self.terms(query, parts=True), self._pairs(query)
+        own = self._match(service_id, aspect, q, pairs)
+        others = [(self._match(service_id, a, q, pairs), a) for (sid, a) in self._sections
                   if sid == service_id and a != aspect and a not in set(avoid)]
         if not others:
             return aspect
@@ -138,7 +154,7 @@ class SectionPicker:
         does: no sentence, nor list item whose introduction, says what it does not ("Avlastning omfatter ikke:
         ..."). Returns its aspect and the sentence with what it needs to be read ("", [] when none)."""
         done, avoided = set(skip), set(avoid)
-        q = self._telling(service_id, self.terms(query))
+        q, pairs = self._telling(service_id, self.terms(query, parts=True)), self._pairs(query)
         if not q:
             return "", []
         sections = {a: ss for a, ss in self.sections(service_id) if a not in avoided}
@@ -146,13 +162,13 @@ class SectionPicker:
         for _, ss in self.sections(service_id):
             for s in ss:
                 if (s.chunk.chunk_id, s.span.start) in done:
-                    told |= shared(q, s.terms)
+                    told |= both_parts(shared(q, s.terms), pairs)
         found: list[tuple[float, str, int]] = []
         for aspect, ss in sections.items():
             for s in ss:
                 if (s.chunk.chunk_id, s.span.start) in done:
                     continue
-                words = shared(q, s.terms)
+                words = both_parts(shared(q, s.terms), pairs)
                 new = sum(self._idf.get(t, 0.0) for t in words - told)
                 if new < floor:
                     continue
@@ -242,7 +258,7 @@ class SectionPicker:
             rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
                 return grouped(sentences, rest)
-        q = self.terms(query)
+        q, pairs = self.terms(query, parts=True), self._pairs(query)
         telling = self._telling(service_id, q, floor=0.0)
         # a question that asks what something is ("hva er en individuell plan"): the sentence defining it answers
         asks_what = aspect == "what" and bool(rules().cue("what").search(
@@ -254,8 +270,8 @@ class SectionPicker:
             # the words it shares, the service's own name counting little (many of its sentences have it, though
             # those that do are its main sentences), and the rarer in the guide the better: "vindusvask" finds its
             # list item before "Du kan kjøpe hjelp til oppgaver som ikke inngår i praktisk bistand"
-            words = shared(q, s.terms, parts=True)
-            own = shared(telling, s.terms, parts=True)
+            words = both_parts(shared(q, s.terms, parts=True), pairs)
+            own = both_parts(shared(telling, s.terms, parts=True), pairs)
             overlap = len(own) + NAME_WEIGHT * len(words - own) \
                 + RARITY_WEIGHT * sum(self._idf.get(t, 0.0) for t in own)
             defined = self._defines.get((s.chunk.chunk_id, s.span.start)) if asks_what else None
@@ -293,7 +309,7 @@ class SectionPicker:
                 break
         if in_order:
             # then the section's opening run of steps, in order, while each is a step and fits
-            words = run_from_start(sentences, chosen, done, words, max_words, step=_steps())
+            words = run_from_start(sentences, chosen, done, words, max_words, step=rules().steps)
         if opening_run:
             # then the section from its start, each list whole, while the run lasts: criteria are read together
             # ("minst 32 timer per uke" beside "25 til 32 timer"), and a partial list misleads

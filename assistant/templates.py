@@ -90,10 +90,16 @@ class TemplateData:
         return self.language_notes.get(code, self.language_notes[self.default_language])
 
 
+def heading_text(section: str) -> str:
+    """A section's heading as a reply shows it: a heading that is no question ("Slik søker du", "Lovgrunnlag") ends
+    with a colon, so the sentence after it on the same line does not read as its end ("" for no heading)."""
+    section = section.strip()
+    return section if not section or section.endswith(("?", ":", "!", ".")) else f"{section}:"
+
+
 def part_heading(section: str) -> str:
-    """A section's heading as a part of a reply shows it (:data:`PART`): a heading that is no question ("Slik søker
-    du", "Lovgrunnlag") ends with a colon, so the sentence after it on the same line does not read as its end."""
-    return PART.format(section=section if section.rstrip().endswith(("?", ":", "!", ".")) else f"{section}:")
+    """:data:`PART` with the section's :func:`heading_text`."""
+    return PART.format(section=heading_text(section))
 
 
 @lru_cache(maxsize=1)

@@ -23,8 +23,7 @@ __all__ = ["TopicAnswers", "answered_by", "matching"]
 class TopicAnswers:
     """Quotes the sentences that state a topic, under their sections' headings (``title``: a service's title)."""
 
-    def __init__(self, picker: SectionPicker, title: Callable[[str], str],
-                 granted: Callable[[str], bool] = lambda service_id: True) -> None:
+    def __init__(self, picker: SectionPicker, title: Callable[[str], str], granted: Callable[[str], bool]) -> None:
         self.picker = picker
         self._title = title
         # the fallbacks (the decision time of any application, the deadline to appeal) are Forvaltning's: they

@@ -20,7 +20,7 @@ from assistant.compose import AnswerBuilder
 from assistant.declines import emergency_box, out_of_scope, outside_parts
 from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
-from assistant.routes import Routes, next_step
+from assistant.routes import Routes, granted_by_forvaltning, next_step
 from assistant.select import DETAIL_MIN, PART_DETAIL_MIN, SectionPicker
 from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
@@ -59,9 +59,8 @@ class ExtractiveWriter:
         self.routes = Routes(self.picker, documents, self.analyzer)
 
     def _granted(self, service_id: str) -> bool:
-        """Whether Forvaltning helse og omsorg grants the service (its front matter's route), or it has no route."""
-        doc = self.documents.get(service_id)
-        return doc is None or doc.route is None or doc.route.kind == "forvaltning"
+        """Whether Forvaltning helse og omsorg grants the service, by its front matter's route."""
+        return granted_by_forvaltning(self.documents.get(service_id))
 
     def _read(self, text: str, analysis: Analysis | None) -> Analysis:
         """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made
@@ -219,8 +218,7 @@ class ExtractiveWriter:
         """Whether a reply on who can get a service should add that services are granted after an individual
         assessment: only for a service Forvaltning grants by decision (a doctor decides on KAD, the county on the
         TT card, NAV on social assistance), and only when the reply has not said so in the service's own words."""
-        granted = any(d is not None and d.route is not None and d.route.kind == "forvaltning"
-                      for d in map(self.documents.get, who))
+        granted = any(granted_by_forvaltning(d) for d in map(self.documents.get, who))
         return granted and "individuell vurdering" not in b.text.lower()
 
     def _assessment(self, b: AnswerBuilder) -> bool:

@@ -64,3 +64,4 @@ def test_a_heading_that_is_no_question_ends_with_a_colon():
     assert templates.part_heading("Slik søker du") == "*Slik søker du:*"
     assert templates.part_heading("Hva koster det?") == "*Hva koster det?*"
     assert templates.part_heading("Lovgrunnlag:") == "*Lovgrunnlag:*"
+    assert templates.heading_text("Lovgrunnlag ") == "Lovgrunnlag:" and templates.heading_text("") == ""

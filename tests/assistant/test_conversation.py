@@ -47,9 +47,12 @@ def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_su
     ("må vi søke om det siste der for seg?", "omsorgsstonad"),
     ("og den første, hva koster den?", "avlastning"),
     ("what about the latter, how do we apply?", "omsorgsstonad"),
-    # no place named, or "i det siste" (lately): the usual reading, the last answer's subject first
+    # no place named, or "i det siste" (lately), or a place of something else: the usual reading, the last answer's
+    # subject first
     ("hun har vært sliten i det siste, kan hun få det?", "avlastning"),
     ("hva koster det?", "avlastning"),
+    ("Det siste jeg lurer på: hva koster det?", "avlastning"),
+    ("hva er det første vi bør gjøre?", "avlastning"),
 ])
 def test_a_follow_up_that_names_a_place_is_about_that_service_of_the_last_answer(question, focus):
     # the passages read like the first service, as a question that says only "the latter" does
@@ -60,3 +63,10 @@ def test_a_follow_up_that_names_a_place_is_about_that_service_of_the_last_answer
     assert got.focus == (focus,)
     # one service shown has no place to point to
     assert conversation.placed(question, ("avlastning",)) == ""
+
+
+def test_the_second_of_three_is_the_second():
+    conversation = _conversation({"avlastning": 0.7, "omsorgsstonad": 0.3, "dagaktivitet": 0.2})
+    topics = ("avlastning", "omsorgsstonad", "dagaktivitet")
+    assert conversation.placed("og den andre, hva koster den?", topics) == "omsorgsstonad"
+    assert conversation.placed("hva med det siste der?", topics) == "dagaktivitet"

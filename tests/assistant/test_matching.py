@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.matching import compound_parts, inflects, shared
+from assistant.matching import both_parts, compound_parts, inflects, shared
 
 
 def test_a_compound_of_the_question_matches_a_sentence_holding_both_its_parts():
@@ -41,3 +41,11 @@ def test_a_doubled_consonant_the_stemmer_keeps_is_the_same_word():
     assert shared(frozenset({"hjem"}), frozenset({"fysioterapi", "hjemm"})) == {"hjem"}
     assert shared(frozenset({"hjemm"}), frozenset({"hjem"})) == {"hjemm"}
     assert shared(frozenset({"hjem"}), frozenset({"hjemmehjelp"})) == set()
+    # not below four letters, where stems are other words ("leg" of "legen", "legg" of "legger")
+    assert shared(frozenset({"leg"}), frozenset({"legg"})) == set()
+
+
+def test_a_compounds_part_counts_only_beside_its_other_part():
+    pairs = {"minn": "vikt", "vikt": "minn"}
+    assert both_parts({"vikt", "kriteri"}, pairs) == {"kriteri"}
+    assert both_parts({"minn", "vikt"}, pairs) == {"minn", "vikt"}

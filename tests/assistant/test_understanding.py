@@ -30,6 +30,9 @@ from index.classifier import Prediction
     ("Hvem har rett på BPA, og hvem ringer vi når assistenten ikke kommer?", ("who", "contact")),
     ("kem fiksa sånt", ("contact",)),
     ("vet ikke hvem jeg skal gå til", ("contact",)),
+    ("hvem kan bruke dagsenteret?", ("who",)),
+    # what to bring is expected of one, not a price, whatever it is
+    ("må jeg ta med inntektsopplysninger?", ("expected",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
