@@ -7,9 +7,10 @@ question and the guide often split the same thing differently. Terms are the ana
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
-__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "both_parts", "compound_parts", "inflects", "shared"]
+__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "both_parts", "compound_parts", "inflects", "part_pairs",
+           "shared"]
 
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
@@ -76,6 +77,22 @@ def compound_parts(term: str, vocabulary: Collection[str]) -> tuple[str, ...]:
             if len(stem) >= COMPOUND_HEAD_MIN and stem in vocabulary and stem != head:
                 return stem, head
     return ()
+
+
+def part_pairs(terms: Iterable[str], vocabulary: Collection[str]) -> dict[str, str]:
+    """Each part of a question's compound the guide never writes (not itself a word of the question), with the
+    other part: a part counts only where a sentence holds both (:func:`both_parts`)."""
+    terms = set(terms)
+    pairs: dict[str, str] = {}
+    for t in terms:
+        parts = compound_parts(t, vocabulary)
+        if parts:
+            first, second = parts
+            if first not in terms:
+                pairs[first] = second
+            if second not in terms:
+                pairs[second] = first
+    return pairs
 
 
 def both_parts(words: set[str], pairs: Mapping[str, str]) -> set[str]:

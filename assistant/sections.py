@@ -5,14 +5,15 @@ introduction, an introduction its items), which sentences say what a service doe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.compose import Span
+from assistant.rules import rules
 from corpus.model import Chunk
 
-__all__ = ["SHORT_LIST_ITEMS", "SHORT_LIST_WORDS", "WHOLE_LIST_ITEMS", "SectionSentence", "grouped", "overrun",
-           "run_from_start", "says_not", "with_list"]
+__all__ = ["SHORT_LIST_ITEMS", "SHORT_LIST_WORDS", "WHOLE_LIST_ITEMS", "SectionSentence", "definitions", "grouped",
+           "overrun", "run_from_start", "says_not", "with_list"]
 
 #: A list with at most this many items is quoted whole when the answer sits inside it.
 WHOLE_LIST_ITEMS = 8
@@ -131,3 +132,21 @@ def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done:
         chosen |= set(group)
         words += size
     return words
+
+
+def definitions(sections: Mapping[tuple[str, str], Sequence[SectionSentence]],
+                terms: Callable[[str], Iterable[str]]) -> dict[tuple[str, int], frozenset[str]]:
+    """What the guide's sentences define, as terms, by (chunk id, span start): "En individuell plan er en skriftlig
+    plan ..." defines {"individuel", "plan"} (``definition`` in patterns.yaml). Of a service's sentences that define
+    one subject, the first only: its definition ("Omsorgsstønad er en ..."), not a later one that says what it is
+    not ("Omsorgsstønad er ikke en lønn")."""
+    out: dict[tuple[str, int], frozenset[str]] = {}
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for (service_id, _), section in sections.items():
+        for s in section:
+            m = rules().definition.match(s.span.text)
+            subject = frozenset(terms(m.group(1))) if m else frozenset()
+            if subject and (service_id, subject) not in seen:
+                seen.add((service_id, subject))
+                out[(s.chunk.chunk_id, s.span.start)] = subject
+    return out

@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.compose import Span, sentence_spans
-from assistant.matching import both_parts, compound_parts, inflects, shared
+from assistant.matching import both_parts, compound_parts, inflects, part_pairs, shared
 from assistant.rules import rules
-from assistant.sections import SectionSentence, grouped, overrun, run_from_start, says_not, with_list
+from assistant.sections import SectionSentence, definitions, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
 from index.analysis import Analysis, Analyzer, default_analyzer
 
@@ -74,17 +74,7 @@ class SectionPicker:
         n = sum(len(section) for section in self._sections.values()) or 1
         self._idf = {t: math.log(n / c) for t, c in df.items()}
         # what each sentence defines, as terms ("En koordinator er ...": {"koordinator"}), for "hva er ..." questions
-        self._defines: dict[tuple[str, int], frozenset[str]] = {}
-        defined: set[tuple[str, frozenset[str]]] = set()
-        for (service_id, _), section in self._sections.items():
-            for s in section:
-                m = rules().definition.match(s.span.text)
-                subject = frozenset(terms(m.group(1))) if m else frozenset()
-                # the first sentence that defines a subject is its definition ("Omsorgsstønad er en ..."), not a
-                # later one that says what it is not ("Omsorgsstønad er ikke en lønn")
-                if subject and (service_id, subject) not in defined:
-                    defined.add((service_id, subject))
-                    self._defines[(s.chunk.chunk_id, s.span.start)] = subject
+        self._defines = definitions(self._sections, terms)
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
@@ -94,24 +84,11 @@ class SectionPicker:
         diabetes"). Parts choose a sentence, never which section answers (as in :func:`shared`): "besteforeldre"
         is not "foreldre" of how parents apply."""
         terms = frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
-        return terms.union(*self._compounds(terms).values()) if parts else terms
-
-    def _compounds(self, terms: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """The question's compounds the guide never writes, each with its two parts."""
-        return {t: p for t in terms if (p := compound_parts(t, self._idf))}
+        return terms.union(*(compound_parts(t, self._idf) for t in terms)) if parts else terms
 
     def _pairs(self, query: str | Analysis) -> dict[str, str]:
-        """Each part of a compound the guide never writes (not itself a word of the question), with the other part:
-        a part counts only where a sentence holds both ("kost ved diabetes" for "diabeteskost"; not "viktige"
-        alone for "minnesvikt")."""
-        terms = self.terms(query)
-        pairs: dict[str, str] = {}
-        for first, second in self._compounds(terms).values():
-            if first not in terms:
-                pairs[first] = second
-            if second not in terms:
-                pairs[second] = first
-        return pairs
+        """The question's compound parts, each with its other part (see :func:`part_pairs`)."""
+        return part_pairs(self.terms(query), self._idf)
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
