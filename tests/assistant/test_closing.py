@@ -121,6 +121,7 @@ def test_courtesy_is_read_by_the_intent_classifier():
     assert courteous(Prediction(("greeting", "who"), (0.6, 0.4)), 0.5)
     assert not courteous(Prediction(("thanks", "cost"), (0.4, 0.6)), 0.5)  # not sure enough
     assert not courteous(Prediction(("human", "cost"), (0.9, 0.1)), 0.5)  # asking for a person is no courtesy
+    assert not courteous(Prediction(("goodbye", "thanks"), (0.9, 0.1)), 0.5)  # a farewell is always read
 
 
 @pytest.mark.real_model
