@@ -124,17 +124,16 @@ class AnswerBuilder:
                                     label=label if prefix else "", body=body))
         return True
 
-    def add_passage(self, groups: list[tuple[Chunk, list[Span]]], *, heading: str = "", prefix: str = "",
+    def add_passage(self, groups: list[tuple[Chunk, list[Span]]], *, heading: bool = False, prefix: str = "",
                     label: str = "", kind: str = "quote") -> bool:
         """Quote groups of spans (one per chunk) as one passage: the first group added under ``prefix`` (with
-        ``label``), or under ``heading`` formatted with its section ("*{section}*"), the rest run on. Returns
-        whether anything was added."""
+        ``label``), or with ``heading`` under its section's heading (:func:`templates.part_heading`), the rest run
+        on. Returns whether anything was added."""
         added = False
         for chunk, spans in groups:
             lead, name = (prefix, label) if not added else ("", "")
             if heading and not added:
-                lead, name = (templates.part_heading(chunk.section) if heading == templates.PART
-                              else heading.format(section=chunk.section)), chunk.section
+                lead, name = templates.part_heading(chunk.section), chunk.section
             added |= self.add_quoted(chunk, spans, 0.0, prefix=lead, label=name, kind=kind)
         return added
 

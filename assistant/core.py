@@ -197,6 +197,8 @@ class Assistant:
         meaning = pattern_reading = danger = None
         sentence_meanings: list = []
         opening, rest = split_opening(query)
+        # how sure the intent classifier must be of courtesy, a closing or a greeting
+        threshold = self.understander.calibration.intent_threshold
         opening_vector = None
         if mode == "lexical":
             vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
@@ -221,7 +223,6 @@ class Assistant:
             # "Hei." 0.016 before a calm question), so it raised the box or the line on ordinary questions. The
             # whole message is still read with it, and so is the sentence by the danger classifier, which reads
             # courtesy as ordinary; a message of courtesy only keeps every sentence (a farewell is read as one)
-            threshold = self.understander.calibration.intent_threshold
             polite = [courteous(self.classifiers["asked"].predict(v, text), threshold) for text, v in read_sentences]
             sentence_meanings = [(text, self.meaning.safety(v)) for (text, v), p in
                                  zip(read_sentences, polite, strict=True) if not p or all(polite)]
@@ -235,7 +236,6 @@ class Assistant:
         # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
         opening_said = None if vector is None else \
             asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
-        threshold = self.understander.calibration.intent_threshold
         closing = after_greeting = None
         if opening_said is not None:
             closing = read_closing(opening_said, rest, classifier=self.classifiers["asked"],

@@ -114,18 +114,20 @@ def run_from_start(sentences: Sequence[SectionSentence], chosen: set[int], done:
     for s in sentences:
         if s.position in chosen or (s.chunk.chunk_id, s.span.start) in done:
             continue
-        if step is not None:
+        extra = 0
+        if step is None:
+            group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
+        elif s.span.bullet or not step.search(s.span.text.lower()):
+            group = []
+        elif s.span.text.endswith(":"):
             # a step that introduces a list ("Søknaden skal inneholde:") is read with its items, and a short list may
-            # run past the budget as it may elsewhere: the introduction alone says nothing
-            group = [] if s.span.bullet or not step.search(s.span.text.lower()) else \
-                [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen] \
-                if s.span.text.endswith(":") else [s.position]
-            if len(group) == 1 and s.span.text.endswith(":"):
-                group = []  # its items are quoted already: the introduction alone would say nothing
+            # run past the budget as it may elsewhere; with its items quoted already, the introduction alone would
+            # say nothing
+            group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
+            group = group if len(group) > 1 else []
             extra = overrun(sentences, group) if group else 0
         else:
-            group = [i for i in with_list(sentences, s.position, done, whole=True) if i not in chosen]
-            extra = 0
+            group = [s.position]
         size = sum(len(sentences[i].span.text.split()) for i in group)
         if not group or words + size > budget + extra:
             break

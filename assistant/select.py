@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.compose import Span, sentence_spans
-from assistant.matching import both_parts, compound_parts, inflects, part_pairs, shared
+from assistant.matching import both_parts, inflects, part_pairs, shared
 from assistant.rules import rules
 from assistant.sections import SectionSentence, definitions, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
@@ -78,17 +78,17 @@ class SectionPicker:
         # a service's own name says nothing about which of its sections holds the answer ("dagsenteret")
         self._names = {c.service_id: frozenset(terms(c.title)) for c in chunks}
 
-    def terms(self, query: str | Analysis, *, parts: bool = False) -> frozenset[str]:
-        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given; with
-        ``parts``, a compound the guide never writes counts as its two parts too ("diabeteskost" finds "kost ved
-        diabetes"). Parts choose a sentence, never which section answers (as in :func:`shared`): "besteforeldre"
-        is not "foreldre" of how parents apply."""
-        terms = frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
-        return terms.union(*(compound_parts(t, self._idf) for t in terms)) if parts else terms
+    def terms(self, query: str | Analysis) -> frozenset[str]:
+        """A question's terms: those of its analysis, or of the text (read here) when no analysis is given."""
+        return frozenset(query.terms if isinstance(query, Analysis) else self._analyzer.terms(query))
 
-    def _pairs(self, query: str | Analysis) -> dict[str, str]:
-        """The question's compound parts, each with its other part (see :func:`part_pairs`)."""
-        return part_pairs(self.terms(query), self._idf)
+    def _with_parts(self, query: str | Analysis) -> tuple[frozenset[str], dict[str, str]]:
+        """A question's terms with the parts of each compound the guide never writes ("diabeteskost" finds "kost
+        ved diabetes"), and those parts, each with its other part: a part counts only where a sentence holds both
+        (:func:`~assistant.matching.both_parts`), so "besteforeldre" is not "foreldre" of how parents apply."""
+        terms = self.terms(query)
+        pairs = part_pairs(terms, self._idf)
+        return terms.union(pairs), pairs
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any
@@ -110,7 +110,7 @@ class SectionPicker:
         best sentence shares clearly more distinctive words with the question (``avoid``: aspects not to move to)."""
         if aspect == "law" and self.has(service_id, aspect):
             return aspect  # the legal basis is its own section's, whatever words the question shares elsewhere
-        q, pairs = self.terms(query, parts=True), self._pairs(query)
+        q, pairs = self._with_parts(query)
         own = self._match(service_id, aspect, q, pairs)
         others = [(self._match(service_id, a, q, pairs), a) for (sid, a) in self._sections
                   if sid == service_id and a != aspect and a not in set(avoid)]
@@ -131,7 +131,8 @@ class SectionPicker:
         does: no sentence, nor list item whose introduction, says what it does not ("Avlastning omfatter ikke:
         ..."). Returns its aspect and the sentence with what it needs to be read ("", [] when none)."""
         done, avoided = set(skip), set(avoid)
-        q, pairs = self._telling(service_id, self.terms(query, parts=True)), self._pairs(query)
+        q, pairs = self._with_parts(query)
+        q = self._telling(service_id, q)
         if not q:
             return "", []
         sections = {a: ss for a, ss in self.sections(service_id) if a not in avoided}
@@ -235,7 +236,7 @@ class SectionPicker:
             rest = [i for i, s in enumerate(sentences) if (s.chunk.chunk_id, s.span.start) not in done]
             if rest and sum(len(sentences[i].span.text.split()) for i in rest) <= whole_section:
                 return grouped(sentences, rest)
-        q, pairs = self.terms(query, parts=True), self._pairs(query)
+        q, pairs = self._with_parts(query)
         telling = self._telling(service_id, q, floor=0.0)
         # a question that asks what something is ("hva er en individuell plan"): the sentence defining it answers
         asks_what = aspect == "what" and bool(rules().cue("what").search(

@@ -128,8 +128,7 @@ class ExtractiveWriter:
                                   opening=opening, in_order=in_order, affirmative=affirmative,
                                   opening_run=opening_run)
         groups = with_whom_to_ask(self.picker, b, service_id, aspect, groups)
-        return b.add_passage(groups, heading=templates.PART if heading else "", prefix=prefix, label=label,
-                             kind=kind)
+        return b.add_passage(groups, heading=heading, prefix=prefix, label=label, kind=kind)
 
     def _direct(self, b: AnswerBuilder, plan: Plan) -> None:
         """Each part asked, in order, under its service's name and the guide's heading of the section that
@@ -279,7 +278,7 @@ class ExtractiveWriter:
         yet (a sensor that alerts, the cancer coordinator), under its section's heading."""
         aspect, groups = self.picker.detail(service_id, query, skip=b.quoted, avoid=avoid, affirmative=affirmative,
                                             floor=floor)
-        return b.add_passage(with_whom_to_ask(self.picker, b, service_id, aspect, groups), heading=templates.PART)
+        return b.add_passage(with_whom_to_ask(self.picker, b, service_id, aspect, groups), heading=True)
 
     def _reason(self, b: AnswerBuilder, service: PlannedService, query: Analysis, *, max_words: int,
                 max_spans: int) -> None:
