@@ -20,7 +20,8 @@ from index.analysis import default_analyzer
 from index.banks import BankEntry
 
 __all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY", "SAFETY_BANKS",
-           "all_banks", "classifier_banks", "danger_language_entries", "held_out", "intent_entries",
+           "all_banks", "classifier_banks", "danger_language_entries", "danger_sentence_entries", "held_out",
+           "intent_entries",
            "labelled_questions", "need_entries", "outside_names", "outside_topics", "safety_banks", "situation_entries",
            "situation_lines", "small_talk_entries", "story_context_topics"]
 
@@ -163,6 +164,16 @@ def danger_language_entries() -> tuple[BankEntry, ...]:
     return tuple(_read_jsonl(BANK_DIR / "danger_languages.jsonl", "kind"))
 
 
+@lru_cache(maxsize=1)
+def danger_sentence_entries() -> tuple[BankEntry, ...]:
+    """``banks/danger_sentences.jsonl``: single sentences as people write them inside longer messages, in bokmål,
+    nynorsk and Trøndersk, written blind on 2026-12-07: background that only tells (a diagnosis, a past event, a
+    diet, a pension: ``ordinary``) and danger happening now on the same topics (labelled with their kind). They
+    train the danger classifier only, which reads a message sentence by sentence: "han har diabetes og tåler ikke
+    gluten." alone read 0.59 and boxed a question about meals on wheels."""
+    return tuple(_read_jsonl(BANK_DIR / "danger_sentences.jsonl", "kind"))
+
+
 def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
     """The training banks of the three classifiers.
 
@@ -170,9 +181,10 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
       service, ``not_for`` lines -> the service to use instead, and small talk plus the tuning part of the
       out-of-scope bank -> no service;
-    * ``danger``: the tuning part of the emergency bank and the emergencies in other languages -> their kind,
+    * ``danger``: the tuning part of the emergency bank, the emergencies in other languages and the acute single
+      sentences -> their kind,
       against everything ordinary: the tuning parts of the ordinary and out-of-scope banks, the ordinary messages
-      in other languages, the situation bank (every language), the labelled questions and the
+      in other languages, the background single sentences, the situation bank (every language), the labelled questions and the
       intents, and each sentence that tells in the stories of the ordinary and situation banks (the safety step
       reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary
       story it was part of).
@@ -194,11 +206,12 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
 def _danger_entries(documents: tuple[Document, ...] | list[Document], questions: list[dict]) -> tuple[BankEntry, ...]:
     # the held-out parts of the safety banks train nothing: evaluation.holdout measures the detector on them
     tuning = {name: [e for e in safety_banks()[name] if not held_out(e.text)] for name in SAFETY_BANKS}
-    danger = [BankEntry(e.text, e.label) for e in (*tuning["emergency"], *danger_language_entries())
+    danger = [BankEntry(e.text, e.label)
+              for e in (*tuning["emergency"], *danger_language_entries(), *danger_sentence_entries())
               if e.label != ORDINARY]
     stories = [e.text for e in (*tuning["ordinary"], *situation_entries(documents))]
     ordinary = stories + [e.text for e in tuning["out_of_scope"]]
-    ordinary += [e.text for e in danger_language_entries() if e.label == ORDINARY]
+    ordinary += [e.text for e in (*danger_language_entries(), *danger_sentence_entries()) if e.label == ORDINARY]
     ordinary += [q["text"] for q in questions] + [e.text for e in (*intent_entries(), *small_talk_entries())]
     # of the stories, the sentences that tell (of three words or more), not the questions: those are in the banks
     # whole, and a story's closing question alone is any question ("Kva kan NAV hjelpe meg med?"); nor a sentence

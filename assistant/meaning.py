@@ -54,6 +54,8 @@ class Calibration:
     sentence_concern_margin: float | None = None
     danger_box: float | None = None
     danger_veto: float | None = None
+    danger_concern_veto: float | None = None
+    danger_sentence_veto: float | None = None
     danger_box_foreign: float | None = None
     danger_message_foreign: float | None = None
     danger_line: float | None = None

@@ -76,7 +76,10 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     (``danger_line``) gives the safety line (a toddler who has just
     eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
     call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes the safety
-    line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency.
+    line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency; the
+    line the margins alone give needs a reading of at least ``danger_concern_veto``, and their box from one sentence
+    alone at least ``danger_sentence_veto`` (below it, the line). A box has every kind the
+    classifier reads surely beside those the words or the margins name.
     Small talk and a closing do not silence the classifier, and it does not veto their box.
 
     Returns:
@@ -99,6 +102,8 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
             # mine" reads as self-harm, not only poisoning): the box then has both lines
             extra = (read.emergency_kind,) if (read.emergency_margin >= c.emergency_margin
                                                and read.emergency_kind not in patterns) else ()
+            if danger is not None and c.danger_box is not None and max(danger.message, danger.sentence) >= c.danger_box:
+                extra += tuple(k for k in danger.kinds if k not in patterns + extra)
             return patterns + extra, ""
     # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
     brief = word_count(raw or normalised) < c.emergency_min_words
@@ -112,6 +117,12 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
     if kinds and vetoes and reading < c.danger_veto:
         return (), kinds[0]
+    # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger
+    if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
+            and reading < c.danger_sentence_veto:
+        return (), kinds[0]
+    if concern and not kinds and vetoes and c.danger_concern_veto is not None and reading < c.danger_concern_veto:
+        concern = ""  # the margins' line alone, on a message the classifier reads as plainly ordinary
     # between the line and the box the classifier gives the safety line: 113 first, and the answer after it (on
     # dev, "æ har så vondt i skuldra at æ itj får løfta armen over hauet" read 0.53, a stroke in the story 0.51);
     # in another language a lower box and no line
@@ -132,6 +143,10 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]
+    if kinds and reading >= box:
+        # the box the margins give also has the lines of the kinds the classifier reads surely: a farewell after
+        # thanks read "medical" by the margins and "suicide" at 0.94 by the classifier, and its box lacked 116 123
+        kinds += tuple(k for k in danger.kinds if k not in kinds)
     return kinds, concern
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,8 @@ from corpus.guide import load_guide
 from index.classifier import Prediction
 
 CAL = Calibration(emergency_margin=0.016, emergency_pattern_veto=-0.01, concern_margin=0.0155,
-                  danger_box=0.55, danger_line=0.4, danger_veto=0.03, danger_box_foreign=0.1)
+                  danger_box=0.55, danger_line=0.4, danger_veto=0.03, danger_box_foreign=0.1,
+                  danger_concern_veto=0.15, danger_sentence_veto=0.4)
 
 
 def _meaning(margin: float, kind: str = "medical") -> Meaning:
@@ -174,3 +177,33 @@ def test_the_danger_bank_leaves_out_the_held_out_lines_and_splits_only_sentences
     assert split and not any(t.rstrip().endswith("?") for t in split)
     normalise = default_analyzer().normalise
     assert not any(rx.search(normalise(t)) for t in split for rx in rules().emergency.values())
+
+
+def test_the_box_also_has_the_kinds_the_classifier_reads_surely():
+    # the margins call it medical; the classifier reads a farewell surely: the box gets 116 123 too
+    text = "takk for hjelpen. har sagt ha det til de jeg bryr meg om og tablettene ligger klare for i kveld"
+    assert kinds(text, 0.02, Danger(0.56, 0.94, ("suicide",)))[0] == ("medical", "suicide")
+    # read less surely, the classifier's kinds are not added
+    assert kinds(text, 0.02, Danger(0.3, 0.5, ("suicide",)))[0] == ("medical",)
+
+
+def test_the_line_the_margins_alone_give_needs_the_classifier_to_read_some_danger():
+    text = "han har bare minstepensjon. har han råd til husleia der?"
+    assert kinds(text, 0.0155, Danger(0.02, 0.11, ("medical",)))[1] == ""
+    assert kinds(text, 0.0155, Danger(0.02, 0.32, ("suicide",)))[1] == "medical"
+    # a box the margins give is not silenced: it becomes the line (danger_veto), and stays the line
+    assert kinds(text, 0.02, Danger(0.02, 0.02, ("medical",))) == ((), "medical")
+
+
+def test_a_box_from_one_sentence_alone_needs_the_classifier_to_lean_toward_danger():
+    text = "kan pappa få middag kjørt hjem? han har diabetes og tåler ikke gluten."
+    sentence = [("han har diabetes og tåler ikke gluten.", _meaning(0.05))]
+    cal = dataclasses.replace(CAL, sentence_emergency_margin=0.045)
+
+    def read(margin: float, danger: Danger) -> tuple[tuple[str, ...], str]:
+        return emergency_kinds(cal, text.lower(), _meaning(margin), sentence, raw=text, danger=danger)
+
+    assert read(-0.01, Danger(0.01, 0.28, ("medical",))) == ((), "medical")
+    assert read(-0.01, Danger(0.01, 0.53, ("medical",))) == (("medical",), "")
+    # the whole message's margin is not one sentence's: the box stays
+    assert read(0.02, Danger(0.01, 0.28, ("medical",))) == (("medical",), "")
