@@ -19,6 +19,8 @@ class AskedPart:
         aspects: What it asks (cue words, else the aspect classifier on the part alone).
         service: The service the part names, or the one the service classifier is confident in, else "".
         by_name: The part names ``service`` in so many words (title or alias).
+        from_message: ``service`` is the one another part of the message names, taken for want of a name of its
+            own (the part's passages and the classifier may still show it asks about another service).
     """
 
     text: str
@@ -26,6 +28,7 @@ class AskedPart:
     service: str = ""
     analysis: Analysis | None = field(default=None, repr=False)
     by_name: bool = False
+    from_message: bool = False
 
 
 @dataclass(frozen=True)

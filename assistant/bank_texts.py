@@ -184,8 +184,8 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     * ``danger``: the tuning part of the emergency bank, the emergencies in other languages and the acute single
       sentences -> their kind,
       against everything ordinary: the tuning parts of the ordinary and out-of-scope banks, the ordinary messages
-      in other languages, the background single sentences, the situation bank (every language), the labelled questions and the
-      intents, and each sentence that tells in the stories of the ordinary and situation banks (the safety step
+      in other languages, the background single sentences, the situation bank (every language), the labelled
+      questions and the intents, and each sentence that tells in the stories of the ordinary and situation banks (the safety step
       reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary
       story it was part of).
     """

@@ -14,15 +14,17 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.bank_texts import NO_SERVICE
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
 from assistant.rules import rules
 from assistant.settings import AssistantSettings
 from assistant.topics import answered_by
 from assistant.types import Turn
-from assistant.asked import Understanding
+from assistant.asked import AskedPart, Understanding
 from corpus.model import Document
 from index.analysis import Analysis, Analyzer
+from index.classifier import Prediction
 from index.retriever import Hit
 
 __all__ = ["Conversation", "Search"]
@@ -49,6 +51,18 @@ class Conversation:
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
+        self._term_services: dict[str, frozenset[str]] | None = None
+
+    def services_with(self, term: str) -> frozenset[str]:
+        """The services whose description holds a (stemmed) term; the map is built on first use."""
+        if self._term_services is None:
+            where: dict[str, set[str]] = {}
+            for sid, doc in self.documents.items():
+                text = " ".join([doc.title, *(sec.text for sec in doc.sections)])
+                for t in set(self.analyzer.analyse(text).terms):
+                    where.setdefault(t, set()).add(sid)
+            self._term_services = {t: frozenset(v) for t, v in where.items()}
+        return self._term_services.get(term, frozenset())
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -128,32 +142,73 @@ class Conversation:
         return focus, resolved, max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
 
     def part_services(self, u: Understanding, pieces: Sequence[str], vectors: Sequence[np.ndarray | None],
-                       mode: str) -> Understanding:
-        """A part that names no service and that the service classifier is unsure of gets the service its own
-        passages point to, when they point clearly away from the message's service (by ``part_switch_margin``),
-        the part says enough of its own (``part_min_terms`` content words) and the message is no follow-up that
-        leans on the conversation's subject."""
+                      mode: str, *, about: Mapping[str, Prediction] | None = None) -> Understanding:
+        """Each part with the service its own passages point to, clearly away from the service the message asks
+        about (by ``part_switch_margin``), where it names none, or has one only because the part before names it
+        (then the classifier's reading of it, ``about``: part text -> prediction, must agree, and one of its words
+        must be in few services' descriptions); the part says enough of its own (``part_min_terms`` content words)
+        and the message is no follow-up that leans on the conversation's subject."""
         if not u.parts or mode == "lexical" or u.focus:
             # a follow-up's parts are about the conversation's subject: "kan hun få prøve en gruppe først?" after a
             # support contact shares "prøve" with occupational therapy's advice, which is no reason to leave it
             return u
-        main = u.services[0] if u.services else ""
-        parts = []
+        # the service the message asks about: of two it names, the one asked ("hvordan klager vi" on a refusal of
+        # a nursing home place asks about appeals, and its other part may be about the nursing home)
+        main = u.asked_about or (u.services[0] if u.services else "")
+        if not main:
+            return u
         # the parts the understanding kept (a part the guide does not cover is set apart), each with its vector
         by_text = dict(zip(pieces, vectors, strict=True))
-        for part in u.parts:
-            vector = by_text.get(part.text)
-            # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
-            read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
-            if not part.service and main and len(read.terms) >= self.settings.part_min_terms:
-                hits = self.search(read, k=40, mode="fused" if u.language == "nb" else "dense", query_vector=vector)
-                best: dict[str, float] = {}
-                for h in hits:
-                    best.setdefault(h.chunk.service_id, h.score)
-                ranked = sorted(((s, sid) for sid, s in best.items() if sid in self.service_ids), reverse=True)
-                if ranked and ranked[0][1] not in (main, GENERAL_ID) and ranked[0][0] >= self.settings.answer_threshold \
-                        and ranked[0][0] >= best.get(main, 0.0) + self.settings.part_switch_margin:
-                    part = dataclasses.replace(part, service=ranked[0][1])
-            parts.append(part)
-        return dataclasses.replace(u, parts=tuple(parts))
+        return dataclasses.replace(u, parts=tuple(
+            self._part_service(part, main, by_text.get(part.text), (about or {}).get(part.text), u.language)
+            for part in u.parts))
 
+    def _part_service(self, part: AskedPart, main: str, vector: np.ndarray | None, said: Prediction | None,
+                      language: str) -> AskedPart:
+        """One part of :meth:`part_services`."""
+        if part.service and not part.from_message:
+            return part
+        # a part with the service the part before names keeps it where that service's own description answers what
+        # the part asks ("og hva koster det?", "hvordan søker vi?"), as a follow-up keeps its subject
+        specific = [a for a in part.aspects if a != "what"]
+        if part.from_message and specific and all(a in self._answers.get(part.service, ()) for a in specific):
+            return part
+        # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
+        read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
+        if len(read.terms) < self.settings.part_min_terms:
+            return part
+        hits = self.search(read, k=40, mode="fused" if language == "nb" else "dense", query_vector=vector)
+        best: dict[str, float] = {}
+        for h in hits:
+            best.setdefault(h.chunk.service_id, h.score)
+        if part.from_message and said is not None:
+            # as services are ranked for a whole message: the passages and the classifier's reading of the part
+            for sid, p in zip(said.labels, said.probs, strict=True):
+                if sid in best:
+                    best[sid] += self.settings.calibration.service_weight * p
+        ranked = sorted(((s, sid) for sid, s in best.items() if sid in self.service_ids), reverse=True)
+        if not ranked:
+            return part
+        score, target = ranked[0]
+        # leaving the service of the part before takes the classifier reading the part as that service too, and a
+        # word that marks it ("lupe", "ventelista"): a talk about gambling shares "snakke med" with palliative care
+        if part.from_message and not (said is not None and _first_service(said) == target
+                                      and self._tells(read.terms, target, main)):
+            return part
+        if target in (main, GENERAL_ID) or score < self.settings.answer_threshold \
+                or score < best.get(main, 0.0) + self.settings.part_switch_margin:
+            return part
+        return dataclasses.replace(part, service=target, from_message=False)
+
+    def _tells(self, terms: Sequence[str], target: str, main: str) -> bool:
+        """Whether a part holds a word of few services' descriptions that is in ``target``'s and not in ``main``'s
+        ("lupe", "ventelista", "kurs"): what marks the part as about another service, where "vente", "plass" or
+        "eldre" are in many."""
+        rare = self.settings.part_rare_services
+        return any(target in (where := self.services_with(t)) and main not in where and len(where) <= rare
+                   for t in terms)
+
+
+def _first_service(said: Prediction) -> str:
+    """The service a prediction reads first ("" when it reads no service first of all)."""
+    return next((label for label in said.labels if label != NO_SERVICE), "")

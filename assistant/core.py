@@ -261,7 +261,8 @@ class Assistant:
         if u.focus:
             u, hits = self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
         # after the follow-up is decided: one that leans on the conversation keeps its parts on its subject
-        return self.conversation.part_services(u, pieces, piece_vectors, mode), hits
+        return self.conversation.part_services(u, pieces, piece_vectors, mode,
+                                               about={text: said for text, _, said in parts}), hits
 
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""

@@ -35,6 +35,9 @@ class AssistantSettings:
         part_switch_margin: A part of a message that names no service is about another service than the rest
             when that service's best passage for the part beats the main service's by this much.
         part_min_terms: ... and the part has at least this many content words of its own.
+        part_rare_services: A part that has its service from another part leaves it only for a service whose
+            description holds one of the part's words that at most this many descriptions hold (and not the
+            message's own service's).
         safety_chars: The whole message is read for emergencies up to this many characters (the answer only
             reads ``max_question_chars``).
         max_safety_sentences: At most this many sentences of a message are embedded for the safety check.
@@ -62,6 +65,7 @@ class AssistantSettings:
     short_situation_words: int = 8
     part_switch_margin: float = 0.1
     part_min_terms: int = 3
+    part_rare_services: int = 3
     safety_chars: int = 50_000
     max_safety_sentences: int = 12
     whole_section_words: int = 70

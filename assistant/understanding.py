@@ -285,9 +285,14 @@ class Understander:
             # the nursing home a long stay is also called)
             service = previous or instead or referent(self.names, self.analyzer.normalise(before), message_about,
                                                       self.calibration)
+            # the previous part's service is only the nearest: the "det" of "finnes det kurs for oss foreldre?" after
+            # a question on care benefit refers to nothing, and its own passages may say so (Conversation); a service
+            # the message tells of before it ("Mannen min har fått demensdiagnose. Hva slags oppfølging får vi nå")
+            # is what it refers to
+            return (AskedPart(text, aspects, service, analysis, from_message=bool(previous)),)
         elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
                                                     and about.p >= self.calibration.part_switch_p):
-            service = asked_by_name
+            return (AskedPart(text, aspects, asked_by_name, analysis, from_message=True),)
         elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
             service = about.top
         together = [sid for sid in self.names.coordinated(normalised) if sid in mentioned]

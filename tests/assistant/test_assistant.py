@@ -84,6 +84,36 @@ def test_a_followups_parts_are_not_moved_by_their_words_alone(bot, monkeypatch):
     assert kept.parts[0].service == ""
 
 
+def test_a_part_leaves_the_service_of_the_part_before_only_for_one_its_own_rare_words_and_reading_point_to(
+        bot, monkeypatch):
+    from assistant.asked import AskedPart, Understanding
+    from index.classifier import Prediction
+    from index.search import Hit
+
+    # "Kan han få ledsagerbevis, og er det noen som kan hjelpe ham med lupe?": the second part has the companion
+    # card only because the part before names it; "lupe" is in the sight and hearing contact's description alone
+    syn = next(c for c in bot.chunks if c.service_id == "syn-horsel")
+    monkeypatch.setattr(bot.conversation, "search", lambda *a, **k: [Hit(syn, 0.9, 0.9, 0.9, 0.9)])
+    text = "er det noen som kan hjelpe ham med lupe"
+    part = AskedPart(text, ("what",), "ledsagerbevis", from_message=True)
+    base = Understanding(text, text, named=("ledsagerbevis",), parts=(part,))
+    reads = {text: Prediction(("syn-horsel", "ledsagerbevis"), (0.3, 0.1))}
+    moved = bot.conversation.part_services(base, [text], [None], "fused", about=reads)
+    assert moved.parts[0].service == "syn-horsel" and not moved.parts[0].from_message
+    # the classifier reading another service, or a part without a word few descriptions hold, keeps it
+    other = {text: Prediction(("ergoterapi", "syn-horsel"), (0.3, 0.1))}
+    kept = bot.conversation.part_services(base, [text], [None], "fused", about=other)
+    assert kept.parts[0].service == "ledsagerbevis"
+    plain = "er det noen som kan hjelpe ham med det"
+    common = dataclasses.replace(base, parts=(dataclasses.replace(part, text=plain),))
+    kept = bot.conversation.part_services(common, [plain], [None], "fused", about={plain: reads[text]})
+    assert kept.parts[0].service == "ledsagerbevis"
+    # how to apply is answered by the companion card's own description: that part never leaves it
+    asks = dataclasses.replace(base, parts=(dataclasses.replace(part, aspects=("apply",)),))
+    kept = bot.conversation.part_services(asks, [text], [None], "fused", about=reads)
+    assert kept.parts[0].service == "ledsagerbevis"
+
+
 def test_a_description_answers_a_topic_only_in_a_sentence_that_states_it(bot):
     answers = bot.conversation._answers
     # support contact states its deadline to appeal ("fire uker"), which is no length of the service
