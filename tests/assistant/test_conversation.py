@@ -47,6 +47,9 @@ def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_su
     ("må vi søke om det siste der for seg?", "omsorgsstonad"),
     ("og den første, hva koster den?", "avlastning"),
     ("what about the latter, how do we apply?", "omsorgsstonad"),
+    # "der" or "du nevnte" points whatever question follows it, one of yes or no too
+    ("det siste der, blir han hentet hjemme?", "omsorgsstonad"),
+    ("den første du nevnte, trenger vi vedtak på den?", "avlastning"),
     # no place named, or "i det siste" (lately), or a place of something else: the usual reading, the last answer's
     # subject first
     ("hun har vært sliten i det siste, kan hun få det?", "avlastning"),
