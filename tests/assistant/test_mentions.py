@@ -37,6 +37,17 @@ def test_services_named_together(names, text, together):
     assert names.coordinated(normalise(text)) == together
 
 
+@pytest.mark.parametrize(("text", "service"), [
+    # the clipped names people say (front matter ``aliases``): "fysio", "på korttid", "rehabopphold"
+    ("må mor ha henvisning for å gå til fysio?", "fysioterapi"),
+    ("hva koster det å ligge på korttid?", "korttidsopphold"),
+    ("hvor lenge varer et rehabopphold?", "rehabilitering-institusjon"),
+    ("venter på langtid til far", "langtidsopphold"),
+])
+def test_clipped_names_name_their_service(names, text, service):
+    assert service in names.mentioned(normalise(text))
+
+
 def test_a_name_taken_out_leaves_the_rest_of_the_question(names):
     text = normalise("Hvem kan få dagsenter og avlastning?")
     assert names.without(text, ["avlastning"]) == normalise("Hvem kan få dagsenter og")
