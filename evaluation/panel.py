@@ -52,9 +52,11 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: ids ``d…``, ``test19`` only: written at 22:00 UTC after that round's changes, 8 each of six classes they address,
 #: to test them on questions written after them; never read) and panel20 (88, 2026-12-06 23:45 UTC, two blind
 #: writers at once from ``evaluation/briefs/writer.md``, before that round's changes: ``test20``, ids ``i…``, never
-#: read; ``dev20``, ids ``j…``).
+#: read; ``dev20``, ids ``j…``) and panel21 (48, ids ``l…``, ``test21`` only: written at 00:50 UTC on 2026-12-07
+#: after that round's changes, 8 each of six classes they address, to test them on questions written after them;
+#: never read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
-                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20))
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"
