@@ -210,17 +210,24 @@ def _danger_entries(documents: tuple[Document, ...] | list[Document], questions:
               for e in (*tuning["emergency"], *danger_language_entries(), *danger_sentence_entries())
               if e.label != ORDINARY]
     stories = [e.text for e in (*tuning["ordinary"], *situation_entries(documents))]
+    emergency, normalise = rules().emergency.values(), default_analyzer().normalise
+
+    def alarming(text: str) -> bool:
+        return any(rx.search(normalise(text)) for rx in emergency)
+
     ordinary = stories + [e.text for e in tuning["out_of_scope"]]
-    ordinary += [e.text for e in (*danger_language_entries(), *danger_sentence_entries()) if e.label == ORDINARY]
+    ordinary += [e.text for e in danger_language_entries() if e.label == ORDINARY]
+    # a background sentence an emergency pattern reads as one ("tok en overdose for mange år siden") is left out as
+    # a story's is: alone it is what an emergency says
+    ordinary += [e.text for e in danger_sentence_entries() if e.label == ORDINARY and not alarming(e.text)]
     ordinary += [q["text"] for q in questions] + [e.text for e in (*intent_entries(), *small_talk_entries())]
     # of the stories, the sentences that tell (of three words or more), not the questions: those are in the banks
     # whole, and a story's closing question alone is any question ("Kva kan NAV hjelpe meg med?"); nor a sentence
     # an emergency pattern reads as one ("Han fikk hjertestans i fjor og ble gjenopplivet": only its story makes
     # it ordinary)
-    emergency, normalise = rules().emergency.values(), default_analyzer().normalise
     sentences = [s for text in stories for s in _sentences_of_several(text)
                  if len(s.split()) >= 3 and not s.rstrip().endswith("?")
-                 and not any(rx.search(normalise(s)) for rx in emergency)]
+                 and not alarming(s)]
     told = set(ordinary)
     ordinary += [s for s in dict.fromkeys(sentences) if s not in told]
     return tuple(danger + [BankEntry(text, ORDINARY) for text in dict.fromkeys(ordinary)])

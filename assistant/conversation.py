@@ -53,7 +53,7 @@ class Conversation:
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
         self._term_services: dict[str, frozenset[str]] | None = None
 
-    def services_with(self, term: str) -> frozenset[str]:
+    def _services_with(self, term: str) -> frozenset[str]:
         """The services whose description holds a (stemmed) term; the map is built on first use."""
         if self._term_services is None:
             where: dict[str, set[str]] = {}
@@ -171,7 +171,8 @@ class Conversation:
         # a part with the service the part before names keeps it where that service's own description answers what
         # the part asks ("og hva koster det?", "hvordan søker vi?"), as a follow-up keeps its subject
         specific = [a for a in part.aspects if a != "what"]
-        if part.from_message and specific and all(a in self._answers.get(part.service, ()) for a in specific):
+        if part.from_message and (said is None or (specific and all(a in self._answers.get(part.service, ())
+                                                                   for a in specific))):
             return part
         # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
         read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
@@ -190,13 +191,15 @@ class Conversation:
         if not ranked:
             return part
         score, target = ranked[0]
+        # the service the part would leave: the one the part before names, else the one the message asks about
+        leaving = part.service or main
         # leaving the service of the part before takes the classifier reading the part as that service too, and a
         # word that marks it ("lupe", "ventelista"): a talk about gambling shares "snakke med" with palliative care
         if part.from_message and not (said is not None and _first_service(said) == target
-                                      and self._tells(read.terms, target, main)):
+                                      and self._tells(read.terms, target, leaving)):
             return part
-        if target in (main, GENERAL_ID) or score < self.settings.answer_threshold \
-                or score < best.get(main, 0.0) + self.settings.part_switch_margin:
+        if target in (leaving, GENERAL_ID) or score < self.settings.answer_threshold \
+                or score < best.get(leaving, 0.0) + self.settings.part_switch_margin:
             return part
         return dataclasses.replace(part, service=target, from_message=False)
 
@@ -205,10 +208,11 @@ class Conversation:
         ("lupe", "ventelista", "kurs"): what marks the part as about another service, where "vente", "plass" or
         "eldre" are in many."""
         rare = self.settings.part_rare_services
-        return any(target in (where := self.services_with(t)) and main not in where and len(where) <= rare
+        return any(target in (where := self._services_with(t)) and main not in where and len(where) <= rare
                    for t in terms)
 
 
 def _first_service(said: Prediction) -> str:
-    """The service a prediction reads first ("" when it reads no service first of all)."""
+    """The most probable service of a prediction, past a "no service" reading (a part read alone often reads as no
+    service first: "hvor lang er ventelista?" 0.37, long-term care next); "" when it has none."""
     return next((label for label in said.labels if label != NO_SERVICE), "")

@@ -121,8 +121,11 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
             and reading < c.danger_sentence_veto:
         return (), kinds[0]
-    if concern and not kinds and vetoes and c.danger_concern_veto is not None and reading < c.danger_concern_veto:
-        concern = ""  # the margins' line alone, on a message the classifier reads as plainly ordinary
+    if concern and not kinds and not brief and vetoes and c.danger_concern_veto is not None \
+            and reading < c.danger_concern_veto:
+        # the margins' line alone, on a message the classifier reads as plainly ordinary; not on one or two words,
+        # whose line stands for the box the banks read ("ingen puls")
+        concern = ""
     # between the line and the box the classifier gives the safety line: 113 first, and the answer after it (on
     # dev, "æ har så vondt i skuldra at æ itj får løfta armen over hauet" read 0.53, a stroke in the story 0.51);
     # in another language a lower box and no line
@@ -143,7 +146,7 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]
-    if kinds and reading >= box:
+    if kinds and c.danger_box is not None and reading >= c.danger_box:
         # the box the margins give also has the lines of the kinds the classifier reads surely: a farewell after
         # thanks read "medical" by the margins and "suicide" at 0.94 by the classifier, and its box lacked 116 123
         kinds += tuple(k for k in danger.kinds if k not in kinds)

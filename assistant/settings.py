@@ -65,7 +65,7 @@ class AssistantSettings:
     short_situation_words: int = 8
     part_switch_margin: float = 0.1
     part_min_terms: int = 3
-    part_rare_services: int = 3
+    part_rare_services: int = 2
     safety_chars: int = 50_000
     max_safety_sentences: int = 12
     whole_section_words: int = 70

@@ -104,10 +104,14 @@ def test_a_part_leaves_the_service_of_the_part_before_only_for_one_its_own_rare_
     other = {text: Prediction(("ergoterapi", "syn-horsel"), (0.3, 0.1))}
     kept = bot.conversation.part_services(base, [text], [None], "fused", about=other)
     assert kept.parts[0].service == "ledsagerbevis"
-    plain = "er det noen som kan hjelpe ham med det"
+    # a part of enough words of its own, none of them in few descriptions: its reading alone does not move it
+    plain = "er det noen i kommunen som kan hjelpe ham med sånt hjemme"
     common = dataclasses.replace(base, parts=(dataclasses.replace(part, text=plain),))
     kept = bot.conversation.part_services(common, [plain], [None], "fused", about={plain: reads[text]})
     assert kept.parts[0].service == "ledsagerbevis"
+    # a reading of "no service" first is passed over: the service it reads next is what it agrees on
+    unsure = {text: Prediction(("_none", "syn-horsel", "ledsagerbevis"), (0.4, 0.2, 0.1))}
+    assert bot.conversation.part_services(base, [text], [None], "fused", about=unsure).parts[0].service == "syn-horsel"
     # how to apply is answered by the companion card's own description: that part never leaves it
     asks = dataclasses.replace(base, parts=(dataclasses.replace(part, aspects=("apply",)),))
     kept = bot.conversation.part_services(asks, [text], [None], "fused", about=reads)

@@ -55,6 +55,9 @@ def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_su
     ("hun har vært sliten i det siste, kan hun få det?", "avlastning"),
     ("hva koster det?", "avlastning"),
     ("Det siste jeg lurer på: hva koster det?", "avlastning"),
+    # "her" and "der borte" are places, not the last answer's services
+    ("er vi de første her i kommunen som får det?", "avlastning"),
+    ("den siste der borte, hva koster den?", "avlastning"),
     ("hva er det første vi bør gjøre?", "avlastning"),
 ])
 def test_a_follow_up_that_names_a_place_is_about_that_service_of_the_last_answer(question, focus):

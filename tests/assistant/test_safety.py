@@ -177,6 +177,14 @@ def test_the_danger_bank_leaves_out_the_held_out_lines_and_splits_only_sentences
     assert split and not any(t.rstrip().endswith("?") for t in split)
     normalise = default_analyzer().normalise
     assert not any(rx.search(normalise(t)) for t in split for rx in rules().emergency.values())
+    # the single background sentences too: one an emergency pattern reads is left out, the rest are ordinary
+    from assistant.bank_texts import danger_sentence_entries
+
+    background = [e.text for e in danger_sentence_entries() if e.label == ORDINARY]
+    alarming = [t for t in background if any(rx.search(normalise(t)) for rx in rules().emergency.values())]
+    assert alarming and not any(t in texts for t in alarming)
+    assert all(t in texts for t in background if t not in alarming)
+    assert {e.label for e in danger_sentence_entries()} == {ORDINARY, "medical", "suicide", "violence", "poisoning"}
 
 
 def test_the_box_also_has_the_kinds_the_classifier_reads_surely():
@@ -207,3 +215,15 @@ def test_a_box_from_one_sentence_alone_needs_the_classifier_to_lean_toward_dange
     assert read(-0.01, Danger(0.01, 0.53, ("medical",))) == (("medical",), "")
     # the whole message's margin is not one sentence's: the box stays
     assert read(0.02, Danger(0.01, 0.28, ("medical",))) == (("medical",), "")
+
+
+def test_the_box_a_pattern_gives_has_the_kinds_the_classifier_reads_surely_too():
+    text = "han har tatt en overdose"
+    assert kinds(text, 0.0, None)[0] == ("poisoning",)  # a pattern reads it
+    assert "suicide" in kinds(text, 0.0, Danger(0.2, 0.9, ("suicide",)))[0]
+    assert "suicide" not in kinds(text, 0.0, Danger(0.2, 0.3, ("suicide",)))[0]
+
+
+def test_one_or_two_words_keep_the_line_the_margins_give_whatever_the_classifier_reads():
+    assert kinds("ingen puls", 0.02, Danger(0.01, 0.0, ("medical",))) == ((), "medical")
+
