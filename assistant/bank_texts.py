@@ -185,9 +185,9 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
       sentences -> their kind,
       against everything ordinary: the tuning parts of the ordinary and out-of-scope banks, the ordinary messages
       in other languages, the background single sentences, the situation bank (every language), the labelled
-      questions and the intents, and each sentence that tells in the stories of the ordinary and situation banks (the safety step
-      reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as the ordinary
-      story it was part of).
+      questions and the intents, and each sentence that tells in the stories of the ordinary and situation banks
+      (the safety step reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as
+      the ordinary story it was part of).
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]
