@@ -203,12 +203,12 @@ class Conversation:
             return part
         return dataclasses.replace(part, service=target, from_message=False)
 
-    def _tells(self, terms: Sequence[str], target: str, main: str) -> bool:
-        """Whether a part holds a word of few services' descriptions that is in ``target``'s and not in ``main``'s
-        ("lupe", "ventelista", "kurs"): what marks the part as about another service, where "vente", "plass" or
-        "eldre" are in many."""
+    def _tells(self, terms: Sequence[str], target: str, leaving: str) -> bool:
+        """Whether a part holds a word of few services' descriptions (``part_rare_services``) that is in
+        ``target``'s and not in the one it would leave (``leaving``): "lupe" (1), "ventelista" (2) mark the part as
+        about another service, where "vente" (5), "plass" (9) or "kurs" (5) are in many."""
         rare = self.settings.part_rare_services
-        return any(target in (where := self._services_with(t)) and main not in where and len(where) <= rare
+        return any(target in (where := self._services_with(t)) and leaving not in where and len(where) <= rare
                    for t in terms)
 
 
