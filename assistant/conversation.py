@@ -94,11 +94,10 @@ class Conversation:
         # after respite care), not about whichever of the turn's services the words of a refusal read like (how to
         # apply, with its decisions)
         subject_only = "deadline" in u.aspects
-        specific = [a for a in u.aspects if a != "what"]
         # a service that tells an aspect for all services (payment, applying) reads like any question about an
         # aspect ("og prisen?" after a nursing home and how to apply for it): it is not what a follow-up is about
         # where the subject's own description answers what is asked
-        answered = bool(specific) and all(a in self._answers[topics[0]] for a in specific)
+        answered = self._answers_all(topics[0], u.aspects)
         candidates = topics[:1] if subject_only else tuple(
             t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
         placed = self.placed(query, topics)
@@ -108,9 +107,8 @@ class Conversation:
             return dataclasses.replace(u, focus=(placed,)), resolved
         focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector)
         alone_top = hits[0].score if hits else 0.0
-        own = self._answers[focus]
         if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
-                or (specific and all(a in own for a in specific)):
+                or self._answers_all(focus, u.aspects):
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
         return dataclasses.replace(u, focus=()), list(hits)
 
@@ -170,13 +168,16 @@ class Conversation:
             return part
         # a part with the service the part before names keeps it where that service's own description answers what
         # the part asks ("og hva koster det?", "hvordan søker vi?"), as a follow-up keeps its subject
-        specific = [a for a in part.aspects if a != "what"]
-        if part.from_message and (said is None or (specific and all(a in self._answers.get(part.service, ())
-                                                                   for a in specific))):
+        if part.from_message and (said is None or self._answers_all(part.service, part.aspects)):
             return part
         # a short part ("må vi betale noe?") leans on the rest of the message: its passages point anywhere
         read = part.analysis if part.analysis is not None else self.analyzer.analyse(part.text)
         if len(read.terms) < self.settings.part_min_terms:
+            return part
+        # a part with the service of the part before leaves it only for the service the classifier reads it as, and
+        # only where one of its words marks that service: checked before the search, which it would otherwise cost
+        leaving = part.service or main
+        if part.from_message and not self._tells(read.terms, _first_service(said), leaving):
             return part
         hits = self.search(read, k=40, mode="fused" if language == "nb" else "dense", query_vector=vector)
         best: dict[str, float] = {}
@@ -191,17 +192,19 @@ class Conversation:
         if not ranked:
             return part
         score, target = ranked[0]
-        # the service the part would leave: the one the part before names, else the one the message asks about
-        leaving = part.service or main
-        # leaving the service of the part before takes the classifier reading the part as that service too, and a
-        # word that marks it ("lupe", "ventelista"): a talk about gambling shares "snakke med" with palliative care
-        if part.from_message and not (said is not None and _first_service(said) == target
-                                      and self._tells(read.terms, target, leaving)):
+        # leaving the service of the part before takes the classifier reading the part as the service its passages
+        # point to ("lupe", "ventelista"): a talk about gambling shares "snakke med" with palliative care
+        if part.from_message and _first_service(said) != target:
             return part
         if target in (leaving, GENERAL_ID) or score < self.settings.answer_threshold \
                 or score < best.get(leaving, 0.0) + self.settings.part_switch_margin:
             return part
         return dataclasses.replace(part, service=target, from_message=False)
+
+    def _answers_all(self, service: str, aspects: Sequence[str]) -> bool:
+        """Whether a service's own description answers every aspect asked besides what it is (none asked: no)."""
+        specific = [a for a in aspects if a != "what"]
+        return bool(specific) and all(a in self._answers.get(service, ()) for a in specific)
 
     def _tells(self, terms: Sequence[str], target: str, leaving: str) -> bool:
         """Whether a part holds a word of few services' descriptions (``part_rare_services``) that is in

@@ -102,8 +102,7 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
             # mine" reads as self-harm, not only poisoning): the box then has both lines
             extra = (read.emergency_kind,) if (read.emergency_margin >= c.emergency_margin
                                                and read.emergency_kind not in patterns) else ()
-            if danger is not None and c.danger_box is not None and max(danger.message, danger.sentence) >= c.danger_box:
-                extra += tuple(k for k in danger.kinds if k not in patterns + extra)
+            extra += tuple(k for k in _sure_kinds(c, danger) if k not in patterns + extra)
             return patterns + extra, ""
     # one or two words say too little for the banks alone to call an emergency ("Hello"): at most a concern
     brief = word_count(raw or normalised) < c.emergency_min_words
@@ -146,11 +145,18 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]
-    if kinds and c.danger_box is not None and reading >= c.danger_box:
+    if kinds:
         # the box the margins give also has the lines of the kinds the classifier reads surely: a farewell after
         # thanks read "medical" by the margins and "suicide" at 0.94 by the classifier, and its box lacked 116 123
-        kinds += tuple(k for k in danger.kinds if k not in kinds)
+        kinds += tuple(k for k in _sure_kinds(c, danger) if k not in kinds)
     return kinds, concern
+
+
+def _sure_kinds(c: Calibration, danger: Danger | None) -> tuple[str, ...]:
+    """The kinds the danger classifier reads surely enough for the box (``danger_box``, in any language)."""
+    if danger is None or c.danger_box is None or max(danger.message, danger.sentence) < c.danger_box:
+        return ()
+    return danger.kinds
 
 
 def _bank_kinds(c: Calibration, meaning: Meaning, sentences_only: Sequence[Meaning], *, small_talk: bool,
