@@ -37,6 +37,10 @@ class Search(Protocol):
                  query_vector: np.ndarray | None = None) -> list[Hit]: ...
 
 
+#: A word finds a compound of the guide it begins from this many letters on ("vindu": "vindusvask").
+COMPOUND_MODIFIER_LEN = 5
+
+
 class Conversation:
     """Resolves what a turn refers to, from the earlier turns and the passages its own words find."""
 
@@ -52,9 +56,11 @@ class Conversation:
         self._read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
         self._term_services: dict[str, frozenset[str]] | None = None
+        self._begun: dict[str, frozenset[str]] = {}
 
     def _services_with(self, term: str) -> frozenset[str]:
-        """The services whose description holds a (stemmed) term; the map is built on first use."""
+        """The services whose description holds a (stemmed) term, or a compound it begins ("vindu" in
+        "vindusvask", from five letters on); the map is built on first use, each term's answer kept."""
         if self._term_services is None:
             where: dict[str, set[str]] = {}
             for sid, doc in self.documents.items():
@@ -62,7 +68,12 @@ class Conversation:
                 for t in set(self.analyzer.analyse(text).terms):
                     where.setdefault(t, set()).add(sid)
             self._term_services = {t: frozenset(v) for t, v in where.items()}
-        return self._term_services.get(term, frozenset())
+        if len(term) < COMPOUND_MODIFIER_LEN:
+            return self._term_services.get(term, frozenset())
+        if term not in self._begun:
+            self._begun[term] = frozenset(sid for t, sids in self._term_services.items() if t.startswith(term)
+                                          for sid in sids)
+        return self._begun[term]
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -105,7 +116,8 @@ class Conversation:
             # the follow-up says which of the last answer's services it is about ("det siste der"): that one
             resolved = self.search(f"{query} {self.documents[placed].title}", k=k, mode=mode, query_vector=vector)
             return dataclasses.replace(u, focus=(placed,)), resolved
-        focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector)
+        focus, resolved, focus_best = self.referent(query, candidates, hits, k=k, mode=mode, vector=vector,
+                                                    analysis=u.analysis)
         alone_top = hits[0].score if hits else 0.0
         if alone_top < self.settings.answer_threshold or focus_best >= self.settings.follow_up_ratio * alone_top \
                 or self._answers_all(focus, u.aspects):
@@ -125,17 +137,21 @@ class Conversation:
         return {"first": shown[0], "second": shown[1], "last": shown[-1]}[places[0]]
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
-                  vector: np.ndarray | None) -> tuple[str, list[Hit], float]:
+                  vector: np.ndarray | None, analysis: Analysis | None = None) -> tuple[str, list[Hit], float]:
         """Which of the last turn's services a follow-up is about: the first (the last answer's subject), unless
         the follow-up's own passages (``hits``) point clearly more to another of them ("og handling da, kan de
-        ta det?" after a reply about applying for home help and home help itself). Returns the service, the
-        passages for the question read with its name, and its best passage's score."""
-        own = {sid: max((h.score for h in hits if h.chunk.service_id == sid), default=0.0)
-               for sid in topics[: self.settings.max_situation_services]}
+        ta det?" after a reply about applying for home help and home help itself), or a word of the follow-up only
+        one of them has marks that one (:meth:`_marked`; ``analysis``: the follow-up's, read once per ask). Returns
+        the service, the passages for the question read with its name, and its best passage's score."""
+        shown = topics[: self.settings.max_situation_services]
+        own = {sid: max((h.score for h in hits if h.chunk.service_id == sid), default=0.0) for sid in shown}
         focus = topics[0]
         for sid, score in own.items():
             if score >= own[focus] + self.settings.focus_switch_margin:
                 focus = sid
+        # a word only one of the services shown has, and few descriptions at all, says which one is meant ("gjelder
+        # det også vinduene?" after the fees of home help: only home help's description has windows)
+        focus = self._marked((analysis or self.analyzer.analyse(query)).terms, shown) or focus
         resolved = self.search(f"{query} {self.documents[focus].title}", k=k, mode=mode, query_vector=vector)
         return focus, resolved, max((h.score for h in resolved if h.chunk.service_id == focus), default=0.0)
 
@@ -213,6 +229,14 @@ class Conversation:
         rare = self.settings.part_rare_services
         return any(target in (where := self._services_with(t)) and leaving not in where and len(where) <= rare
                    for t in terms)
+
+    def _marked(self, terms: Sequence[str], shown: Sequence[str]) -> str:
+        """The one service of ``shown`` a word of a follow-up marks, as :meth:`_tells` marks a part's: in its
+        description, in no other shown service's, and in few descriptions at all; "" when none or several."""
+        rare = self.settings.part_rare_services
+        found = {sid for t in terms if len(where := self._services_with(t)) <= rare
+                 for sid in where & set(shown) if len(where & set(shown)) == 1}
+        return next(iter(found)) if len(found) == 1 else ""
 
 
 def _first_service(said: Prediction) -> str:

@@ -75,9 +75,9 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     and in another language where the message reads under ``danger_message_foreign``), and a little less surely
     (``danger_line``) gives the safety line (a toddler who has just
     eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
-    call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes the safety
-    line: 113 still stands first, but a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency; the
-    line the margins alone give needs a reading of at least ``danger_concern_veto``, and their box from one sentence
+    call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes at most the
+    safety line: a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency; the line the margins alone
+    give (so also this one) needs a reading of at least ``danger_concern_veto``, and their box from one sentence
     alone at least ``danger_sentence_veto`` (below it, the line). A box has every kind the
     classifier reads surely beside those the words or the margins name.
     Small talk and a closing do not silence the classifier, and it does not veto their box.
@@ -115,7 +115,10 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     # nor on small talk or a closing (their reply has no place for the safety line, so the box stays)
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
     if kinds and vetoes and reading < c.danger_veto:
-        return (), kinds[0]
+        # the margins' box on a message the classifier reads as plainly ordinary is at most their line, and that line
+        # too needs the classifier's reading (below): "gjelder det også vinduene?" after home help's fees read 0.006
+        return (), ("" if not brief and c.danger_concern_veto is not None and reading < c.danger_concern_veto
+                    else kinds[0])
     # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger
     if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
             and reading < c.danger_sentence_veto:

@@ -76,3 +76,22 @@ def test_the_second_of_three_is_the_second():
     topics = ("avlastning", "omsorgsstonad", "dagaktivitet")
     assert conversation.placed("og den andre, hva koster den?", topics) == "omsorgsstonad"
     assert conversation.placed("hva med det siste der?", topics) == "dagaktivitet"
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # only home help's description has windows ("vindusvask": a word finds a compound it begins), the fee rules none
+    ("gjelder det også vinduene?", "praktisk-bistand"),
+    # a word both services shown have, or one in many descriptions, marks neither: the last answer's subject
+    ("gjelder det også inntekten?", "egenandel"),
+    ("gjelder det også hjemmet?", "egenandel"),
+])
+def test_a_word_only_one_service_shown_has_marks_the_follow_up_as_about_it(question, focus):
+    # the passages read like the fee rules, the last answer's subject
+    conversation = _conversation({"egenandel": 0.7, "praktisk-bistand": 0.3})
+    topics = ("egenandel", "praktisk-bistand")
+    u = Understanding(question, question, aspects=("cost",), focus=("egenandel",))
+    got, _ = conversation.follow(u, question, topics, conversation.search(question), k=10, mode="fused", vector=None)
+    assert got.focus == (focus,)
+    # the word is in few descriptions, and the other service shown has none of it
+    assert conversation._marked(("vindu",), topics) == "praktisk-bistand"
+    assert conversation._marked(("vindu",), ("egenandel", "hjemmesykepleie")) == ""

@@ -37,10 +37,16 @@ def test_the_classifier_calls_an_emergency_the_margins_miss():
                            danger=Danger(0.9, 0.0, ("poisoning",))) == ((), "")
 
 
-def test_a_box_from_the_margins_alone_becomes_the_safety_line_when_the_classifier_reads_it_as_ordinary():
+def test_a_box_from_the_margins_alone_is_silenced_when_the_classifier_reads_it_as_plainly_ordinary():
     text = "kæm kan hjelp mæ å dusje"
     assert kinds(text, 0.02, Danger(0.5, 0.0, ("medical",))) == (("medical",), "")
-    assert kinds(text, 0.02, Danger(0.01, 0.01, ("medical",))) == ((), "medical")
+    # at most the line, and the line the margins give needs the classifier to read some danger (danger_concern_veto)
+    assert kinds(text, 0.02, Danger(0.01, 0.01, ("medical",))) == ((), "")
+    assert kinds(text, 0.02, Danger(0.01, 0.01, ("medical",))) == kinds(text, 0.0155, Danger(0.01, 0.01, ("medical",)))
+    # where the veto's threshold is above the line's, what it vetoes keeps the line
+    cal = dataclasses.replace(CAL, danger_veto=0.2)
+    assert emergency_kinds(cal, text, _meaning(0.02), raw=text, danger=Danger(0.17, 0.0, ("medical",))) \
+        == ((), "medical")
 
 
 def test_a_closing_keeps_the_box_the_margins_give_whatever_the_classifier_reads():
@@ -199,8 +205,10 @@ def test_the_line_the_margins_alone_give_needs_the_classifier_to_read_some_dange
     text = "han har bare minstepensjon. har han råd til husleia der?"
     assert kinds(text, 0.0155, Danger(0.02, 0.11, ("medical",)))[1] == ""
     assert kinds(text, 0.0155, Danger(0.02, 0.32, ("suicide",)))[1] == "medical"
-    # a box the margins give is not silenced: it becomes the line (danger_veto), and stays the line
-    assert kinds(text, 0.02, Danger(0.02, 0.02, ("medical",))) == ((), "medical")
+    # nor does a box the margins give, where the classifier vetoes it (danger_veto): "gjelder det også vinduene?"
+    assert kinds(text, 0.02, Danger(0.02, 0.02, ("medical",))) == ((), "")
+    # between the veto and the line's threshold the box stays: recall first
+    assert kinds(text, 0.02, Danger(0.05, 0.11, ("medical",))) == (("medical",), "")
 
 
 def test_a_box_from_one_sentence_alone_needs_the_classifier_to_lean_toward_danger():
