@@ -180,8 +180,11 @@ class Understander:
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
         by_aspect = follows and about is not None and about.top in self._general_for \
             and bool(self._general_for[about.top] & set(message_aspects))
+        # ... and one that refers back and asks, in so many words, a specific aspect of what it refers to ("ka skjer
+        # når det e slutt da, må han heim igjen?" after a short stay reads like the rehabilitation stay's going home)
+        of_topic = follows and message_source == "cues" and bool(set(message_aspects) - {"what", "contact"})
         other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
-            and not same and not by_aspect
+            and not same and not by_aspect and not of_topic
         # ... or reads clearly as a new need, far more than as the conversation's topic
         elsewhere = other and (about.p >= c.switch_confidence or (
             c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)

@@ -516,3 +516,19 @@ def test_a_follow_up_reading_as_the_payment_service_for_another_aspect_than_its_
                        history_services=("dagaktivitet",), asked=Prediction(("who", "what"), (0.7, 0.1)),
                        about=Prediction(("egenandel", "_none"), (0.3, 0.2)))
     assert got.focus == ()
+
+
+@pytest.mark.parametrize(("text", "focus"), [
+    # it refers back and asks, in so many words, what happens when the stay ends: the stay's, whatever it reads like
+    ("ka skjer når det e slutt da, må han heim igjen?", ("korttidsopphold",)),
+    # a new need told in a follow-up, no aspect asked in so many words, still goes where the classifier reads it
+    ("Kan han også få noen å gå på kino med?", ()),
+])
+def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(text, focus):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.2))
+    history = (Turn("user", "far min har fått vedtak om korttidsopphold på sykehjemmet"),
+               Turn("assistant", "Forklarte korttidsopphold.", services=("korttidsopphold",)))
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                       history_services=("korttidsopphold",), asked=Prediction(("who", "what"), (0.7, 0.1)),
+                       about=Prediction(("rehabilitering-institusjon", "_none"), (0.5, 0.2)))
+    assert got.focus == focus
