@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.bank_texts import NO_SERVICE
+from assistant.matching import begun
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
 from assistant.rules import rules
@@ -37,10 +38,6 @@ class Search(Protocol):
                  query_vector: np.ndarray | None = None) -> list[Hit]: ...
 
 
-#: A word finds a compound of the guide it begins from this many letters on ("vindu": "vindusvask").
-COMPOUND_MODIFIER_LEN = 5
-
-
 class Conversation:
     """Resolves what a turn refers to, from the earlier turns and the passages its own words find."""
 
@@ -59,8 +56,8 @@ class Conversation:
         self._begun: dict[str, frozenset[str]] = {}
 
     def _services_with(self, term: str) -> frozenset[str]:
-        """The services whose description holds a (stemmed) term, or a compound it begins ("vindu" in
-        "vindusvask", from five letters on); the map is built on first use, each term's answer kept."""
+        """The services whose description holds a (stemmed) term, or a compound of the guide it begins where the
+        guide never writes it alone ("vindu": "vindusvask", :func:`~assistant.matching.begun`); built on first use."""
         if self._term_services is None:
             where: dict[str, set[str]] = {}
             for sid, doc in self.documents.items():
@@ -68,12 +65,10 @@ class Conversation:
                 for t in set(self.analyzer.analyse(text).terms):
                     where.setdefault(t, set()).add(sid)
             self._term_services = {t: frozenset(v) for t, v in where.items()}
-        if len(term) < COMPOUND_MODIFIER_LEN:
-            return self._term_services.get(term, frozenset())
-        if term not in self._begun:
-            self._begun[term] = frozenset(sid for t, sids in self._term_services.items() if t.startswith(term)
-                                          for sid in sids)
-        return self._begun[term]
+        if term not in self._term_services and term not in self._begun:
+            self._begun[term] = frozenset(sid for v in begun((term,), self._term_services)
+                                          for sid in self._term_services[v])
+        return self._term_services.get(term) or self._begun.get(term, frozenset())
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller

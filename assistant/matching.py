@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-__all__ = ["COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "both_parts", "compound_parts", "inflects", "part_pairs",
-           "shared"]
+__all__ = ["COMPOUND_BEGIN_MIN", "COMPOUND_HEAD_MIN", "COMPOUND_MODIFIER_MIN", "begun", "both_parts",
+           "compound_parts", "inflects", "part_pairs", "shared"]
 
 #: A question's word matches the head of a compound in the guide from this length on ("fristen" finds
 #: "Klagefristen", "vask" finds "vindusvask"): Norwegian compounds put their head last.
 COMPOUND_HEAD_MIN = 4
 #: ... and a compound of the question matches a sentence that holds both its parts, the first from this length on.
 COMPOUND_MODIFIER_MIN = 3
+#: A word of the question the guide never writes alone finds the guide's compounds it begins from this length on
+#: ("vindu": "vindusvask"), where a shorter one begins too many ("hus": "husleie", "husstand", "husbanken").
+COMPOUND_BEGIN_MIN = 5
 
 
 def shared(question_terms: frozenset[str], sentence_terms: frozenset[str], *, parts: bool = False) -> set[str]:
@@ -93,6 +96,25 @@ def part_pairs(terms: Iterable[str], vocabulary: Collection[str]) -> dict[str, s
             if second not in terms:
                 pairs[second] = first
     return pairs
+
+
+def begun(terms: Iterable[str], vocabulary: Collection[str]) -> frozenset[str]:
+    """The guide's compounds a word of the question begins where the guide never writes the word alone ("vinduene":
+    "vindusvask"): the word (``COMPOUND_BEGIN_MIN`` letters at least), a linking "s", "e" or "es" or none, then a
+    word of the guide of its own (``COMPOUND_HEAD_MIN`` letters at least). Asking about the windows is asking about
+    the window washing the guide names, as asking about "fristen" is asking about "klagefristen"."""
+    out = set()
+    for t in set(terms):
+        if t in vocabulary or len(t) < COMPOUND_BEGIN_MIN:
+            continue
+        for v in vocabulary:
+            if not v.startswith(t) or len(v) < len(t) + COMPOUND_HEAD_MIN:
+                continue
+            rest = v[len(t):]
+            if any(rest.startswith(link) and len(rest) - len(link) >= COMPOUND_HEAD_MIN
+                   and rest[len(link):] in vocabulary for link in ("", "s", "e", "es")):
+                out.add(v)
+    return frozenset(out)
 
 
 def both_parts(words: set[str], pairs: Mapping[str, str]) -> set[str]:

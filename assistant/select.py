@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.compose import Span, sentence_spans
-from assistant.matching import both_parts, inflects, part_pairs, shared
+from assistant.matching import begun, both_parts, inflects, part_pairs, shared
 from assistant.rules import rules
 from assistant.sections import SectionSentence, definitions, grouped, overrun, run_from_start, says_not, with_list
 from corpus.model import Chunk
@@ -85,10 +85,11 @@ class SectionPicker:
     def _with_parts(self, query: str | Analysis) -> tuple[frozenset[str], dict[str, str]]:
         """A question's terms with the parts of each compound the guide never writes ("diabeteskost" finds "kost
         ved diabetes"), and those parts, each with its other part: a part counts only where a sentence holds both
-        (:func:`~assistant.matching.both_parts`), so "besteforeldre" is not "foreldre" of how parents apply."""
+        (:func:`~assistant.matching.both_parts`), so "besteforeldre" is not "foreldre" of how parents apply; and
+        the guide's compounds a word it never writes alone begins ("vinduene": "vindusvask", :func:`begun`)."""
         terms = self.terms(query)
         pairs = part_pairs(terms, self._idf)
-        return terms.union(pairs), pairs
+        return terms.union(pairs, begun(terms, self._idf)), pairs
 
     def _telling(self, service_id: str, q: frozenset[str], *, floor: float = TELLING_IDF) -> frozenset[str]:
         """The question's words that can tell its sentences apart: not the service's own name (in any

@@ -183,9 +183,11 @@ class ExtractiveWriter:
             # what every answer about the service states, after the parts asked (how to appeal: by when)
             for topic in doc.always_tell if doc is not None else ():
                 self.topics.tell(b, sid, topic)
-            if several:
+            if several or u.aspects_from == "same_question":
                 # a part's own service only: one answered from a fallback's description (how long any decision
-                # takes) would find its words in how to apply in general
+                # takes) would find its words in how to apply in general. The last question asked again for
+                # something else ("gjelder det også vinduene?") keeps its section, and the thing it names is a detail
+                # of its own ("vindusvask" under what is not included)
                 self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps
                                                   if p.service_id == sid])
         if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):

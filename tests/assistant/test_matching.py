@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.matching import both_parts, compound_parts, inflects, shared
+from assistant.matching import begun, both_parts, compound_parts, inflects, shared
 
 
 def test_a_compound_of_the_question_matches_a_sentence_holding_both_its_parts():
@@ -49,3 +49,12 @@ def test_a_compounds_part_counts_only_beside_its_other_part():
     pairs = {"minn": "vikt", "vikt": "minn"}
     assert both_parts({"vikt", "kriteri"}, pairs) == {"kriteri"}
     assert both_parts({"minn", "vikt"}, pairs) == {"minn", "vikt"}
+
+
+def test_a_word_the_guide_never_writes_alone_finds_the_compounds_it_begins():
+    vocabulary = {"vindusvask", "vask", "husleie", "leie", "hus", "klagefrist", "klage", "frist", "vindusvaskeren"}
+    assert begun({"vindu"}, vocabulary) == {"vindusvask"}  # a linking "s", then a word of the guide
+    # a word the guide writes itself is matched as itself; a short one begins too many compounds
+    assert begun({"klage", "hus"}, vocabulary) == frozenset()
+    # the rest must be a word of the guide: "vindusvaskeren" is not window + a word
+    assert "vindusvaskeren" not in begun({"vindu"}, vocabulary)

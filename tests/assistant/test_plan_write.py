@@ -357,3 +357,14 @@ def test_the_criteria_budget_holds_every_services_criteria_whole(hashing_assista
     # a guide edit that lengthens a service's criteria beyond the budget would cut them without a word
     longest = max(word_count(s.text) for d in bot.documents.values() for s in d.sections if s.aspect == "who")
     assert longest <= bot.settings.criteria_words
+
+
+def test_the_last_question_asked_again_for_a_thing_keeps_its_section_and_quotes_the_thing(hashing_assistant):
+    # "gjelder det også vinduene?" after the fees of home help: the price again, and the windows the guide names
+    # only in a compound ("vindusvask", under what is not included)
+    history = [Turn("user", "hva er egenandelen for hjemmehjelp?"),
+               Turn("assistant", "Forklarte egenandelen for praktisk bistand.", services=("praktisk-bistand",))]
+    u, _ = hashing_assistant.understand("gjelder det også vinduene?", history)
+    assert u.aspects_from == "same_question"
+    reply = hashing_assistant.ask("gjelder det også vinduene?", history)
+    assert "*Hva koster det?*" in reply.text and "vindusvask" in reply.text
