@@ -55,9 +55,10 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: read; ``dev20``, ids ``j…``) and panel21 (48, ids ``l…``, ``test21`` only: written at 00:50 UTC on 2026-12-07
 #: after that round's changes, 8 each of six classes they address, to test them on questions written after them;
 #: never read) and panel22 (88, 2026-12-07 02:40 UTC, the same two briefs, before that round's changes: ``test22``,
-#: ids ``a…``, never read; ``dev22``, ids ``o…``).
+#: ids ``a…``, never read; ``dev22``, ids ``o…``) and panel23 (48, ids ``aa…``, ``test23`` only: written at 03:40 UTC
+#: on 2026-12-07 after most of that round's changes, 8 each of six classes they address; never read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
-                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22))
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"
