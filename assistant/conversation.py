@@ -119,6 +119,14 @@ class Conversation:
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
         return dataclasses.replace(u, focus=()), list(hits)
 
+    def as_relative(self, query: str, normalised: str, history: Sequence[Turn]) -> str:
+        """A follow-up that turns from the person talked about to the writer ("og for meg? jeg har ikke sovet på
+        ukevis", ``to_self``) as a relative's own need: the text its services and passages are read from, with the
+        guide's word for it (``as_relative``); "" for any other turn."""
+        if not history or not rules().as_relative or not rules().to_self.search(normalised):
+            return ""
+        return f"{rules().as_relative} {query}"
+
     def placed(self, query: str, topics: Sequence[str]) -> str:
         """The service of the last answer a follow-up points to by its place ("det siste der", "den første", "the
         latter"; ``referents`` in ``patterns.yaml``), when that answer named several; else ""."""

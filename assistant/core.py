@@ -233,6 +233,13 @@ class Assistant:
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
+        # a relative turning to their own need ("og for meg?") is read as one for its services (its safety as written)
+        relative = self.conversation.as_relative(query, analysis.normalised, history) if vector is not None else ""
+        read, read_vector = (self.analyzer.analyse(relative), self.embed(relative)) if relative else (analysis, vector)
+        if relative:
+            about = self.classifiers["about"].predict(read_vector, relative)
+            needs = self.meaning.score(read_vector, read)
+            meaning = dataclasses.replace(meaning, needs=needs.needs, need_text=needs.need_text)
         # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
         opening_said = None if vector is None else \
             asked if opening_vector is None else self.classifiers["asked"].predict(opening_vector, opening)
@@ -257,7 +264,7 @@ class Assistant:
         # the lexical side must not veto a question in another language: it knows only Norwegian words
         search_mode = "dense" if (mode == "fused" and u.language != "nb") else mode
         k = self.settings.k
-        hits = self.search(analysis, k=k, mode=search_mode, query_vector=vector)
+        hits = self.search(read, k=k, mode=search_mode, query_vector=read_vector)
         if u.focus:
             u, hits = self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
         # after the follow-up is decided: one that leans on the conversation keeps its parts on its subject

@@ -63,6 +63,8 @@ class Rules:
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
+        to_self: A follow-up that turns from the person talked about to the writer, a relative ("og for meg?").
+        as_relative: What a relative's own question is read with, for its services ("jeg er pårørende.").
         referents: "first", "second" or "last" -> a follow-up that points to one of the last answer's services by
             its place.
         definition: A guide sentence that says what something is; group 1 is what it defines. Unlike the others it
@@ -99,6 +101,8 @@ class Rules:
     injection: re.Pattern[str]
     follow_up: re.Pattern[str]
     same_question: re.Pattern[str]
+    to_self: re.Pattern[str]
+    as_relative: str
     referents: Mapping[str, re.Pattern[str]]
     definition: re.Pattern[str]
     steps: re.Pattern[str]
@@ -187,6 +191,8 @@ def rules() -> Rules:
         injection=_any_of(patterns["injection"]),
         follow_up=_any_of(patterns["follow_up"]),
         same_question=_any_of(patterns.get("same_question")),
+        to_self=_any_of(patterns.get("to_self")),
+        as_relative=str(patterns.get("as_relative") or ""),
         referents=_referents(patterns.get("referents") or {}),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
         steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),

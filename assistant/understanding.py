@@ -189,7 +189,9 @@ class Understander:
         elsewhere = other and (about.p >= c.switch_confidence or (
             c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
-        leans = (bool(history) and not named and not switch and not elsewhere
+        # a relative turning to their own need ("og for meg?") asks anew, of their own
+        to_self = bool(history) and bool(rules().to_self.search(normalised))
+        leans = (bool(history) and not named and not switch and not elsewhere and not to_self
                  and (n_words <= 4 or follows))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)

@@ -8,6 +8,7 @@ from assistant.asked import Understanding
 from assistant.conversation import Conversation
 from assistant.mentions import ServiceNames
 from assistant.settings import AssistantSettings
+from assistant.types import Turn
 from corpus.guide import load_guide
 from corpus.model import Chunk
 from index.analysis import default_analyzer
@@ -95,3 +96,25 @@ def test_a_word_only_one_service_shown_has_marks_the_follow_up_as_about_it(quest
     # the word is in few descriptions, and the other service shown has none of it
     assert conversation._marked(("vindu",), topics) == "praktisk-bistand"
     assert conversation._marked(("vindu",), ("egenandel", "hjemmesykepleie")) == ""
+
+
+@pytest.mark.parametrize(("question", "relative"), [
+    ("og for meg? jeg har ikke sovet ordentlig på ukevis", True),
+    ("og jeg som er dattera og jobber fullt, kan jeg få fri?", True),
+    ("hva med meg selv?", True),
+    ("og æ da, ka fins for mæ?", True),
+    # the person talked about, or the writer asking of that person's service: no turn to the writer
+    ("og for far?", False),
+    ("og hva koster det for henne?", False),
+    ("kan jeg søke for henne?", False),
+])
+def test_a_follow_up_that_turns_to_the_writer_is_read_as_a_relatives_own_need(question, relative):
+    conversation = _conversation({"palliasjon": 0.5})
+    history = (Turn("user", "kona mi har kreft, hva slags hjelp kan vi få?"),
+               Turn("assistant", "Forklarte lindrende behandling.", services=("palliasjon",)))
+    read = conversation.as_relative(question, default_analyzer().normalise(question), history)
+    assert bool(read) == relative
+    if relative:
+        assert read.startswith("jeg er pårørende") and read.endswith(question)
+    # without a conversation there is no one else to turn from
+    assert conversation.as_relative(question, default_analyzer().normalise(question), ()) == ""

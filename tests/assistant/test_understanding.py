@@ -532,3 +532,16 @@ def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(
                        history_services=("korttidsopphold",), asked=Prediction(("who", "what"), (0.7, 0.1)),
                        about=Prediction(("rehabilitering-institusjon", "_none"), (0.5, 0.2)))
     assert got.focus == focus
+
+
+def test_a_relative_turning_to_their_own_need_does_not_inherit_the_subject():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.9))
+    history = (Turn("user", "kona mi har kreft og vil være hjemme. hva slags hjelp kan vi få?"),
+               Turn("assistant", "Forklarte lindrende behandling hjemme.", services=("palliasjon", "hjemmesykepleie")))
+    about = Prediction(("palliasjon", "_none"), (0.3, 0.2))  # the classifier alone would not say it is elsewhere
+    for text, focus in (("og for meg? jeg har ikke sovet ordentlig på ukevis", ()),
+                        ("og for henne, hva koster det?", ("palliasjon",))):
+        got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                           history_services=("palliasjon", "hjemmesykepleie"),
+                           asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about)
+        assert got.focus == focus, text
