@@ -252,13 +252,15 @@ class Assistant:
                                                  threshold=threshold)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
+        topic_of = {text: self.classifiers["topic"].predict(v, text) for text, v in
+                    ((query, vector), *zip(pieces, piece_vectors, strict=True)) if "topic" in self.classifiers}
         topics = self.conversation.topics(history)
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
                                          closing=closing, after_greeting=after_greeting, analysis=analysis,
-                                         language=language, danger=danger)
+                                         language=language, danger=danger, topics=topic_of)
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         # the lexical side must not veto a question in another language: it knows only Norwegian words

@@ -80,6 +80,7 @@ class Calibration:
     aspect_policy: str = "cues+classifier"
     aspect_threshold: float = 0.35
     aspect_confident: float = 0.5
+    topic_confident: float | None = None
     aspect_second_ratio: float = 0.6
     service_weight: float = 0.5
     extra_service_p: float = 0.12

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from assistant.asked import AskedPart, Understanding
@@ -52,7 +52,8 @@ class Understander:
                    parts: Sequence[tuple[str, Prediction, Prediction]] = (),
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
                    after_greeting: Prediction | None = None, analysis: Analysis | None = None,
-                   language: str | None = None, danger: Danger | None = None) -> Understanding:
+                   language: str | None = None, danger: Danger | None = None,
+                   topics: Mapping[str, Prediction] | None = None) -> Understanding:
         """Understand one question.
 
         Args:
@@ -67,6 +68,8 @@ class Understander:
             asked: The aspect classifier's prediction for the question.
             about: The service classifier's prediction for the question.
             parts: For a message that asks several questions, each part with the two classifiers' predictions.
+            topics: The topic classifier's reading of the question and of each part, by text (what comes after,
+                how long, a deadline, a wait).
             pattern_reading: The banks' reading of the message from the first sentence an emergency pattern
                 matches to its end (None: the whole message's).
             closing: The message read as a closing (thanks or goodbye first, no question after), else None.
@@ -175,7 +178,8 @@ class Understander:
         # a message that clearly matches another service than the conversation's does not lean on it
         follows = bool(rules().follow_up.search(normalised))
         # what the message as a whole asks (its parts may ask more each)
-        message_aspects, message_source = self.aspects(query, asked, analysis=analysis)
+        topics = topics or {}
+        message_aspects, message_source = self.aspects(query, asked, analysis=analysis, topic=topics.get(query))
         # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
         by_aspect = follows and about is not None and about.top in self._general_for \
@@ -202,9 +206,9 @@ class Understander:
             # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
-            new = self._part(text, p_asked, p_about, before=query[: max(query.find(text), 0)],
-                             previous=previous, asked_by_name=asked_by_name, instead=asked_about,
-                             message_about=about)
+            new = self._part(text, p_asked, p_about, topic=topics.get(text),
+                             before=query[: max(query.find(text), 0)], previous=previous,
+                             asked_by_name=asked_by_name, instead=asked_about, message_about=about)
             if len(new) == 1 and len(group) > 1 and not new[0].by_name and new[0].service == previous:
                 # a part that refers back to services asked about together asks it of each ("Kan far få
                 # trygghetsalarm og matombringing? Og søker vi om de to hver for seg?")
@@ -254,16 +258,18 @@ class Understander:
         )
 
     def aspects(self, query: str, asked: Prediction | None, *, single: bool = False,
-                analysis: Analysis | None = None) -> tuple[tuple[str, ...], str]:
+                analysis: Analysis | None = None, topic: Prediction | None = None) -> tuple[tuple[str, ...], str]:
         """Every aspect asked, in order, and where they came from (see :func:`assistant.aspects.asked_aspects`)."""
-        return asked_aspects(query, asked, self.calibration, analyzer=self.analyzer, single=single, analysis=analysis)
+        return asked_aspects(query, asked, self.calibration, analyzer=self.analyzer, single=single, analysis=analysis,
+                             topic=topic)
 
     def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
         """A part for each of the services a question names together, each read without the others' names."""
         return tuple(AskedPart(text, aspects, sid, self.analyzer.analyse(
             self.names.without(normalised, [o for o in together if o != sid])), by_name=True) for sid in together)
 
-    def _part(self, text: str, asked: Prediction, about: Prediction, *, before: str = "",
+    def _part(self, text: str, asked: Prediction, about: Prediction, *, topic: Prediction | None = None,
+              before: str = "",
               previous: str = "", asked_by_name: str = "", instead: str = "",
               message_about: Prediction | None = None) -> tuple[AskedPart, ...]:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
@@ -277,7 +283,7 @@ class Understander:
             named.append(about.top)
         verb = by_verb(normalised, named)
         named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
-        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis)
+        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis, topic=topic)
         service = named[0] if named else ""
         sure_elsewhere = about.top not in (NO_SERVICE, previous) and about.p >= self.calibration.part_switch_p
         if not service and rules().follow_up.search(normalised) and not sure_elsewhere:

@@ -55,8 +55,9 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: read; ``dev20``, ids ``j…``) and panel21 (48, ids ``l…``, ``test21`` only: written at 00:50 UTC on 2026-12-07
 #: after that round's changes, 8 each of six classes they address, to test them on questions written after them;
 #: never read) and panel22 (88, 2026-12-07 02:40 UTC, the same two briefs, before that round's changes: ``test22``,
-#: ids ``a…``, never read; ``dev22``, ids ``o…``) and panel23 (48, ids ``aa…``, ``test23`` only: written at 03:20 UTC
-#: on 2026-12-07 after most of that round's changes, 8 each of six classes they address; never read).
+#: ids ``a…``, never read; ``dev22``, ids ``o…``) and panel23 (96: ``test23``, 48, ids ``aa…``, written at 03:20 UTC
+#: on 2026-12-07 after most of that round's changes, 8 each of six classes they address, never read; ``dev23``, 48,
+#: ids ``ac…``, the same brief by another writer at 03:35, read and tuned on).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of

@@ -545,3 +545,35 @@ def test_a_relative_turning_to_their_own_need_does_not_inherit_the_subject():
                            history_services=("palliasjon", "hjemmesykepleie"),
                            asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about)
         assert got.focus == focus, text
+
+
+def test_a_topic_the_topic_classifier_is_sure_of_is_asked_where_no_cue_says_what_is_asked():
+    from assistant.aspects import asked_aspects
+    from index.analysis import default_analyzer
+
+    c = Calibration(topic_confident=0.6)
+    unsure = Prediction(("included", "what"), (0.4, 0.3))
+
+    def read(text: str, topic: Prediction | None) -> tuple[tuple[str, ...], str]:
+        return asked_aspects(text, unsure, c, analyzer=default_analyzer(), single=True, topic=topic)
+
+    assert read("må ho heim igjen etterpå da", Prediction(("after", "other"), (0.89, 0.09))) == (("after",),
+                                                                                                "classifier")
+    # not when the topic classifier is unsure, reads no topic, or is not calibrated; nor where a cue says what is asked
+    assert read("må ho heim igjen etterpå da", Prediction(("after", "other"), (0.5, 0.4)))[0] != ("after",)
+    assert read("hva koster det?", Prediction(("other", "after"), (0.9, 0.1))) == read("hva koster det?", None)
+    assert read("hva koster det?", Prediction(("after", "other"), (0.9, 0.1))) == read("hva koster det?", None)
+    assert asked_aspects("må ho heim igjen etterpå da", unsure, Calibration(), analyzer=default_analyzer(),
+                         topic=Prediction(("after", "other"), (0.9, 0.1)))[0] != ("after",)
+
+
+def test_the_topic_classifier_learns_the_topic_questions_against_every_other_question():
+    from assistant.bank_texts import OTHER_TOPIC, classifier_banks, topic_question_entries
+    from assistant.rules import rules
+
+    bank = classifier_banks(load_guide(pdf=[]).documents)["topic"]
+    labels = {e.label for e in bank}
+    assert labels == {*rules().topics, OTHER_TOPIC}
+    assert {e.label for e in topic_question_entries()} <= labels
+    # the labelled questions, asking the sections' aspects, are all "other"
+    assert sum(e.label == OTHER_TOPIC for e in bank) > len(topic_question_entries())
