@@ -186,7 +186,8 @@ class Understander:
             and bool(self._general_for[about.top] & set(message_aspects))
         # ... and one that refers back and asks, in so many words, a specific aspect of what it refers to ("ka skjer
         # når det e slutt da, må han heim igjen?" after a short stay reads like the rehabilitation stay's going home)
-        of_topic = follows and message_source == "cues" and bool(set(message_aspects) - {"what", "contact"})
+        asks_specific = message_source == "cues" and bool(set(message_aspects) - {"what", "contact"})
+        of_topic = follows and asks_specific
         other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
             and not same and not by_aspect and not of_topic
         # ... or reads clearly as a new need, far more than as the conversation's topic
@@ -195,8 +196,10 @@ class Understander:
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
         # a relative turning to their own need ("og for meg?") asks anew, of their own
         to_self = bool(history) and bool(rules().to_self.search(normalised))
+        # ... and so does one that names nothing and asks, in so many words, a specific aspect ("Kor lang tid har eg
+        # på meg?" after a turn about appealing): of what the conversation is about, unless it reads as a new need
         leans = (bool(history) and not named and not switch and not elsewhere and not to_self
-                 and (n_words <= 4 or follows))
+                 and (n_words <= 4 or follows or asks_specific))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
         asked_parts: tuple[AskedPart, ...] = ()

@@ -577,3 +577,20 @@ def test_the_topic_classifier_learns_the_topic_questions_against_every_other_que
     assert {e.label for e in topic_question_entries()} <= labels
     # the labelled questions, asking the sections' aspects, are all "other"
     assert sum(e.label == OTHER_TOPIC for e in bank) > len(topic_question_entries())
+
+
+@pytest.mark.parametrize(("text", "focus"), [
+    # no word that points back, but it names nothing and asks a deadline in so many words: the appeal's
+    ("Kor lang tid har eg på meg?", ("klage",)),
+    # one that reads clearly as a new need still does not lean ("elsewhere")
+    ("hvor lang tid tar det å få middag levert hjem til far?", ()),
+])
+def test_a_follow_up_that_names_nothing_and_asks_a_specific_aspect_leans_on_the_conversation(text, focus):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.5))
+    history = (Turn("user", "Kommunen har sagt nei til meir heimehjelp for far min."),
+               Turn("assistant", "Forklarte korleis ein klagar.", services=("klage",)))
+    about = Prediction(("matombringing", "_none"), (0.6, 0.2)) if "middag" in text else \
+        Prediction(("_none", "klage"), (0.35, 0.1))
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=("klage",),
+                       asked=Prediction(("what", "cost"), (0.3, 0.2)), about=about)
+    assert got.focus == focus
