@@ -68,7 +68,8 @@ class Understanding:
             outside body and no service: "og påvirker det uføretrygden hans?"), while the others are answered.
         switch: The message changes the subject in so many words ("forresten", "et annet spørsmål").
         parts: The questions of a message that asks several, in the order asked (empty for one question).
-        aspects_from: "cues" when the aspects were asked in so many words, "classifier" when the aspect
+        aspects_from: "cues" when the aspects were asked in so many words, "topic" when the topic classifier read
+            what comes after, how long, a deadline or a wait where no cue said it, "classifier" when the aspect
             classifier chose them, "parts" when each part of the message got its own, "conversation" when a
             follow-up kept the last question's, "same_question" when it asks the last question again for someone
             or something else ("gjelder det også for far?"), "" when none.

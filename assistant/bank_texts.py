@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.message import message_sentences
+from assistant.message import detect_aspects, message_sentences
 from assistant.rules import rules
 from corpus.model import Document
 from index.analysis import default_analyzer
@@ -98,7 +98,8 @@ def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[Bank
 
 
 #: The banks a classifier is trained on when the index is built: what a question asks (an aspect of a service
-#: description, or a conversational intent), which service it is about, and whether it tells of danger now.
+#: description, or a conversational intent), which service it is about, whether it tells of danger now, and whether
+#: it asks a topic (what comes after, how long, a deadline, a wait).
 CLASSIFIED = ("asked", "about", "danger", "topic")
 #: The topic classifier's label for a question that asks no topic (a price, who can get it, a greeting …).
 OTHER_TOPIC = "other"
@@ -189,7 +190,7 @@ def topic_question_entries() -> tuple[BankEntry, ...]:
 
 
 def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """The training banks of the three classifiers.
+    """The training banks of the four classifiers.
 
     * ``asked``: labelled questions -> their aspect, and the intents and the small-talk bank -> their intent;
     * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
@@ -217,11 +218,18 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     about += [BankEntry(e.text, NO_SERVICE) for e in intent_entries()]
     about += [BankEntry(e.text, NO_SERVICE) for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
     # what comes after, how long, a deadline, a wait: the topic questions against every other question
+    # (a labelled question whose cue words ask a topic is left out: "hvor lenge varer et opphold?" is no "other")
     topic = list(topic_question_entries())
-    topic += [BankEntry(q["text"], OTHER_TOPIC) for q in questions] + [BankEntry(e.text, OTHER_TOPIC) for e in
-                                                                       (*intent_entries(), *small_talk_entries())]
+    topic += [BankEntry(q["text"], OTHER_TOPIC) for q in questions if not _asks_topic(q["text"])]
+    topic += [BankEntry(e.text, OTHER_TOPIC) for e in (*intent_entries(), *small_talk_entries())]
     return {"asked": tuple(asked), "about": tuple(about), "danger": _danger_entries(documents, questions),
             "topic": tuple(topic)}
+
+
+def _asks_topic(text: str) -> bool:
+    """Whether a question's cue words ask a topic (how long it takes, a deadline, how long it lasts, what comes
+    after)."""
+    return any(a in rules().topics for a in detect_aspects(text))
 
 
 def _danger_entries(documents: tuple[Document, ...] | list[Document], questions: list[dict]) -> tuple[BankEntry, ...]:

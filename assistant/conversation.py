@@ -9,6 +9,7 @@ gives a part of a message that names no service the service its own passages poi
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
@@ -38,6 +39,9 @@ class Search(Protocol):
                  query_vector: np.ndarray | None = None) -> list[Hit]: ...
 
 
+_FIRST_SENTENCE = re.compile(r"[?.!]")
+
+
 class Conversation:
     """Resolves what a turn refers to, from the earlier turns and the passages its own words find."""
 
@@ -52,23 +56,20 @@ class Conversation:
         # an earlier user turn, cleaned and masked as a question is
         self._read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
-        self._term_services: dict[str, frozenset[str]] | None = None
-        self._begun: dict[str, frozenset[str]] = {}
+        # which descriptions hold each (stemmed) term, read once here: a follow-up's or a part's rare word marks a
+        # service by it
+        where: dict[str, set[str]] = {}
+        for sid, doc in documents.items():
+            for t in set(analyzer.analyse(" ".join([doc.title, *(sec.text for sec in doc.sections)])).terms):
+                where.setdefault(t, set()).add(sid)
+        self._term_services = {t: frozenset(v) for t, v in where.items()}
 
     def _services_with(self, term: str) -> frozenset[str]:
         """The services whose description holds a (stemmed) term, or a compound of the guide it begins where the
-        guide never writes it alone ("vindu": "vindusvask", :func:`~assistant.matching.begun`); built on first use."""
-        if self._term_services is None:
-            where: dict[str, set[str]] = {}
-            for sid, doc in self.documents.items():
-                text = " ".join([doc.title, *(sec.text for sec in doc.sections)])
-                for t in set(self.analyzer.analyse(text).terms):
-                    where.setdefault(t, set()).add(sid)
-            self._term_services = {t: frozenset(v) for t, v in where.items()}
-        if term not in self._term_services and term not in self._begun:
-            self._begun[term] = frozenset(sid for v in begun((term,), self._term_services)
-                                          for sid in self._term_services[v])
-        return self._term_services.get(term) or self._begun.get(term, frozenset())
+        guide never writes it alone ("vindu": "vindusvask", :func:`~assistant.matching.begun`)."""
+        if term in self._term_services:
+            return self._term_services[term]
+        return frozenset(sid for v in begun((term,), self._term_services) for sid in self._term_services[v])
 
     def topics(self, history: Sequence[Turn]) -> tuple[str, ...]:
         """The conversation's topic, most recent first: services an assistant turn was about (when the caller
@@ -119,11 +120,14 @@ class Conversation:
             return (u if focus == u.focus[0] else dataclasses.replace(u, focus=(focus,))), resolved
         return dataclasses.replace(u, focus=()), list(hits)
 
-    def as_relative(self, query: str, normalised: str, history: Sequence[Turn]) -> str:
+    def as_relative(self, query: str, history: Sequence[Turn]) -> str:
         """A follow-up that turns from the person talked about to the writer ("og for meg? jeg har ikke sovet på
-        ukevis", ``to_self``) as a relative's own need: the text its services and passages are read from, with the
-        guide's word for it (``as_relative``); "" for any other turn."""
-        if not history or not rules().as_relative or not rules().to_self.search(normalised):
+        ukevis", ``to_self``, matched whole on its first sentence) as a relative's own need: the text its services
+        and passages are read from, with the guide's word for it (``as_relative``); "" for any other turn."""
+        if not history or not rules().as_relative:
+            return ""
+        first = _FIRST_SENTENCE.split(query.strip(), maxsplit=1)[0]
+        if not rules().to_self.fullmatch(self.analyzer.normalise(first).strip()):
             return ""
         return f"{rules().as_relative} {query}"
 
@@ -236,9 +240,9 @@ class Conversation:
     def _marked(self, terms: Sequence[str], shown: Sequence[str]) -> str:
         """The one service of ``shown`` a word of a follow-up marks, as :meth:`_tells` marks a part's: in its
         description, in no other shown service's, and in few descriptions at all; "" when none or several."""
-        rare = self.settings.part_rare_services
+        rare, shown = self.settings.part_rare_services, frozenset(shown)
         found = {sid for t in terms if len(where := self._services_with(t)) <= rare
-                 for sid in where & set(shown) if len(where & set(shown)) == 1}
+                 for sid in where & shown if len(where & shown) == 1}
         return next(iter(found)) if len(found) == 1 else ""
 
 

@@ -3,8 +3,9 @@
 ``ask`` runs the three steps with typed seams — :mod:`understand <assistant.understanding>` →
 :mod:`plan <assistant.plan>` → :mod:`write <assistant.write>` — and the runtime grounding check
 (:mod:`assistant.grounding`) before a reply leaves. A question costs one batch of embeddings: the question's own
-vector serves retrieval, every meaning bank and both classifiers; a message of several sentences adds one per
-sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three).
+vector serves retrieval, every meaning bank and the classifiers; a message of several sentences adds one per
+sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three); a relative's
+turn to their own need one more, read as theirs.
 """
 
 from __future__ import annotations
@@ -234,11 +235,12 @@ class Assistant:
         asked = self.classifiers["asked"].predict(vector, query)
         about = self.classifiers["about"].predict(vector, query)
         # a relative turning to their own need ("og for meg?") is read as one for its services (its safety as written)
-        relative = self.conversation.as_relative(query, analysis.normalised, history) if vector is not None else ""
-        read, read_vector = (self.analyzer.analyse(relative), self.embed(relative)) if relative else (analysis, vector)
-        if relative:
+        relative = self.conversation.as_relative(query, history)
+        read, read_vector = (self.analyzer.analyse(relative), None) if relative else (analysis, vector)
+        if relative and vector is not None:
+            read_vector = self.embed(relative)
             about = self.classifiers["about"].predict(read_vector, relative)
-            needs = self.meaning.score(read_vector, read)
+            needs = self.meaning.score(read_vector, read if language == "nb" else "")
             meaning = dataclasses.replace(meaning, needs=needs.needs, need_text=needs.need_text)
         # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
         opening_said = None if vector is None else \
@@ -252,15 +254,16 @@ class Assistant:
                                                  threshold=threshold)
         parts = [(text, self.classifiers["asked"].predict(v, text), self.classifiers["about"].predict(v, text))
                  for text, v in zip(pieces, piece_vectors, strict=True)]
-        topic_of = {text: self.classifiers["topic"].predict(v, text) for text, v in
-                    ((query, vector), *zip(pieces, piece_vectors, strict=True)) if "topic" in self.classifiers}
+        readings = {text: self.classifiers["topic"].predict(v, text)
+                    for text, v in ((query, vector), *zip(pieces, piece_vectors, strict=True))}
         topics = self.conversation.topics(history)
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
                                          closing=closing, after_greeting=after_greeting, analysis=analysis,
-                                         language=language, danger=danger, topics=topic_of)
+                                         language=language, danger=danger, readings=readings,
+                                         relative=bool(relative))
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         # the lexical side must not veto a question in another language: it knows only Norwegian words

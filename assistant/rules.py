@@ -63,7 +63,9 @@ class Rules:
         injection: One compiled pattern for re-programming attempts.
         follow_up: One compiled pattern for messages that lean on the conversation.
         same_question: A follow-up that asks the last question again for someone or something else.
-        to_self: A follow-up that turns from the person talked about to the writer, a relative ("og for meg?").
+        to_self: A follow-up that turns from the person talked about to the writer, a relative ("og for meg?"),
+            matched whole on its first sentence.
+        general_aspects: The aspects that ask about a service as a whole (what it is, whom to contact).
         as_relative: What a relative's own question is read with, for its services ("jeg er pårørende.").
         referents: "first", "second" or "last" -> a follow-up that points to one of the last answer's services by
             its place.
@@ -103,6 +105,7 @@ class Rules:
     same_question: re.Pattern[str]
     to_self: re.Pattern[str]
     as_relative: str
+    general_aspects: frozenset[str]
     referents: Mapping[str, re.Pattern[str]]
     definition: re.Pattern[str]
     steps: re.Pattern[str]
@@ -193,6 +196,7 @@ def rules() -> Rules:
         same_question=_any_of(patterns.get("same_question")),
         to_self=_any_of(patterns.get("to_self")),
         as_relative=str(patterns.get("as_relative") or ""),
+        general_aspects=frozenset(str(a) for a in patterns.get("general_aspects") or ()),
         referents=_referents(patterns.get("referents") or {}),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
         steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),

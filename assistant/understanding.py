@@ -53,7 +53,7 @@ class Understander:
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
                    after_greeting: Prediction | None = None, analysis: Analysis | None = None,
                    language: str | None = None, danger: Danger | None = None,
-                   topics: Mapping[str, Prediction] | None = None) -> Understanding:
+                   readings: Mapping[str, Prediction] | None = None, relative: bool = False) -> Understanding:
         """Understand one question.
 
         Args:
@@ -68,8 +68,10 @@ class Understander:
             asked: The aspect classifier's prediction for the question.
             about: The service classifier's prediction for the question.
             parts: For a message that asks several questions, each part with the two classifiers' predictions.
-            topics: The topic classifier's reading of the question and of each part, by text (what comes after,
+            readings: The topic classifier's reading of the question and of each part, by text (what comes after,
                 how long, a deadline, a wait).
+            relative: The turn is a relative's own need after turns about someone else
+                (:meth:`~assistant.conversation.Conversation.as_relative`).
             pattern_reading: The banks' reading of the message from the first sentence an emergency pattern
                 matches to its end (None: the whole message's).
             closing: The message read as a closing (thanks or goodbye first, no question after), else None.
@@ -178,27 +180,27 @@ class Understander:
         # a message that clearly matches another service than the conversation's does not lean on it
         follows = bool(rules().follow_up.search(normalised))
         # what the message as a whole asks (its parts may ask more each)
-        topics = topics or {}
-        message_aspects, message_source = self.aspects(query, asked, analysis=analysis, topic=topics.get(query))
+        readings = readings or {}
+        message_aspects, message_source = self.aspects(query, asked, analysis=analysis, topic=readings.get(query))
         # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
         by_aspect = follows and about is not None and about.top in self._general_for \
             and bool(self._general_for[about.top] & set(message_aspects))
         # ... and one that refers back and asks, in so many words, a specific aspect of what it refers to ("ka skjer
         # når det e slutt da, må han heim igjen?" after a short stay reads like the rehabilitation stay's going home)
-        asks_specific = message_source == "cues" and bool(set(message_aspects) - {"what", "contact"})
+        asks_specific = message_source == "cues" and bool(set(message_aspects) - set(rules().general_aspects))
         of_topic = follows and asks_specific
         other = about is not None and about.top not in (NO_SERVICE, *history_services[:1]) and n_words > 4 \
-            and not same and not by_aspect and not of_topic
-        # ... or reads clearly as a new need, far more than as the conversation's topic
+            and not same and not by_aspect
+        # ... or reads surely as a new need, or (unless it asks an aspect of what it refers to) far more as one than
+        # as the conversation's topic
         elsewhere = other and (about.p >= c.switch_confidence or (
-            c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
+            not of_topic and c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
-        # a relative turning to their own need ("og for meg?") asks anew, of their own
-        to_self = bool(history) and bool(rules().to_self.search(normalised))
         # ... and so does one that names nothing and asks, in so many words, a specific aspect ("Kor lang tid har eg
         # på meg?" after a turn about appealing): of what the conversation is about, unless it reads as a new need
-        leans = (bool(history) and not named and not switch and not elsewhere and not to_self
+        # a relative turning to their own need ("og for meg?", ``relative``) asks anew, of their own
+        leans = (bool(history) and not named and not switch and not elsewhere and not relative
                  and (n_words <= 4 or follows or asks_specific))
         calm = not emergency and not out_of_scope and not injection and not intent
         inherits = leans and calm and bool(history_services)
@@ -209,7 +211,7 @@ class Understander:
             # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
-            new = self._part(text, p_asked, p_about, topic=topics.get(text),
+            new = self._part(text, p_asked, p_about, topic=readings.get(text),
                              before=query[: max(query.find(text), 0)], previous=previous,
                              asked_by_name=asked_by_name, instead=asked_about, message_about=about)
             if len(new) == 1 and len(group) > 1 and not new[0].by_name and new[0].service == previous:

@@ -206,8 +206,9 @@ class ExtractiveWriter:
         return aspect not in ("", "what") and self.picker.has(service_id, aspect)
 
     def _unanswered_details(self, b: AnswerBuilder, service_id: str, parts: Sequence[PlannedPart]) -> None:
-        """For each part of a message that asks several things, the sentence of the service that holds a rare word
-        of the part the reply has not said, from a section the reply has not quoted: the thing asked about inside
+        """For each part of a message that asks several things (or the one of the last question asked again for
+        something else), the sentence of the service that holds a rare word of the part the reply has not said, from
+        a section the reply has not quoted: the thing asked about inside
         a section ("dekker dere utgiftene når de går på kino", asked beside who can get a support contact, is
         answered by the price section's rule on activity expenses; "hva ligger husleia på" by the rent)."""
         for part in {p.text: p for p in parts}.values():

@@ -525,7 +525,7 @@ def test_a_follow_up_reading_as_the_payment_service_for_another_aspect_than_its_
     ("Kan han også få noen å gå på kino med?", ()),
 ])
 def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(text, focus):
-    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.2))
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.9, switch_lead_p=0.2))
     history = (Turn("user", "far min har fått vedtak om korttidsopphold på sykehjemmet"),
                Turn("assistant", "Forklarte korttidsopphold.", services=("korttidsopphold",)))
     got = u.understand(text, query=text, notices=(), meaning=None, history=history,
@@ -539,11 +539,11 @@ def test_a_relative_turning_to_their_own_need_does_not_inherit_the_subject():
     history = (Turn("user", "kona mi har kreft og vil være hjemme. hva slags hjelp kan vi få?"),
                Turn("assistant", "Forklarte lindrende behandling hjemme.", services=("palliasjon", "hjemmesykepleie")))
     about = Prediction(("palliasjon", "_none"), (0.3, 0.2))  # the classifier alone would not say it is elsewhere
-    for text, focus in (("og for meg? jeg har ikke sovet ordentlig på ukevis", ()),
-                        ("og for henne, hva koster det?", ("palliasjon",))):
+    for text, relative, focus in (("og for meg? jeg har ikke sovet ordentlig på ukevis", True, ()),
+                                  ("og for henne, hva koster det?", False, ("palliasjon",))):
         got = u.understand(text, query=text, notices=(), meaning=None, history=history,
                            history_services=("palliasjon", "hjemmesykepleie"),
-                           asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about)
+                           asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about, relative=relative)
         assert got.focus == focus, text
 
 
@@ -557,8 +557,11 @@ def test_a_topic_the_topic_classifier_is_sure_of_is_asked_where_no_cue_says_what
     def read(text: str, topic: Prediction | None) -> tuple[tuple[str, ...], str]:
         return asked_aspects(text, unsure, c, analyzer=default_analyzer(), single=True, topic=topic)
 
-    assert read("må ho heim igjen etterpå da", Prediction(("after", "other"), (0.89, 0.09))) == (("after",),
-                                                                                                "classifier")
+    assert read("må ho heim igjen etterpå da", Prediction(("after", "other"), (0.89, 0.09))) == (("after",), "topic")
+    # not where the aspect classifier is surer of a section
+    sure = Prediction(("included", "what"), (0.95, 0.05))
+    assert asked_aspects("må ho heim igjen etterpå da", sure, c, analyzer=default_analyzer(), single=True,
+                         topic=Prediction(("after", "other"), (0.89, 0.09)))[0] == ("included",)
     # not when the topic classifier is unsure, reads no topic, or is not calibrated; nor where a cue says what is asked
     assert read("må ho heim igjen etterpå da", Prediction(("after", "other"), (0.5, 0.4)))[0] != ("after",)
     assert read("hva koster det?", Prediction(("other", "after"), (0.9, 0.1))) == read("hva koster det?", None)
@@ -594,3 +597,27 @@ def test_a_follow_up_that_names_nothing_and_asks_a_specific_aspect_leans_on_the_
     got = u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=("klage",),
                        asked=Prediction(("what", "cost"), (0.3, 0.2)), about=about)
     assert got.focus == focus
+
+
+def test_a_topic_read_surely_is_what_a_follow_up_asks_not_the_last_questions_aspect():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(topic_confident=0.6))
+    history = (Turn("user", "hva koster korttidsopphold for mor?"),
+               Turn("assistant", "Forklarte prisen.", services=("korttidsopphold",)))
+    text = "må ho heim igjen etterpå da"
+    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
+                       history_services=("korttidsopphold",), asked=Prediction(("included", "what"), (0.3, 0.25)),
+                       about=Prediction(("_none", "korttidsopphold"), (0.4, 0.3)),
+                       readings={text: Prediction(("after", "other"), (0.9, 0.1))})
+    assert got.aspects == ("after",) and got.focus == ("korttidsopphold",)
+
+
+def test_a_follow_up_asking_an_aspect_still_leaves_the_subject_for_a_need_read_surely_elsewhere():
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.6, switch_lead_p=0.2))
+    history = (Turn("user", "Kommunen har sagt nei til meir heimehjelp for far min."),
+               Turn("assistant", "Forklarte korleis ein klagar.", services=("klage",)))
+    text = "hvor lang tid tar det før far kan få mat kjørt hjem til seg?"
+    for p, focus in ((0.9, ()), (0.3, ("klage",))):
+        got = u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=("klage",),
+                           asked=Prediction(("what", "cost"), (0.3, 0.2)),
+                           about=Prediction(("matombringing", "klage"), (p, 0.05)))
+        assert got.focus == focus, p
