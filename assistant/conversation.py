@@ -229,20 +229,23 @@ class Conversation:
         specific = [a for a in aspects if a != "what"]
         return bool(specific) and all(a in self._answers.get(service, ()) for a in specific)
 
-    def _tells(self, terms: Sequence[str], target: str, leaving: str) -> bool:
-        """Whether a part holds a word of few services' descriptions (``part_rare_services``) that is in
-        ``target``'s and not in the one it would leave (``leaving``): "lupe" (1), "ventelista" (2) mark the part as
-        about another service, where "vente" (5), "plass" (9) or "kurs" (5) are in many."""
+    def _rare_holders(self, terms: Sequence[str]) -> list[frozenset[str]]:
+        """For each word that few services' descriptions hold (``part_rare_services``), those services: "lupe" (1),
+        "ventelista" (2) mark what a part or a follow-up is about, where "vente" (5), "plass" (9) or "kurs" (5) are
+        in many."""
         rare = self.settings.part_rare_services
-        return any(target in (where := self._services_with(t)) and leaving not in where and len(where) <= rare
-                   for t in terms)
+        return [where for t in terms if len(where := self._services_with(t)) <= rare]
+
+    def _tells(self, terms: Sequence[str], target: str, leaving: str) -> bool:
+        """Whether a part holds a rare word (:meth:`_rare_holders`) that is in ``target``'s description and not in
+        that of the one it would leave (``leaving``)."""
+        return any(target in where and leaving not in where for where in self._rare_holders(terms))
 
     def _marked(self, terms: Sequence[str], shown: Sequence[str]) -> str:
-        """The one service of ``shown`` a word of a follow-up marks, as :meth:`_tells` marks a part's: in its
-        description, in no other shown service's, and in few descriptions at all; "" when none or several."""
-        rare, shown = self.settings.part_rare_services, frozenset(shown)
-        found = {sid for t in terms if len(where := self._services_with(t)) <= rare
-                 for sid in where & shown if len(where & shown) == 1}
+        """The one service of ``shown`` a rare word of a follow-up marks (:meth:`_rare_holders`): in its
+        description and in no other shown service's; "" when none or several."""
+        shown = frozenset(shown)
+        found = {sid for where in self._rare_holders(terms) if len(where & shown) == 1 for sid in where & shown}
         return next(iter(found)) if len(found) == 1 else ""
 
 

@@ -4,8 +4,8 @@
 :mod:`plan <assistant.plan>` → :mod:`write <assistant.write>` — and the runtime grounding check
 (:mod:`assistant.grounding`) before a reply leaves. A question costs one batch of embeddings: the question's own
 vector serves retrieval, every meaning bank and the classifiers; a message of several sentences adds one per
-sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three); a relative's
-turn to their own need one more, read as theirs.
+sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three), and a
+relative's turn to their own need one more in the same batch, read as theirs.
 """
 
 from __future__ import annotations
@@ -200,7 +200,9 @@ class Assistant:
         opening, rest = split_opening(query)
         # how sure the intent classifier must be of courtesy, a closing or a greeting
         threshold = self.understander.calibration.intent_threshold
-        opening_vector = None
+        opening_vector = relative_vector = None
+        # a relative turning to their own need ("og for meg?") is read as one for its services (its safety as written)
+        relative = self.conversation.as_relative(query, history)
         if mode == "lexical":
             vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
         else:
@@ -210,7 +212,9 @@ class Assistant:
             # bokmål, so "Eg har skrive brev til alle …" read 0.24 as written and 0.62 as bokmål)
             bokmal = analysis.normalised if language == "nb" and self.reads_danger and analysis.rewritten else ""
             vectors = self.embed_many([query, *sentences, *pieces, *([tail] if tail else []),
-                                       *([opening] if rest else []), *([bokmal] if bokmal else [])])
+                                       *([opening] if rest else []), *([bokmal] if bokmal else []),
+                                       *([relative] if relative else [])])
+            relative_vector = vectors.pop() if relative else None
             bokmal_vector = vectors.pop() if bokmal else None
             if rest:
                 opening_vector = vectors.pop()
@@ -233,14 +237,11 @@ class Assistant:
                                      read_sentences)
         vector, piece_vectors = vectors[0], vectors[len(vectors) - len(pieces):]
         asked = self.classifiers["asked"].predict(vector, query)
-        about = self.classifiers["about"].predict(vector, query)
-        # a relative turning to their own need ("og for meg?") is read as one for its services (its safety as written)
-        relative = self.conversation.as_relative(query, history)
-        read, read_vector = (self.analyzer.analyse(relative), None) if relative else (analysis, vector)
-        if relative and vector is not None:
-            read_vector = self.embed(relative)
-            about = self.classifiers["about"].predict(read_vector, relative)
-            needs = self.meaning.score(read_vector, read if language == "nb" else "")
+        read = self.analyzer.analyse(relative) if relative else analysis
+        read_vector = vector if relative_vector is None else relative_vector
+        about = self.classifiers["about"].predict(read_vector, query if relative_vector is None else relative)
+        if relative_vector is not None:
+            needs = self.meaning.score(relative_vector, read if language == "nb" else "")
             meaning = dataclasses.replace(meaning, needs=needs.needs, need_text=needs.need_text)
         # the opening clause on its own, read once: a thanks or goodbye that closes, or a greeting before the ask
         opening_said = None if vector is None else \

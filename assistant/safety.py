@@ -116,9 +116,9 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     vetoes = not foreign and not small_talk and closing is None and c.danger_veto is not None
     if kinds and vetoes and reading < c.danger_veto:
         # the margins' box on a message the classifier reads as plainly ordinary is at most their line, and that line
-        # too needs the classifier's reading (below): "gjelder det også vinduene?" after home help's fees read 0.006
-        return (), ("" if not brief and c.danger_concern_veto is not None and reading < c.danger_concern_veto
-                    else kinds[0])
+        # too needs the classifier's reading, as theirs does below: "gjelder det også vinduene?" after home help's
+        # fees read 0.006 (the veto sits far below the classifier's own line and box, so neither follows)
+        kinds, concern = (), kinds[0]
     # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger
     if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
             and reading < c.danger_sentence_veto:

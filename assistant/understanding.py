@@ -197,8 +197,8 @@ class Understander:
         elsewhere = other and (about.p >= c.switch_confidence or (
             not of_topic and c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
-        # ... and so does one that names nothing and asks, in so many words, a specific aspect ("Kor lang tid har eg
-        # på meg?" after a turn about appealing): of what the conversation is about, unless it reads as a new need
+        # a turn leans on the conversation when it is short, refers back, or names nothing and asks a specific aspect
+        # in so many words ("Kor lang tid har eg på meg?" after a turn about appealing), unless it reads as a new need;
         # a relative turning to their own need ("og for meg?", ``relative``) asks anew, of their own
         leans = (bool(history) and not named and not switch and not elsewhere and not relative
                  and (n_words <= 4 or follows or asks_specific))
@@ -274,8 +274,7 @@ class Understander:
             self.names.without(normalised, [o for o in together if o != sid])), by_name=True) for sid in together)
 
     def _part(self, text: str, asked: Prediction, about: Prediction, *, topic: Prediction | None = None,
-              before: str = "",
-              previous: str = "", asked_by_name: str = "", instead: str = "",
+              before: str = "", previous: str = "", asked_by_name: str = "", instead: str = "",
               message_about: Prediction | None = None) -> tuple[AskedPart, ...]:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable

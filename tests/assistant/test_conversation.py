@@ -31,17 +31,21 @@ def _conversation(scores: dict[str, float]) -> Conversation:
         tuple(DOCUMENTS.values())), analyzer=default_analyzer(), read_turn=lambda text: text)
 
 
+def _followed(conversation: Conversation, question: str, topics: tuple[str, ...],
+              aspects: tuple[str, ...]) -> tuple[str, ...]:
+    """The subject a follow-up is given after a turn about ``topics`` (its passages as ``_conversation`` scores)."""
+    u = Understanding(question, question, aspects=aspects, focus=topics[:1])
+    got, _ = conversation.follow(u, question, topics, conversation.search(question), k=10, mode="fused", vector=None)
+    return got.focus
+
+
 @pytest.mark.parametrize(("aspects", "focus"), [(("cost",), "dagaktivitet"), (("who",), "dagaktivitet"),
                                                 (("",), "soknad-og-vedtak")])
 def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_subject_answers(aspects, focus):
     # the application service's passages share the words of any question about an aspect, and score a little
     # more; the day centre's own description answers its price and who can get it, so it stays the subject
     conversation = _conversation({"dagaktivitet": 0.5, "soknad-og-vedtak": 0.6})
-    topics = ("dagaktivitet", "soknad-og-vedtak")
-    u = Understanding("og prisen?", "og prisen?", aspects=aspects, focus=("dagaktivitet",))
-    got, _ = conversation.follow(u, "og prisen?", topics, conversation.search("og prisen?"), k=10, mode="fused",
-                                 vector=None)
-    assert got.focus == (focus,)
+    assert _followed(conversation, "og prisen?", ("dagaktivitet", "soknad-og-vedtak"), aspects) == (focus,)
 
 
 @pytest.mark.parametrize(("question", "focus"), [
@@ -64,10 +68,7 @@ def test_a_service_that_tells_an_aspect_for_all_does_not_take_a_follow_up_the_su
 def test_a_follow_up_that_names_a_place_is_about_that_service_of_the_last_answer(question, focus):
     # the passages read like the first service, as a question that says only "the latter" does
     conversation = _conversation({"avlastning": 0.7, "omsorgsstonad": 0.3})
-    topics = ("avlastning", "omsorgsstonad")
-    u = Understanding(question, question, aspects=("apply",), focus=("avlastning",))
-    got, _ = conversation.follow(u, question, topics, conversation.search(question), k=10, mode="fused", vector=None)
-    assert got.focus == (focus,)
+    assert _followed(conversation, question, ("avlastning", "omsorgsstonad"), ("apply",)) == (focus,)
     # one service shown has no place to point to
     assert conversation.placed(question, ("avlastning",)) == ""
 
@@ -90,9 +91,7 @@ def test_a_word_only_one_service_shown_has_marks_the_follow_up_as_about_it(quest
     # the passages read like the fee rules, the last answer's subject
     conversation = _conversation({"egenandel": 0.7, "praktisk-bistand": 0.3})
     topics = ("egenandel", "praktisk-bistand")
-    u = Understanding(question, question, aspects=("cost",), focus=("egenandel",))
-    got, _ = conversation.follow(u, question, topics, conversation.search(question), k=10, mode="fused", vector=None)
-    assert got.focus == (focus,)
+    assert _followed(conversation, question, topics, ("cost",)) == (focus,)
     # the word is in few descriptions, and the other service shown has none of it
     assert conversation._marked(("vindu",), topics) == "praktisk-bistand"
     assert conversation._marked(("vindu",), ("egenandel", "hjemmesykepleie")) == ""

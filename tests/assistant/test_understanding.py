@@ -13,6 +13,12 @@ from corpus.guide import load_guide
 from index.classifier import Prediction
 
 
+def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> Understanding:
+    """A follow-up understood after ``history``, whose subject is the services of its last assistant turn."""
+    services = next(t.services for t in reversed(history) if t.role == "assistant")
+    return u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=services, **kw)
+
+
 @pytest.mark.parametrize("question, aspects", [
     ("Hva koster det, og vasker de vinduer?", ("cost", "included")),
     ("hvem bestemmer, og må vi betale?", ("who", "cost")),
@@ -373,8 +379,7 @@ def test_a_follow_up_asks_what_the_last_question_asked_only_when_it_does_not_say
     history = (Turn("user", "hva koster korttidsopphold per døgn?"),
                Turn("assistant", "Forklarte prisen per døgn.", services=("korttidsopphold",)))
     unsure = Prediction(("expected", "included", "apply"), (0.3, 0.23, 0.18))
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                       history_services=("korttidsopphold",), asked=unsure)
+    got = _follow_up(u, text, history, asked=unsure)
     assert (got.aspects == ("cost",)) == inherits, got.aspects
 
 
@@ -501,9 +506,8 @@ def test_a_follow_up_that_reads_like_the_service_telling_its_aspect_for_all_stay
     u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.2))
     history = (Turn("user", "Hvordan søker vi om dagsenter til mor?"),
                Turn("assistant", "Forklarte søknaden.", services=("dagaktivitet",)))
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                       history_services=("dagaktivitet",), asked=Prediction(("cost", "what"), (0.7, 0.1)),
-                       about=Prediction((about, "_none"), (0.3, 0.2)))
+    got = _follow_up(u, text, history, asked=Prediction(("cost", "what"), (0.7, 0.1)),
+                     about=Prediction((about, "_none"), (0.3, 0.2)))
     assert got.focus == focus
 
 
@@ -512,9 +516,8 @@ def test_a_follow_up_reading_as_the_payment_service_for_another_aspect_than_its_
     history = (Turn("user", "Hvordan søker vi om dagsenter til mor?"),
                Turn("assistant", "Forklarte søknaden.", services=("dagaktivitet",)))
     text = "og hvem kan få hjelp til å betale regningene sine?"
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                       history_services=("dagaktivitet",), asked=Prediction(("who", "what"), (0.7, 0.1)),
-                       about=Prediction(("egenandel", "_none"), (0.3, 0.2)))
+    got = _follow_up(u, text, history, asked=Prediction(("who", "what"), (0.7, 0.1)),
+                     about=Prediction(("egenandel", "_none"), (0.3, 0.2)))
     assert got.focus == ()
 
 
@@ -528,9 +531,8 @@ def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(
     u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.9, switch_lead_p=0.2))
     history = (Turn("user", "far min har fått vedtak om korttidsopphold på sykehjemmet"),
                Turn("assistant", "Forklarte korttidsopphold.", services=("korttidsopphold",)))
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                       history_services=("korttidsopphold",), asked=Prediction(("who", "what"), (0.7, 0.1)),
-                       about=Prediction(("rehabilitering-institusjon", "_none"), (0.5, 0.2)))
+    got = _follow_up(u, text, history, asked=Prediction(("who", "what"), (0.7, 0.1)),
+                     about=Prediction(("rehabilitering-institusjon", "_none"), (0.5, 0.2)))
     assert got.focus == focus
 
 
@@ -541,9 +543,8 @@ def test_a_relative_turning_to_their_own_need_does_not_inherit_the_subject():
     about = Prediction(("palliasjon", "_none"), (0.3, 0.2))  # the classifier alone would not say it is elsewhere
     for text, relative, focus in (("og for meg? jeg har ikke sovet ordentlig på ukevis", True, ()),
                                   ("og for henne, hva koster det?", False, ("palliasjon",))):
-        got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                           history_services=("palliasjon", "hjemmesykepleie"),
-                           asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about, relative=relative)
+        got = _follow_up(u, text, history, asked=Prediction(("cost", "what"), (0.7, 0.1)), about=about,
+                         relative=relative)
         assert got.focus == focus, text
 
 
@@ -594,8 +595,7 @@ def test_a_follow_up_that_names_nothing_and_asks_a_specific_aspect_leans_on_the_
                Turn("assistant", "Forklarte korleis ein klagar.", services=("klage",)))
     about = Prediction(("matombringing", "_none"), (0.6, 0.2)) if "middag" in text else \
         Prediction(("_none", "klage"), (0.35, 0.1))
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=("klage",),
-                       asked=Prediction(("what", "cost"), (0.3, 0.2)), about=about)
+    got = _follow_up(u, text, history, asked=Prediction(("what", "cost"), (0.3, 0.2)), about=about)
     assert got.focus == focus
 
 
@@ -604,10 +604,9 @@ def test_a_topic_read_surely_is_what_a_follow_up_asks_not_the_last_questions_asp
     history = (Turn("user", "hva koster korttidsopphold for mor?"),
                Turn("assistant", "Forklarte prisen.", services=("korttidsopphold",)))
     text = "må ho heim igjen etterpå da"
-    got = u.understand(text, query=text, notices=(), meaning=None, history=history,
-                       history_services=("korttidsopphold",), asked=Prediction(("included", "what"), (0.3, 0.25)),
-                       about=Prediction(("_none", "korttidsopphold"), (0.4, 0.3)),
-                       readings={text: Prediction(("after", "other"), (0.9, 0.1))})
+    got = _follow_up(u, text, history, asked=Prediction(("included", "what"), (0.3, 0.25)),
+                     about=Prediction(("_none", "korttidsopphold"), (0.4, 0.3)),
+                     readings={text: Prediction(("after", "other"), (0.9, 0.1))})
     assert got.aspects == ("after",) and got.focus == ("korttidsopphold",)
 
 
@@ -617,7 +616,6 @@ def test_a_follow_up_asking_an_aspect_still_leaves_the_subject_for_a_need_read_s
                Turn("assistant", "Forklarte korleis ein klagar.", services=("klage",)))
     text = "hvor lang tid tar det før far kan få mat kjørt hjem til seg?"
     for p, focus in ((0.9, ()), (0.3, ("klage",))):
-        got = u.understand(text, query=text, notices=(), meaning=None, history=history, history_services=("klage",),
-                           asked=Prediction(("what", "cost"), (0.3, 0.2)),
-                           about=Prediction(("matombringing", "klage"), (p, 0.05)))
+        got = _follow_up(u, text, history, asked=Prediction(("what", "cost"), (0.3, 0.2)),
+                         about=Prediction(("matombringing", "klage"), (p, 0.05)))
         assert got.focus == focus, p
