@@ -213,7 +213,7 @@ def rules() -> Rules:
         question_opener=re.compile(
             rf"(?:{_words(patterns, 'opening_conjunctions')}\s+(?:{opener})"
             rf"|(?:{_words(patterns, 'question_words')}|{_words(patterns, 'question_verbs')})\b)", re.IGNORECASE),
-        part_split=re.compile(r"(?<=\?)\s+|,?\s+(?:og|eller|and|or)\s+(?=" + opener + "|"
+        part_split=re.compile(r"(?<=\?)\s+|,?\s+" + _words(patterns, "part_conjunctions") + r"\s+(?=" + opener + "|"
                               + _words(patterns, "dialect_question_verbs") + r"\s+"
                               + _words(patterns, "dialect_question_subjects") + r"\b|"
                               + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",

@@ -39,6 +39,11 @@ def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> U
     ("hvem kan bruke dagsenteret?", ("who",)),
     # what to bring is expected of one, not a price, whatever it is
     ("må jeg ta med inntektsopplysninger?", ("expected",)),
+    # "hvor lenge" asks how long a wait is when the clause waits, however far the waiting is from it; alone, how
+    # long a service lasts
+    ("hvor lenge må man regne med å vente på vedtak", ("time",)),
+    ("Hvor lenge er det vanlig å stå på venteliste?", ("time",)),
+    ("hvor lenge kan hun bo der?", ("duration",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
@@ -412,6 +417,14 @@ def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understand
     # the dialect forms spell bokmål words too: an infinitive, a noun
     ("Kan mor bli boende hjemme lenge og trenge det meste av hjelpen der?", []),
     ("Hvem betaler for mat og kost den tiden hun er på korttidsopphold?", []),
+    # trøndersk writes "og" as "å"; an infinitive "å" is never followed by a verb and its subject
+    ("ka e fristen for å klag, å kan nån hjelp mæ å skriv klagen?", ["ka e fristen for å klag",
+                                                                     "kan nån hjelp mæ å skriv klagen?"]),
+    ("kan ho få hjelp å vaske huset?", []),
+    ("æ prøvde å ringe dokker i går, kan æ få hjelp?", []),
+    # someone as the subject of a yes/no question
+    ("Hva er klagefristen, og kan noen hjelpe oss å skrive klagen?", ["Hva er klagefristen",
+                                                                      "kan noen hjelpe oss å skrive klagen?"]),
 ])
 def test_a_message_splits_at_a_conjunction_before_a_question_in_dialect_too(question, parts):
     # trøndersk drops the verb's ending and says "kem": the second question is still its own part
