@@ -18,6 +18,7 @@ from typing import Protocol
 from assistant import templates
 from assistant.compose import AnswerBuilder
 from assistant.declines import emergency_box, out_of_scope, outside_parts
+from assistant.everyday import everyday_words
 from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.routes import Routes, granted_by_forvaltning, next_step
@@ -53,7 +54,7 @@ class ExtractiveWriter:
         self.settings = settings
         self.analyzer = analyzer or default_analyzer()
         # the guide's sentences and the fixed cues are read once, here; a question's analysis comes with the plan
-        self.picker = SectionPicker(chunks, self.analyzer)
+        self.picker = SectionPicker(chunks, self.analyzer, everyday=everyday_words(self.analyzer))
         self.topics = TopicAnswers(self.picker, self._title, granted=self._granted)
         self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
         self.routes = Routes(self.picker, documents, self.analyzer)
