@@ -3,6 +3,7 @@ and the aspect classifier's reading, and which of the two decides."""
 
 from __future__ import annotations
 
+from assistant.foreign import foreign_aspects
 from assistant.meaning import Calibration
 from assistant.message import ASPECT_KEYS, detect_aspects
 from assistant.rules import rules
@@ -14,12 +15,19 @@ __all__ = ["asked_aspects"]
 
 def asked_aspects(query: str, asked: Prediction | None, calibration: Calibration, *, analyzer: Analyzer,
                   single: bool = False, analysis: Analysis | None = None,
-                  topic: Prediction | None = None) -> tuple[tuple[str, ...], str]:
+                  topic: Prediction | None = None, language: str = "nb") -> tuple[tuple[str, ...], str]:
     """Every aspect asked, in order, and where they came from ("cues", "topic", "classifier" or ""): the cue words
     clause by clause, where they speak; else a topic the topic classifier (``topic``) is sure of; else the aspect
     classifier's, both of its top two when they are close (answer both briefly rather than guess one; ``single``:
     one part of a message, which asks one thing unless its clauses ask more; one topic, answered wherever the guide
     states it, at most)."""
+    # a question in another language says what it asks in its own words, which the Norwegian cues cannot read
+    # and the classifier (taught in Norwegian) reads worse: its own language's cues come first
+    foreign = foreign_aspects(query, language, topic=topic.top if topic is not None else "") \
+        if language != "nb" else ()
+    if foreign:
+        topics = tuple(a for a in foreign if a in rules().topics)  # as below: a topic's cue decides
+        return ((topics[:1] if single else topics) if topics else foreign), "cues"
     cues = detect_aspects(query, analyzer=analyzer, analysis=analysis)
     c = calibration
     if asked is None or c.aspect_policy == "cues":

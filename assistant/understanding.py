@@ -181,7 +181,8 @@ class Understander:
         follows = bool(rules().follow_up.search(normalised))
         # what the message as a whole asks (its parts may ask more each)
         readings = readings or {}
-        message_aspects, message_source = self.aspects(query, asked, analysis=analysis, topic=readings.get(query))
+        message_aspects, message_source = self.aspects(query, asked, analysis=analysis, topic=readings.get(query),
+                                                        language=language)
         # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
         by_aspect = follows and about is not None and about.top in self._general_for \
@@ -213,7 +214,8 @@ class Understander:
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
             new = self._part(text, p_asked, p_about, topic=readings.get(text),
                              before=query[: max(query.find(text), 0)], previous=previous,
-                             asked_by_name=asked_by_name, instead=asked_about, message_about=about)
+                             asked_by_name=asked_by_name, instead=asked_about, message_about=about,
+                             language=language)
             if len(new) == 1 and len(group) > 1 and not new[0].by_name and new[0].service == previous:
                 # a part that refers back to services asked about together asks it of each ("Kan far få
                 # trygghetsalarm og matombringing? Og søker vi om de to hver for seg?")
@@ -262,11 +264,11 @@ class Understander:
             switch=switch, analysis=analysis, outside_parts=outside_parts if not out_of_scope else (),
         )
 
-    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False,
-                analysis: Analysis | None = None, topic: Prediction | None = None) -> tuple[tuple[str, ...], str]:
+    def aspects(self, query: str, asked: Prediction | None, *, single: bool = False, analysis: Analysis | None = None,
+                topic: Prediction | None = None, language: str = "nb") -> tuple[tuple[str, ...], str]:
         """Every aspect asked, in order, and where they came from (see :func:`assistant.aspects.asked_aspects`)."""
         return asked_aspects(query, asked, self.calibration, analyzer=self.analyzer, single=single, analysis=analysis,
-                             topic=topic)
+                             topic=topic, language=language)
 
     def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
         """A part for each of the services a question names together, each read without the others' names."""
@@ -275,7 +277,7 @@ class Understander:
 
     def _part(self, text: str, asked: Prediction, about: Prediction, *, topic: Prediction | None = None,
               before: str = "", previous: str = "", asked_by_name: str = "", instead: str = "",
-              message_about: Prediction | None = None) -> tuple[AskedPart, ...]:
+              message_about: Prediction | None = None, language: str = "nb") -> tuple[AskedPart, ...]:
         # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
         # vi" asks about complaints): the one the service classifier finds most probable
         analysis = self.analyzer.analyse(text)
@@ -287,7 +289,7 @@ class Understander:
             named.append(about.top)
         verb = by_verb(normalised, named)
         named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
-        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis, topic=topic)
+        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis, topic=topic, language=language)
         service = named[0] if named else ""
         sure_elsewhere = about.top not in (NO_SERVICE, previous) and about.p >= self.calibration.part_switch_p
         if not service and rules().follow_up.search(normalised) and not sure_elsewhere:
