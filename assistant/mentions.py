@@ -16,7 +16,7 @@ from index.analysis import Analyzer, default_analyzer
 from index.classifier import Prediction
 
 __all__ = ["ServiceNames", "asked_about_of", "asked_in_clause", "by_verb", "clearly_other", "conditions_only",
-           "named_services", "outside_parts_of", "referent"]
+           "named_services", "outside_parts_of", "referent", "routes_only"]
 
 
 def _names_pattern(names: set[str]) -> re.Pattern[str] | None:
@@ -40,22 +40,26 @@ class ServiceNames:
     #: The same for the titles alone: a service named by its title is asked about; one named by an alias may
     #: only be mentioned ("far sitter i rullestol og kan ikke gå på kino alene").
     titles: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    #: Names and the everyday words a service goes by (its search terms: "lege", "doktor"), for what is only the
+    #: way to another service ("henvisning fra legen"), whichever word names it.
+    words: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document], analyzer: Analyzer | None = None) -> ServiceNames:
         """Compile one pattern per service; the general document is not a service to mention."""
-        out, titles = [], []
+        out, titles, words = [], [], []
         normalise = (analyzer or default_analyzer()).normalise
         for doc in docs:
             if doc.kind != "service":
                 continue
             title = {normalise(doc.title)} | {normalise(p) for p in re.split(r"[()]", doc.title) if len(p.strip()) > 3}
             names = title | {normalise(n) for n in doc.aliases}
-            for found, into in ((names, out), (title, titles)):
+            terms = names | {normalise(t) for t in doc.search_terms}
+            for found, into in ((names, out), (title, titles), (terms, words)):
                 pattern = _names_pattern(found)
                 if pattern is not None:
                     into.append((doc.service_id, pattern))
-        return cls(tuple(out), tuple(titles))
+        return cls(tuple(out), tuple(titles), tuple(words))
 
     def titled(self, normalised: str) -> list[str]:
         """Service ids named by their title in already normalised text."""
@@ -163,6 +167,18 @@ def referent(names: ServiceNames, before: str, about: Prediction | None, calibra
     one the message's service classifier reads clearly, else the one named last."""
     clear = clearly_other(about, calibration, among=names.mentioned(before)) if about is not None else ""
     return clear or names.last_mentioned(before)
+
+
+def routes_only(names: ServiceNames, normalised: str, named: Sequence[str]) -> tuple[str, ...]:
+    """Of the named services, those every mention of which is the way to another ("må vi ha henvisning fra
+    fastlegen for å gå til fysio?", "må ho gå via fastlegen"): what is asked is the other one."""
+    route = rules().route
+    found = []
+    for sid, rx in names.words:
+        spans = list(rx.finditer(normalised)) if sid in named else []
+        if spans and all(route.search(normalised[: m.start()]) for m in spans):
+            found.append(sid)
+    return tuple(found)
 
 
 def conditions_only(names: ServiceNames, normalised: str) -> bool:

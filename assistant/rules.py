@@ -74,6 +74,7 @@ class Rules:
         steps: A step of how to get a service in a guide sentence (the apply and contact cues): how to apply runs
             on through them in order.
         condition: The words just before a name that make it a person's condition ("som har demens").
+        route: The words just before a name that make it the way to another service ("henvisning fra").
         ask_whom: A sentence that says whom to ask (a price answer without an amount ends with it).
         price_amount: An amount of money or a share in a price sentence.
         coordination: The text between two service names that joins them ("og", "eller", nothing): the
@@ -110,6 +111,7 @@ class Rules:
     definition: re.Pattern[str]
     steps: re.Pattern[str]
     condition: re.Pattern[str]
+    route: re.Pattern[str]
     coordination: re.Pattern[str]
     ask_whom: re.Pattern[str]
     price_amount: re.Pattern[str]
@@ -201,6 +203,7 @@ def rules() -> Rules:
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
         steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),
         condition=_any_of(patterns.get("condition")),
+        route=_any_of(patterns.get("route")),
         switch=_any_of(patterns.get("switch")),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),
         ask_whom=_any_of(patterns.get("ask_whom"), re.IGNORECASE),

@@ -21,7 +21,7 @@ from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_aspects, detect_language,
                               preload_language, word_count)
 from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, clearly_other,
-                                conditions_only, named_services, outside_parts_of, referent)
+                                conditions_only, named_services, outside_parts_of, referent, routes_only)
 from assistant.safety import Danger, emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
@@ -89,7 +89,18 @@ class Understander:
                              else normalised)
         c = self.calibration
         named = named_services(self.names, normalised, about, c)
+        # a service named only as the way to another ("henvisning fra fastlegen", "via fastlegen") is not what is
+        # asked, where the message has another to ask about: a name, the conversation's topic, the classifier's
+        route = routes_only(self.names, normalised, named)
+        if route and (set(named) - set(route) or history_services
+                      or (about is not None and about.top not in (NO_SERVICE, *route))):
+            named = tuple(sid for sid in named if sid not in route)
         asked_about = asked_about_of(self.names, normalised, named, about, c)
+        if route and not named and not asked_about and about is not None and about.top not in (NO_SERVICE, *route) \
+                and c.context_lead_p is not None and about.p >= c.context_lead_p:
+            # the way is named, the destination read ("henvisning fra fastlegen for å gå til fysio"): it leads, where
+            # the words of the way would pull the passages to the doctor
+            asked_about = about.top
         if not asked_about and len(named) >= 2 and not parts:
             # of several services one question names, the one in the clause that asks; those in clauses that
             # only tell are context ("bor i omsorgsbolig, hva koster hjemmehjelpen?")
@@ -287,6 +298,11 @@ class Understander:
         if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
             # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
             named.append(about.top)
+        # ... and not one named, or read by the classifier, only as the way to another ("Frisklivssentralen:
+        # trenger man henvisning fra lege")
+        route = routes_only(self.names, normalised, named)
+        if route and (set(named) - set(route) or previous or instead):
+            named = [sid for sid in named if sid not in route]
         verb = by_verb(normalised, named)
         named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
         aspects, _ = self.aspects(text, asked, single=True, analysis=analysis, topic=topic, language=language)

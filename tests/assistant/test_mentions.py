@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.meaning import Calibration
-from assistant.mentions import ServiceNames, asked_in_clause, clearly_other
+from assistant.mentions import ServiceNames, asked_in_clause, clearly_other, routes_only
 from assistant.understanding import Understander
 from corpus.guide import load_guide
 from index.analysis import default_analyzer
@@ -136,3 +136,17 @@ def test_the_service_the_classifier_reads_clearly(labels, probs, among, against,
     c = Calibration(context_lead_p=0.25, context_lead_ratio=3.0)
     assert clearly_other(Prediction(labels, probs), c, among=among, against=against) == clear
     assert clearly_other(Prediction(labels, probs), Calibration(), among=among, against=against) == ""
+
+
+@pytest.mark.parametrize(("text", "routes"), [
+    # the doctor a referral comes from, the one to go through: the way to another service
+    ("må mor ha henvisning fra fastlegen for å gå til fysio?", ("legetjenester",)),
+    ("det med samtalene, må hun gå via fastlegen først?", ("legetjenester",)),
+    ("Frisklivssentralen: trenger man henvisning fra lege?", ("legetjenester",)),
+    # the doctor asked about, or named once as a way and once as the subject
+    ("hvordan bytter jeg fastlege?", ()),
+    ("Må jeg ha henvisning fra fastlegen, eller kan fastlegen selv ringe dere?", ()),
+])
+def test_a_service_named_only_as_the_way_to_another_is_a_route(names, text, routes):
+    named = (*names.mentioned(normalise(text)), "legetjenester")
+    assert routes_only(names, normalise(text), named) == routes

@@ -44,6 +44,8 @@ def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> U
     ("hvor lenge må man regne med å vente på vedtak", ("time",)),
     ("Hvor lenge er det vanlig å stå på venteliste?", ("time",)),
     ("hvor lenge kan hun bo der?", ("duration",)),
+    # a referral is how one gets a service that needs one, whatever "må" says besides
+    ("må mor ha henvisning fra fastlegen?", ("apply",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
