@@ -107,7 +107,7 @@ class Conversation:
         answered = self._answers_all(topics[0], u.aspects)
         candidates = topics[:1] if subject_only else tuple(
             t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
-        placed = self.placed(query, topics)
+        placed = self.placed(query, topics) or self.described(query, topics, analysis=u.analysis)
         if placed:
             # the follow-up says which of the last answer's services it is about ("det siste der"): that one
             resolved = self.search(f"{query} {self.documents[placed].title}", k=k, mode=mode, query_vector=vector)
@@ -142,6 +142,27 @@ class Conversation:
         if len(places) != 1:
             return ""  # none, or two ("den første eller den siste?"): the usual reading decides
         return {"first": shown[0], "second": shown[1], "last": shown[-1]}[places[0]]
+
+    def described(self, query: str, topics: Sequence[str], *, analysis: Analysis | None = None) -> str:
+        """The service of the last answer a follow-up points to by a demonstrative and its noun ("det oppholdet",
+        "den skolen du nevnte"; ``described`` in ``patterns.yaml``): the one whose description holds the noun, else
+        the one that holds it as the last part of a compound ("skolen": "pårørendeskolen"), when only one of them
+        does; else "". ``analysis``: the follow-up's, read once per ask."""
+        shown = list(topics[: self.settings.max_situation_services])
+        if len(shown) < 2:
+            return ""
+        read = analysis is not None and analysis.text == query
+        text = analysis.normalised if read else self.analyzer.normalise(query)
+        thing = next((m.group("thing") for rx in rules().described if (m := rx.search(text))), "")
+        stems = self.analyzer.analyse(thing).terms if thing else ()
+        if len(stems) != 1:
+            return ""
+        stem = stems[0]
+        for holds in (lambda t: t == stem, lambda t: len(stem) >= 4 and t.endswith(stem)):
+            found = {sid for t, where in self._term_services.items() if holds(t) for sid in where & set(shown)}
+            if found:
+                return next(iter(found)) if len(found) == 1 else ""
+        return ""
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
                   vector: np.ndarray | None, analysis: Analysis | None = None) -> tuple[str, list[Hit], float]:

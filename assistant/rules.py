@@ -69,6 +69,8 @@ class Rules:
         as_relative: What a relative's own question is read with, for its services ("jeg er pårørende.").
         referents: "first", "second" or "last" -> a follow-up that points to one of the last answer's services by
             its place.
+        described: A follow-up that points to a thing of the conversation by a demonstrative and its noun (group
+            ``thing``): "det oppholdet", "den skolen du nevnte".
         definition: A guide sentence that says what something is; group 1 is what it defines. Unlike the others it
             runs on a guide sentence as written (lower-cased), not on normalised text.
         steps: A step of how to get a service in a guide sentence (the apply and contact cues): how to apply runs
@@ -108,6 +110,7 @@ class Rules:
     as_relative: str
     general_aspects: frozenset[str]
     referents: Mapping[str, re.Pattern[str]]
+    described: tuple[re.Pattern[str], ...]
     definition: re.Pattern[str]
     steps: re.Pattern[str]
     condition: re.Pattern[str]
@@ -200,6 +203,7 @@ def rules() -> Rules:
         as_relative=str(patterns.get("as_relative") or ""),
         general_aspects=frozenset(str(a) for a in patterns.get("general_aspects") or ()),
         referents=_referents(patterns.get("referents") or {}),
+        described=tuple(re.compile(str(p)) for p in patterns.get("described") or ()),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
         steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),
         condition=_any_of(patterns.get("condition")),

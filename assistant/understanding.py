@@ -108,7 +108,11 @@ class Understander:
         # the last question again, for someone else ("gjelder det også kona mi som har demens?"): a service named
         # only by an alias is the person's situation, not a new topic; one named by its title is the new topic
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
-        if same and named and not self.names.titled(normalised) and conditions_only(self.names, normalised):
+        # ... and one that points to a thing of the conversation ("den gratis ordningen, gjelder den også mor? hun har
+        # hjemmesykepleie") is about it, whatever it tells of the person, by title or not
+        described = bool(history_services) and any(rx.search(normalised) for rx in rules().described)
+        if same and named and (described or not self.names.titled(normalised)) \
+                and conditions_only(self.names, normalised):
             named = ()
         # counted on the question as written: normalising keeps only Latin letters
         n_words = word_count(query)
@@ -206,7 +210,10 @@ class Understander:
             and not same and not by_aspect
         # ... or reads surely as a new need, or (unless it asks an aspect of what it refers to) far more as one than
         # as the conversation's topic
-        elsewhere = other and (about.p >= c.switch_confidence or (
+        # (a thing of the conversation pointed to by its noun stays in it, unless what the words read like is one of
+        # its services too: "det med samtalan" after day care, a support contact and mental health talks)
+        pointed = described and about is not None and about.top not in history_services
+        elsewhere = other and not pointed and (about.p >= c.switch_confidence or (
             not of_topic and c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))
         # a turn leans on the conversation when it is short, refers back, or names nothing and asks a specific aspect

@@ -122,3 +122,24 @@ def test_a_follow_up_that_turns_to_the_writer_is_read_as_a_relatives_own_need(qu
         assert read.startswith("jeg er pårørende") and read.endswith(question)
     # without a conversation there is no one else to turn from
     assert conversation.as_relative(question, ()) == ""
+
+
+@pytest.mark.parametrize(("question", "topics", "focus"), [
+    # the noun is a word of one shown service's description: that one, whatever the passages read like
+    ("det oppholdet for en periode, hva må hun betale per døgn da", ("hjemmesykepleie", "korttidsopphold"),
+     "korttidsopphold"),
+    # ... or the last part of a compound only one of them has ("skolen": "pårørendeskolen")
+    ("den skolen du nevnte, hvordan melder vi oss på", ("avlastning", "dagaktivitet", "demens"), "demens"),
+])
+def test_a_follow_up_that_points_to_a_thing_by_its_noun_is_about_the_service_that_has_it(question, topics, focus):
+    conversation = _conversation({sid: 0.7 if i == 0 else 0.3 for i, sid in enumerate(topics)})
+    assert _followed(conversation, question, topics, ("cost",)) == (focus,)
+    assert conversation.described(question, topics) == focus
+
+
+@pytest.mark.parametrize("question", ["det er vanskelig å vite hva vi skal gjøre", "hva koster det?",
+                                      # a noun several of them have points to none
+                                      "det med samtalene, må hun gå via fastlegen?"])
+def test_no_noun_or_a_noun_of_several_points_to_none(question):
+    conversation = _conversation({"stottekontakt": 0.7, "psykisk-helse-rus": 0.3})
+    assert conversation.described(question, ("stottekontakt", "psykisk-helse-rus")) == ""

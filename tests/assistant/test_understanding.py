@@ -46,6 +46,9 @@ def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> U
     ("hvor lenge kan hun bo der?", ("duration",)),
     # a referral is how one gets a service that needs one, whatever "må" says besides
     ("må mor ha henvisning fra fastlegen?", ("apply",)),
+    # how long a permit holds is its validity; what is valid is no length
+    ("og gyldigheten på den?", ("duration",)),
+    ("er det gyldig legitimasjon?", ()),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
@@ -548,6 +551,24 @@ def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(
                Turn("assistant", "Forklarte korttidsopphold.", services=("korttidsopphold",)))
     got = _follow_up(u, text, history, asked=Prediction(("who", "what"), (0.7, 0.1)),
                      about=Prediction(("rehabilitering-institusjon", "_none"), (0.5, 0.2)))
+    assert got.focus == focus
+
+
+@pytest.mark.parametrize(("text", "about", "focus"), [
+    # a thing of the conversation pointed to by its noun stays in it, however surely its words read elsewhere
+    ("det oppholdet for en periode, hva må hun betale per døgn da", "rehabilitering-institusjon", ("korttidsopphold",)),
+    # ... unless they read as another of the conversation's services (that one answers, as a new turn would)
+    ("det med samtalene, må hun gå via fastlegen?", "hjemmesykepleie", ()),
+    # no noun pointed to: a new need still goes where the classifier reads it
+    ("hva må hun betale per døgn på et rehabiliteringsopphold da", "rehabilitering-institusjon", ()),
+])
+def test_a_follow_up_that_points_to_a_thing_of_the_conversation_leans_on_it(text, about, focus):
+    u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.9, switch_lead_p=0.2))
+    history = (Turn("user", "hun klarer seg ikke hjemme, hva kan hun få i mellomtiden?"),
+               Turn("assistant", "Nevnte korttidsopphold og hjemmesykepleie.",
+                    services=("korttidsopphold", "hjemmesykepleie")))
+    got = _follow_up(u, text, history, asked=Prediction(("cost", "what"), (0.7, 0.1)),
+                     about=Prediction((about, "korttidsopphold"), (0.5, 0.1)))
     assert got.focus == focus
 
 
