@@ -49,6 +49,9 @@ def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> U
     # how long a permit holds is its validity; what is valid is no length
     ("og gyldigheten på den?", ("duration",)),
     ("er det gyldig legitimasjon?", ()),
+    # who carries the service out is told with what it includes; whom to turn to is contact
+    ("hvem er det som svarer når han trykker på den?", ("included",)),
+    ("hvem kan hjelpe oss?", ("contact",)),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
