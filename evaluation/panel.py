@@ -59,9 +59,13 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: on 2026-12-07 after most of that round's changes, 8 each of six classes they address, never read; ``dev23``, 48,
 #: ids ``ac…``, the same brief by another writer at 03:35, read and tuned on) and panel24 (24, ids ``ad…``, ``test24``
 #: only: written at 04:35 UTC after that round's changes, 12 each of two classes they address, a relative's own need
-#: and a follow-up asking about time in other words; never read).
+#: and a follow-up asking about time in other words; never read), panel25 (96, 2026-12-07 05:05 UTC, before that
+#: round's changes, the usual mixture: ``test25``, ids ``ae…``, never read; ``dev25``, ids ``af…``, read) and panel26
+#: (96, 05:45 UTC, after its first changes: 24 follow-ups, half pointing to a thing of the last answer by its
+#: description, 12 two-part and 12 other-language questions: ``test26``, ids ``ag…``, never read; ``dev26``, ids
+#: ``ah…``, read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
-                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24))
+                     for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

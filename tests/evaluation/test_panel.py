@@ -20,7 +20,8 @@ def test_the_panel_is_well_formed_and_split_by_kind():
                                           "dev8", "test8", "test9", "dev10", "test10", "test11", "test12", "test13",
                                           "test14", "dev15", "test15", "dev16", "test16", "dev17",
                                           "test17", "dev18", "test18", "test19", "dev20", "test20", "test21", "dev22",
-                                          "test22", "dev23", "test23", "test24"}
+                                          "test22", "dev23", "test23", "test24", "dev25", "test25", "dev26",
+                                          "test26"}
     assert {q.status for q in panel} <= {"answered", "no_answer", "emergency", "smalltalk"}
     for q in panel:
         assert set(q.expected) <= KNOWN and (not q.primary or q.primary in KNOWN), q.id
@@ -28,12 +29,15 @@ def test_the_panel_is_well_formed_and_split_by_kind():
         assert all(p["service"] in KNOWN or p.get("ask") == "outside" or (not p["service"] and q.outside_body)
                    for p in q.parts), q.id
     by_kind = Counter((q.kind, q.split) for q in panel)
-    # panel9, panel19, panel21, panel23 and panel24 test the classes one round addressed, with kinds of their own
-    for kind in {q.kind for q in panel if q.split not in ("test9", "test19", "test21", "dev23", "test23", "test24")}:
+    # panel9, panel19, panel21, panel23, panel24 and panel26 test the classes one round addressed, with kinds of
+    # their own
+    for kind in {q.kind for q in panel if q.split not in ("test9", "test19", "test21", "dev23", "test23", "test24",
+                                                          "dev26", "test26")}:
         assert all(by_kind[(kind, split)] >= 1 for split in ("dev3", "test3", "test4")), kind
     # the newer panels alternate dev / test within each kind, so both hold every kind the panel has
     for dev, test in (("dev5", "test5"), ("dev6", "test6"), ("dev7", "test7"), ("dev8", "test8"),
-                      ("dev10", "test10"), ("dev20", "test20"), ("dev22", "test22")):
+                      ("dev10", "test10"), ("dev20", "test20"), ("dev22", "test22"), ("dev25", "test25"),
+                      ("dev26", "test26")):
         newest = Counter((q.kind, q.split) for q in panel if q.split in (dev, test))
         assert {k for k, _ in newest} == {k for k, s in newest if s == dev} == {k for k, s in newest if s == test}
 
