@@ -23,13 +23,16 @@ def asked_aspects(query: str, asked: Prediction | None, calibration: Calibration
     states it, at most)."""
     # a question in another language says what it asks in its own words, which the Norwegian cues cannot read
     # and the classifier (taught in Norwegian) reads worse: its own language's cues come first
-    foreign = foreign_aspects(query, language, topic=topic.top if topic is not None else "") \
-        if language != "nb" else ()
-    if foreign:
-        topics = tuple(a for a in foreign if a in rules().topics)  # as below: a topic's cue decides
-        return ((topics[:1] if single else topics) if topics else foreign), "cues"
-    cues = detect_aspects(query, analyzer=analyzer, analysis=analysis)
     c = calibration
+    sure_topic = topic.top if topic is not None and c.topic_confident is not None and topic.p >= c.topic_confident \
+        else ""
+    foreign = foreign_aspects(query, language, topic=sure_topic) if language != "nb" else ()
+    cues = detect_aspects(query, analyzer=analyzer, analysis=analysis)
+    if foreign:
+        # as below, a topic's cue decides: the Norwegian cues' (English words are among them, "how long") or, where
+        # the topic classifier reads it too, the language's own
+        topics = tuple(dict.fromkeys(a for a in (*cues, *foreign) if a in rules().topics))
+        return ((topics[:1] if single else topics) if topics else foreign), "cues"
     if asked is None or c.aspect_policy == "cues":
         return cues, "cues" if cues else ""
     # an aspect no section holds (how long it takes) is one the classifier cannot name: its cue decides

@@ -107,7 +107,7 @@ class Conversation:
         answered = self._answers_all(topics[0], u.aspects)
         candidates = topics[:1] if subject_only else tuple(
             t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
-        placed = self.placed(query, topics) or self.described(query, topics, analysis=u.analysis)
+        placed = self.placed(query, topics, analysis=u.analysis) or self.described(query, topics, analysis=u.analysis)
         if placed:
             # the follow-up says which of the last answer's services it is about ("det siste der"): that one
             resolved = self.search(f"{query} {self.documents[placed].title}", k=k, mode=mode, query_vector=vector)
@@ -131,38 +131,44 @@ class Conversation:
             return ""
         return f"{rules().as_relative} {query}"
 
-    def placed(self, query: str, topics: Sequence[str]) -> str:
+    def placed(self, query: str, topics: Sequence[str], *, analysis: Analysis | None = None) -> str:
         """The service of the last answer a follow-up points to by its place ("det siste der", "den første", "the
         latter"; ``referents`` in ``patterns.yaml``), when that answer named several; else ""."""
         shown = list(topics[: self.settings.max_situation_services])
         if len(shown) < 2:
             return ""
-        text = self.analyzer.normalise(query)
+        text = self._normalised(query, analysis)
         places = [place for place, rx in rules().referents.items() if rx.search(text)]
         if len(places) != 1:
             return ""  # none, or two ("den første eller den siste?"): the usual reading decides
         return {"first": shown[0], "second": shown[1], "last": shown[-1]}[places[0]]
 
+    def _normalised(self, query: str, analysis: Analysis | None) -> str:
+        """The follow-up as normalised: its analysis's, read once per ask, when there is one."""
+        read = analysis is not None and analysis.text == query
+        return analysis.normalised if read else self.analyzer.normalise(query)
+
     def described(self, query: str, topics: Sequence[str], *, analysis: Analysis | None = None) -> str:
         """The service of the last answer a follow-up points to by a demonstrative and its noun ("det oppholdet",
         "den skolen du nevnte"; ``described`` in ``patterns.yaml``): the one whose description holds the noun, else
         the one that holds it as the last part of a compound ("skolen": "pårørendeskolen"), when only one of them
-        does; else "". ``analysis``: the follow-up's, read once per ask."""
-        shown = list(topics[: self.settings.max_situation_services])
-        if len(shown) < 2:
+        does; else "". A word most descriptions hold ("den siste tiden") points to nothing, and a verb the pattern
+        took for a noun ("det virket") is rarely a word of exactly one of them. ``analysis``: the follow-up's, read
+        once per ask."""
+        shown = set(topics[: self.settings.max_situation_services])
+        if not shown:
             return ""
-        read = analysis is not None and analysis.text == query
-        text = analysis.normalised if read else self.analyzer.normalise(query)
+        text = self._normalised(query, analysis)
         thing = next((m.group("thing") for rx in rules().described if (m := rx.search(text))), "")
         stems = self.analyzer.analyse(thing).terms if thing else ()
-        if len(stems) != 1:
+        if len(stems) != 1 or 2 * len(self._term_services.get(stems[0], ())) > len(self.service_ids):
             return ""
         stem = stems[0]
-        for holds in (lambda t: t == stem, lambda t: len(stem) >= 4 and t.endswith(stem)):
-            found = {sid for t, where in self._term_services.items() if holds(t) for sid in where & set(shown)}
-            if found:
-                return next(iter(found)) if len(found) == 1 else ""
-        return ""
+        found = self._term_services.get(stem, frozenset()) & shown
+        if not found and len(stem) >= 4:
+            # the last part of the guide's compounds ("pårørendeskol" for "skol")
+            found = {sid for t, where in self._term_services.items() if t.endswith(stem) for sid in where & shown}
+        return next(iter(found)) if len(found) == 1 else ""
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
                   vector: np.ndarray | None, analysis: Analysis | None = None) -> tuple[str, list[Hit], float]:

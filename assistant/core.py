@@ -259,6 +259,7 @@ class Assistant:
                     for text, v in ((query, vector), *zip(pieces, piece_vectors, strict=True))}
         topics = self.conversation.topics(history)
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
+                                         pointed=self.conversation.described(query, topics, analysis=analysis),
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,

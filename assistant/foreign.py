@@ -45,19 +45,19 @@ def foreign_cues() -> dict[str, ForeignCues]:
 
     data = yaml.safe_load(FOREIGN_CUES.read_text(encoding="utf-8")) or {}
     order = [key for key, _ in rules().aspects]
+    # each aspect's cues, then those of the keys read as it ("appeal" after "deadline")
+    keys = [k for a in order for k in (a, *(o for o, same in SAME_AS.items() if same == a))]
     out = {}
     for language, table in data.items():
         by_aspect: dict[str, list[str]] = {}
         for key, cues in table.items():
             if key == "conjunctions":
                 continue
-            aspect = key
             if SAME_AS.get(key, key) not in order:
                 raise ValueError(f"{FOREIGN_CUES.name}: {language}: unknown aspect {key!r}")
-            by_aspect.setdefault(aspect, []).extend(map(str, cues))
+            by_aspect.setdefault(key, []).extend(map(str, cues))
         conjunctions = "|".join(re.escape(str(w)) for w in table.get("conjunctions") or ())
         clauses = _PUNCTUATION + (rf"|\s+(?:{conjunctions})\s+" if conjunctions else "")
-        keys = [k for a in order for k in (a, *(o for o, same in SAME_AS.items() if same == a))]
         out[str(language)] = ForeignCues(
             tuple((a, re.compile(r"\b(?:" + "|".join(f"(?:{c})" for c in by_aspect[a]) + r")\b", re.IGNORECASE))
                   for a in keys if by_aspect.get(a)),
@@ -70,8 +70,9 @@ def foreign_aspects(question: str, language: str, *, topic: str = "") -> tuple[s
     of the Norwegian cues' order whose cue the clause holds); empty for a language without cues.
 
     A topic no section holds (how long, a deadline, what comes after) counts only where ``topic``, the topic
-    classifier's reading of the question, is that topic too: "متى" and "когда" ask when something happens as often
-    as how long it takes, and a topic misread puts "the guide does not say how long" in the answer."""
+    classifier's sure reading of the question, is that topic too: "متى" and "когда" ask when something happens as
+    often as how long it takes, and a topic misread puts "the guide does not say how long" in the answer; the
+    clause's next cue counts instead."""
     cues = foreign_cues().get(language)
     if cues is None:
         return ()
@@ -82,10 +83,10 @@ def foreign_aspects(question: str, language: str, *, topic: str = "") -> tuple[s
     asking = [s for s in sentences if _ASKS.search(s)] or sentences
     found: list[str] = []
     for clause in (c for sentence in asking for c in cues.clauses.split(sentence)):
-        key = next((key for key, rx in cues.aspects if rx.search(clause)), "")
+        # the first cue the clause holds, past a topic the topic classifier does not read
+        key = next((key for key, rx in cues.aspects
+                    if not (key in rules().topics and key != topic) and rx.search(clause)), "")
         aspect = SAME_AS.get(key, key)
-        if key in rules().topics and key != topic:
-            continue
         if aspect and aspect not in found:
             found.append(aspect)
     return tuple(found)

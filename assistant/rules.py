@@ -171,6 +171,7 @@ def _question_opener(patterns: dict) -> re.Pattern[str]:
     verb in the present tense (-er, -ar) followed by a pronoun subject: "og påvirker det uføretrygden?"."""
     return re.compile(rf"(?:{_words(patterns, 'question_words')}\b|{_words(patterns, 'question_verbs')}\s+"
                       rf"(?:{_words(patterns, 'question_subjects')}|\w{{3,}}(?:en|et|ene|a))\b"
+                      rf"|{_words(patterns, 'modal_verbs')}\s+{_words(patterns, 'someone')}\b"
                       rf"|\w{{3,}}(?:er|ar)\s+(?:{_words(patterns, 'question_subjects')})\b)", re.IGNORECASE)
 
 
@@ -223,7 +224,8 @@ def rules() -> Rules:
         part_split=re.compile(r"(?<=\?)\s+|,?\s+" + _words(patterns, "part_conjunctions") + r"\s+(?=" + opener + "|"
                               + _words(patterns, "dialect_question_verbs") + r"\s+"
                               + _words(patterns, "dialect_question_subjects") + r"\b|"
-                              + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))",
+                              + _words(patterns, "condition_words") + r"\b[^,?]{1,80},\s*(?:" + opener + "))"
+                              + r"|,?\s+" + _words(patterns, "dialect_conjunctions") + r"\s+(?=" + opener + ")",
                               re.IGNORECASE),
         markers={code: frozenset(str(w) for w in words) for code, words in languages["markers"].items()},
         identify=tuple(str(c) for c in languages.get("identify", ())),

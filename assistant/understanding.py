@@ -53,7 +53,8 @@ class Understander:
                    pattern_reading: Meaning | None = None, closing: Closing | None = None,
                    after_greeting: Prediction | None = None, analysis: Analysis | None = None,
                    language: str | None = None, danger: Danger | None = None,
-                   readings: Mapping[str, Prediction] | None = None, relative: bool = False) -> Understanding:
+                   readings: Mapping[str, Prediction] | None = None, relative: bool = False,
+                   pointed: str = "") -> Understanding:
         """Understand one question.
 
         Args:
@@ -70,6 +71,9 @@ class Understander:
             parts: For a message that asks several questions, each part with the two classifiers' predictions.
             readings: The topic classifier's reading of the question and of each part, by text (what comes after,
                 how long, a deadline, a wait).
+            pointed: The conversation's service a follow-up points to by a demonstrative and its noun ("det
+                oppholdet": :meth:`~assistant.conversation.Conversation.described`), "" when none: the turn stays on
+                the conversation, however surely its words read as another service.
             relative: The turn is a relative's own need after turns about someone else
                 (:meth:`~assistant.conversation.Conversation.as_relative`).
             pattern_reading: The banks' reading of the message from the first sentence an emergency pattern
@@ -110,8 +114,7 @@ class Understander:
         same = bool(history) and bool(history_services) and bool(rules().same_question.search(normalised))
         # ... and one that points to a thing of the conversation ("den gratis ordningen, gjelder den også mor? hun har
         # hjemmesykepleie") is about it, whatever it tells of the person, by title or not
-        described = bool(history_services) and any(rx.search(normalised) for rx in rules().described)
-        if same and named and (described or not self.names.titled(normalised)) \
+        if same and named and (pointed or not self.names.titled(normalised)) \
                 and conditions_only(self.names, normalised):
             named = ()
         # counted on the question as written: normalising keeps only Latin letters
@@ -210,9 +213,7 @@ class Understander:
             and not same and not by_aspect
         # ... or reads surely as a new need, or (unless it asks an aspect of what it refers to) far more as one than
         # as the conversation's topic
-        # (a thing of the conversation pointed to by its noun stays in it, unless what the words read like is one of
-        # its services too: "det med samtalan" after day care, a support contact and mental health talks)
-        pointed = described and about is not None and about.top not in history_services
+        # (a thing of the conversation pointed to by its noun stays in it, ``pointed``)
         elsewhere = other and not pointed and (about.p >= c.switch_confidence or (
             not of_topic and c.switch_lead_p is not None and about.p >= c.switch_lead_p and bool(history_services)
             and about.p >= c.switch_lead_ratio * about.prob(history_services[0])))

@@ -143,6 +143,8 @@ def test_the_service_the_classifier_reads_clearly(labels, probs, among, against,
     ("må mor ha henvisning fra fastlegen for å gå til fysio?", ("legetjenester",)),
     ("det med samtalene, må hun gå via fastlegen først?", ("legetjenester",)),
     ("Frisklivssentralen: trenger man henvisning fra lege?", ("legetjenester",)),
+    # where the way leads is no way ("henvisning fra fastlegen til fysioterapi")
+    ("må vi ha henvisning fra fastlegen til fysioterapi?", ("legetjenester",)),
     # the doctor asked about, or named once as a way and once as the subject
     ("hvordan bytter jeg fastlege?", ()),
     ("Må jeg ha henvisning fra fastlegen, eller kan fastlegen selv ringe dere?", ()),

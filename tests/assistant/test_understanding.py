@@ -417,6 +417,16 @@ def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understand
     assert understand(understander, text).emergency == ()
 
 
+@pytest.mark.parametrize(("text", "violence"), [
+    ("han står utenfor døra og skriker at han skal drepe meg", True),
+    # one's own death is no violence, nor a wait that "will kill me"
+    ("jeg vil ta livet av meg", False),
+    ("denne ventetiden kommer til å drepe meg", False),
+])
+def test_a_threat_to_kill_is_violence_only_from_someone_else(understander, text, violence):
+    assert ("violence" in understand(understander, text).emergency_named) == violence
+
+
 @pytest.mark.parametrize("question, parts", [
     ("kæm ska æ ring te og kost det nåkka", ["kæm ska æ ring te", "kost det nåkka"]),
     ("kem kan få dagsenter og betal vi sjøl for maten?", ["kem kan få dagsenter", "betal vi sjøl for maten?"]),
@@ -429,6 +439,8 @@ def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understand
     ("ka e fristen for å klag, å kan nån hjelp mæ å skriv klagen?", ["ka e fristen for å klag",
                                                                      "kan nån hjelp mæ å skriv klagen?"]),
     ("kan ho få hjelp å vaske huset?", []),
+    ("kan vi få hjelp å betal det?", []),
+    ("Mor bor alene og har noen naboer som hjelper, kan hun få trygghetsalarm?", []),
     ("æ prøvde å ringe dokker i går, kan æ få hjelp?", []),
     # someone as the subject of a yes/no question
     ("Hva er klagefristen, og kan noen hjelpe oss å skrive klagen?", ["Hva er klagefristen",
@@ -557,21 +569,20 @@ def test_a_follow_up_that_asks_an_aspect_of_what_it_refers_to_keeps_the_subject(
     assert got.focus == focus
 
 
-@pytest.mark.parametrize(("text", "about", "focus"), [
+@pytest.mark.parametrize(("text", "pointed", "focus"), [
     # a thing of the conversation pointed to by its noun stays in it, however surely its words read elsewhere
-    ("det oppholdet for en periode, hva må hun betale per døgn da", "rehabilitering-institusjon", ("korttidsopphold",)),
-    # ... unless they read as another of the conversation's services (that one answers, as a new turn would)
-    ("det med samtalene, må hun gå via fastlegen?", "hjemmesykepleie", ()),
-    # no noun pointed to: a new need still goes where the classifier reads it
-    ("hva må hun betale per døgn på et rehabiliteringsopphold da", "rehabilitering-institusjon", ()),
+    ("det oppholdet for en periode, hva må hun betale per døgn da", "korttidsopphold", ("korttidsopphold",)),
+    # nothing pointed to (no noun, or one of several services): a new need goes where the classifier reads it
+    ("det med samtalene, må hun gå via fastlegen?", "", ()),
+    ("den siste tiden har hun blitt så ensom, hva må hun betale per døgn på et sted", "", ()),
 ])
-def test_a_follow_up_that_points_to_a_thing_of_the_conversation_leans_on_it(text, about, focus):
+def test_a_follow_up_that_points_to_a_thing_of_the_conversation_leans_on_it(text, pointed, focus):
     u = Understander(load_guide(pdf=[]).documents, Calibration(switch_confidence=0.9, switch_lead_p=0.2))
     history = (Turn("user", "hun klarer seg ikke hjemme, hva kan hun få i mellomtiden?"),
                Turn("assistant", "Nevnte korttidsopphold og hjemmesykepleie.",
                     services=("korttidsopphold", "hjemmesykepleie")))
     got = _follow_up(u, text, history, asked=Prediction(("cost", "what"), (0.7, 0.1)),
-                     about=Prediction((about, "korttidsopphold"), (0.5, 0.1)))
+                     about=Prediction(("rehabilitering-institusjon", "korttidsopphold"), (0.5, 0.1)), pointed=pointed)
     assert got.focus == focus
 
 
