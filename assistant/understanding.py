@@ -20,8 +20,9 @@ from assistant.bank_texts import INTENTS, NO_SERVICE, outside_names, story_conte
 from assistant.meaning import Calibration, Meaning
 from assistant.message import (ASPECT_KEYS, asking_spans, asks_question, detect_aspects, detect_language,
                               preload_language, word_count)
-from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, by_verb, clearly_other,
-                                conditions_only, named_services, outside_parts_of, referent, routes_only)
+from assistant.mentions import (ServiceNames, asked_about_of, asked_in_clause, clearly_other, conditions_only,
+                                named_services, outside_parts_of, routes_only)
+from assistant.parts import PartReader
 from assistant.safety import Danger, emergency_kinds
 from assistant.rules import rules
 from assistant.types import Turn
@@ -43,6 +44,7 @@ class Understander:
         self.names = ServiceNames.from_documents(documents, self.analyzer)
         self._general_for = {d.service_id: frozenset(d.general_for) for d in documents if d.general_for}
         self.calibration = calibration
+        self.parts = PartReader(self.names, self.analyzer, calibration)
         preload_language()  # load the language model now, not on the first question
 
     def understand(self, question: str, *, query: str, notices: tuple[str, ...], meaning: Meaning | None,
@@ -231,7 +233,7 @@ class Understander:
             # the service the previous part asks about by name ("Hva koster dagsenter, og hvem bestemmer om mor
             # får plass?"): the next part goes on about it unless it names another or is clearly about one
             asked_by_name = previous if asked_parts and asked_parts[-1].by_name else ""
-            new = self._part(text, p_asked, p_about, topic=readings.get(text),
+            new = self.parts.read(text, p_asked, p_about, topic=readings.get(text),
                              before=query[: max(query.find(text), 0)], previous=previous,
                              asked_by_name=asked_by_name, instead=asked_about, message_about=about,
                              language=language)
@@ -246,7 +248,7 @@ class Understander:
             # one question about services named side by side asks the same of each ("Hva koster hjemmehjelp og
             # trygghetsalarm?"): a part for each, so no named service goes unanswered; not when it names another
             # one too ("vi får avlastning og omsorgsstønad, men kan han få støttekontakt?": those are context)
-            asked_parts = self._each(query, normalised, message_aspects, together)
+            asked_parts = self.parts.each(query, normalised, message_aspects, together)
         if asked_parts:
             aspects = tuple(dict.fromkeys(a for part in asked_parts for a in part.aspects))
             source = "parts" if aspects else ""
@@ -288,57 +290,3 @@ class Understander:
         """Every aspect asked, in order, and where they came from (see :func:`assistant.aspects.asked_aspects`)."""
         return asked_aspects(query, asked, self.calibration, analyzer=self.analyzer, single=single, analysis=analysis,
                              topic=topic, language=language)
-
-    def _each(self, text: str, normalised: str, aspects: tuple[str, ...], together: Sequence[str]) -> tuple[AskedPart, ...]:
-        """A part for each of the services a question names together, each read without the others' names."""
-        return tuple(AskedPart(text, aspects, sid, self.analyzer.analyse(
-            self.names.without(normalised, [o for o in together if o != sid])), by_name=True) for sid in together)
-
-    def _part(self, text: str, asked: Prediction, about: Prediction, *, topic: Prediction | None = None,
-              before: str = "", previous: str = "", asked_by_name: str = "", instead: str = "",
-              message_about: Prediction | None = None, language: str = "nb") -> tuple[AskedPart, ...]:
-        # of several services a part names, the one it asks about ("fikk avslag på avlastning, hvordan klager
-        # vi" asks about complaints): the one the service classifier finds most probable
-        analysis = self.analyzer.analyse(text)
-        normalised = analysis.normalised
-        mentioned = self.names.mentioned(normalised)
-        named = list(mentioned)
-        if named and about.top not in (NO_SERVICE, *named) and about.p >= self.calibration.part_service_p:
-            # "Får far gratis tannbehandling nå som han har hjemmesykepleie?" names home nursing as context
-            named.append(about.top)
-        # ... and not one named, or read by the classifier, only as the way to another ("Frisklivssentralen:
-        # trenger man henvisning fra lege")
-        route = routes_only(self.names, normalised, named)
-        if route and (set(named) - set(route) or previous or instead):
-            named = [sid for sid in named if sid not in route]
-        verb = by_verb(normalised, named)
-        named = sorted(named, key=lambda sid: (sid != verb, -about.prob(sid)))
-        aspects, _ = self.aspects(text, asked, single=True, analysis=analysis, topic=topic, language=language)
-        service = named[0] if named else ""
-        sure_elsewhere = about.top not in (NO_SERVICE, previous) and about.p >= self.calibration.part_switch_p
-        if not service and rules().follow_up.search(normalised) and not sure_elsewhere:
-            # a part that refers back is about the previous part's service ("Får far gratis tannbehandling, og
-            # hvordan får vi ordnet det?"), else the service the message asks about while it names others only as
-            # what it is about (``instead``: "har begynt å få hjemmesykepleie. En nabo sa at han kan få gratis
-            # tannbehandling. Stemmer det?"), else the service named last before it ("Mor har vedtak om
-            # hjemmesykepleie. Må hun betale for den?"); of several named before it, the one the whole message is
-            # clearly about ("til korttidsplass på sykehjemmet. hvor lenge kan hun bli der": the short stay, not
-            # the nursing home a long stay is also called)
-            service = previous or instead or referent(self.names, self.analyzer.normalise(before), message_about,
-                                                      self.calibration)
-            # the previous part's service is only the nearest: the "det" of "finnes det kurs for oss foreldre?" after
-            # a question on care benefit refers to nothing, and its own passages may say so (Conversation); a service
-            # the message tells of before it ("Mannen min har fått demensdiagnose. Hva slags oppfølging får vi nå")
-            # is what it refers to
-            return (AskedPart(text, aspects, service, analysis, from_message=bool(previous)),)
-        elif not service and asked_by_name and not (about.top not in (NO_SERVICE, asked_by_name)
-                                                    and about.p >= self.calibration.part_switch_p):
-            return (AskedPart(text, aspects, asked_by_name, analysis, from_message=True),)
-        elif not service and about.top != NO_SERVICE and about.p >= self.calibration.part_service_p:
-            service = about.top
-        together = [sid for sid in self.names.coordinated(normalised) if sid in mentioned]
-        if len(together) >= 2 and set(mentioned) <= set(together) and not verb:
-            # services named side by side in one part are asked the same question ("Kan far få både
-            # trygghetsalarm og middag levert hjem?")
-            return self._each(text, normalised, aspects, together)
-        return (AskedPart(text, aspects, service, analysis, by_name=service in mentioned),)
