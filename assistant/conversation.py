@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.bank_texts import NO_SERVICE
-from assistant.matching import begun
+from assistant.matching import COMPOUND_HEAD_MIN, begun
 from assistant.mentions import ServiceNames
 from assistant.plan import GENERAL_ID
 from assistant.rules import rules
@@ -58,9 +58,12 @@ class Conversation:
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
         # which descriptions hold each (stemmed) term, read once here: a follow-up's or a part's rare word marks a
         # service by it
+        self._service_terms = {
+            sid: frozenset(analyzer.analyse(" ".join([doc.title, *(sec.text for sec in doc.sections)])).terms)
+            for sid, doc in documents.items()}
         where: dict[str, set[str]] = {}
-        for sid, doc in documents.items():
-            for t in set(analyzer.analyse(" ".join([doc.title, *(sec.text for sec in doc.sections)])).terms):
+        for sid, terms in self._service_terms.items():
+            for t in terms:
                 where.setdefault(t, set()).add(sid)
         self._term_services = {t: frozenset(v) for t, v in where.items()}
 
@@ -91,7 +94,7 @@ class Conversation:
         return ()
 
     def follow(self, u: Understanding, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,
-               vector: np.ndarray | None) -> tuple[Understanding, list[Hit]]:
+               vector: np.ndarray | None, pointed: str | None = None) -> tuple[Understanding, list[Hit]]:
         """A follow-up that leans on the topic: inherit it (with the passages read with its name) when leaning on it
         explains the question at least as well as the question explains itself, or when the topic's own
         description answers what is asked ("må vi betale noe for det?" after home nursing: its words read like
@@ -107,7 +110,9 @@ class Conversation:
         answered = self._answers_all(topics[0], u.aspects)
         candidates = topics[:1] if subject_only else tuple(
             t for t in topics if t == topics[0] or not (answered and self.documents[t].general_for))
-        placed = self.placed(query, topics, analysis=u.analysis) or self.described(query, topics, analysis=u.analysis)
+        # ``pointed``: :meth:`described` as the caller read it already (None: read it here)
+        placed = self.placed(query, topics, analysis=u.analysis) or (
+            self.described(query, topics, analysis=u.analysis) if pointed is None else pointed)
         if placed:
             # the follow-up says which of the last answer's services it is about ("det siste der"): that one
             resolved = self.search(f"{query} {self.documents[placed].title}", k=k, mode=mode, query_vector=vector)
@@ -165,9 +170,9 @@ class Conversation:
             return ""
         stem = stems[0]
         found = self._term_services.get(stem, frozenset()) & shown
-        if not found and len(stem) >= 4:
-            # the last part of the guide's compounds ("pårørendeskol" for "skol")
-            found = {sid for t, where in self._term_services.items() if t.endswith(stem) for sid in where & shown}
+        if not found and len(stem) >= COMPOUND_HEAD_MIN:
+            # the last part of the shown descriptions' compounds ("pårørendeskol" for "skol")
+            found = {sid for sid in shown if any(t.endswith(stem) for t in self._service_terms.get(sid, ()))}
         return next(iter(found)) if len(found) == 1 else ""
 
     def referent(self, query: str, topics: Sequence[str], hits: Sequence[Hit], *, k: int, mode: str,

@@ -258,8 +258,10 @@ class Assistant:
         readings = {text: self.classifiers["topic"].predict(v, text)
                     for text, v in ((query, vector), *zip(pieces, piece_vectors, strict=True))}
         topics = self.conversation.topics(history)
-        u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning,
-                                         pointed=self.conversation.described(query, topics, analysis=analysis),
+        # the thing of the conversation a follow-up points to by its noun, read once: understanding keeps the turn
+        # on the conversation for it, and the follow-up is resolved to it
+        pointed = self.conversation.described(query, topics, analysis=analysis)
+        u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning, pointed=pointed,
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
@@ -273,7 +275,8 @@ class Assistant:
         k = self.settings.k
         hits = self.search(read, k=k, mode=search_mode, query_vector=read_vector)
         if u.focus:
-            u, hits = self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector)
+            u, hits = self.conversation.follow(u, query, topics, hits, k=k, mode=search_mode, vector=vector,
+                                               pointed=pointed)
         # after the follow-up is decided: one that leans on the conversation keeps its parts on its subject
         return self.conversation.part_services(u, pieces, piece_vectors, mode,
                                                about={text: said for text, _, said in parts}), hits
