@@ -174,7 +174,11 @@ def danger_sentence_entries() -> tuple[BankEntry, ...]:
     nynorsk and Trøndersk, written blind on 2026-12-07: background that only tells (a diagnosis, a past event, a
     diet, a pension: ``ordinary``) and danger happening now on the same topics (labelled with their kind). They
     train the danger classifier only, which reads a message sentence by sentence: "han har diabetes og tåler ikke
-    gluten." alone read 0.59 and boxed a question about meals on wheels."""
+    gluten." alone read 0.59 and boxed a question about meals on wheels. Since later that day (``origin``
+    ``helper-2026-12-07b``), also suicidal intent said sideways (a decision, a method prepared, a farewell; the calm
+    questions before it cut off) and ordinary messages that look like it (worn-out carers, closings, endings, past
+    events), written blind: in the emergency bank the intent lines moved the margins (an appeal deadline, a debt
+    and a hearing aid got the box on dev), here they train the classifier alone."""
     return tuple(_read_jsonl(BANK_DIR / "danger_sentences.jsonl", "kind"))
 
 

@@ -91,6 +91,8 @@ class Calibration:
     clarify_below: float = 0.08
     foreign_service_p: float | None = None
     foreign_service_ratio: float = 2.0
+    second_need_score: float | None = None
+    second_need_p: float | None = None
 
     @classmethod
     def for_backend(cls, backend: str) -> Calibration:

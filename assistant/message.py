@@ -14,8 +14,9 @@ from assistant.rules import rules
 from corpus.schema import aspect_keys
 from index.analysis import Analysis, Analyzer, default_analyzer
 
-__all__ = ["ASPECT_KEYS", "asking_spans", "asking_text", "asks_question", "clean_question", "detect_aspects",
-           "detect_language", "message_sentences", "pattern_tail", "preload_language", "split_parts", "word_count"]
+__all__ = ["ASPECT_KEYS", "asking_spans", "asking_text", "asks_question", "clauses", "clean_question",
+           "detect_aspects", "detect_language", "message_sentences", "pattern_tail", "preload_language", "split_parts",
+           "word_count"]
 
 # Clause boundaries of a question that asks several things ("Hva koster det, og vasker de vinduer?").
 _CLAUSES = re.compile(r"[?!;,.:]+|\s+(?:og|men|eller|samt|and|or)\s+", re.IGNORECASE)
@@ -44,7 +45,7 @@ def detect_aspects(question: str, *, analyzer: Analyzer | None = None,
     found: list[str] = []
     analyzer = analyzer or default_analyzer()
     whole = analysis.text.strip("?!;,.: \t\n") if analysis is not None and analysis.text == question else None
-    for clause in _CLAUSES.split(question):
+    for clause in clauses(question):
         if not clause.strip():
             continue  # no words: nothing to normalise
         text = analysis.normalised if whole is not None and clause.strip() == whole else analyzer.normalise(clause)
@@ -113,6 +114,11 @@ def detect_language(question: str) -> str:
 #: The aspects of a service description (the aspect classifier also knows the conversational intents).
 ASPECT_KEYS = aspect_keys()
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a text, in order: split at punctuation and at the conjunctions between clauses (dropped)."""
+    return _CLAUSES.split(text)
 
 
 def word_count(text: str) -> int:

@@ -8,7 +8,7 @@ each is there, and the aspects to answer for each. Nothing here writes text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assistant.bank_texts import NO_SERVICE
@@ -29,7 +29,7 @@ Mode = Literal["direct", "situation", "emergency", "declined", "out_of_scope", "
                "clarify"]
 Role = Literal["primary", "also"]
 Audience = Literal["citizen", "staff"]
-Reason = Literal["named", "conversation", "need", "passage", "emergency"]
+Reason = Literal["named", "conversation", "need", "passage", "emergency", "told"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class PlannedService:
         service_id: Catalogue id.
         role: "primary" (the answer's subject) or "also" (relevant too).
         reason: Why it is here: named in the question, inherited from the conversation, matched by a need
-            (situation), found by the passages, or the service that helps after an emergency.
+            (situation), found by the passages, the service that helps after an emergency, or the need a message
+            tells beside what it asks ("told", :mod:`assistant.second_need`).
         score: Its combined score (retrieval, needs and mention), for ordering and reports.
         aspects: The aspects to answer for it, in the order asked; empty for "what it is, in brief".
     """
@@ -165,6 +166,14 @@ def planned_parts(u: Understanding, primary_id: str, service_ids: set[str]) -> t
             seen.add((p.service_id, p.aspect))
             unique.append(p)
     return tuple(unique)
+
+
+def with_told_need(p: Plan, service_id: str, score: float, text: str, analysis: Analysis | None = None) -> Plan:
+    """The plan with the need a message tells beside what it asks (``text``: the words that tell it): its service
+    last, answered by what it is (the writer adds how to get it)."""
+    service = PlannedService(service_id, "also", "told", score, ("what",))
+    part = PlannedPart(service_id, "what", text, analysis)
+    return replace(p, services=(*p.services, service), parts=(*p.parts, part))
 
 
 def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, service_ids: set[str],

@@ -62,12 +62,11 @@ class Routes:
         b.add_passage(self.picker.pick(service_id, "apply", self._cue, max_words=28, max_spans=1, skip=b.quoted),
                       prefix=templates.SITUATION_ROUTE, label=label, kind="route")
 
-    def closing(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
-        """Every answer ends with a concrete next step: the service's own route (unless its section on how to
-        apply was quoted already), and the switchboard."""
+    def closing_route(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
+        """The service's own route at the end of an answer (unless its section on how to apply was quoted already);
+        the switchboard (:func:`next_step`) follows it, after any need the message tells beside its question."""
         if (service_id, "apply") not in b.sections:
             self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
-        b.add(next_step(plan), kind="next_step")
 
 
 def granted_by_forvaltning(doc: Document | None) -> bool:

@@ -66,6 +66,8 @@ class Rules:
         to_self: A follow-up that turns from the person talked about to the writer, a relative ("og for meg?"),
             matched whole on its first sentence.
         general_aspects: The aspects that ask about a service as a whole (what it is, whom to contact).
+        open_aspects: The aspects a clause may ask and still tell a need of its own beside a named service's
+            question (what there is, whom to turn to, what help is given).
         as_relative: What a relative's own question is read with, for its services ("jeg er pårørende.").
         referents: "first", "second" or "last" -> a follow-up that points to one of the last answer's services by
             its place.
@@ -82,6 +84,8 @@ class Rules:
         coordination: The text between two service names that joins them ("og", "eller", nothing): the
             names are coordinated, and the question asks the same of each.
         switch: One compiled pattern for messages that change the subject in so many words.
+        told_need: The words that tell a need in the rest of a message beside its question: what someone cannot
+            do or does not have ("klarer ikke", "høyrer nesten ingenting"), not what they have ("mor har det").
         asks_with_verb: A question word followed by its verb ("hva skjer", "hvem fikser"), not by a word that
             only points back ("hva med far?", "what about mum?"): the question says what it asks.
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
@@ -109,6 +113,7 @@ class Rules:
     to_self: re.Pattern[str]
     as_relative: str
     general_aspects: frozenset[str]
+    open_aspects: frozenset[str]
     referents: Mapping[str, re.Pattern[str]]
     described: tuple[re.Pattern[str], ...]
     definition: re.Pattern[str]
@@ -119,6 +124,7 @@ class Rules:
     ask_whom: re.Pattern[str]
     price_amount: re.Pattern[str]
     switch: re.Pattern[str]
+    told_need: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
     asks_with_verb: re.Pattern[str]
@@ -203,6 +209,7 @@ def rules() -> Rules:
         to_self=_any_of(patterns.get("to_self")),
         as_relative=str(patterns.get("as_relative") or ""),
         general_aspects=frozenset(str(a) for a in patterns.get("general_aspects") or ()),
+        open_aspects=frozenset(str(a) for a in patterns.get("open_aspects") or ()),
         referents=_referents(patterns.get("referents") or {}),
         described=tuple(re.compile(str(p)) for p in patterns.get("described") or ()),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
@@ -210,6 +217,7 @@ def rules() -> Rules:
         condition=_any_of(patterns.get("condition")),
         route=_any_of(patterns.get("route")),
         switch=_any_of(patterns.get("switch")),
+        told_need=re.compile(rf"\b{_words(patterns, 'told_need')}\b"),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),
         ask_whom=_any_of(patterns.get("ask_whom"), re.IGNORECASE),
         coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"

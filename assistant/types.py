@@ -64,7 +64,7 @@ class ServiceRole:
     Attributes:
         service_id: Catalogue id.
         role: "primary" or "also".
-        reason: "named", "conversation", "need", "passage" or "emergency".
+        reason: "named", "conversation", "need", "passage", "emergency" or "told" (a need told beside the question).
     """
 
     service_id: str

@@ -6,8 +6,9 @@ guide with a citation marker, or is one of the fixed templates of :mod:`assistan
 
 It writes as a caseworker answers: each part asked, in order, under the guide's own heading, with the sentences
 of that section that hold the answer (:mod:`assistant.select`); a situation answer leads with the service that
-fits and why, then how to get it; every answered reply ends with the primary service's own route, quoted, and
-the switchboard.
+fits and why, then how to get it; a direct answer ends with the primary service's own route, quoted, then any need
+the message told beside its question (what that service is and how to get it, :mod:`assistant.second_need`), and
+every answered reply with the switchboard.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ class ExtractiveWriter:
         elif plan.mode == "emergency":
             emergency_box(b, plan.understanding)
         if u.concern and plan.mode in ("direct", "situation", "clarify", "declined", "out_of_scope"):
-            # one neutral line first: a concern is not an emergency, and a suicide banner on low mood misleads
+            # one neutral line first: a concern is not an emergency, and a suicide banner on low mood misleads (tried
+            # again on 2026-12-07 as a conditional line, "Har du tanker om å ta livet ditt ...", where the reading is
+            # suicide: on the dev pairs a blind reader called it a false emergency on an eviction, a debt and an
+            # exhausted carer, and the probes' farewells it was for are boxed by their words now)
             b.add(templates.SAFETY_LINE, kind="safety")
         if foreign and plan.mode != "empty":
             b.add(templates.data().language_note(u.language), kind="language")
@@ -139,10 +143,14 @@ class ExtractiveWriter:
         primary = plan.services[0]
         u = plan.understanding
         parts = plan.parts or (PlannedPart(primary.service_id, "", u.query, u.analysis),)
-        budget = self.settings.max_words_main if len(parts) == 1 else self.settings.max_words_part
+        # a need the message tells beside what it asks (assistant/second_need.py) is answered after the parts asked,
+        # and does not make the asked ones share their budget
+        told = {s.service_id for s in plan.services if s.reason == "told"}
+        asked = [p for p in parts if p.service_id not in told]
+        budget = self.settings.max_words_main if len(asked) <= 1 else self.settings.max_words_part
         sections: dict[tuple[str, str], list[PlannedPart]] = {}
-        several = len(parts) > 1
-        for part in parts:
+        several = len(asked) > 1
+        for part in asked:
             aspect = SECTION_OF_ASPECT.get(part.aspect, part.aspect)
             sid = part.service_id
             if aspect in rules().topics:
@@ -197,8 +205,24 @@ class ExtractiveWriter:
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
         answered = [sid for sid, _ in sections]
-        self.routes.closing(b, primary.service_id if primary.service_id in answered else answered[0], plan,
-                            self._read(u.query, u.analysis))
+        query = self._read(u.query, u.analysis)
+        self.routes.closing_route(b, primary.service_id if primary.service_id in answered else answered[0], plan,
+                                  query)
+        for part in (p for p in parts if p.service_id in told):
+            self._told(b, part)
+        b.add(next_step(plan), kind="next_step")
+
+    def _told(self, b: AnswerBuilder, part: PlannedPart) -> None:
+        """A need the message tells beside what it asks, after the answer to what it asks: the service's name, what
+        it is (its description's opening, with the sentence nearest the need) and how to get it, as a situation
+        answer tells a service that fits. No detail beyond: the words of a need told in passing ("mor mi") found
+        padding ("veiledning til pårørende")."""
+        sid = part.service_id
+        query = self._read(part.text, part.analysis)
+        b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
+        self._part(b, sid, "what", query, max_words=self.settings.max_words_part, max_spans=2, opening=True,
+                   affirmative=True)
+        self.routes.route(b, sid, query)
 
     def _keeps_asked_section(self, service_id: str, aspect: str) -> bool:
         """Whether a part is answered from the section it asks even where another holds more of its words: when

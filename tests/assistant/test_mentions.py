@@ -145,8 +145,12 @@ def test_the_service_the_classifier_reads_clearly(labels, probs, among, against,
     ("Frisklivssentralen: trenger man henvisning fra lege?", ("legetjenester",)),
     # where the way leads is no way ("henvisning fra fastlegen til fysioterapi")
     ("må vi ha henvisning fra fastlegen til fysioterapi?", ("legetjenester",)),
+    # ... or the one the writer will not turn to, or wants kept out: another way is asked for
+    ("vil slutte å drikke, men orker ikke gå til fastlegen med det", ("legetjenester",)),
+    ("finnes det noe for meg uten at fastlegen må vite det?", ("legetjenester",)),
     # the doctor asked about, or named once as a way and once as the subject
     ("hvordan bytter jeg fastlege?", ()),
+    ("må jeg gå til fastlegen først?", ()),
     ("Må jeg ha henvisning fra fastlegen, eller kan fastlegen selv ringe dere?", ()),
 ])
 def test_a_service_named_only_as_the_way_to_another_is_a_route(names, text, routes):

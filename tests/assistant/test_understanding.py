@@ -406,13 +406,24 @@ def test_a_follow_up_asks_what_the_last_question_asked_only_when_it_does_not_say
     ("Hun har sterke smerter midt i brystet.", "medical"),
     ("Far slo hovudet i golvet.", "medical"),
     ("Han har tatt alle pilla sine.", "poisoning"),
+    ("Har egentlig bestemt meg for å gjøre slutt på det i kveld.", "suicide"),
+    ("Jeg har bestemt meg, i natt er det slutt.", "suicide"),
+    ("Eg skal sove for godt i natt.", "suicide"),
+    ("I won't be around after tonight.", "suicide"),
 ])
 def test_warning_signs_said_in_everyday_words_are_emergencies_by_pattern(understander, text, kind):
     assert kind in understand(understander, text).emergency
 
 
 @pytest.mark.parametrize("text", ["Kan dere høre mer med fastlegen om dette?", "Hun liker den blå genseren best.",
-                                  "Hvem kan hjelpe far å vekke interessen for turer igjen?"])
+                                  "Hvem kan hjelpe far å vekke interessen for turer igjen?",
+                                  # an ending of something else, a death told of the past or gently, a trip
+                                  "Vil gjøre slutt på drikkinga før sommeren.", "Har gjort det slutt med samboeren.",
+                                  "I kveld er det slutt på avlastningsoppholdet, hvem henter han?",
+                                  "Vi vil gjøre slutt på det avlastningsoppholdet nå.",
+                                  "Broren min gjorde slutt på livet sitt for to år siden.",
+                                  "Mor sovna inn for godt i natt, hva skjer med hjelpemidlene?",
+                                  "I won't be here tomorrow, can someone check on my mother?"])
 def test_the_new_warning_sign_patterns_leave_everyday_sentences_alone(understander, text):
     assert understand(understander, text).emergency == ()
 

@@ -38,6 +38,7 @@ def test_one_pass_normalises_maps_dialect_drops_stopwords_and_stems():
     ("å viss dæm sei nei", "å viss de sei nei"),
     ("ka kosta det nåkka", "hva koster det noe"),
     ("ho fekk ikkje vere heime heilt", "hun fikk ikke vere hjemme helt"),
+    ("kem kan hjælp han med hjæmmehjelpa", "hvem kan hjelp han med hjemmehjelpa"),
     # words bokmål spells the same stay as written: diet, the fish, the weather, the infinitive
     ("spesiell kost og sei i dårlig vær", "spesiell kost og sei i dårlig vær"),
     ("jeg klarer ikke å orke mer", "jeg klarer ikke å orke mer"),
