@@ -86,6 +86,8 @@ class Rules:
         switch: One compiled pattern for messages that change the subject in so many words.
         told_need: The words that tell a need in the rest of a message beside its question: what someone cannot
             do or does not have ("klarer ikke", "høyrer nesten ingenting"), not what they have ("mor har det").
+        asks_for_help: An open ask for someone or something that helps ("hvem tar over for meg", "finnes det noen
+            som kan ta ham med"): the rest of a message that asks so tells a need too.
         asks_with_verb: A question word followed by its verb ("hva skjer", "hvem fikser"), not by a word that
             only points back ("hva med far?", "what about mum?"): the question says what it asks.
         question_opener: A sentence that opens with a question word or a verb (a Norwegian sentence that opens
@@ -125,6 +127,7 @@ class Rules:
     price_amount: re.Pattern[str]
     switch: re.Pattern[str]
     told_need: re.Pattern[str]
+    asks_for_help: re.Pattern[str]
     part_split: re.Pattern[str]
     question_opener: re.Pattern[str]
     asks_with_verb: re.Pattern[str]
@@ -218,6 +221,7 @@ def rules() -> Rules:
         route=_any_of(patterns.get("route")),
         switch=_any_of(patterns.get("switch")),
         told_need=re.compile(rf"\b{_words(patterns, 'told_need')}\b"),
+        asks_for_help=_any_of(patterns.get("asks_for_help")),
         price_amount=_any_of(patterns.get("price_amount"), re.IGNORECASE),
         ask_whom=_any_of(patterns.get("ask_whom"), re.IGNORECASE),
         coordination=re.compile(rf"\s*(?:(?:{_words(patterns, 'coordinators')}\s+)+"

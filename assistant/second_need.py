@@ -9,7 +9,8 @@ What the reply answers already is the clauses that name one of its services, or 
 many words ("hva koster det", "hvordan søker vi"). The rest of the message (:func:`rest_of`) is read on its own, as
 a situation with no conversation: the service a situation answer would lead with is the second need's when the
 combined score and the service classifier are both sure of it (:func:`told_service`). Open asks stay in the rest ("hvem
-kan hun snakke med", "er det nokon som kan sjå på det"): they ask for help with the need told beside them.
+kan hun snakke med", "er det nokon som kan sjå på det"): they ask for help with the need told beside them, and an open
+ask tells a need by itself ("og hvem tar over for meg de to ukene jeg er bortreist?"), without a word of lack.
 
 Measured on the dev splits before it was built (2026-12-07, docs/evaluation.md): read this way, the rest of 406
 direct dev replies led with a service the reply lacked 75 times, 15 of them one a caseworker expected; told as what
@@ -38,9 +39,10 @@ MIN_WORDS = 4
 
 def rest_of(text: str, names: ServiceNames, analyzer: Analyzer) -> str:
     """The clauses of ``text`` that neither name a service nor ask an aspect other than an open one (``open_aspects``
-    in patterns.yaml), joined, when they tell a need (what someone cannot do or lacks, ``told_need``); "" when
-    nothing is left, when nothing was taken away (then the message is all one need, which the reply answers), or
-    when the rest only tells the story of the question ("mor har det hver dag")."""
+    in patterns.yaml), joined, when they tell a need: what someone cannot do or lacks (``told_need``), or an open ask
+    for someone or something that helps (``asks_for_help``: "hvem tar over for meg de to ukene"). "" when nothing is
+    left, when nothing was taken away (then the message is all one need, which the reply answers), or when the rest
+    only tells the story of the question ("mor har det hver dag")."""
     kept, dropped = [], False
     for clause in clauses(text):
         clause = clause.strip()
@@ -52,9 +54,10 @@ def rest_of(text: str, names: ServiceNames, analyzer: Analyzer) -> str:
         else:
             kept.append(clause)
     rest = ", ".join(kept)
-    if not dropped or len(rest.split()) < MIN_WORDS or not rules().told_need.search(analyzer.normalise(rest)):
+    if not dropped or len(rest.split()) < MIN_WORDS:
         return ""
-    return rest
+    normalised = analyzer.normalise(rest)
+    return rest if rules().told_need.search(normalised) or rules().asks_for_help.search(normalised) else ""
 
 
 def told_service(rest: Plan, shown: Collection[str], c: Calibration, *,

@@ -39,6 +39,26 @@ def test_an_open_ask_stays_with_the_need_it_asks_help_for(names):
         "far hører nesten ingenting lenger, er det noen som kan se på det"
 
 
+@pytest.mark.parametrize(("text", "rest"), [
+    ("kan jeg få omsorgsstønad når jeg steller far? og hvem tar over for meg de to ukene jeg er bortreist?",
+     "hvem tar over for meg de to ukene jeg er bortreist"),
+    ("hva koster dagsenteret, og finnes det noen som kan ta ham med på tur en ettermiddag?",
+     "finnes det noen som kan ta ham med på tur en ettermiddag"),
+    ("ka kosta trygghetsalarmen? og kæm kan se innom ho dei andre dagan?", "kæm kan se innom ho dei andre dagan"),
+])
+def test_an_open_ask_for_help_beside_a_named_service_is_a_rest_of_its_own(names, text, rest):
+    # no negation tells the need here: the ask for someone or something that helps does
+    assert rest_of(text, names, default_analyzer()) == rest
+
+
+@pytest.mark.parametrize("text", [
+    "hva koster trygghetsalarm, og hvem kan få den?",  # who qualifies for the named service: its aspect, no rest
+    "hva koster dagsenteret, og hvem kan søke om plass der?",
+])
+def test_an_ask_about_who_qualifies_for_the_named_service_is_no_rest(names, text):
+    assert rest_of(text, names, default_analyzer()) == ""
+
+
 @pytest.mark.parametrize("text", [
     "mor har falt to ganger og klarer ikke dusjen lenger",  # nothing taken away: one need, which the reply answers
     "hva koster trygghetsalarm? Stemmer det",  # too little left to tell a need
