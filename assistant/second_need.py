@@ -48,8 +48,10 @@ def rest_of(text: str, names: ServiceNames, analyzer: Analyzer) -> str:
         clause = clause.strip()
         if not clause:
             continue
-        asked = set(detect_aspects(clause, analyzer=analyzer))
-        if names.mentioned(analyzer.normalise(clause)) or not asked <= rules().open_aspects:
+        # read once: the names and the aspect cues both run on the clause's normalised text
+        analysis = analyzer.analyse(clause)
+        asked = set(detect_aspects(clause, analyzer=analyzer, analysis=analysis))
+        if names.mentioned(analysis.normalised) or not asked <= rules().open_aspects:
             dropped = True
         else:
             kept.append(clause)
