@@ -65,9 +65,10 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: description, 12 two-part and 12 other-language questions: ``test26``, ids ``ag…``, never read; ``dev26``, ids
 #: ``ah…``, read), and panel27 (96, 08:05 UTC, before that round's changes, for the second need: 20 two-part
 #: questions, two thirds about two different needs, 16 situations, half with two or three needs, 12 others:
-#: ``test27``, ids ``ai…``, never read; ``dev27``, ids ``aj…``, read), and panel28 (48, 2026-12-07 11:25 UTC, before
-#: that round's changes: 20 two-part questions that ask one thing of a named service and an open question about
-#: another need, 10 situations with two needs, 18 others: ``test28`` only, ids ``ak…``, never read).
+#: ``test27``, ids ``ai…``, never read; ``dev27``, ids ``aj…``, read), and panel28 (48, 2026-12-07 11:07-11:09 UTC,
+#: while that round's change was made, by a helper that never saw it: 20 two-part questions that ask one thing of a
+#: named service and an open question about another need, 10 situations with two needs, 18 others: ``test28`` only,
+#: ids ``ak…``, never read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
                                28))

@@ -71,7 +71,7 @@ def _norm(text: str) -> str:
 #: And panel25's ae048 (test25, written blind on 2026-12-07 05:05), a short thanks the intent line "tusen takk for
 #: god hjelp" (written before it) also says (its text seen when this check named it). And panel27's aj010 (dev27,
 #: written blind on 2026-12-07 08:05), the same thanks. And panel28's ak003 (test28, written blind on 2026-12-07
-#: 11:25), the deadline to appeal a decision on practical help, which a labelled question of 2026-12-05 asks in nearly
+#: 11:07), the deadline to appeal a decision on practical help, which a labelled question of 2026-12-05 asks in nearly
 #: the same words (the bank line seen when this check named it, not the question).
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
                                        "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008", "w003",
