@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,10 +26,11 @@ from assistant.derived import banks_and_classifiers
 from assistant.meaning import Calibration, MeaningModel
 from assistant.plan import Audience, Plan, plan
 from assistant.privacy import Masked, clean_and_mask, strip_masks
+from assistant.query_vectors import QueryVectors
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, Turn
-from assistant.message import detect_language, message_sentences, pattern_tail, split_parts
-from assistant.safety import read_danger
+from assistant.message import detect_language, pattern_tail, split_parts
+from assistant.safety import read_danger, safety_sentences
 from assistant.second_need import ToldNeeds
 from assistant.understanding import Understander, Understanding
 from assistant.write import ExtractiveWriter, Writer
@@ -50,7 +49,7 @@ class Assistant:
     """Answers questions about Levanger's health and care services from the guide, with citations.
 
     Thread-safe for concurrent ``ask`` calls: the only shared mutable state is a bounded, locked cache
-    of query embeddings.
+    of query embeddings (:mod:`assistant.query_vectors`).
     """
 
     def __init__(self, retriever: Retriever, guide: Guide, *, settings: AssistantSettings | None = None,
@@ -84,11 +83,9 @@ class Assistant:
         process = {d.category for d in guide.documents if d.kind == "general"}
         self._help_categories = {d.service_id: d.category for d in guide.documents
                                  if d.kind == "service" and d.category not in process}
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        general = frozenset(d.service_id for d in guide.documents if d.general_for)
+        self._vectors = QueryVectors(retriever.embedder.encode_queries)
         self._told = ToldNeeds(self.understand, self.plan, self.understander.names, self.analyzer, calibration,
-                               general)
+                               frozenset(self.understander.general_for))
 
     @classmethod
     def load(cls, *, settings: AssistantSettings | None = None, rebuild: bool = False,
@@ -157,36 +154,8 @@ class Assistant:
         return clean_and_mask(text, limit=self.settings.max_question_chars, read=read or self.settings.safety_chars)
 
     def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Cached query embeddings of several texts (least recently used out); the uncached ones are encoded
-        in one batch."""
-        with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-            for t in known:
-                self._cache.move_to_end(t)
-        todo = list(dict.fromkeys(t for t in texts if t not in known))
-        if todo:
-            vectors = self.retriever.embedder.encode_queries(todo)
-            with self._lock:
-                for t, v in zip(todo, vectors, strict=True):
-                    self._cache[t] = v
-                    known[t] = v
-                while len(self._cache) > 512:
-                    self._cache.popitem(last=False)
-        return [known[t] for t in texts]
-
-    def _safety_sentences(self, whole: str, query: str) -> list[str]:
-        """The sentences of the whole message (masks stripped) judged on their own for safety (none for a
-        one-sentence message, which the question's own embedding covers). A long message keeps the sentences that
-        share most words with the emergency bank, up to ``max_safety_sentences``."""
-        sentences = message_sentences(whole, limit=10_000)
-        if len(sentences) <= 1:
-            return []
-        cap = self.settings.max_safety_sentences
-        if len(sentences) > cap:
-            rank = self.meaning.emergency_rank(sentences)
-            keep = sorted(sorted(range(len(sentences)), key=lambda i: -rank[i])[:cap])
-            sentences = [sentences[i] for i in keep]
-        return [s for s in sentences if s != query]
+        """Cached query embeddings of several texts; the uncached ones are encoded in one batch."""
+        return self._vectors.many(texts)
 
     def understand(self, question: object, history: Sequence[Turn] = (), *,
                    mode: str = "fused") -> tuple[Understanding, list[Hit]]:
@@ -212,7 +181,8 @@ class Assistant:
         if mode == "lexical":
             vectors: list[np.ndarray | None] = [None] * (1 + len(pieces))
         else:
-            sentences = self._safety_sentences(whole, query)
+            sentences = safety_sentences(whole, query, cap=self.settings.max_safety_sentences,
+                                         rank=self.meaning.emergency_rank)
             tail = pattern_tail(sentences, analyzer=self.analyzer) if sentences else ""
             # dialect and nynorsk read as bokmål too, for the danger classifier (its ordinary side is mostly
             # bokmål, so "Eg har skrive brev til alle …" read 0.24 as written and 0.62 as bokmål)

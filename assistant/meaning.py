@@ -19,7 +19,7 @@ tuning part. An embedder without a calibration gets no semantic decisions (the p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,7 +168,7 @@ class MeaningModel:
                 out[entry.against] = min(out.get(entry.against, 0.0), -score)
         return out
 
-    def emergency_rank(self, sentences: list[str]) -> list[float]:
+    def emergency_rank(self, sentences: Sequence[str]) -> list[float]:
         """How much each sentence shares the emergency bank's words (BM25's best match), to choose which
         sentences of a very long message to embed when not all can be."""
         if self._emergency_lexical is None:

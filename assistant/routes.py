@@ -9,12 +9,13 @@ nursing).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from assistant import templates
 from assistant.compose import AnswerBuilder
-from assistant.plan import Plan
-from assistant.select import DETAIL_MIN, SectionPicker
+from assistant.plan import GENERAL_ID, Plan
+from assistant.select import SectionPicker
+from assistant.select_weights import DETAIL_MIN
 from corpus.model import Document
 from corpus.schema import heading_for
 from index.analysis import Analysis, Analyzer
@@ -23,6 +24,8 @@ __all__ = ["Routes", "granted_by_forvaltning", "next_step"]
 
 #: What a service's route sentence is picked by when its front matter names none.
 _ROUTE_CUE = "søke søknad kontakt"
+#: What the individual-assessment sentence of the general document is picked by (its content, not the question).
+_ASSESSMENT_CUE = "individuell vurdering behov"
 
 
 class Routes:
@@ -32,6 +35,7 @@ class Routes:
         self.picker = picker
         self.documents = documents
         self._cue = analyzer.analyse(_ROUTE_CUE)
+        self._assessment_cue = analyzer.analyse(_ASSESSMENT_CUE)
         # the route sentences' terms, read once here, never per question
         self._terms = {d.service_id: (picker.terms(d.route.contact), picker.terms(d.route.sentence))
                        for d in documents.values() if d.route and d.route.contact}
@@ -67,6 +71,18 @@ class Routes:
         the switchboard (:func:`next_step`) follows it, after any need the message tells beside its question."""
         if (service_id, "apply") not in b.sections:
             self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
+
+    def assessment(self, b: AnswerBuilder, who: Sequence[str], *, staff: bool) -> None:
+        """That services are granted after an individual assessment, in a reply on who can get ``who``: only for a
+        service Forvaltning grants by decision (a doctor decides on KAD, the county on the TT card, NAV on social
+        assistance), and only when the reply has not said so in the service's own words. The general document's
+        sentence, else the fixed one."""
+        granted = any(granted_by_forvaltning(d) for d in map(self.documents.get, who))
+        if not granted or "individuell vurdering" in b.text.lower():
+            return
+        groups = self.picker.pick(GENERAL_ID, "other", self._assessment_cue, max_words=30, max_spans=1, skip=b.quoted)
+        if not any(b.add_quoted(chunk, spans, 0.0) for chunk, spans in groups[:1]):
+            b.add(templates.ELIGIBILITY_STAFF if staff else templates.ELIGIBILITY, kind="quote")
 
 
 def granted_by_forvaltning(doc: Document | None) -> bool:

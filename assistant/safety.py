@@ -7,7 +7,7 @@ decide together; :func:`emergency_kinds` is the one place that weighs them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +15,11 @@ import numpy as np
 from assistant.bank_texts import ORDINARY
 from assistant.closing import Closing
 from assistant.meaning import Calibration, Meaning
-from assistant.message import word_count
+from assistant.message import message_sentences, word_count
 from assistant.rules import rules
 from index.classifier import TextClassifier
 
-__all__ = ["Danger", "emergency_kinds", "read_danger"]
+__all__ = ["Danger", "emergency_kinds", "read_danger", "safety_sentences"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,21 @@ class Danger:
     message: float
     sentence: float
     kinds: tuple[str, ...] = ()
+
+
+def safety_sentences(whole: str, query: str, *, cap: int,
+                     rank: Callable[[Sequence[str]], Sequence[float]]) -> list[str]:
+    """The sentences of the whole message (masks stripped) judged on their own for safety (none for a
+    one-sentence message, which the question's own embedding covers). A long message keeps the ``cap`` sentences
+    that ``rank`` (words shared with the emergency bank) puts first, in their order."""
+    sentences = message_sentences(whole, limit=10_000)
+    if len(sentences) <= 1:
+        return []
+    if len(sentences) > cap:
+        ranks = rank(sentences)
+        keep = sorted(sorted(range(len(sentences)), key=lambda i: -ranks[i])[:cap])
+        sentences = [sentences[i] for i in keep]
+    return [s for s in sentences if s != query]
 
 
 def read_danger(classifier: TextClassifier, message: Sequence[tuple[str, np.ndarray | None]],

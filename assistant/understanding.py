@@ -42,7 +42,8 @@ class Understander:
                  analyzer: Analyzer | None = None) -> None:
         self.analyzer = analyzer or default_analyzer()
         self.names = ServiceNames.from_documents(documents, self.analyzer)
-        self._general_for = {d.service_id: frozenset(d.general_for) for d in documents if d.general_for}
+        #: The general documents and the aspects each answers for every service (the told need reads it too)
+        self.general_for = {d.service_id: frozenset(d.general_for) for d in documents if d.general_for}
         self.calibration = calibration
         self.parts = PartReader(self.names, self.analyzer, calibration)
         preload_language()  # load the language model now, not on the first question
@@ -205,8 +206,8 @@ class Understander:
                                                         language=language)
         # a follow-up that asks an aspect reads like the service about that aspect ("og prisen? hun har bare
         # minstepensjon" after a nursing home reads as payment): that is the subject's price, not a new need
-        by_aspect = follows and about is not None and about.top in self._general_for \
-            and bool(self._general_for[about.top] & set(message_aspects))
+        by_aspect = follows and about is not None and about.top in self.general_for \
+            and bool(self.general_for[about.top] & set(message_aspects))
         # ... and one that refers back and asks, in so many words, a specific aspect of what it refers to ("ka skjer
         # når det e slutt da, må han heim igjen?" after a short stay reads like the rehabilitation stay's going home)
         asks_specific = message_source == "cues" and bool(set(message_aspects) - set(rules().general_aspects))

@@ -23,7 +23,8 @@ from assistant.everyday import everyday_words
 from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
 from assistant.routes import Routes, granted_by_forvaltning, next_step
-from assistant.select import DETAIL_MIN, PART_DETAIL_MIN, SectionPicker
+from assistant.select import SectionPicker
+from assistant.select_weights import DETAIL_MIN, PART_DETAIL_MIN
 from assistant.topics import TopicAnswers
 from assistant.settings import AssistantSettings
 from assistant.types import Reply, ServiceRole
@@ -32,8 +33,6 @@ from corpus.model import Chunk, Document
 from assistant.rules import rules
 from index.analysis import Analysis, Analyzer, default_analyzer
 
-#: What the individual-assessment sentence of the general document is picked by (its content, not the question).
-_ASSESSMENT_CUE = "individuell vurdering behov"
 #: Where a reason for a service in a situation answer comes from, in order of preference.
 _REASON_ASPECTS = ("what", "included", "who")
 
@@ -56,13 +55,10 @@ class ExtractiveWriter:
         self.analyzer = analyzer or default_analyzer()
         # the guide's sentences and the fixed cues are read once, here; a question's analysis comes with the plan
         self.picker = SectionPicker(chunks, self.analyzer, everyday=everyday_words(self.analyzer))
-        self.topics = TopicAnswers(self.picker, self._title, granted=self._granted)
-        self._assessment_cue = self.analyzer.analyse(_ASSESSMENT_CUE)
+        # whether Forvaltning grants a service is its front matter's route
+        self.topics = TopicAnswers(self.picker, self._title,
+                                   granted=lambda sid: granted_by_forvaltning(self.documents.get(sid)))
         self.routes = Routes(self.picker, documents, self.analyzer)
-
-    def _granted(self, service_id: str) -> bool:
-        """Whether Forvaltning helse og omsorg grants the service, by its front matter's route."""
-        return granted_by_forvaltning(self.documents.get(service_id))
 
     def _read(self, text: str, analysis: Analysis | None) -> Analysis:
         """The analysis understanding made of ``text``; read here only when the plan carries none (a plan made
@@ -162,9 +158,11 @@ class ExtractiveWriter:
                 # service is); a follow-up that asks the last question again keeps its section
                 read = self._read(part.text, part.analysis)
                 held = self.picker.best_aspect(part.service_id, aspect or "what", read, avoid=("law",))
-                if held != aspect and self._keeps_asked_section(sid, aspect):
-                    # the section asked first (a price question keeps its price), then the one holding the words,
-                    # in case the aspect was misread from a cue ("må jeg ha henvisning" read as what is expected)
+                if held != aspect and aspect not in ("", "what") and self.picker.has(sid, aspect):
+                    # the section asked first where the service has it (moved away, a price question got what the
+                    # service is, "avtale med kommunen", and lost its price: docs/evaluation.md), then the one
+                    # holding the words, in case the aspect was misread from a cue ("må jeg ha henvisning" read as
+                    # what is expected)
                     sections.setdefault((sid, aspect), []).append(part)
                 aspect = held
             sections.setdefault((sid, aspect), []).append(part)
@@ -199,8 +197,7 @@ class ExtractiveWriter:
                 # of its own ("vindusvask" under what is not included)
                 self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps
                                                   if p.service_id == sid])
-        if self._needs_assessment(b, [sid for sid, aspect in sections if aspect == "who"]) and not self._assessment(b):
-            b.add(templates.ELIGIBILITY_STAFF if plan.audience == "staff" else templates.ELIGIBILITY, kind="quote")
+        self.routes.assessment(b, [sid for sid, aspect in sections if aspect == "who"], staff=plan.audience == "staff")
         outside_parts(b, u.outside_parts)
         # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
         # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
@@ -224,33 +221,14 @@ class ExtractiveWriter:
                    affirmative=True)
         self.routes.route(b, sid, query)
 
-    def _keeps_asked_section(self, service_id: str, aspect: str) -> bool:
-        """Whether a part is answered from the section it asks even where another holds more of its words: when
-        it asks one the service has, other than what the service is (moved away, a price question got what the
-        service is, "avtale med kommunen", and lost its price; docs/evaluation.md has the counts)."""
-        return aspect not in ("", "what") and self.picker.has(service_id, aspect)
-
     def _unanswered_details(self, b: AnswerBuilder, service_id: str, parts: Sequence[PlannedPart]) -> None:
-        """For each part of a message that asks several things (or the one of the last question asked again for
-        something else), the sentence of the service that holds a rare word of the part the reply has not said, from
-        a section the reply has not quoted: the thing asked about inside
-        a section ("dekker dere utgiftene når de går på kino", asked beside who can get a support contact, is
-        answered by the price section's rule on activity expenses; "hva ligger husleia på" by the rent)."""
+        """For each part of a message that asks several things (or of the last question asked again for something
+        else), the sentence of an unquoted section that holds a rare word of the part: "dekker dere utgiftene når de
+        går på kino", beside who can get a support contact, is answered by the price section's activity expenses."""
         for part in {p.text: p for p in parts}.values():
             quoted = tuple(aspect for sid, aspect in b.sections if sid == service_id)
             self._detail(b, service_id, self._read(part.text, part.analysis), avoid=("law", "apply", *quoted),
                          floor=PART_DETAIL_MIN)
-
-    def _needs_assessment(self, b: AnswerBuilder, who: Sequence[str]) -> bool:
-        """Whether a reply on who can get a service should add that services are granted after an individual
-        assessment: only for a service Forvaltning grants by decision (a doctor decides on KAD, the county on the
-        TT card, NAV on social assistance), and only when the reply has not said so in the service's own words."""
-        granted = any(granted_by_forvaltning(d) for d in map(self.documents.get, who))
-        return granted and "individuell vurdering" not in b.text.lower()
-
-    def _assessment(self, b: AnswerBuilder) -> bool:
-        groups = self.picker.pick(GENERAL_ID, "other", self._assessment_cue, max_words=30, max_spans=1, skip=b.quoted)
-        return any(b.add_quoted(chunk, spans, 0.0) for chunk, spans in groups[:1])
 
     def _situation(self, b: AnswerBuilder, plan: Plan) -> None:
         """The service that fits, why (its sentences nearest the need), how to get it; then at most two more

@@ -317,7 +317,7 @@ def test_a_part_asked_beside_another_gets_the_sentence_that_holds_its_rare_word(
 
 
 def test_a_part_adds_a_sentence_for_a_rare_word_not_for_a_common_verb(hashing_assistant):
-    from assistant.select import DETAIL_MIN, PART_DETAIL_MIN
+    from assistant.select_weights import DETAIL_MIN, PART_DETAIL_MIN
 
     bot = hashing_assistant
     picker = bot.writer.picker

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import routes, write
+from assistant import routes
 from assistant.types import Turn
 from assistant.message import _CLAUSES, split_parts
 from corpus import load_guide
@@ -119,7 +119,7 @@ def test_the_question_is_analysed_once_per_ask(hashing_assistant, monkeypatch, q
         pieces |= {turn.text, *_CLAUSES.split(turn.text)}
     for _, text in seen:
         assert text in pieces or text.startswith(question + " "), text
-    assert not {write._ASSESSMENT_CUE, routes._ROUTE_CUE} & {text for _, text in seen}
+    assert not {routes._ASSESSMENT_CUE, routes._ROUTE_CUE} & {text for _, text in seen}
     if question == "Hva koster trygghetsalarm?":
         # one clause, one sentence, no history: the question's reading is the only pass of the analyser
         assert sum(seen.values()) == 2 and seen["normalise", question] == 1, seen
