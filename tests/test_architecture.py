@@ -170,3 +170,14 @@ def test_tests_mirror_the_packages_and_every_browser_test_is_in_its_tier() -> No
         text = path.read_text("utf-8")
         starts_chromium = re.search(r"^\s*(from|import) (playwright|tests\.browser)\b", text, re.M) is not None
         assert starts_chromium == (path.parent.name == "browser"), path.relative_to(ROOT)
+
+
+#: One concept per module: a module past this many lines has grown a second job (split it, as core, select and
+#: write were on 2026-12-07).
+MAX_MODULE_LINES = 300
+
+
+def test_every_module_stays_within_its_line_budget() -> None:
+    long = {name: n for name, path in _modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, long
