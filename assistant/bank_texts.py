@@ -19,7 +19,7 @@ from corpus.model import Document
 from index.analysis import default_analyzer
 from index.banks import BankEntry
 
-__all__ = ["BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY", "OTHER_TOPIC",
+__all__ = ["ABOUT_ASSISTANT", "BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY", "OTHER_TOPIC",
            "SAFETY_BANKS",
            "all_banks", "classifier_banks", "danger_language_entries", "danger_sentence_entries", "held_out",
            "intent_entries",
@@ -109,6 +109,8 @@ ORDINARY = "ordinary"
 NO_SERVICE = "_none"
 #: Conversational intents, labelled beside the aspects in the "asked" bank.
 INTENTS = ("greeting", "thanks", "capabilities", "human", "goodbye")
+#: Of those, the questions about the assistant itself (what it can do, whether a person answers): never a farewell.
+ABOUT_ASSISTANT = ("capabilities", "human")
 
 
 @lru_cache(maxsize=1)

@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from assistant import templates
-from assistant.compose import AnswerBuilder
+from assistant.compose import AnswerBuilder, Span
 from assistant.plan import GENERAL_ID, Plan
 from assistant.select import SectionPicker
 from assistant.select_weights import DETAIL_MIN
-from corpus.model import Document
+from corpus.model import Chunk, Document
 from corpus.schema import heading_for
 from index.analysis import Analysis, Analyzer
 
@@ -58,6 +58,13 @@ class Routes:
         if doc.route and terms and (contact or (query is not None and self.picker.telling(
                 service_id, query, terms[0], beyond=terms[1], ignore=self._channel) >= DETAIL_MIN)):
             routes.insert(0, doc.route.contact)
+        if doc.route and doc.route.kind == "direct" and doc.route.contact:
+            # a service reached by contacting it: the sentence that says one may (or need not apply, "uten
+            # henvisning") and the one that says how, together; either alone left the asker without the way
+            together = dict.fromkeys([*routes, doc.route.contact])
+            found = [f for f in (self.picker.sentence(service_id, None, text) for text in together) if f is not None]
+            if found and self._quote_together(b, found, label):
+                return
         for text in routes:
             found = self.picker.sentence(service_id, None, text)
             if found is not None and b.add_quoted(found[0], found[1], 0.0, prefix=templates.SITUATION_ROUTE,
@@ -65,6 +72,16 @@ class Routes:
                 return
         b.add_passage(self.picker.pick(service_id, "apply", self._cue, max_words=28, max_spans=1, skip=b.quoted),
                       prefix=templates.SITUATION_ROUTE, label=label, kind="route")
+
+    @staticmethod
+    def _quote_together(b: AnswerBuilder, found: list[tuple[Chunk, list[Span]]], label: str) -> bool:
+        """Route sentences under one label: one paragraph per chunk, in the order given."""
+        added = False
+        for chunk in dict.fromkeys(c for c, _ in found):
+            spans = sorted((s for c, ss in found if c == chunk for s in ss), key=lambda s: s.start)
+            added |= b.add_quoted(chunk, spans, 0.0, prefix="" if added else templates.SITUATION_ROUTE, label=label,
+                                  kind="route")
+        return added
 
     def closing_route(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
         """The service's own route at the end of an answer (unless its section on how to apply was quoted already);

@@ -286,10 +286,26 @@ def test_whom_to_contact_closes_a_reply_that_asks_about_who_is_contacted(hashing
     assert doc.route.contact and "kreftkoordinator" in doc.route.contact
     reply = hashing_assistant.ask("fikk kreftdiagnose i forrige uke. finnes det en kreftkoordinator i kommunen?")
     assert doc.route.contact in reply.text and doc.route.sentence not in reply.text
-    # a word of how to reach anyone ("telefonen") is no reason: a hearing situation keeps its own route
+    # a word of how to reach anyone ("telefonen") is no reason: a hearing situation's route leads with its own
+    # sentence (the contact, which a service reached directly always adds, follows it)
     reply = hashing_assistant.ask("hører nesten ingenting i telefonen lenger")
     route = hashing_assistant.document("syn-horsel").route
-    assert reply.services[0] != "syn-horsel" or route.contact not in reply.text
+    assert reply.services[0] != "syn-horsel" or (
+        route.sentence in reply.text and reply.text.find(route.contact) > reply.text.find(route.sentence))
+
+
+def test_a_service_reached_directly_says_how_to_reach_it(hashing_assistant, assert_reply_grounded):
+    # "Du trenger ikke søke om helsestasjon" alone left the asker without a way in: its route says how, after it
+    route = hashing_assistant.document("helsestasjon").route
+    assert route.kind == "direct" and route.contact
+    reply = hashing_assistant.ask("Koster det noe å gå på helsestasjonen med babyen?")
+    assert_reply_grounded(hashing_assistant, reply)
+    assert route.sentence in reply.text and route.contact in reply.text
+    assert reply.text.find(route.sentence) < reply.text.find(route.contact)
+    # a service one applies for keeps its application sentence alone
+    reply = hashing_assistant.ask("Hvordan søker jeg om omsorgsstønad?")
+    assert hashing_assistant.document("omsorgsstonad").route.sentence in reply.text
+    assert "Du kan ringe Levanger kommune på sentralbordet, telefon 74 05 25 00" not in reply.text
 
 
 def test_a_price_answer_without_an_amount_says_whom_to_ask(hashing_assistant, assert_reply_grounded):

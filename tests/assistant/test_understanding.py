@@ -680,3 +680,25 @@ def test_a_follow_up_asking_an_aspect_still_leaves_the_subject_for_a_need_read_s
         got = _follow_up(u, text, history, asked=Prediction(("what", "cost"), (0.3, 0.2)),
                          about=Prediction(("matombringing", "klage"), (p, 0.05)))
         assert got.focus == focus, p
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("question", [
+    "Er dette en robot? Kan jeg snakke med et ekte menneske i kommunen i stedet?",
+    "Jeg vil mye heller snakke med et ekte menneske enn med en robot, går det an å få til?",
+])
+def test_a_longer_question_about_the_assistant_itself_is_small_talk(real_bot, question):
+    # past the intent classifier's word limit, the service classifier's "no service" agrees: no service is listed
+    reply = real_bot.ask(question)
+    assert reply.mode == "smalltalk" and not reply.services, (reply.mode, reply.services)
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("question, service", [
+    ("Kan jeg snakke med en person hos dere om hjemmehjelp til mor, hun klarer ikke vaske huset lenger?",
+     "praktisk-bistand"),
+    ("Hva kan du hjelpe meg med når det gjelder mor som har begynt å glemme ting hele tiden?", "demens"),
+])
+def test_a_long_question_that_asks_for_a_person_about_a_service_is_answered(real_bot, question, service):
+    reply = real_bot.ask(question)
+    assert reply.mode in ("direct", "situation") and reply.services[0] == service, (reply.mode, reply.services)
