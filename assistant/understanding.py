@@ -123,18 +123,19 @@ class Understander:
         # counted on the question as written: normalising keeps only Latin letters
         n_words = word_count(query)
         short = n_words <= c.intent_max_words
-        small_talk = (asked is not None and short and not named and asked.top in INTENTS
-                      and asked.p >= c.intent_emergency_veto)
+        # a question about the assistant itself past the word limit is small talk where the service classifier reads
+        # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
+        # and such a question is not judged by the banks' margins alone, the words and the danger classifier still
+        # judge it ("Gi meg et menneske!" got the box): of 1,244 safety probes and dev messages 8 read so, all calm
+        to_assistant = asked is not None and asked.top in ABOUT_ASSISTANT and about is not None \
+            and about.top == NO_SERVICE
+        small_talk = asked is not None and not named and (
+            (short and asked.top in INTENTS and asked.p >= c.intent_emergency_veto)
+            or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and (short or to_assistant)))
         emergency, concern = emergency_kinds(
             c, safety_normalised, meaning, sentence_meanings, injection=injection, small_talk=small_talk,
             pattern_reading=pattern_reading, raw=safety_text or query, closing=closing,
             in_conversation=bool(history), foreign=language != "nb", danger=danger)
-        # a longer question about the assistant itself is one too where the service classifier reads no service
-        # first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?", 13 words, got a carers' service):
-        # both voices agree, and on the dev panels, the first set and every probe set only questions to the assistant
-        # read so (4 of the messages past the word limit, none of another kind)
-        to_assistant = asked is not None and asked.top in ABOUT_ASSISTANT and about is not None \
-            and about.top == NO_SERVICE
         intent = ""
         if closing is not None and not emergency and not injection:
             intent = closing.intent  # what a closing names or describes is not a new question

@@ -72,10 +72,12 @@ def _norm(text: str) -> str:
 #: god hjelp" (written before it) also says (its text seen when this check named it). And panel27's aj010 (dev27,
 #: written blind on 2026-12-07 08:05), the same thanks. And panel28's ak003 (test28, written blind on 2026-12-07
 #: 11:07), the deadline to appeal a decision on practical help, which a labelled question of 2026-12-05 asks in nearly
-#: the same words (the bank line seen when this check named it, not the question).
+#: the same words (the bank line seen when this check named it, not the question). And panel29's al002 (test29,
+#: written blind on 2026-12-07 12:30), the deadline to appeal a decision on practical help, which a labelled question
+#: of 2026-12-05 asks in nearly the same words (the bank line seen, not the question).
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
                                        "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008", "w003",
-                                       "t018", "ae048", "aj010", "ak003"})
+                                       "t018", "ae048", "aj010", "ak003", "al002"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

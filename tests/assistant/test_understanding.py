@@ -702,3 +702,13 @@ def test_a_longer_question_about_the_assistant_itself_is_small_talk(real_bot, qu
 def test_a_long_question_that_asks_for_a_person_about_a_service_is_answered(real_bot, question, service):
     reply = real_bot.ask(question)
     assert reply.mode in ("direct", "situation") and reply.services[0] == service, (reply.mode, reply.services)
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("question", ["Gi meg et menneske!", "Æ vil snakk med et menneske, itj en maskin."])
+def test_asking_for_a_person_is_not_an_emergency_by_the_margins_alone(real_bot, question):
+    # both read close to the emergency bank by the margins alone (0.018 over the ordinary bank); the intent
+    # classifier reads a wish for a person, so the margins do not decide (the words and the danger classifier would)
+    reply = real_bot.ask(question)
+    assert reply.status != "emergency" and reply.mode == "smalltalk", (reply.status, reply.mode)
+    assert "113" not in reply.text.split("\n", 1)[0]
