@@ -3,7 +3,8 @@
 A service's front matter names its route (``route: {kind, sentence, contact?}``) with the guide's own sentences:
 apply to Forvaltning, contact directly, NAV, the GP. The contact sentence leads when the question asks whom to
 contact, or names what only that sentence holds ("kreftkoordinator": reached by phone, not by applying for home
-nursing).
+nursing). A service reached by contacting it (kind ``direct``) always says how: its contact sentence comes with its
+route sentence.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ class Routes:
 
     @staticmethod
     def _quote_together(b: AnswerBuilder, found: list[tuple[Chunk, list[Span]]], label: str) -> bool:
-        """Route sentences under one label: one paragraph per chunk, in the order given."""
+        """Route sentences under one label: one paragraph per chunk, in the guide's reading order within it (a
+        citation quotes its chunk in order, so whom to contact cannot lead a sentence the guide puts before it)."""
         added = False
         for chunk in dict.fromkeys(c for c, _ in found):
             spans = sorted((s for c, ss in found if c == chunk for s in ss), key=lambda s: s.start)
@@ -84,10 +86,18 @@ class Routes:
         return added
 
     def closing_route(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis) -> None:
-        """The service's own route at the end of an answer (unless its section on how to apply was quoted already);
-        the switchboard (:func:`next_step`) follows it, after any need the message tells beside its question."""
+        """The service's own route at the end of an answer (unless its section on how to apply was quoted already:
+        then, for a service reached directly, only how to reach it where that section's sentences left it out); the
+        switchboard (:func:`next_step`) follows it, after any need the message tells beside its question."""
         if (service_id, "apply") not in b.sections:
             self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
+            return
+        doc = self.documents.get(service_id)
+        if doc is not None and doc.route is not None and doc.route.kind == "direct" and doc.route.contact \
+                and doc.route.contact not in b.text:
+            found = self.picker.sentence(service_id, None, doc.route.contact)
+            if found is not None:
+                b.add_quoted(found[0], found[1], 0.0, kind="route")
 
     def assessment(self, b: AnswerBuilder, who: Sequence[str], *, staff: bool) -> None:
         """That services are granted after an individual assessment, in a reply on who can get ``who``: only for a

@@ -42,7 +42,7 @@ class Understander:
                  analyzer: Analyzer | None = None) -> None:
         self.analyzer = analyzer or default_analyzer()
         self.names = ServiceNames.from_documents(documents, self.analyzer)
-        #: The general documents and the aspects each answers for every service (the told need reads it too)
+        #: The general documents and the aspects each answers for every service (the told need reads it too; read only)
         self.general_for = {d.service_id: frozenset(d.general_for) for d in documents if d.general_for}
         self.calibration = calibration
         self.parts = PartReader(self.names, self.analyzer, calibration)
@@ -125,13 +125,13 @@ class Understander:
         short = n_words <= c.intent_max_words
         # a question about the assistant itself past the word limit is small talk where the service classifier reads
         # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
-        # and such a question is not judged by the banks' margins alone, the words and the danger classifier still
-        # judge it ("Gi meg et menneske!" got the box): of 1,244 safety probes and dev messages 8 read so, all calm
+        # one short sentence asking about the assistant or for a person is judged by the patterns and the danger
+        # classifier, not the margins ("Gi meg et menneske!" got the box; 8 of 1,244 probe and dev messages, all calm)
         to_assistant = asked is not None and asked.top in ABOUT_ASSISTANT and about is not None \
             and about.top == NO_SERVICE
-        small_talk = asked is not None and not named and (
-            (short and asked.top in INTENTS and asked.p >= c.intent_emergency_veto)
-            or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and (short or to_assistant)))
+        small_talk = asked is not None and short and not named and (
+            (asked.top in INTENTS and asked.p >= c.intent_emergency_veto)
+            or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and not sentence_meanings))
         emergency, concern = emergency_kinds(
             c, safety_normalised, meaning, sentence_meanings, injection=injection, small_talk=small_talk,
             pattern_reading=pattern_reading, raw=safety_text or query, closing=closing,

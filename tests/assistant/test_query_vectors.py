@@ -42,6 +42,7 @@ def test_the_least_recently_used_text_leaves_first():
 
 
 def test_concurrent_callers_get_their_own_vectors():
+    # a smoke test: the interpreter's lock hides most races, so this shows the results stay right, not the locking
     vectors = QueryVectors(CountingEncoder(), capacity=8)
     texts = [f"tekst {i}" for i in range(40)]
     results: dict[str, float] = {}

@@ -302,10 +302,25 @@ def test_a_service_reached_directly_says_how_to_reach_it(hashing_assistant, asse
     assert_reply_grounded(hashing_assistant, reply)
     assert route.sentence in reply.text and route.contact in reply.text
     assert reply.text.find(route.sentence) < reply.text.find(route.contact)
-    # a service one applies for keeps its application sentence alone
-    reply = hashing_assistant.ask("Hvordan søker jeg om omsorgsstønad?")
-    assert hashing_assistant.document("omsorgsstonad").route.sentence in reply.text
-    assert "Du kan ringe Levanger kommune på sentralbordet, telefon 74 05 25 00" not in reply.text
+    # a service one applies for keeps its application sentence alone where whom to contact is not asked
+    route = hashing_assistant.document("koordinerende-enhet").route
+    assert route.kind == "forvaltning" and route.contact
+    reply = hashing_assistant.ask("Hvilke vilkår gjelder for å få individuell plan?")
+    assert route.sentence in reply.text and route.contact not in reply.text
+    # where the section on how to apply answers and leaves out how to reach a service reached directly, that follows
+    route = hashing_assistant.document("fysioterapi").route
+    reply = hashing_assistant.ask("Må jeg ha henvisning fra legen for å gå til fysioterapeut?")
+    assert reply.services[0] == "fysioterapi" and route.contact in reply.text
+
+
+def test_both_sentences_of_a_direct_route_stand_in_one_passage(hashing_assistant):
+    # the route quotes them as one paragraph with one citation, in the guide's order
+    picker = hashing_assistant.writer.picker
+    direct = [d for d in hashing_assistant.guide.documents if d.route and d.route.kind == "direct" and d.route.contact]
+    assert len(direct) >= 5
+    for doc in direct:
+        found = [picker.sentence(doc.service_id, None, t) for t in (doc.route.sentence, doc.route.contact)]
+        assert all(found) and found[0][0].chunk_id == found[1][0].chunk_id, doc.service_id
 
 
 def test_a_price_answer_without_an_amount_says_whom_to_ask(hashing_assistant, assert_reply_grounded):

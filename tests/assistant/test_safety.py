@@ -235,3 +235,22 @@ def test_the_box_a_pattern_gives_has_the_kinds_the_classifier_reads_surely_too()
 def test_one_or_two_words_keep_the_line_the_margins_give_whatever_the_classifier_reads():
     assert kinds("ingen puls", 0.02, Danger(0.01, 0.0, ("medical",))) == ((), "medical")
 
+
+
+@pytest.mark.parametrize("text, emergency", [
+    ("Kan noen ringe meg? Jeg klarer ikke mer og har lyst til å dø.", True),
+    ("Jeg vil snakke med en person, ikke en maskin. Jeg har ikke lyst å leve lenger.", True),
+    ("eg har ikkje lyst til å leve lenger", True),
+    ("Kan jeg få snakke med et menneske, jeg vil bare forsvinne.", True),
+    # living or dying somewhere, or not wanting to die, is no wish to die
+    ("Mor har ikke lyst til å dø på sykehuset, kan hun få hjelp hjemme?", False),
+    ("Far har ikke lyst å leve på sykehjem. Hva finnes ellers?", False),
+    ("Han vil helst dø hjemme, ikke på sykehuset.", False),
+])
+def test_the_plainest_words_for_a_wish_to_die_are_an_emergency_whatever_the_margins(text, emergency):
+    from index.analysis import default_analyzer
+
+    # the margins read the calm question beside it as ordinary: the words decide (the banks may veto only a message
+    # they read as plainly ordinary from the words on)
+    found, _ = emergency_kinds(CAL, default_analyzer().normalise(text), _meaning(0.0), raw=text)
+    assert bool(found) == emergency, found

@@ -712,3 +712,25 @@ def test_asking_for_a_person_is_not_an_emergency_by_the_margins_alone(real_bot, 
     reply = real_bot.ask(question)
     assert reply.status != "emergency" and reply.mode == "smalltalk", (reply.status, reply.mode)
     assert "113" not in reply.text.split("\n", 1)[0]
+
+
+def test_a_wish_for_a_person_silences_only_the_margins_of_one_short_sentence():
+    u = Understander(load_guide(pdf=[]).documents,
+                     Calibration(emergency_margin=0.016, sentence_emergency_margin=0.045, out_of_scope_margin=0.012))
+    human = Prediction(("human", "what"), (0.65, 0.1))
+    none = Prediction(("_none", "klage"), (0.6, 0.1))
+
+    def read(text, whole, sentences=()):
+        return u.understand(text, query=text, notices=(), meaning=_meaning(whole), asked=human, about=none,
+                            sentence_meanings=[(s, _meaning(m)) for s, m in sentences])
+
+    # one short sentence asking for a person, close to the emergency bank by the margins alone: small talk
+    alone = read("Gi meg et menneske!", 0.018)
+    assert alone.emergency == () and alone.intent == "human"
+    # a second sentence keeps the margins: what it tells is judged
+    told = read("Gi meg et menneske! Han puster så rart.", 0.018,
+                [("Gi meg et menneske!", 0.0), ("Han puster så rart.", 0.06)])
+    assert told.emergency and not told.intent
+    # and a long message is never silenced by the wish (the words and the classifier aside)
+    long = "Jeg vil snakke med et menneske og ikke med en maskin fordi jeg ikke får det til å fungere her"
+    assert read(long, 0.02).emergency
