@@ -19,8 +19,8 @@ from corpus.model import Document
 from index.analysis import default_analyzer
 from index.banks import BankEntry
 
-__all__ = ["ABOUT_ASSISTANT", "BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY", "OTHER_TOPIC",
-           "SAFETY_BANKS",
+__all__ = ["ABOUT_ASSISTANT", "BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY",
+           "OTHER_TOPIC", "SAFETY_BANKS",
            "all_banks", "classifier_banks", "danger_language_entries", "danger_sentence_entries", "held_out",
            "intent_entries",
            "labelled_questions", "need_entries", "outside_names", "outside_topics", "safety_banks", "situation_entries",

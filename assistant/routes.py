@@ -59,10 +59,10 @@ class Routes:
         if doc.route and terms and (contact or (query is not None and self.picker.telling(
                 service_id, query, terms[0], beyond=terms[1], ignore=self._channel) >= DETAIL_MIN)):
             routes.insert(0, doc.route.contact)
-        if doc.route and doc.route.kind == "direct" and doc.route.contact:
+        if direct := _direct_contact(doc):
             # a service reached by contacting it: the sentence that says one may (or need not apply, "uten
             # henvisning") and the one that says how, together; either alone left the asker without the way
-            together = dict.fromkeys([*routes, doc.route.contact])
+            together = dict.fromkeys([*routes, direct])
             found = [f for f in (self.picker.sentence(service_id, None, text) for text in together) if f is not None]
             if found and self._quote_together(b, found, label):
                 return
@@ -92,10 +92,9 @@ class Routes:
         if (service_id, "apply") not in b.sections:
             self.route(b, service_id, query, contact="contact" in plan.understanding.aspects)
             return
-        doc = self.documents.get(service_id)
-        if doc is not None and doc.route is not None and doc.route.kind == "direct" and doc.route.contact \
-                and doc.route.contact not in b.text:
-            found = self.picker.sentence(service_id, None, doc.route.contact)
+        direct = _direct_contact(self.documents.get(service_id))
+        if direct and direct not in b.text:
+            found = self.picker.sentence(service_id, None, direct)
             if found is not None:
                 b.add_quoted(found[0], found[1], 0.0, kind="route")
 
@@ -116,6 +115,11 @@ def granted_by_forvaltning(doc: Document | None) -> bool:
     """Whether Forvaltning helse og omsorg grants the service by decision (its front matter's route kind): not one
     NAV, a doctor, the county or the service itself decides on, nor a description with no route."""
     return doc is not None and doc.route is not None and doc.route.kind == "forvaltning"
+
+
+def _direct_contact(doc: Document | None) -> str:
+    """The contact sentence of a service reached by contacting it (route kind ``direct``), "" for any other."""
+    return doc.route.contact if doc is not None and doc.route is not None and doc.route.kind == "direct" else ""
 
 
 def next_step(plan: Plan) -> str:

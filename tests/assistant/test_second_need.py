@@ -106,7 +106,8 @@ def test_a_direct_answer_gets_the_need_its_message_tells_last(reading):
         [("hjelpemidler", "primary", "named"), ("matombringing", "also", "told")]
     # the named service's part is read without the need's words; the need's part is the rest
     assert [(q.service_id, q.aspect, q.text) for q in p.parts] == \
-        [("hjelpemidler", "what", "kan mor låne rullator"), ("matombringing", "what", "far klarer ikke å lage middag selv")]
+        [("hjelpemidler", "what", "kan mor låne rullator"),
+         ("matombringing", "what", "far klarer ikke å lage middag selv")]
 
 
 def test_an_open_ask_inside_the_rest_leaves_the_named_service(reading):
