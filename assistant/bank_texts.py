@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from assistant.about_assistant import assistant_bank
 from assistant.message import detect_aspects, message_sentences
 from assistant.rules import rules
 from corpus.model import Document
@@ -100,7 +101,7 @@ def need_entries(documents: tuple[Document, ...] | list[Document]) -> tuple[Bank
 #: The banks a classifier is trained on when the index is built: what a question asks (an aspect of a service
 #: description, or a conversational intent), which service it is about, whether it tells of danger now, and whether
 #: it asks a topic (what comes after, how long, a deadline, a wait).
-CLASSIFIED = ("asked", "about", "danger", "topic")
+CLASSIFIED = ("asked", "about", "danger", "topic", "assistant")
 #: The topic classifier's label for a question that asks no topic (a price, who can get it, a greeting …).
 OTHER_TOPIC = "other"
 #: The label of the danger classifier for everything that is not an emergency (its other labels are the kinds).
@@ -196,7 +197,7 @@ def topic_question_entries() -> tuple[BankEntry, ...]:
 
 
 def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[str, tuple[BankEntry, ...]]:
-    """The training banks of the four classifiers.
+    """The training banks of the five classifiers.
 
     * ``asked``: labelled questions -> their aspect, and the intents and the small-talk bank -> their intent;
     * ``about``: labelled questions, the guide's situations and the situation bank's Norwegian lines -> their
@@ -210,7 +211,9 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
       in other languages, the background single sentences, the situation bank (every language), the labelled
       questions and the intents, and each sentence that tells in the stories of the ordinary and situation banks
       (the safety step reads a message sentence by sentence, and "han falt to ganger i vinter" alone must read as
-      the ordinary story it was part of).
+      the ordinary story it was part of);
+    * ``assistant``: questions about the assistant itself -> their topic, against everything else people ask
+      (:mod:`assistant.about_assistant`).
     """
     known = {d.service_id for d in documents}
     questions = [q for q in labelled_questions() if q["service_id"] in known]
@@ -228,8 +231,14 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     topic = list(topic_question_entries())
     topic += [BankEntry(q["text"], OTHER_TOPIC) for q in questions if not _asks_topic(q["text"])]
     topic += [BankEntry(e.text, OTHER_TOPIC) for e in (*intent_entries(), *small_talk_entries())]
+    # a question about the assistant itself, by its topic, against everything else people ask
+    said = (*intent_entries(), *small_talk_entries())
+    others = [q["text"] for q in questions] + [e.text for e in said if e.label not in ABOUT_ASSISTANT]
+    others += [e.text for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
+    others += [s for doc in documents for s in doc.situations]
+    assistant = assistant_bank(human=[e.text for e in said if e.label == "human"], others=others)
     return {"asked": tuple(asked), "about": tuple(about), "danger": _danger_entries(documents, questions),
-            "topic": tuple(topic)}
+            "topic": tuple(topic), "assistant": assistant}
 
 
 def _asks_topic(text: str) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant import templates
+from assistant.about_assistant import to_assistant
 from assistant.closing import courteous, read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
@@ -244,6 +245,9 @@ class Assistant:
                                          closing=closing, after_greeting=after_greeting, analysis=analysis,
                                          language=language, danger=danger, readings=readings,
                                          relative=bool(relative))
+        if vector is not None:
+            u = to_assistant(u, self.classifiers["assistant"].predict(vector, query), self.understander.calibration,
+                             in_conversation=bool(history))
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         # the lexical side must not veto a question in another language: it knows only Norwegian words

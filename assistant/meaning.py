@@ -64,6 +64,11 @@ class Calibration:
     no_service_threshold: float = 0.5
     outside_name_margin: float | None = None
     intent_threshold: float = 0.5
+    #: A message the "assistant" classifier reads as "other" below this is a question about the assistant itself.
+    assistant_other_max: float | None = None
+    assistant_other_max_in_conversation: float | None = None
+    #: ... and its topic leads (among the topics) with at least this share, else the way to a person answers it.
+    assistant_topic_p: float = 0.4
     #: In a message that names no service, a passage of these sections counts this share of its score towards
     #: its service (what a service expects of you or how to apply says less about whether it fits a need).
     situation_weak_sections: dict[str, float] = field(default_factory=dict)

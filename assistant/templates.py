@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.about_assistant import about_answers
 from assistant.municipality import municipality
 
 
@@ -156,7 +157,8 @@ _PROFILE_TEXTS: dict[str, str] = {
         "Jeg er en maskin, ikke et menneske. Jeg svarer på spørsmål om helse- og omsorgstjenestene i {name}: "
         "hva tjenestene er, hvem som kan få dem, hva som inngår, hva de koster, hvordan du søker og "
         "lovgrunnlaget. Svarene er hentet ordrett fra kommunens veiledende tjenestebeskrivelser, med kilde. "
-        "Jeg avgjør ikke hva du får: det gjør kommunen etter en individuell vurdering."
+        "Jeg avgjør ikke hva du får: det gjør kommunen etter en individuell vurdering. Skriv spørsmålet med dine "
+        "egne ord; stikkord, dialekt og skrivefeil går fint, og du kan spørre på vegne av en du kjenner."
     ),
     "HUMAN": (
         "Du kan snakke med et menneske i {name}: ring sentralbordet på **{switchboard}** ({hours}) og be om "
@@ -180,8 +182,11 @@ def __getattr__(name: str) -> object:
         return profile_texts()[name]
     if name == "SMALL_TALK":
         texts = profile_texts()
+        fields = municipality().fields()
+        # the questions about the assistant by their topic (assistant/about_assistant.py), from the same profile
         return {"greeting": texts["GREETING"], "thanks": THANKS, "goodbye": GOODBYE,
-                "capabilities": texts["CAPABILITIES"], "human": texts["HUMAN"]}
+                "capabilities": texts["CAPABILITIES"], "human": texts["HUMAN"],
+                **{topic: text.format(**fields) for topic, text in about_answers().items()}}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -72,10 +72,13 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: by two writers with the same brief: ``test29``, ids ``al…``, never read; ``dev29``, ids ``am…``, read), and panel30
 #: (36, 12:57 UTC, after that session's changes, to test them on questions written after them: 14 about services
 #: reached by contacting them, 10 questions about the assistant itself, 12 in the usual mixture: ``test30``, ids
-#: ``an…``, never read).
+#: ``an…``, never read), and panel31 (96, 2026-12-07 14:26 UTC, before that session's changes, the usual mixture, by
+#: two writers with the same brief: ``test31``, ids ``ap…``, never read; ``dev31``, ids ``ao…``, read), and panel32
+#: (36, 14:50 UTC, after that session's first change, to test it: 24 questions about the assistant itself, 12 about a
+#: service that speak to the assistant as "du" or "dere": ``test32``, ids ``aq…``, never read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                               28, 29, 30))
+                               28, 29, 30, 31, 32))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

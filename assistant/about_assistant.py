@@ -1,0 +1,95 @@
+"""Questions about the assistant itself, by what they ask: whether a machine answers, where the answers come from,
+whether what is written is stored, whether it can apply or decide, which languages it reads, what it remembers.
+
+The intent classifier knows two such intents ("capabilities", "human"), trained beside the aspects of a service;
+one answer for every question about the assistant left "Blir det jeg skriver lagret?" with a list of what the
+assistant can do, and 69 of 106 such questions of a blind probe (to-the-assistant-C) got a service. So a classifier
+of its own (``assistant``, trained when the index is built) reads each message: one label per topic
+(``banks/about_assistant.jsonl``, written blind from a list of the topics, without the lines close to an
+evaluation question or a probe; "human" from the intent banks) against ``other``, everything else people ask (the
+labelled questions, greetings, thanks and goodbyes, the tuning part of the out-of-scope bank, the guide's
+situations). Its topic refines the intent classifier's "capabilities" or "human"; and where the intent classifier
+read none, a message it reads as about the assistant surely enough (``assistant_other_max``, surer inside a
+conversation) is one, unless it names a service, tells of danger or is close to it, is declined as outside the guide,
+or tries to re-program the assistant. The answers are data
+(``banks/about_assistant.yaml``), true to this software.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.asked import Understanding
+from assistant.meaning import Calibration
+from index.banks import BankEntry
+from index.classifier import Prediction
+
+__all__ = ["ABOUT_TOPICS", "OTHER", "about_answers", "about_entries", "assistant_bank", "to_assistant"]
+
+_BANKS = Path(__file__).resolve().parent / "banks"
+#: The label of everything that is not a question about the assistant.
+OTHER = "other"
+#: The topics with an answer of their own (``banks/about_assistant.yaml``), and the two intents answered from the
+#: templates.
+ABOUT_TOPICS = ("capabilities", "human", "machine", "sources", "privacy", "decisions", "languages", "memory")
+
+
+@lru_cache(maxsize=1)
+def about_entries() -> tuple[BankEntry, ...]:
+    """``banks/about_assistant.jsonl``: questions about the assistant, each labelled with its topic."""
+    rows = [json.loads(line) for line in (_BANKS / "about_assistant.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    unknown = {r["topic"] for r in rows} - set(ABOUT_TOPICS)
+    if unknown:
+        raise ValueError(f"about_assistant.jsonl: unknown topics {sorted(unknown)}")
+    return tuple(BankEntry(str(r["text"]).strip(), str(r["topic"])) for r in rows)
+
+
+@lru_cache(maxsize=1)
+def about_answers() -> dict[str, str]:
+    """The answer of each topic (``banks/about_assistant.yaml``), with the municipality profile's placeholders."""
+    import yaml
+
+    answers = yaml.safe_load((_BANKS / "about_assistant.yaml").read_text(encoding="utf-8"))["answers"]
+    unknown = set(answers) - set(ABOUT_TOPICS)
+    if unknown:
+        raise ValueError(f"about_assistant.yaml: unknown topics {sorted(unknown)}")
+    return {str(topic): " ".join(str(text).split()) for topic, text in answers.items()}
+
+
+def assistant_bank(*, human: Sequence[str], others: Sequence[str]) -> tuple[BankEntry, ...]:
+    """The training bank of the ``assistant`` classifier: the topics' lines, the requests for a person
+    (``human``), and everything else (``others``) as :data:`OTHER`."""
+    entries = list(about_entries()) + [BankEntry(t, "human") for t in dict.fromkeys(human)]
+    told = {e.text for e in entries}
+    return tuple(entries + [BankEntry(t, OTHER) for t in dict.fromkeys(others) if t not in told])
+
+
+def to_assistant(u: Understanding, said: Prediction | None, c: Calibration, *,
+                 in_conversation: bool = False) -> Understanding:
+    """The understanding with the topic of a question about the assistant as its intent, where ``said`` (the
+    ``assistant`` classifier's reading of the message) finds one; else unchanged."""
+    if said is None or u.emergency or u.injection:
+        return u
+    other = said.prob(OTHER)
+    ranked = [(label, p / max(1e-9, 1.0 - other)) for label, p in zip(said.labels, said.probs, strict=True)
+              if label != OTHER]
+    topic, sure = ranked[0] if ranked else ("", 0.0)
+    if u.intent in ("capabilities", "human"):
+        # already a question about the assistant: which one, where the topic is clear
+        return dataclasses.replace(u, intent=topic) if sure >= c.assistant_topic_p else u
+    # inside a conversation a short follow-up to "du" is often about the service's people ("kan dattera mi skrive
+    # den for meg?" after a complaint read 0.37 as "other"): a surer reading is needed there
+    limit = c.assistant_other_max_in_conversation if in_conversation else c.assistant_other_max
+    # a decline stays one: one that asks the assistant to do a thing outside the guide ("kan du bestille time hos
+    # legen for meg?") reads close to "decisions", and the decline names where to go instead
+    if u.intent or u.named or u.concern or u.out_of_scope or limit is None or other >= limit:
+        return u
+    # a question about the assistant the intent classifier missed (past its word limit, or read as a service);
+    # where its topic is unclear, the way to a person answers it ("Jeg skriver ikke så godt på chat. Kan jeg sende
+    # en e-post til en person i stedet?")
+    return dataclasses.replace(u, intent=topic if sure >= c.assistant_topic_p else "human")
