@@ -11,7 +11,8 @@ labelled questions, greetings, thanks and goodbyes, the tuning part of the out-o
 situations). Its topic refines the intent classifier's "capabilities" or "human"; and where the intent classifier
 read none, a message it reads as about the assistant surely enough (``assistant_other_max``, surer inside a
 conversation) is one, unless it names a service, tells of danger or is close to it, is declined as outside the guide,
-or tries to re-program the assistant. The answers are data
+or tries to re-program the assistant; and the banks' margins alone never give it the emergency box (the patterns and
+the danger classifier still can). The answers are data
 (``banks/about_assistant.yaml``), true to this software.
 """
 
@@ -28,7 +29,8 @@ from assistant.meaning import Calibration
 from index.banks import BankEntry
 from index.classifier import Prediction
 
-__all__ = ["ABOUT_TOPICS", "OTHER", "about_answers", "about_entries", "assistant_bank", "to_assistant"]
+__all__ = ["ABOUT_TOPICS", "OTHER", "about_answers", "about_entries", "assistant_bank", "reads_as_about",
+           "to_assistant"]
 
 _BANKS = Path(__file__).resolve().parent / "banks"
 #: The label of everything that is not a question about the assistant.
@@ -69,6 +71,14 @@ def assistant_bank(*, human: Sequence[str], others: Sequence[str]) -> tuple[Bank
     return tuple(entries + [BankEntry(t, OTHER) for t in dict.fromkeys(others) if t not in told])
 
 
+def reads_as_about(said: Prediction | None, c: Calibration, *, in_conversation: bool = False) -> bool:
+    """Whether the ``assistant`` classifier reads a message as a question about the assistant surely enough."""
+    # inside a conversation a short follow-up to "du" is often about the service's people ("kan dattera mi skrive
+    # den for meg?" after a complaint read 0.37 as "other"): a surer reading is needed there
+    limit = c.assistant_other_max_in_conversation if in_conversation else c.assistant_other_max
+    return said is not None and limit is not None and said.prob(OTHER) < limit
+
+
 def to_assistant(u: Understanding, said: Prediction | None, c: Calibration, *,
                  in_conversation: bool = False) -> Understanding:
     """The understanding with the topic of a question about the assistant as its intent, where ``said`` (the
@@ -82,12 +92,10 @@ def to_assistant(u: Understanding, said: Prediction | None, c: Calibration, *,
     if u.intent in ("capabilities", "human"):
         # already a question about the assistant: which one, where the topic is clear
         return dataclasses.replace(u, intent=topic) if sure >= c.assistant_topic_p else u
-    # inside a conversation a short follow-up to "du" is often about the service's people ("kan dattera mi skrive
-    # den for meg?" after a complaint read 0.37 as "other"): a surer reading is needed there
-    limit = c.assistant_other_max_in_conversation if in_conversation else c.assistant_other_max
     # a decline stays one: one that asks the assistant to do a thing outside the guide ("kan du bestille time hos
     # legen for meg?") reads close to "decisions", and the decline names where to go instead
-    if u.intent or u.named or u.concern or u.out_of_scope or limit is None or other >= limit:
+    if u.intent or u.named or u.concern or u.out_of_scope or not reads_as_about(said, c,
+                                                                                 in_conversation=in_conversation):
         return u
     # a question about the assistant the intent classifier missed (past its word limit, or read as a service);
     # where its topic is unclear, the way to a person answers it ("Jeg skriver ikke så godt på chat. Kan jeg sende

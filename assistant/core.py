@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant import templates
-from assistant.about_assistant import to_assistant
+from assistant.about_assistant import reads_as_about, to_assistant
 from assistant.closing import courteous, read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
@@ -238,16 +238,17 @@ class Assistant:
         # the thing of the conversation a follow-up points to by its noun, read once: understanding keeps the turn
         # on the conversation for it, and the follow-up is resolved to it
         pointed = self.conversation.described(query, topics, analysis=analysis)
+        said = self.classifiers["assistant"].predict(vector, query) if vector is not None else None
+        calibration = self.understander.calibration
         u = self.understander.understand(masked.text, query=query, notices=notices, meaning=meaning, pointed=pointed,
                                          history=history, history_services=topics,
                                          sentence_meanings=sentence_meanings, safety_text=whole,
                                          asked=asked, about=about, parts=parts, pattern_reading=pattern_reading,
                                          closing=closing, after_greeting=after_greeting, analysis=analysis,
                                          language=language, danger=danger, readings=readings,
-                                         relative=bool(relative))
-        if vector is not None:
-            u = to_assistant(u, self.classifiers["assistant"].predict(vector, query), self.understander.calibration,
-                             in_conversation=bool(history))
+                                         relative=bool(relative), to_the_assistant=reads_as_about(
+                                             said, calibration, in_conversation=bool(history)))
+        u = to_assistant(u, said, calibration, in_conversation=bool(history))
         if u.intent or u.emergency or u.injection or u.out_of_scope:
             return u, []  # nothing to retrieve: the plan answers these without passages
         # the lexical side must not veto a question in another language: it knows only Norwegian words

@@ -8,7 +8,6 @@ language, emergency kind and score, out-of-scope score, services named, needs ma
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -31,8 +30,6 @@ from index.analysis import Analysis, Analyzer, default_analyzer
 from index.classifier import Prediction
 
 __all__ = ["AskedPart", "Understander", "Understanding"]
-
-log = logging.getLogger(__name__)
 
 
 class Understander:
@@ -57,7 +54,7 @@ class Understander:
                    after_greeting: Prediction | None = None, analysis: Analysis | None = None,
                    language: str | None = None, danger: Danger | None = None,
                    readings: Mapping[str, Prediction] | None = None, relative: bool = False,
-                   pointed: str = "") -> Understanding:
+                   pointed: str = "", to_the_assistant: bool = False) -> Understanding:
         """Understand one question.
 
         Args:
@@ -86,6 +83,7 @@ class Understander:
             after_greeting: For a message that opens with a greeting, the aspect classifier's prediction for the
                 rest of it (None otherwise).
             analysis: ``query`` as the text analyser read it (None: read it here).
+            to_the_assistant: The "assistant" classifier reads it as about the assistant (no box by the margins alone).
         """
         analysis = analysis if analysis is not None else self.analyzer.analyse(query)
         normalised = analysis.normalised
@@ -126,12 +124,13 @@ class Understander:
         # a question about the assistant itself past the word limit is small talk where the service classifier reads
         # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
         # one short sentence asking about the assistant or for a person is judged by the patterns and the danger
-        # classifier, not the margins ("Gi meg et menneske!" got the box; 8 of 1,244 probe and dev messages, all calm)
+        # classifier, not the margins ("Gi meg et menneske!" got the box; 8 of 1,244 probe and dev messages, all calm);
+        # nor one the "assistant" classifier reads so ("… at det er en maskin som svarer her og ikke folk." got the box)
         to_assistant = asked is not None and asked.top in ABOUT_ASSISTANT and about is not None \
             and about.top == NO_SERVICE
-        small_talk = asked is not None and short and not named and (
+        small_talk = not named and ((to_the_assistant and not injection) or (asked is not None and short and (
             (asked.top in INTENTS and asked.p >= c.intent_emergency_veto)
-            or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and not sentence_meanings))
+            or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and not sentence_meanings))))
         emergency, concern = emergency_kinds(
             c, safety_normalised, meaning, sentence_meanings, injection=injection, small_talk=small_talk,
             pattern_reading=pattern_reading, raw=safety_text or query, closing=closing,

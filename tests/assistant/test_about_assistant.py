@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from assistant import Turn, templates
-from assistant.about_assistant import ABOUT_TOPICS, OTHER, about_answers, about_entries, assistant_bank, to_assistant
+from assistant.about_assistant import (ABOUT_TOPICS, OTHER, about_answers, about_entries, assistant_bank,
+                                       reads_as_about, to_assistant)
 from assistant.asked import Understanding
 from assistant.meaning import Calibration
 from assistant.types import Reply
@@ -80,6 +81,13 @@ def test_inside_a_conversation_a_surer_reading_is_needed():
     assert to_assistant(u, said(0.2, decisions=0.8), CAL, in_conversation=True).intent == "decisions"
 
 
+def test_a_message_reads_as_about_the_assistant_below_the_limit_of_its_place():
+    assert reads_as_about(said(0.45, privacy=0.55), CAL)
+    assert not reads_as_about(said(0.45, privacy=0.55), CAL, in_conversation=True)
+    assert not reads_as_about(said(0.55, privacy=0.45), CAL)
+    assert not reads_as_about(None, CAL)
+
+
 def test_without_a_calibration_nothing_is_recognised_but_an_intent_is_still_refined():
     bare = dataclasses.replace(CAL, assistant_other_max=None, assistant_other_max_in_conversation=None)
     assert to_assistant(understanding(), said(0.01, privacy=0.99), bare).intent == ""
@@ -114,3 +122,15 @@ def test_a_question_about_a_service_in_the_same_words_is_still_answered_from_the
     history = [Turn("user", "Hvordan klager jeg på vedtaket om hjemmehjelp?"),
                Turn("assistant", "Klage på vedtak.", services=("klage",))]
     assert real_bot.ask("kan dattera mi skrive den for meg?", history).mode != "smalltalk"
+
+
+@pytest.mark.real_model
+def test_a_complaint_about_the_assistant_is_no_emergency_but_danger_told_to_it_still_is(real_bot):
+    # the banks' margins read the complaint 0.02 over the ordinary bank (the box); the margins alone do not box a
+    # message the "assistant" classifier reads as about the assistant, the patterns and the danger classifier do
+    calm = real_bot.ask("Jeg synes det er dårlig at det er en maskin som svarer her og ikke folk.")
+    assert calm.status != "emergency" and "113" not in calm.text
+    for text in ("Er du en robot? Mannen min puster ikke, hva gjør jeg?",
+                 "Kan noen ringe meg? Jeg klarer ikke mer og har lyst til å dø."):
+        reply = real_bot.ask(text)
+        assert reply.status == "emergency" and reply.text.lstrip("*").startswith("Er det fare for liv"), text
