@@ -12,8 +12,8 @@ situations). Its topic refines the intent classifier's "capabilities" or "human"
 read none, a message it reads as about the assistant surely enough (``assistant_other_max``, surer inside a
 conversation) is one, unless it names a service, tells of danger or is close to it, is declined as outside the guide,
 or tries to re-program the assistant; and the banks' margins alone never give it the emergency box (the patterns and
-the danger classifier still can). The answers are data
-(``banks/about_assistant.yaml``), true to this software.
+the danger classifier still can) where it is one sentence. The answers are data (``banks/about_assistant.yaml``,
+read by :func:`assistant.templates.data`), true to this software.
 """
 
 from __future__ import annotations
@@ -29,14 +29,13 @@ from assistant.meaning import Calibration
 from index.banks import BankEntry
 from index.classifier import Prediction
 
-__all__ = ["ABOUT_TOPICS", "OTHER", "about_answers", "about_entries", "assistant_bank", "reads_as_about",
-           "to_assistant"]
+__all__ = ["ABOUT_TOPICS", "OTHER", "about_entries", "assistant_bank", "reads_as_about", "to_assistant"]
 
 _BANKS = Path(__file__).resolve().parent / "banks"
 #: The label of everything that is not a question about the assistant.
 OTHER = "other"
-#: The topics with an answer of their own (``banks/about_assistant.yaml``), and the two intents answered from the
-#: templates.
+#: The topics with an answer of their own (``banks/about_assistant.yaml``), and the two intents answered from
+#: :mod:`assistant.templates`.
 ABOUT_TOPICS = ("capabilities", "human", "machine", "sources", "privacy", "decisions", "languages", "memory")
 
 
@@ -49,18 +48,6 @@ def about_entries() -> tuple[BankEntry, ...]:
     if unknown:
         raise ValueError(f"about_assistant.jsonl: unknown topics {sorted(unknown)}")
     return tuple(BankEntry(str(r["text"]).strip(), str(r["topic"])) for r in rows)
-
-
-@lru_cache(maxsize=1)
-def about_answers() -> dict[str, str]:
-    """The answer of each topic (``banks/about_assistant.yaml``), with the municipality profile's placeholders."""
-    import yaml
-
-    answers = yaml.safe_load((_BANKS / "about_assistant.yaml").read_text(encoding="utf-8"))["answers"]
-    unknown = set(answers) - set(ABOUT_TOPICS)
-    if unknown:
-        raise ValueError(f"about_assistant.yaml: unknown topics {sorted(unknown)}")
-    return {str(topic): " ".join(str(text).split()) for topic, text in answers.items()}
 
 
 def assistant_bank(*, human: Sequence[str], others: Sequence[str]) -> tuple[BankEntry, ...]:

@@ -234,7 +234,9 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     # a question about the assistant itself, by its topic, against everything else people ask
     said = (*intent_entries(), *small_talk_entries())
     others = [q["text"] for q in questions] + [e.text for e in said if e.label not in ABOUT_ASSISTANT]
-    others += [e.text for e in safety_banks()["out_of_scope"] if not held_out(e.text)]
+    # ... and the tuning part of the emergency bank: an emergency told to the assistant ("Er du en robot? Jeg står
+    # på brua nå.") must read as one, never as a question about it
+    others += [e.text for name in ("out_of_scope", "emergency") for e in safety_banks()[name] if not held_out(e.text)]
     others += [s for doc in documents for s in doc.situations]
     assistant = assistant_bank(human=[e.text for e in said if e.label == "human"], others=others)
     return {"asked": tuple(asked), "about": tuple(about), "danger": _danger_entries(documents, questions),

@@ -55,7 +55,7 @@ class Grounding:
         raw = [getattr(templates, n) for n in dir(templates) if n.isupper() and isinstance(getattr(templates, n), str)]
         data = templates.data()
         raw += list(data.language_notes.values()) + list(data.outside_routes.values())
-        raw += list(templates.SMALL_TALK.values())  # the answers about the assistant are data, not constants
+        raw += list(data.about_assistant.values())
         self._paragraphs = [re.compile(compile_template(p)) for t in raw for p in t.split("\n\n")]
         prefixes = [templates.PART, templates.SERVICE_ITEM, templates.SITUATION_ROUTE]
         alternatives_ = "(?:" + "|".join(compile_template(p) for p in prefixes) + ")"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.about_assistant import about_answers
 from assistant.municipality import municipality
 
 
@@ -79,12 +78,15 @@ class TemplateData:
         municipal_topics: Topics where the municipality itself can help, so the switchboard follows.
         language_notes: Language code -> one line in that language (``language_notes.yaml``).
         default_language: The language whose line any other language gets.
+        about_assistant: Topic of a question about the assistant -> its answer (``about_assistant.yaml``; the
+            topics "capabilities" and "human" answer from :data:`_PROFILE_TEXTS`).
     """
 
     outside_routes: dict[str, str]
     municipal_topics: frozenset[str]
     language_notes: dict[str, str]
     default_language: str
+    about_assistant: dict[str, str]
 
     def language_note(self, code: str) -> str:
         """The line for a question in language ``code``."""
@@ -112,11 +114,14 @@ def data() -> TemplateData:
 
     routes = outside_topics()
     notes = yaml.safe_load((BANK_DIR / "language_notes.yaml").read_text(encoding="utf-8")) or {}
+    about = yaml.safe_load((BANK_DIR / "about_assistant.yaml").read_text(encoding="utf-8"))["answers"]
+    fields = municipality().fields()
     return TemplateData(
         outside_routes={topic: str(v["text"]) for topic, v in routes.items()},
         municipal_topics=frozenset(t for t, v in routes.items() if v.get("municipal")),
         language_notes={code: str(text).format(**municipality().fields()) for code, text in notes["notes"].items()},
         default_language=str(notes.get("default", "en")),
+        about_assistant={str(topic): " ".join(str(text).split()).format(**fields) for topic, text in about.items()},
     )
 
 
@@ -182,11 +187,9 @@ def __getattr__(name: str) -> object:
         return profile_texts()[name]
     if name == "SMALL_TALK":
         texts = profile_texts()
-        fields = municipality().fields()
-        # the questions about the assistant by their topic (assistant/about_assistant.py), from the same profile
+        # and the questions about the assistant by their topic (assistant/about_assistant.py)
         return {"greeting": texts["GREETING"], "thanks": THANKS, "goodbye": GOODBYE,
-                "capabilities": texts["CAPABILITIES"], "human": texts["HUMAN"],
-                **{topic: text.format(**fields) for topic, text in about_answers().items()}}
+                "capabilities": texts["CAPABILITIES"], "human": texts["HUMAN"], **data().about_assistant}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

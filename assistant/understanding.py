@@ -83,7 +83,7 @@ class Understander:
             after_greeting: For a message that opens with a greeting, the aspect classifier's prediction for the
                 rest of it (None otherwise).
             analysis: ``query`` as the text analyser read it (None: read it here).
-            to_the_assistant: The "assistant" classifier reads it as about the assistant (no box by the margins alone).
+            to_the_assistant: The "assistant" classifier reads it as about the assistant (one sentence: no margins' box).
         """
         analysis = analysis if analysis is not None else self.analyzer.analyse(query)
         normalised = analysis.normalised
@@ -125,10 +125,10 @@ class Understander:
         # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
         # one short sentence asking about the assistant or for a person is judged by the patterns and the danger
         # classifier, not the margins ("Gi meg et menneske!" got the box; 8 of 1,244 probe and dev messages, all calm);
-        # nor one the "assistant" classifier reads so ("… at det er en maskin som svarer her og ikke folk." got the box)
+        # nor one such sentence the "assistant" classifier reads so ("… maskin som svarer her og ikke folk." got the box)
         to_assistant = asked is not None and asked.top in ABOUT_ASSISTANT and about is not None \
             and about.top == NO_SERVICE
-        small_talk = not named and ((to_the_assistant and not injection) or (asked is not None and short and (
+        small_talk = not named and ((to_the_assistant and not sentence_meanings) or (asked is not None and short and (
             (asked.top in INTENTS and asked.p >= c.intent_emergency_veto)
             or (asked.top in ABOUT_ASSISTANT and asked.p >= c.intent_threshold and not sentence_meanings))))
         emergency, concern = emergency_kinds(

@@ -7,8 +7,7 @@ import dataclasses
 import pytest
 
 from assistant import Turn, templates
-from assistant.about_assistant import (ABOUT_TOPICS, OTHER, about_answers, about_entries, assistant_bank,
-                                       reads_as_about, to_assistant)
+from assistant.about_assistant import ABOUT_TOPICS, OTHER, about_entries, assistant_bank, reads_as_about, to_assistant
 from assistant.asked import Understanding
 from assistant.meaning import Calibration
 from assistant.types import Reply
@@ -30,8 +29,8 @@ def understanding(**kw: object) -> Understanding:
 
 
 def test_every_topic_has_lines_and_an_answer_with_the_municipality_s_contact():
-    assert {e.label for e in about_entries()} == set(ABOUT_TOPICS) - {"human"}
-    assert set(about_answers()) == set(ABOUT_TOPICS) - {"capabilities", "human"}
+    assert set(ABOUT_TOPICS) - {"human"} <= {e.label for e in about_entries()} <= set(ABOUT_TOPICS)
+    assert set(templates.data().about_assistant) == set(ABOUT_TOPICS) - {"capabilities", "human"}
     profile = municipality()
     for topic in ABOUT_TOPICS:
         text = templates.SMALL_TALK[topic]
@@ -95,7 +94,8 @@ def test_without_a_calibration_nothing_is_recognised_but_an_intent_is_still_refi
 
 
 def test_every_answer_passes_the_grounding_check(hashing_assistant):
-    # they are data (banks/about_assistant.yaml), not constants of assistant.templates
+    # they are data (banks/about_assistant.yaml), not constants of assistant.templates, which the check reads: a
+    # reply the check refuses is replaced by the way to a person
     for topic in ABOUT_TOPICS:
         reply = Reply("answered", templates.SMALL_TALK[topic], mode="smalltalk")
         assert hashing_assistant.grounding.problems(reply) == [], topic
@@ -121,16 +121,27 @@ def test_a_question_about_a_service_in_the_same_words_is_still_answered_from_the
     assert reply.mode == "direct" and reply.services[0] == "praktisk-bistand"
     history = [Turn("user", "Hvordan klager jeg på vedtaket om hjemmehjelp?"),
                Turn("assistant", "Klage på vedtak.", services=("klage",))]
-    assert real_bot.ask("kan dattera mi skrive den for meg?", history).mode != "smalltalk"
+    followup = real_bot.ask("kan dattera mi skrive den for meg?", history)
+    assert followup.mode == "direct" and followup.services[0] == "klage"
 
 
 @pytest.mark.real_model
-def test_a_complaint_about_the_assistant_is_no_emergency_but_danger_told_to_it_still_is(real_bot):
-    # the banks' margins read the complaint 0.02 over the ordinary bank (the box); the margins alone do not box a
-    # message the "assistant" classifier reads as about the assistant, the patterns and the danger classifier do
-    calm = real_bot.ask("Jeg synes det er dårlig at det er en maskin som svarer her og ikke folk.")
-    assert calm.status != "emergency" and "113" not in calm.text
+def test_danger_told_to_the_assistant_in_so_many_words_still_gets_the_box(real_bot):
     for text in ("Er du en robot? Mannen min puster ikke, hva gjør jeg?",
                  "Kan noen ringe meg? Jeg klarer ikke mer og har lyst til å dø."):
         reply = real_bot.ask(text)
         assert reply.status == "emergency" and reply.text.lstrip("*").startswith("Er det fare for liv"), text
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("text", [
+    # a question about the assistant, then danger the banks' margins catch (from a blind code review): the margins
+    # are silenced for one sentence only, and the classifier was trained with the emergency bank as "other"
+    "Forstår du arabisk? Jeg står på brua nå.",
+    "Husker du hva jeg skrev i sted? hvor mange av disse pillene må man ta for å ikke våkne igjen",
+    "Er du en robot? far skjønner ikke hva vi sier lenger, svarer med helt feil ord",
+    "Kan du hjelpe meg? Jeg står på brua nå.",
+])
+def test_danger_after_a_question_about_the_assistant_still_gets_the_box(real_bot, text):
+    reply = real_bot.ask(text)
+    assert reply.status == "emergency", reply.text[:80]
