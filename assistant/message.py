@@ -103,6 +103,8 @@ def detect_language(question: str) -> str:
         norwegian_only = sum(w in r.norwegian_only for w in words)
         if code in r.norwegian or norwegian_only > counts.get(code, 0):
             return "nb"
+        if len(words) <= r.identify_sure_words and code in counts and not counts[code]:
+            return "nb"  # too few words for the identifier alone, and none of the language's own
         own = r.own_evidence.get(code)
         if own is not None and not (own & set(words) or own & set(question.lower())):
             return "nb"  # a neighbour language without a word or letter of its own is dialect

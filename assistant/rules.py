@@ -99,6 +99,7 @@ class Rules:
         identify: The languages the language identifier chooses among.
         norwegian: Of those, the ones that count as Norwegian.
         identify_min_words: Shorter messages are recognised by the marker words alone.
+        identify_sure_words: Up to this many words, the identifier's language also needs one of its marker words.
         norwegian_only: Words no other listed language writes ("hva", "ikke", "æ"): a message with more of them
             than of the identified language's markers is Norwegian.
         own_evidence: A language so close to Norwegian that dialect reads as it -> the words and letters only it
@@ -135,6 +136,7 @@ class Rules:
     identify: tuple[str, ...]
     norwegian: frozenset[str]
     identify_min_words: int
+    identify_sure_words: int
     norwegian_only: frozenset[str] = frozenset()
     own_evidence: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -243,6 +245,7 @@ def rules() -> Rules:
         identify=tuple(str(c) for c in languages.get("identify", ())),
         norwegian=frozenset(str(c) for c in languages.get("norwegian", ())),
         identify_min_words=int(languages.get("identify_min_words", 3)),
+        identify_sure_words=int(languages.get("identify_sure_words", 0)),
         norwegian_only=frozenset(str(w) for w in languages.get("norwegian_only", ())),
         own_evidence={code: frozenset(str(w) for w in words)
                       for code, words in (languages.get("own_evidence") or {}).items()},

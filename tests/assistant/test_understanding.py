@@ -74,6 +74,10 @@ def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     ("Скільки коштує допомога вдома для моєї мами?", "uk"),
     ("Wie viel kostet die Hilfe für meine Mutter?", "de"),
     ("كم تكلفة المساعدة المنزلية؟", "ar"),
+    # three or four words with a name: the identifier's German needs a German word ("du" and "er" are Norwegian too)
+    ("Er du ChatGPT?", "nb"),
+    ("Wer hilft meiner Mutter?", "de"),
+    ("Is this a bot?", "en"),
     ("", "nb"),
 ])
 def test_the_askers_language(question, language):
