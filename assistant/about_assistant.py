@@ -19,41 +19,32 @@ read by :func:`assistant.templates.data`), true to this software.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 from assistant.asked import Understanding
 from assistant.meaning import Calibration
 from index.banks import BankEntry
 from index.classifier import Prediction
 
-__all__ = ["ABOUT_TOPICS", "OTHER", "about_entries", "assistant_bank", "reads_as_about", "to_assistant"]
+__all__ = ["ABOUT_ASSISTANT", "ABOUT_TOPICS", "OTHER", "assistant_bank", "reads_as_about", "to_assistant"]
 
-_BANKS = Path(__file__).resolve().parent / "banks"
 #: The label of everything that is not a question about the assistant.
 OTHER = "other"
-#: The topics with an answer of their own (``banks/about_assistant.yaml``), and the two intents answered from
-#: :mod:`assistant.templates`.
-ABOUT_TOPICS = ("capabilities", "human", "machine", "sources", "privacy", "decisions", "languages", "memory")
+#: The intent classifier's intents that are questions about the assistant itself (what it can do, whether a person
+#: answers): never a farewell. Answered from :mod:`assistant.templates`.
+ABOUT_ASSISTANT = ("capabilities", "human")
+#: Those, and the topics with an answer of their own (``banks/about_assistant.yaml``).
+ABOUT_TOPICS = (*ABOUT_ASSISTANT, "machine", "sources", "privacy", "decisions", "languages", "memory")
 
 
-@lru_cache(maxsize=1)
-def about_entries() -> tuple[BankEntry, ...]:
-    """``banks/about_assistant.jsonl``: questions about the assistant, each labelled with its topic."""
-    rows = [json.loads(line) for line in (_BANKS / "about_assistant.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    unknown = {r["topic"] for r in rows} - set(ABOUT_TOPICS)
+def assistant_bank(topics: Sequence[BankEntry], *, human: Sequence[str], others: Sequence[str]
+                   ) -> tuple[BankEntry, ...]:
+    """The training bank of the ``assistant`` classifier: the topics' lines (``banks/about_assistant.jsonl``), the
+    requests for a person (``human``), and everything else (``others``) as :data:`OTHER`."""
+    unknown = {e.label for e in topics} - set(ABOUT_TOPICS)
     if unknown:
         raise ValueError(f"about_assistant.jsonl: unknown topics {sorted(unknown)}")
-    return tuple(BankEntry(str(r["text"]).strip(), str(r["topic"])) for r in rows)
-
-
-def assistant_bank(*, human: Sequence[str], others: Sequence[str]) -> tuple[BankEntry, ...]:
-    """The training bank of the ``assistant`` classifier: the topics' lines, the requests for a person
-    (``human``), and everything else (``others``) as :data:`OTHER`."""
-    entries = list(about_entries()) + [BankEntry(t, "human") for t in dict.fromkeys(human)]
+    entries = list(topics) + [BankEntry(t, "human") for t in dict.fromkeys(human)]
     told = {e.text for e in entries}
     return tuple(entries + [BankEntry(t, OTHER) for t in dict.fromkeys(others) if t not in told])
 
@@ -76,7 +67,7 @@ def to_assistant(u: Understanding, said: Prediction | None, c: Calibration, *,
     ranked = [(label, p / max(1e-9, 1.0 - other)) for label, p in zip(said.labels, said.probs, strict=True)
               if label != OTHER]
     topic, sure = ranked[0] if ranked else ("", 0.0)
-    if u.intent in ("capabilities", "human"):
+    if u.intent in ABOUT_ASSISTANT:
         # already a question about the assistant: which one, where the topic is clear
         return dataclasses.replace(u, intent=topic) if sure >= c.assistant_topic_p else u
     # a decline stays one: one that asks the assistant to do a thing outside the guide ("kan du bestille time hos

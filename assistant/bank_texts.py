@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.about_assistant import assistant_bank
+from assistant.about_assistant import ABOUT_ASSISTANT, assistant_bank
 from assistant.message import detect_aspects, message_sentences
 from assistant.rules import rules
 from corpus.model import Document
@@ -22,7 +22,7 @@ from index.banks import BankEntry
 
 __all__ = ["ABOUT_ASSISTANT", "BANK_DIR", "CLASSIFIED", "INTENTS", "MAX_SENTENCES", "NORWEGIAN", "NO_SERVICE", "ORDINARY",
            "OTHER_TOPIC", "SAFETY_BANKS",
-           "all_banks", "classifier_banks", "danger_language_entries", "danger_sentence_entries", "held_out",
+           "about_assistant_entries", "all_banks", "classifier_banks", "danger_language_entries", "danger_sentence_entries", "held_out",
            "intent_entries",
            "labelled_questions", "need_entries", "outside_names", "outside_topics", "safety_banks", "situation_entries",
            "situation_lines", "small_talk_entries", "story_context_topics", "topic_question_entries"]
@@ -108,10 +108,9 @@ OTHER_TOPIC = "other"
 ORDINARY = "ordinary"
 #: The label of the service classifier for a message no service answers (small talk, out of scope).
 NO_SERVICE = "_none"
-#: Conversational intents, labelled beside the aspects in the "asked" bank.
+#: Conversational intents, labelled beside the aspects in the "asked" bank (of them, ``ABOUT_ASSISTANT`` ask about the
+#: assistant itself).
 INTENTS = ("greeting", "thanks", "capabilities", "human", "goodbye")
-#: Of those, the questions about the assistant itself (what it can do, whether a person answers): never a farewell.
-ABOUT_ASSISTANT = ("capabilities", "human")
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +158,12 @@ def small_talk_entries() -> tuple[BankEntry, ...]:
     a message asks only: taught as "no service" too, they moved three dev answers to a worse service
     (2026-12-06)."""
     return tuple(_read_jsonl(BANK_DIR / "small_talk.jsonl", "intent"))
+
+
+@lru_cache(maxsize=1)
+def about_assistant_entries() -> tuple[BankEntry, ...]:
+    """``banks/about_assistant.jsonl``: questions about the assistant itself, each labelled with its topic."""
+    return tuple(_read_jsonl(BANK_DIR / "about_assistant.jsonl", "topic"))
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +243,8 @@ def classifier_banks(documents: tuple[Document, ...] | list[Document]) -> dict[s
     # på brua nå.") must read as one, never as a question about it
     others += [e.text for name in ("out_of_scope", "emergency") for e in safety_banks()[name] if not held_out(e.text)]
     others += [s for doc in documents for s in doc.situations]
-    assistant = assistant_bank(human=[e.text for e in said if e.label == "human"], others=others)
+    assistant = assistant_bank(about_assistant_entries(), human=[e.text for e in said if e.label == "human"],
+                               others=others)
     return {"asked": tuple(asked), "about": tuple(about), "danger": _danger_entries(documents, questions),
             "topic": tuple(topic), "assistant": assistant}
 

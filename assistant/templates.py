@@ -119,7 +119,7 @@ def data() -> TemplateData:
     return TemplateData(
         outside_routes={topic: str(v["text"]) for topic, v in routes.items()},
         municipal_topics=frozenset(t for t, v in routes.items() if v.get("municipal")),
-        language_notes={code: str(text).format(**municipality().fields()) for code, text in notes["notes"].items()},
+        language_notes={code: str(text).format(**fields) for code, text in notes["notes"].items()},
         default_language=str(notes.get("default", "en")),
         about_assistant={str(topic): " ".join(str(text).split()).format(**fields) for topic, text in about.items()},
     )

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from assistant import Turn, templates
-from assistant.about_assistant import ABOUT_TOPICS, OTHER, about_entries, assistant_bank, reads_as_about, to_assistant
+from assistant.about_assistant import ABOUT_TOPICS, OTHER, assistant_bank, reads_as_about, to_assistant
+from assistant.bank_texts import about_assistant_entries
 from assistant.asked import Understanding
 from assistant.meaning import Calibration
 from assistant.types import Reply
@@ -29,7 +30,7 @@ def understanding(**kw: object) -> Understanding:
 
 
 def test_every_topic_has_lines_and_an_answer_with_the_municipality_s_contact():
-    assert set(ABOUT_TOPICS) - {"human"} <= {e.label for e in about_entries()} <= set(ABOUT_TOPICS)
+    assert set(ABOUT_TOPICS) - {"human"} <= {e.label for e in about_assistant_entries()} <= set(ABOUT_TOPICS)
     assert set(templates.data().about_assistant) == set(ABOUT_TOPICS) - {"capabilities", "human"}
     profile = municipality()
     for topic in ABOUT_TOPICS:
@@ -40,7 +41,7 @@ def test_every_topic_has_lines_and_an_answer_with_the_municipality_s_contact():
 
 
 def test_the_bank_keeps_a_line_once_and_labels_the_rest_other():
-    bank = assistant_bank(human=["Gi meg et menneske", "Gi meg et menneske"],
+    bank = assistant_bank((), human=["Gi meg et menneske", "Gi meg et menneske"],
                           others=["Hva koster hjemmehjelp?", "Gi meg et menneske"])
     labels = [e.label for e in bank if e.text == "Gi meg et menneske"]
     assert labels == ["human"]
