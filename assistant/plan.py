@@ -15,6 +15,7 @@ from assistant.bank_texts import NO_SERVICE
 from assistant.meaning import Calibration
 from assistant.settings import AssistantSettings
 from assistant.message import word_count
+from assistant.rules import rules
 from assistant.asked import Understanding
 from corpus.schema import general_id
 from index.analysis import Analysis
@@ -254,8 +255,16 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     # ... and the needs bank reads the message as that need too, among its first few
     needed = {sid for sid, _ in u.needs[: c.extra_need_top]} if c.extra_need_top else situation_ids
     extras = [sid for s, sid in ranked if sid != primary_id and sid in situation_ids and sid in needed
-              and about.get(sid, 0.0) >= floor and s >= threshold][: settings.max_situation_services - 1]
-    chosen = [primary_id, *extras]
+              and about.get(sid, 0.0) >= floor and s >= threshold]
+    # a part of the message the service classifier reads on its own words ("kan jeg få noe betalt for å passe på
+    # henne", beside a question about respite stays) asks about that service, whatever the whole message leans to;
+    # not a name the message was read past ("orker ikke gå til fastlegen med det"), nor the service of a part that
+    # refers back ("... og koster det noe?" takes one from the words before it)
+    asked = [p.service for p in u.parts if p.service in situation_ids and p.service in needed
+             and scores.get(p.service, 0.0) >= threshold and not (p.from_message or p.by_name)
+             and not (p.analysis is not None and rules().follow_up.search(p.analysis.normalised))]
+    extras = list(dict.fromkeys(sid for sid in (*asked, *extras) if sid != primary_id))
+    chosen = [primary_id, *extras[: settings.max_situation_services - 1]]
     services = tuple(PlannedService(sid, "primary" if i == 0 else "also", _reason(sid, u, needs), scores[sid], aspects)
                      for i, sid in enumerate(chosen))
     return Plan("answered", "situation", u, services, hits)

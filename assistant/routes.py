@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import templates
 from assistant.compose import AnswerBuilder, Span
+from assistant.declines import outside_parts
 from assistant.plan import GENERAL_ID, Plan
 from assistant.select import SectionPicker
 from assistant.select_weights import DETAIL_MIN
@@ -97,6 +98,28 @@ class Routes:
             found = self.picker.sentence(service_id, None, direct)
             if found is not None:
                 b.add_quoted(found[0], found[1], 0.0, kind="route")
+
+    def end_of_answer(self, b: AnswerBuilder, services: Sequence[str], who: Sequence[str], plan: Plan,
+                      query: Analysis, *, routed: bool) -> None:
+        """The end of a direct answer about ``services``, before any need told beside it: unless each service asked
+        about ended with its own route (``routed``, :meth:`end_of_service`), that the services are granted after an
+        individual assessment (when who can get them was asked); the parts asked outside the guide, declined with
+        their bodies; then one route."""
+        if not routed:
+            self.assessment(b, who, staff=plan.audience == "staff")
+        outside_parts(b, plan.understanding.outside_parts)
+        if not routed and services:
+            # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
+            # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
+            primary = plan.services[0].service_id if plan.services else ""
+            self.closing_route(b, primary if primary in services else services[0], plan, query)
+
+    def end_of_service(self, b: AnswerBuilder, service_id: str, plan: Plan, query: Analysis, *, who: bool) -> None:
+        """The end of one service's answer in a reply about several: that it is granted after an individual
+        assessment (when who can get it was asked) and its own route, under its name."""
+        if who:
+            self.assessment(b, [service_id], staff=plan.audience == "staff")
+        self.closing_route(b, service_id, plan, query)
 
     def assessment(self, b: AnswerBuilder, who: Sequence[str], *, staff: bool) -> None:
         """That services are granted after an individual assessment, in a reply on who can get ``who``: only for a

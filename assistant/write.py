@@ -6,9 +6,9 @@ guide with a citation marker, or is one of the fixed templates of :mod:`assistan
 
 It writes as a caseworker answers: each part asked, in order, under the guide's own heading, with the sentences
 of that section that hold the answer (:mod:`assistant.select`); a situation answer leads with the service that
-fits and why, then how to get it; a direct answer ends with the primary service's own route, quoted, then any need
-the message told beside its question (what that service is and how to get it, :mod:`assistant.second_need`), and
-every answered reply with the switchboard.
+fits and why, then how to get it; a direct answer ends each service it answers with that service's own route,
+quoted, then any need the message told beside its question (what that service is and how to get it,
+:mod:`assistant.second_need`), and every answered reply with the switchboard.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Protocol
 
 from assistant import templates
 from assistant.compose import AnswerBuilder
-from assistant.declines import emergency_box, out_of_scope, outside_parts
+from assistant.declines import emergency_box, out_of_scope
 from assistant.everyday import everyday_words
 from assistant.prices import with_whom_to_ask
 from assistant.plan import GENERAL_ID, SECTION_OF_ASPECT, Plan, PlannedPart, PlannedService
@@ -170,6 +170,7 @@ class ExtractiveWriter:
         # each service once, with its parts in the order asked: the services in the order first asked about
         order = list(dict.fromkeys(sid for sid, _ in sections))
         grouped = sorted(sections.items(), key=lambda item: order.index(item[0][0]))
+        whole, own = self._read(u.query, u.analysis), {p.service_id for p in asked}
         for i, ((sid, aspect), asking) in enumerate(grouped):
             if sid != current:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
@@ -197,14 +198,13 @@ class ExtractiveWriter:
                 # of its own ("vindusvask" under what is not included)
                 self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps
                                                   if p.service_id == sid])
-        self.routes.assessment(b, [sid for sid, aspect in sections if aspect == "who"], staff=plan.audience == "staff")
-        outside_parts(b, u.outside_parts)
-        # the route is the one of a service the reply answered: "klagefristen på et vedtak om hjemmehjelp" is
-        # answered by the appeal's description, so it ends with how to appeal, not how to apply for hjemmehjelp
-        answered = [sid for sid, _ in sections]
-        query = self._read(u.query, u.analysis)
-        self.routes.closing_route(b, primary.service_id if primary.service_id in answered else answered[0], plan,
-                                  query)
+            if len(order) > 1 and sid in own:
+                # each service asked about its own way to get it: the first one's after the last one's answer read as
+                # the last one's ("ta kontakt med syns- og hørselskontakten" under the TT card, whose own was lost);
+                # not a description that answered for it (how long any decision takes: its "Søknaden sendes til")
+                self.routes.end_of_service(b, sid, plan, whole, who=(sid, "who") in sections)
+        self.routes.end_of_answer(b, order, [sid for sid, aspect in sections if aspect == "who"], plan, whole,
+                                  routed=len(order) > 1 and bool(own & set(order)))
         for part in (p for p in parts if p.service_id in told):
             self._told(b, part)
         b.add(next_step(plan), kind="next_step")

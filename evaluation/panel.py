@@ -78,7 +78,7 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: service that speak to the assistant as "du" or "dere": ``test32``, ids ``aq…``, never read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                               28, 29, 30, 31, 32))
+                               28, 29, 30, 31, 32, 33))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

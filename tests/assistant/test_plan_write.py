@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from assistant import templates
+from assistant.asked import AskedPart
 from assistant.plan import plan
 from assistant.types import Reply, Turn
 from assistant.understanding import Understanding
@@ -91,6 +92,30 @@ def test_a_situation_leads_with_one_service_and_adds_only_those_the_classifier_i
     needy = bot.with_calibration(extra_need_top=1)
     assert [s.service_id for s in _plan(needy, sure, bot.search(q)).services] == ["matombringing"]
     assert len(_plan(bot.with_calibration(extra_need_top=2), sure, bot.search(q)).services) == 2
+
+
+def test_a_situation_keeps_the_service_a_part_asks_about_on_its_own_words(hashing_assistant):
+    bot = hashing_assistant
+    q = "kona har alzheimer og jeg er utslitt. kan jeg få noe betalt for å passe på henne, og kan hun være et sted?"
+    needs = (("omsorgsstonad", 0.38), ("avlastning", 0.33), ("parorendestotte", 0.31))
+    about = (("avlastning", 0.6), ("omsorgsstonad", 0.01), ("parorendestotte", 0.01))
+    whole = Understanding(q, q, needs=needs, about=about)
+    alone = [s.service_id for s in _plan(bot, whole, bot.search(q)).services]
+    assert len(alone) == 1  # the classifier is sure of one service only
+    asked = next(sid for sid, _ in needs if sid not in alone)
+    part = AskedPart("kan jeg få noe betalt for å passe på henne", ("who",), asked)
+    p = _plan(bot, dataclasses.replace(whole, parts=(part, AskedPart("kan hun være et sted?", ("who",)))),
+              bot.search(q))
+    assert p.mode == "situation" and [s.service_id for s in p.services] == [*alone, asked]
+    # not a service the part only took from the part before it, nor a name the message was read past
+    for other in (dataclasses.replace(part, from_message=True), dataclasses.replace(part, by_name=True)):
+        assert len(_plan(bot, dataclasses.replace(whole, parts=(other,)), bot.search(q)).services) == 1
+    # nor the service of a part that refers back, taken from the words before it
+    back = dataclasses.replace(part, text="og koster det noe?", analysis=bot.analyzer.analyse("og koster det noe?"))
+    assert len(_plan(bot, dataclasses.replace(whole, parts=(back,)), bot.search(q)).services) == 1
+    # nor one the needs do not read among their first few
+    far = dataclasses.replace(whole, parts=(dataclasses.replace(part, service="tannhelse"),))
+    assert len(_plan(bot.with_calibration(extra_need_top=3), far, bot.search(q)).services) == 1
 
 
 def test_no_likely_service_asks_back_with_kinds_of_help(hashing_assistant):

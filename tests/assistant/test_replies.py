@@ -176,6 +176,25 @@ def test_an_outside_body_named_beside_a_service_is_declined_with_its_route(real_
     assert body in reply.text
 
 
+@pytest.mark.parametrize(("question", "hospital"), [
+    ("hvor lang er ventelista på sykehuset for nytt kne nå?", True),
+    ("Hvor lenge må far vente på kneoperasjonen?", True),
+    ("hvor lang ventetid er det for operasjon ved sykehuset", True),
+    # waiting at the hospital for a municipal place, the nursing home's list and help while waiting are the guide's
+    ("må mor vente på sykehuset til det blir ledig plass på sykehjemmet?", False),
+    ("hvor lang er ventelista for sykehjemsplass?", False),
+    ("er det venteliste på korttidsplass etter operasjonen?", False),
+    ("kan jeg få hjemmehjelp mens jeg venter på en operasjon?", False),
+    ("vi venter på operasjonsdato, kan vi få avlastning i mellomtiden?", False),
+    ("mor står på venteliste til sykehjem og ligger på sykehuset nå", False),
+])
+def test_the_hospitals_waiting_list_or_time_names_the_hospital(question, hospital):
+    from assistant.bank_texts import outside_names
+
+    found = {topic for topic, rx in outside_names() if rx.search(question.lower())}
+    assert ("specialist" in found) == hospital, found
+
+
 def test_how_long_it_takes_is_answered_from_where_the_guide_says_it(hashing_assistant, assert_reply_grounded):
     # trygghetsalarm states no decision time of its own: the general decision time answers, under its service
     reply = hashing_assistant.ask("Hvor lang tid tar det å få trygghetsalarm?")
@@ -257,6 +276,54 @@ def test_the_route_is_the_one_of_the_service_that_answered(hashing_assistant, as
     route = [p for p in reply.parts if p.kind == "route"]
     assert route and GUIDE["klage"].route.sentence in route[0].text
     assert GUIDE["praktisk-bistand"].route.sentence not in reply.text
+
+
+def test_with_two_services_each_ends_with_its_own_route_under_its_name(hashing_assistant, assert_reply_grounded):
+    # the first service's route after the second one's answer read as the second's, and the second's was lost
+    from assistant.plan import Plan, PlannedPart, PlannedService
+    from assistant.understanding import Understanding
+
+    bot = hashing_assistant
+    question = "kem kan hjelp mæ med høreapparatet? og kan æ få tt kort?"
+    u = Understanding(question, question, aspects=("included", "who"), asks=True,
+                      analysis=bot.analyzer.analyse(question))
+    asked = (("syn-horsel", "included", "kem kan hjelp mæ med høreapparatet?"), ("tt-ordning", "who", "kan æ få tt kort?"))
+    parts = tuple(PlannedPart(sid, aspect, text, bot.analyzer.analyse(text)) for sid, aspect, text in asked)
+    services = (PlannedService("syn-horsel", "primary", "named", 1.0, ("included",)),
+                PlannedService("tt-ordning", "also", "named", 1.0, ("who",)))
+    reply = bot.writer.write(Plan("answered", "direct", u, services, parts=parts))
+    assert_reply_grounded(bot, reply)
+    leads = [i for i, p in enumerate(reply.parts) if p.kind == "lead"]
+    hearing, tt = (GUIDE[sid].route.sentence for sid in ("syn-horsel", "tt-ordning"))
+    where = {s: next(i for i, p in enumerate(reply.parts) if s in p.text) for s in (hearing, tt)}
+    assert leads[0] < where[hearing] < leads[1] < where[tt]
+    assert reply.parts[-1].kind == "next_step"
+    # one service keeps one route, at the end
+    one = bot.writer.write(Plan("answered", "direct", u, services[:1], parts=parts[:1]))
+    assert [p.kind for p in one.parts][-2:] == ["route", "next_step"] and tt not in one.text
+    # a description that tells of every service (how to appeal) keeps its route beside another service's
+    question = "hvor lenge har jeg på meg å klage på vedtaket, og hvem kan få støttekontakt?"
+    asked = (("klage", "deadline", "hvor lenge har jeg på meg å klage på vedtaket"),
+             ("stottekontakt", "who", "hvem kan få støttekontakt?"))
+    parts = tuple(PlannedPart(sid, aspect, text, bot.analyzer.analyse(text)) for sid, aspect, text in asked)
+    services = (PlannedService("klage", "primary", "named", 1.0, ("deadline",)),
+                PlannedService("stottekontakt", "also", "named", 1.0, ("who",)))
+    reply = bot.writer.write(Plan("answered", "direct", Understanding(question, question, aspects=("deadline", "who"),
+                                                                      asks=True), services, parts=parts))
+    assert_reply_grounded(bot, reply)
+    assert GUIDE["klage"].route.sentence in reply.text and GUIDE["stottekontakt"].route.sentence in reply.text
+    # a description that answered for the service asked about (how long any decision takes) adds no route of its own
+    question = "hvor lang tid tar det å få trygghetsalarm, og hva koster den?"
+    asked = (("trygghetsalarm", "time", "hvor lang tid tar det å få trygghetsalarm"),
+             ("trygghetsalarm", "cost", "hva koster den?"))
+    parts = tuple(PlannedPart(sid, aspect, text, bot.analyzer.analyse(text)) for sid, aspect, text in asked)
+    reply = bot.writer.write(Plan("answered", "direct", Understanding(question, question, aspects=("time", "cost"),
+                                                                      asks=True),
+                                  (PlannedService("trygghetsalarm", "primary", "named", 1.0, ("time", "cost")),),
+                                  parts=parts))
+    assert_reply_grounded(bot, reply)
+    assert len({p.service_id for p in reply.parts if p.kind == "lead"}) == 2  # the decision time's description too
+    assert [p.service_id for p in reply.parts if p.kind == "route"] == ["trygghetsalarm"]
 
 
 @pytest.mark.parametrize("question", ["Hvem kan få trygghetsalarm?", "mor klarer ikke lage mat selv lenger"])
