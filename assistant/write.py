@@ -170,7 +170,8 @@ class ExtractiveWriter:
         # each service once, with its parts in the order asked: the services in the order first asked about
         order = list(dict.fromkeys(sid for sid, _ in sections))
         grouped = sorted(sections.items(), key=lambda item: order.index(item[0][0]))
-        whole, own = self._read(u.query, u.analysis), {p.service_id for p in asked}
+        own = {p.service_id for p in asked} & set(order) if len(order) > 1 else set()
+        whole = self._read(u.query, u.analysis)
         for i, ((sid, aspect), asking) in enumerate(grouped):
             if sid != current:
                 b.add(templates.LEAD.format(title=self._title(sid)), kind="lead", service_id=sid)
@@ -198,13 +199,12 @@ class ExtractiveWriter:
                 # of its own ("vindusvask" under what is not included)
                 self._unanswered_details(b, sid, [p for (s, _), ps in grouped if s == sid for p in ps
                                                   if p.service_id == sid])
-            if len(order) > 1 and sid in own:
-                # each service asked about its own way to get it: the first one's after the last one's answer read as
-                # the last one's ("ta kontakt med syns- og hørselskontakten" under the TT card, whose own was lost);
-                # not a description that answered for it (how long any decision takes: its "Søknaden sendes til")
+            if sid in own:
+                # with several services, each asked about ends with its own route: the first one's after the last
+                # one's answer read as the last one's ("ta kontakt med syns- og hørselskontakten" under the TT card)
                 self.routes.end_of_service(b, sid, plan, whole, who=(sid, "who") in sections)
         self.routes.end_of_answer(b, order, [sid for sid, aspect in sections if aspect == "who"], plan, whole,
-                                  routed=len(order) > 1 and bool(own & set(order)))
+                                  routed=bool(own))
         for part in (p for p in parts if p.service_id in told):
             self._told(b, part)
         b.add(next_step(plan), kind="next_step")

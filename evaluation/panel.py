@@ -75,7 +75,9 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: ``an…``, never read), and panel31 (96, 2026-12-07 14:26 UTC, before that session's changes, the usual mixture, by
 #: two writers with the same brief: ``test31``, ids ``ap…``, never read; ``dev31``, ids ``ao…``, read), and panel32
 #: (36, 14:50 UTC, after that session's first change, to test it: 24 questions about the assistant itself, 12 about a
-#: service that speak to the assistant as "du" or "dere": ``test32``, ids ``aq…``, never read).
+#: service that speak to the assistant as "du" or "dere": ``test32``, ids ``aq…``, never read), and panel33 (96, 16:27
+#: UTC, before that session's changes, weighted toward what is asked, by two writers with the same brief: ``test33``,
+#: ids ``as…``, never read; ``dev33``, ids ``ar…``, read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
                                28, 29, 30, 31, 32, 33))
