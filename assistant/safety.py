@@ -163,6 +163,12 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]
+    if not kinds and not concern and patterns and c.danger_concern_veto is not None \
+            and danger.message >= c.danger_concern_veto:
+        # an emergency's words that the banks read past, where the classifier does not read the message as plainly
+        # ordinary, keep the safety line: asked as a question ("han har tatt en overdose av medisinene fra legen, hva
+        # gjør jeg?" read calm by the banks, 0.25 by the classifier), it is no less likely to be happening now
+        return (), patterns[0]
     if kinds:
         # the box the margins give also has the lines of the kinds the classifier reads surely: a farewell after
         # thanks read "medical" by the margins and "suicide" at 0.94 by the classifier, and its box lacked 116 123

@@ -254,3 +254,14 @@ def test_the_plainest_words_for_a_wish_to_die_are_an_emergency_whatever_the_marg
     # they read as plainly ordinary from the words on)
     found, _ = emergency_kinds(CAL, default_analyzer().normalise(text), _meaning(0.0), raw=text)
     assert bool(found) == emergency, found
+
+
+def test_an_emergencys_words_the_banks_read_past_keep_the_line_unless_the_classifier_reads_them_as_ordinary():
+    # asked as a question, the banks read it calm (under the pattern veto); the classifier does not read it as ordinary
+    text = "han har tatt en overdose av medisinene fra legen, hva gjør jeg?"
+    assert kinds(text, -0.013, Danger(0.25, 0.0, ("poisoning",))) == ((), "poisoning")
+    # a past event the classifier reads as plainly ordinary: nothing (the banks' veto stands)
+    past = "han tok en overdose for tre år siden og er rusfri nå, kan han få støttekontakt?"
+    assert kinds(past, -0.02, Danger(0.05, 0.0, ("poisoning",))) == ((), "")
+    # the banks not vetoing: the box, as before
+    assert kinds(text, 0.0, Danger(0.25, 0.0, ("poisoning",)))[0] == ("poisoning",)
