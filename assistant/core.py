@@ -84,7 +84,6 @@ class Assistant:
         process = {d.category for d in guide.documents if d.kind == "general"}
         self._help_categories = {d.service_id: d.category for d in guide.documents
                                  if d.kind == "service" and d.category not in process}
-        self._age_limits = {d.service_id: d.age for d in guide.documents if d.age is not None}
         self._vectors = QueryVectors(retriever.embedder.encode_queries)
         self._told = ToldNeeds(self.understand, self.plan, self.understander.names, self.analyzer, calibration,
                                frozenset(self.understander.general_for))
@@ -265,8 +264,7 @@ class Assistant:
 
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""
-        return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories,
-                    age_limits=self._age_limits)
+        return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories)
 
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused",
             audience: Audience = "citizen") -> Reply:

@@ -11,14 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from assistant.ages import for_age
 from assistant.bank_texts import NO_SERVICE
 from assistant.meaning import Calibration
 from assistant.settings import AssistantSettings
 from assistant.message import word_count
 from assistant.rules import rules
 from assistant.asked import Understanding
-from corpus.model import AgeLimit
 from corpus.schema import general_id
 from index.analysis import Analysis
 from index.retriever import Hit
@@ -180,7 +178,7 @@ def with_told_need(p: Plan, service_id: str, score: float, text: str, analysis: 
 
 
 def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, service_ids: set[str],
-         categories: Mapping[str, str] | None = None, age_limits: Mapping[str, AgeLimit] | None = None) -> Plan:
+         categories: Mapping[str, str] | None = None) -> Plan:
     """Decide the reply.
 
     Args:
@@ -190,8 +188,6 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
         service_ids: The services that can be presented (the general document is not one).
         categories: Service id -> its category in the guide ("Hjelp i hjemmet"), the quick replies of a
             question back.
-        age_limits: Service id -> the age limit the guide gives it: a message stating an age under it is answered
-            by the service the guide names for the younger ones (:func:`assistant.ages.for_age`).
     """
     hits = tuple(hits)
     if not u.query.strip():
@@ -206,8 +202,7 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     if u.out_of_scope:
         return Plan("no_answer", "out_of_scope", u)
 
-    scores = for_age(service_scores(hits, u, settings=settings, service_ids=service_ids), u.age, age_limits or {},
-                     named=u.services)
+    scores = service_scores(hits, u, settings=settings, service_ids=service_ids)
     ranked = sorted(((s, sid) for sid, s in scores.items()), reverse=True)
     top = max(service_scores(hits, u, settings=settings, service_ids=service_ids, rank=False).values(), default=0.0)
     # dense scores alone carry a question in another language, and they run lower across languages

@@ -163,8 +163,8 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         return danger.kinds or (concern or "medical",), ""
     if not kinds and not concern and reading >= line:
         return (), (danger.kinds or ("medical",))[0]
-    if not kinds and not concern and patterns and c.danger_concern_veto is not None \
-            and danger.message >= c.danger_concern_veto:
+    if not kinds and not concern and patterns and not small_talk and closing is None \
+            and c.danger_concern_veto is not None and danger.message >= c.danger_concern_veto:
         # an emergency's words that the banks read past, where the classifier does not read the message as plainly
         # ordinary, keep the safety line: asked as a question ("han har tatt en overdose av medisinene fra legen, hva
         # gjør jeg?" read calm by the banks, 0.25 by the classifier), it is no less likely to be happening now

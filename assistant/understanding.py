@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from assistant.ages import stated_age
 from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
 from assistant.aspects import asked_aspects
@@ -120,7 +119,8 @@ class Understander:
                 and conditions_only(self.names, normalised):
             named = ()
         # counted on the question as written: normalising keeps only Latin letters
-        short = (n_words := word_count(query)) <= c.intent_max_words
+        n_words = word_count(query)
+        short = n_words <= c.intent_max_words
         # a question about the assistant itself past the word limit is small talk where the service classifier reads
         # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
         # one short sentence asking about the assistant or for a person is judged by the patterns and the danger
@@ -290,7 +290,6 @@ class Understander:
             outside_topic=(body if by_name else meaning.out_of_scope_topic if by_bank else "other")
             if (meaning and out_of_scope) else "",
             switch=switch, analysis=analysis, outside_parts=outside_parts if not out_of_scope else (),
-            age=stated_age(safety_normalised, safety_text or query),
         )
 
     def aspects(self, query: str, asked: Prediction | None, *, single: bool = False, analysis: Analysis | None = None,
