@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.ages import Age
 from index.analysis import Analysis
 
 __all__ = ["AskedPart", "Understanding"]
@@ -76,6 +77,7 @@ class Understanding:
         asks: The message asks a question (a question mark, or a part that opens with a question word), as
             opposed to only describing a situation.
         analysis: The query as the text analyser read it (once per ask; the later steps reuse it).
+        age: The ages the whole message states for whom it is about (:func:`assistant.ages.stated_age`), or None.
     """
 
     question: str
@@ -105,6 +107,7 @@ class Understanding:
     aspects_from: str = ""
     asks: bool = False
     analysis: Analysis | None = field(default=None, repr=False)
+    age: Age | None = None
 
     @property
     def asks_about_aspect(self) -> bool:

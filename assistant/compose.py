@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant import templates
@@ -58,6 +59,11 @@ class AnswerBuilder:
     _said: set[str] = field(default_factory=set)
     #: (service_id, aspect) of every section quoted from.
     sections: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def without(cls, sentences: Iterable[tuple[str, int]]) -> AnswerBuilder:
+        """A builder that never quotes ``sentences`` ((chunk id, span start) pairs), as if it had quoted them."""
+        return cls(_quoted=set(sentences))
 
     def cite(self, chunk: Chunk, spans: list[Span], score: float) -> int:
         """Register a citation for ``spans`` of ``chunk``.

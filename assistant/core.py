@@ -20,6 +20,7 @@ import numpy as np
 
 from assistant import templates
 from assistant.about_assistant import reads_as_about, to_assistant
+from assistant.age_scopes import AgeScopes
 from assistant.closing import courteous, read_after_greeting, read_closing, split_opening
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
@@ -84,6 +85,8 @@ class Assistant:
         process = {d.category for d in guide.documents if d.kind == "general"}
         self._help_categories = {d.service_id: d.category for d in guide.documents
                                  if d.kind == "service" and d.category not in process}
+        self._age_limits = {d.service_id: d.age for d in guide.documents if d.age is not None}
+        self._scopes = AgeScopes(retriever.chunks)
         self._vectors = QueryVectors(retriever.embedder.encode_queries)
         self._told = ToldNeeds(self.understand, self.plan, self.understander.names, self.analyzer, calibration,
                                frozenset(self.understander.general_for))
@@ -264,7 +267,8 @@ class Assistant:
 
     def plan(self, u: Understanding, hits: Sequence[Hit]) -> Plan:
         """Step 2: decide what to tell."""
-        return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories)
+        return plan(u, hits, settings=self.settings, service_ids=self.service_ids, categories=self._help_categories,
+                    age_limits=self._age_limits)
 
     def ask(self, question: object, history: Sequence[Turn] | None = None, *, mode: str = "fused",
             audience: Audience = "citizen") -> Reply:
@@ -283,7 +287,8 @@ class Assistant:
         u, hits = self.understand(question, list(history or ()), mode=mode)
         # with the need the message tells beside what it asks (read again: the rest of the message, on its own)
         plan_ = self._told.add(self.plan(u, hits), mode=mode)
-        reply = self.writer.write(dataclasses.replace(plan_, audience=audience))
+        unfit = self._scopes.unfit(u.age, u.analysis.normalised if u.analysis else "")
+        reply = self.writer.write(dataclasses.replace(plan_, audience=audience, unfit=unfit))
         problems = self.grounding.problems(reply)
         if problems:
             # never show an ungrounded reply; log only how many problems (their text may quote the question)

@@ -11,12 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from assistant.ages import for_age, moved_services
 from assistant.bank_texts import NO_SERVICE
 from assistant.meaning import Calibration
 from assistant.settings import AssistantSettings
 from assistant.message import word_count
 from assistant.rules import rules
 from assistant.asked import Understanding
+from corpus.model import AgeLimit
 from corpus.schema import general_id
 from index.analysis import Analysis
 from index.retriever import Hit
@@ -87,6 +89,8 @@ class Plan:
         parts: What to answer, in the order asked.
         audience: "citizen" (the reply speaks to the asker: "du") or "staff" (a front-desk worker answering a
             caller: the reply's own sentences speak of "brukeren"; the guide's quotes stay as written).
+        unfit: (chunk id, sentence start) of sentences not to quote to this person: those a section scopes to ages a
+            young person the message is about is not (:class:`assistant.age_scopes.AgeScopes`).
     """
 
     status: str
@@ -97,6 +101,7 @@ class Plan:
     suggestions: tuple[str, ...] = ()
     parts: tuple[PlannedPart, ...] = ()
     audience: Audience = "citizen"
+    unfit: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def primary(self) -> PlannedService | None:
@@ -135,6 +140,14 @@ def _reason(sid: str, u: Understanding, needs: Mapping[str, float]) -> Reason:
     if sid in u.focus:
         return "conversation"
     return "need" if needs.get(sid, 0.0) > 0.3 else "passage"
+
+
+def _for_age(u: Understanding, moved: Mapping[str, str]) -> Understanding:
+    """``u`` with each ``moved`` service replaced where it was read rather than named (the service asked about, the
+    conversation's, a part's)."""
+    parts = tuple(p if p.by_name else replace(p, service=moved.get(p.service, p.service)) for p in u.parts)
+    return replace(u, asked_about=moved.get(u.asked_about, u.asked_about), parts=parts,
+                   focus=tuple(dict.fromkeys(moved.get(s, s) for s in u.focus)))
 
 
 def _foreign_lead(u: Understanding, c: Calibration) -> str:
@@ -178,7 +191,7 @@ def with_told_need(p: Plan, service_id: str, score: float, text: str, analysis: 
 
 
 def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, service_ids: set[str],
-         categories: Mapping[str, str] | None = None) -> Plan:
+         categories: Mapping[str, str] | None = None, age_limits: Mapping[str, AgeLimit] | None = None) -> Plan:
     """Decide the reply.
 
     Args:
@@ -188,6 +201,8 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
         service_ids: The services that can be presented (the general document is not one).
         categories: Service id -> its category in the guide ("Hjelp i hjemmet"), the quick replies of a
             question back.
+        age_limits: Service id -> the age limit the guide gives it: a message stating an age under it is answered
+            by the service the guide names for the younger ones (:func:`assistant.ages.moved_services`).
     """
     hits = tuple(hits)
     if not u.query.strip():
@@ -202,7 +217,11 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
     if u.out_of_scope:
         return Plan("no_answer", "out_of_scope", u)
 
-    scores = service_scores(hits, u, settings=settings, service_ids=service_ids)
+    # a young person's need is answered by the service the guide names for them (a name the message writes stays)
+    moved = moved_services(u.age, age_limits or {}, named=u.named)
+    u = _for_age(u, moved) if moved else u
+    keep = u.age is not None and u.age.others
+    scores = for_age(service_scores(hits, u, settings=settings, service_ids=service_ids), moved, keep=keep)
     ranked = sorted(((s, sid) for sid, s in scores.items()), reverse=True)
     top = max(service_scores(hits, u, settings=settings, service_ids=service_ids, rank=False).values(), default=0.0)
     # dense scores alone carry a question in another language, and they run lower across languages
@@ -248,7 +267,7 @@ def plan(u: Understanding, hits: Sequence[Hit], *, settings: AssistantSettings, 
 
     # no service named and none inherited: the question describes a need. Lead with the service that fits
     # best; add at most two more, and only those the service classifier is confident in too
-    about = dict(u.about)
+    about = for_age(dict(u.about), moved, keep=keep)
     situation_ids = {sid for sid in service_ids if sid != GENERAL_ID}
     # a service fits too when the classifier gives it a clear share of its own, near the primary's
     floor = max(c.extra_service_p, c.extra_service_ratio * about.get(primary_id, 0.0))

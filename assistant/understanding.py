@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from assistant.ages import stated_age
 from assistant.asked import AskedPart, Understanding
 from assistant.closing import Closing
 from assistant.aspects import asked_aspects
@@ -119,8 +120,7 @@ class Understander:
                 and conditions_only(self.names, normalised):
             named = ()
         # counted on the question as written: normalising keeps only Latin letters
-        n_words = word_count(query)
-        short = n_words <= c.intent_max_words
+        short = (n_words := word_count(query)) <= c.intent_max_words
         # a question about the assistant itself past the word limit is small talk where the service classifier reads
         # no service first ("Jeg vil heller snakke med et menneske enn med deg. Går det an?" got a carers' service);
         # one short sentence asking about the assistant or for a person is judged by the patterns and the danger
@@ -281,8 +281,7 @@ class Understander:
             out_of_scope=out_of_scope, out_of_scope_score=oos_score, injection=injection, named=named,
             asked_about=asked_about,
             needs=needs, aspects=aspects, aspects_from=source, parts=asked_parts, asks=asks_question(query),
-            leans_on_history=leans and calm,
-            focus=tuple(history_services[:1]) if inherits else (),
+            leans_on_history=leans and calm, focus=tuple(history_services[:1]) if inherits else (),
             intent=intent, concern="" if emergency else concern,
             about=tuple(zip(about.labels[:5], about.probs[:5], strict=True)) if about else (),
             asked=tuple(zip(asked.labels[:4], asked.probs[:4], strict=True)) if asked else (),
@@ -290,6 +289,8 @@ class Understander:
             outside_topic=(body if by_name else meaning.out_of_scope_topic if by_bank else "other")
             if (meaning and out_of_scope) else "",
             switch=switch, analysis=analysis, outside_parts=outside_parts if not out_of_scope else (),
+            age=stated_age(safety_text or query, normalise=self.analyzer.normalise, normalised=safety_normalised,
+                           earlier=[t.text for t in history if t.role == "user"]),
         )
 
     def aspects(self, query: str, asked: Prediction | None, *, single: bool = False, analysis: Analysis | None = None,

@@ -75,7 +75,7 @@ class ExtractiveWriter:
 
     def write(self, plan: Plan) -> Reply:
         """Write the reply for any plan."""
-        b = AnswerBuilder()
+        b = AnswerBuilder.without(plan.unfit)
         u = plan.understanding
         foreign = u.language != "nb"
         if plan.mode == "empty":

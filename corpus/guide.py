@@ -79,6 +79,7 @@ def _with_markdown_metadata(pdf_docs: list[Document], md_docs: list[Document]) -
                 situations=doc.situations or m.situations,
                 not_for=doc.not_for or m.not_for,
                 route=doc.route or m.route,
+                age=doc.age or m.age,
                 always_tell=doc.always_tell or m.always_tell,
                 general_for=doc.general_for or m.general_for,
                 kind=m.kind,
@@ -168,6 +169,11 @@ def validate(guide: Guide, catalogue: tuple[CatalogueEntry, ...] | None = None) 
     for doc in guide.documents:
         if doc.kind == "service" and doc.service_id not in known:
             problems.append(f"{doc.service_id}: not in the service catalogue ({doc.source})")
+        if doc.age is not None:
+            if doc.age.younger not in known or doc.age.younger == doc.service_id:
+                problems.append(f"{doc.service_id}: age limit points at {doc.age.younger!r}, not another known service")
+            if doc.age.sentence not in " ".join(s.text for s in doc.sections):
+                problems.append(f"{doc.service_id}: age sentence {doc.age.sentence[:50]!r}… is not in its text")
         for note in doc.not_for:
             if note.see not in targets:
                 problems.append(f"{doc.service_id}: not_for {note.text!r} points at unknown service {note.see!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.model import ROUTE_KINDS, Document, DocumentError, NotFor, Route, Section
+from corpus.model import ROUTE_KINDS, AgeLimit, Document, DocumentError, NotFor, Route, Section
 from corpus.paths import display_path
 from corpus.text import clean_paragraphs, nfc
 
@@ -46,6 +46,16 @@ def _route(value: object) -> Route | None:
     if kind not in ROUTE_KINDS:
         raise TypeError(f"route: kind must be one of {', '.join(ROUTE_KINDS)}, not {kind!r}")
     return Route(kind, nfc(str(value["sentence"]).strip()), nfc(str(value.get("contact") or "").strip()))
+
+
+def _age(value: object) -> AgeLimit | None:
+    """``age: {from, younger, sentence}`` from the front matter."""
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and isinstance(value.get("from"), int) and str(value.get("younger") or "").strip()
+            and str(value.get("sentence") or "").strip()):
+        raise TypeError(f"age: expected {{from: <years>, younger: <service_id>, sentence}}, got {value!r}")
+    return AgeLimit(int(value["from"]), str(value["younger"]).strip(), nfc(str(value["sentence"]).strip()))
 
 
 def parse_markdown(text: str, *, source: str) -> Document:
@@ -102,6 +112,7 @@ def parse_markdown(text: str, *, source: str) -> Document:
             situations=tuple(nfc(s).strip() for s in _as_tuple(meta.get("situations"))),
             not_for=_not_for(meta.get("not_for")),
             route=_route(meta.get("route")),
+            age=_age(meta.get("age")),
             always_tell=_as_tuple(meta.get("always_tell")),
             general_for=_as_tuple(meta.get("general_for")),
         )

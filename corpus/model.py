@@ -76,6 +76,21 @@ class Route:
 
 
 @dataclass(frozen=True)
+class AgeLimit:
+    """An age limit the guide gives a service in so many words, from the front matter's ``age:``.
+
+    Attributes:
+        from_age: The service is for people of this age and older.
+        younger: The ``service_id`` the guide names for the younger ones.
+        sentence: The guide's own sentence that says so, verbatim from the service's text.
+    """
+
+    from_age: int
+    younger: str
+    sentence: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One service description (or the general document on how services are granted)."""
 
@@ -95,6 +110,7 @@ class Document:
     situations: tuple[str, ...] = ()
     not_for: tuple[NotFor, ...] = ()
     route: Route | None = None
+    age: AgeLimit | None = None
     #: Topics (``assistant/language/patterns.yaml``, ``topics``) every answer about the service states, whatever
     #: part of it was asked: how to appeal is told with the deadline to appeal.
     always_tell: tuple[str, ...] = ()

@@ -265,3 +265,5 @@ def test_an_emergencys_words_the_banks_read_past_keep_the_line_unless_the_classi
     assert kinds(past, -0.02, Danger(0.05, 0.0, ("poisoning",))) == ((), "")
     # the banks not vetoing: the box, as before
     assert kinds(text, 0.0, Danger(0.25, 0.0, ("poisoning",)))[0] == ("poisoning",)
+    # small talk has no place for the line
+    assert kinds(text, -0.013, Danger(0.25, 0.0, ("poisoning",)), small_talk=True) == ((), "")
