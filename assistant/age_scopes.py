@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.ages import Age
+from assistant.ages import Age, ages_data
 from assistant.compose import sentence_spans
-from assistant.rules import DATA_DIR
 from corpus.model import Chunk
 from index.analysis import default_analyzer
 
@@ -26,9 +25,7 @@ class AgeScopes:
     (``scoped_range`` in ``ages.yaml``), each with the list it introduces: read once, at load."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        import yaml  # lazy: read once, at load
-
-        d = yaml.safe_load((DATA_DIR / "ages.yaml").read_text(encoding="utf-8"))
+        d = ages_data()
         aspects, rx = set(d["scoped_aspects"]), re.compile(d["scoped_range"])
         normalise = default_analyzer().normalise
         self._parents = frozenset(normalise(str(word)) for word in d["parent_words"])

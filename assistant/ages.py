@@ -2,8 +2,8 @@
 
 The guide gives some services an age limit in so many words ("Barn og unge under 18 år kan få hjelp gjennom
 helsestasjonen og skolehelsetjenesten", under the adults' mental health service): the front matter's ``age:`` holds
-it (:class:`corpus.model.AgeLimit`). A message whose stated ages are all under such a limit ("æ e 14", "sønnen vår på
-16 har begynt å drikke", "går i niende") is answered by the service the guide names for the younger ones, where
+it (:class:`corpus.model.AgeLimit`). A message whose stated ages are all under such a limit ("æ e 14", "sønnen vår
+på 16 har begynt å drikke", "går i niende") is answered by the service the guide names for the younger ones, where
 retrieval and the classifiers read the topic (drinking, a low mood) and not the age.
 
 Whose age it is decides, and a number alone cannot tell: only the writer's own age and that of a person a sentence
@@ -16,17 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 from assistant.rules import DATA_DIR
 from corpus.model import AgeLimit
 from index.analysis import default_analyzer
 
-__all__ = ["Age", "for_age", "moved_services", "stated_age"]
+__all__ = ["Age", "ages_data", "for_age", "moved_services", "stated_age"]
 
 Phrases = tuple[tuple[str, ...], ...]
-#: A sentence ends after . ! ? (after a digit only before a capital: "8. klasse", "15. mai", "æ e 14. ka gjør æ" go on,
-#: "Er 45. Angsten tar over" does not) or at a line break.
+#: A sentence ends after . ! ? (after a digit only before a capital: "8. klasse", "15. mai", "æ e 14. ka gjør æ"
+#: go on, "Er 45. Angsten tar over" does not) or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])\s+|(?<=\d[.!?])\s+(?=[A-ZÆØÅ])|\n+")
 
 
@@ -77,10 +78,17 @@ class _Words:
 
 
 @lru_cache(maxsize=1)
-def _words() -> _Words:
-    import yaml  # lazy: read once, on the first question
+def ages_data() -> Mapping[str, Any]:
+    """``assistant/language/ages.yaml`` as written, read once (the words here, the scoped sentences in
+    :mod:`assistant.age_scopes`)."""
+    import yaml  # lazy: read on the first question, or at load
 
-    d = yaml.safe_load((DATA_DIR / "ages.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((DATA_DIR / "ages.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    d = ages_data()
     normalise = default_analyzer().normalise  # the words as the standard reading writes them
 
     def words(key: str) -> frozenset[str]:
@@ -159,12 +167,17 @@ def _writer(tokens: Sequence[str], w: _Words) -> list[tuple[int, int]]:
     return [a for a in found if a is not None]
 
 
+def _past_person(tokens: Sequence[str], i: int, w: _Words) -> int:
+    """Where what is said of the person at ``tokens[i]`` begins: after the person and an owning word ("sønnen min")."""
+    return i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in w.possessives)
+
+
 def _small_child(tokens: Sequence[str], w: _Words) -> bool:
     """A person anywhere in the sentence with an age under ``small_child_under`` ("har en sønn på 1 år", "passer
     lillesøsteren min på 2 år hver dag"), whatever follows it."""
     for i, t in enumerate(tokens):
         if t in w.persons:
-            k = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in w.possessives)
+            k = _past_person(tokens, i, w)
             n = _number(tokens, k + (k < len(tokens) and tokens[k] in w.links), w)
             if n is not None and n < w.small_child_under:
                 return True
@@ -172,13 +185,14 @@ def _small_child(tokens: Sequence[str], w: _Words) -> bool:
 
 
 def _others(tokens: Sequence[str], w: _Words, set_off: set[int], starts: Sequence[int]) -> list[tuple[int, int]]:
-    """The age of a person at each of ``starts`` (a sentence's or clause's opening): "sønnen vår på 16", "min sønn (15)", "broren min er 15", "my daughter is 15", "15 åringen vår",
-    "datteren min går i 9 klasse" (``set_off``: the numbers the sentence writes in brackets or between commas)."""
+    """The age of a person at each of ``starts`` (a sentence's or clause's opening): "sønnen vår på 16", "min sønn
+    (15)", "broren min er 15", "my daughter is 15", "15 åringen vår", "datteren min går i 9 klasse" (``set_off``: the
+    numbers the sentence writes in brackets or between commas)."""
     found = []
     for s in starts:
         k = s + (s < len(tokens) and tokens[s] in w.possessives)
         if k < len(tokens) and tokens[k] in w.persons:
-            k += 1 + (k + 1 < len(tokens) and tokens[k + 1] in w.possessives)
+            k = _past_person(tokens, k, w)
             n = _number(tokens, k, w)
             age = (n, n) if n in set_off else \
                 _grade_at(tokens, k, w) or _age_at(tokens, k + (k < len(tokens) and tokens[k] in w.links), w)
@@ -236,6 +250,10 @@ def moved_services(age: Age | None, limits: Mapping[str, AgeLimit], *, named: Se
     return {sid: limit.younger for sid, limit in limits.items() if age.high < limit.from_age and sid not in named}
 
 
+#: How much the service for the younger ones leads the one for adults it is moved before, when both stay.
+_LEAD = 1e-6
+
+
 def for_age(scores: Mapping[str, float], moved: Mapping[str, str], *, keep: bool = False) -> dict[str, float]:
     """``scores`` (service id -> score or probability) with each ``moved`` service's score given to the service that
     replaces it (which keeps the higher of the two, and leads). With ``keep`` (the young person is not the writer),
@@ -246,8 +264,3 @@ def for_age(scores: Mapping[str, float], moved: Mapping[str, str], *, keep: bool
             score = out[sid] if keep else out.pop(sid)
             out[younger] = max(out.get(younger, 0.0), score + (_LEAD if keep else 0.0))
     return out
-
-
-#: How much the service for the younger ones leads the one for adults it is moved before, when both stay.
-_LEAD = 1e-6
-
