@@ -77,10 +77,12 @@ PANEL_PATH = Path(__file__).resolve().parent / "panel.jsonl"
 #: (36, 14:50 UTC, after that session's first change, to test it: 24 questions about the assistant itself, 12 about a
 #: service that speak to the assistant as "du" or "dere": ``test32``, ids ``aq…``, never read), and panel33 (96, 16:27
 #: UTC, before that session's changes, weighted toward what is asked, by two writers with the same brief: ``test33``,
-#: ids ``as…``, never read; ``dev33``, ids ``ar…``, read).
+#: ids ``as…``, never read; ``dev33``, ids ``ar…``, read), and panel34 (96, 20:58 UTC, before that session's changes,
+#: the usual mixture, by two writers with the same brief: ``test34``, ids ``az…``, never read, though its reader's
+#: summary named its worst replies; ``dev34``, ids ``ay…``, read).
 LATER_PANELS = tuple(Path(__file__).resolve().parent / f"panel{n}.jsonl"
                      for n in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                               28, 29, 30, 31, 32, 33))
+                               28, 29, 30, 31, 32, 33, 34))
 #: For every part of every answerable panel question, the guide sentences a correct reply must contain (one of
 #: them at least), marked verbatim by a reader who saw the panel and the guide, never the code or the replies.
 GOLD_PATH = Path(__file__).resolve().parent / "gold_sentences.jsonl"

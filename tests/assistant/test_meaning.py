@@ -80,10 +80,15 @@ def _norm(text: str) -> str:
 #: line seen, not the question). And panel32's aq028 (test32, written blind on 2026-12-07 14:50), whether the
 #: assistant speaks English, as an intent line of 2026-12-06 asks it (the bank line seen, not the question). And
 #: panel33's ar002 (dev33, written blind on 2026-12-07 16:27), the deadline to appeal a decision on practical help,
-#: as a nynorsk topic question of 2026-12-07 asks it.
+#: as a nynorsk topic question of 2026-12-07 asks it. And panel34's ay005 and ay019 (dev34, written blind on 2026-12-07
+#: 20:58), the same deadline in nynorsk and whether the dentist is free in a nursing home, as bank lines written before
+#: them ask them (the bank lines seen when this check named them). And the probes safety-I's ax33 (a thanks) and
+#: situations-youth-C's ba08 (what the health station costs), written blind on 2026-12-07 20:55 and 21:08, as an
+#: intent line and a labelled question written before them say them.
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
                                        "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008", "w003",
-                                       "t018", "ae048", "aj010", "ak003", "al002", "ao005", "ap018", "aq028", "ar002"})
+                                       "t018", "ae048", "aj010", "ak003", "al002", "ao005", "ap018", "aq028", "ar002",
+                                       "ay005", "ay019", "ax33", "ba08"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

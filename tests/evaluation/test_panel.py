@@ -22,7 +22,7 @@ def test_the_panel_is_well_formed_and_split_by_kind():
                                           "test17", "dev18", "test18", "test19", "dev20", "test20", "test21", "dev22",
                                           "test22", "dev23", "test23", "test24", "dev25", "test25", "dev26",
                                           "test26", "dev27", "test27", "test28", "test29", "dev29", "test30", "dev31",
-                                          "test31", "test32", "dev33", "test33"}
+                                          "test31", "test32", "dev33", "test33", "dev34", "test34"}
     assert {q.status for q in panel} <= {"answered", "no_answer", "emergency", "smalltalk"}
     for q in panel:
         assert set(q.expected) <= KNOWN and (not q.primary or q.primary in KNOWN), q.id
