@@ -11,10 +11,14 @@ from index.analysis import default_analyzer
 NORMALISE = default_analyzer().normalise
 
 
-def test_a_section_scoped_to_small_children_is_not_quoted_to_a_young_person():
+def _guide() -> tuple[AgeScopes, dict[tuple[str, int], str]]:
+    """The scopes of the guide, and each of its sentences by (chunk id, start)."""
     chunks = load_guide(pdf=[]).chunks()
-    scopes = AgeScopes(chunks)
-    texts = {(c.chunk_id, s.start): s.text for c in chunks for s in sentence_spans(c.text)}
+    return AgeScopes(chunks), {(c.chunk_id, s.start): s.text for c in chunks for s in sentence_spans(c.text)}
+
+
+def test_a_section_scoped_to_small_children_is_not_quoted_to_a_young_person():
+    scopes, texts = _guide()
     unfit = [texts[k] for k in scopes.unfit(Age(15, 15))]
     assert "Helsestasjonen for barn fra 0 til 5 år omfatter:" in unfit
     assert any("hjemmebesøk etter fødselen" in t for t in unfit)  # its list goes with it
@@ -26,11 +30,8 @@ def test_a_section_scoped_to_small_children_is_not_quoted_to_a_young_person():
     assert scopes.unfit(Age(17, 17), NORMALISE("jeg er 17 og har fått en baby")) == frozenset()
 
 
-
 def test_what_speaks_to_parents_is_not_quoted_to_a_young_person_writing_about_themselves():
-    chunks = load_guide(pdf=[]).chunks()
-    scopes = AgeScopes(chunks)
-    texts = {(c.chunk_id, s.start): s.text for c in chunks for s in sentence_spans(c.text)}
+    scopes, texts = _guide()
     unfit = [texts[k] for k in scopes.unfit(Age(14, 14))]
     assert "Levanger kommune forventer at du som forelder:" in unfit
     assert any(t.startswith("møter til avtalte konsultasjoner med barnet") for t in unfit)  # its list goes with it
