@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ages import Age, ages_data
-from assistant.compose import sentence_spans
+from assistant.compose import Span, list_items, sentence_spans
 from corpus.model import Chunk
 from index.analysis import default_analyzer
 
@@ -31,28 +31,22 @@ class AgeScopes:
         normalise = default_analyzer().normalise
         self._parents = frozenset(normalise(str(word)) for word in d["parent_words"])
         self._adult_from, self._read_from = int(d["adult_from"]), int(d["read_from"])
-        addressed = re.compile(d["parent_address"])
         self._scoped: list[tuple[int, int, frozenset[tuple[str, int]]]] = []
-        to_parents: set[tuple[str, int]] = set()
-        # a service that scopes some of its offers to ages speaks to several people (parents, mothers-to-be, pupils)
-        several = {c.service_id for c in chunks if c.aspect in aspects and rx.search(c.text.lower())}
-        for chunk in chunks:
+        several: set[str] = set()  # the services that scope offers to ages speak to several people
+        for chunk in (c for c in chunks if c.aspect in aspects):
             spans = sentence_spans(chunk.text)
             for i, span in enumerate(spans):
-                text = span.text.lower()
-                m = rx.search(text) if chunk.aspect in aspects else None
-                if m is None and (span.bullet or chunk.service_id not in several or not addressed.search(text)):
-                    continue
-                keys = {(chunk.chunk_id, span.start)}
-                if span.text.rstrip().endswith(":"):  # its list goes with it
-                    for item in spans[i + 1:]:
-                        if not item.bullet:
-                            break
-                        keys.add((chunk.chunk_id, item.start))
-                if m is not None:
-                    self._scoped.append((int(m.group(1)), int(m.group(2)), frozenset(keys)))
-                else:
-                    to_parents |= keys
+                if (m := rx.search(span.text.lower())) is not None:
+                    self._scoped.append((int(m.group(1)), int(m.group(2)), _with_its_list(chunk, spans, i)))
+                    several.add(chunk.service_id)
+        # ... and in their text, what opens by speaking to parents or a mother-to-be, in any section
+        addressed = re.compile(d["parent_address"])
+        to_parents: set[tuple[str, int]] = set()
+        for chunk in (c for c in chunks if c.service_id in several):
+            spans = sentence_spans(chunk.text)
+            for i, span in enumerate(spans):
+                if not span.bullet and addressed.search(span.text.lower()):
+                    to_parents |= _with_its_list(chunk, spans, i)
         self._to_parents = frozenset(to_parents)
 
     def unfit(self, age: Age | None, normalised: str = "") -> frozenset[tuple[str, int]]:
@@ -65,3 +59,9 @@ class AgeScopes:
         scoped = frozenset(k for low, high, keys in self._scoped if age.low > high or age.high < low for k in keys)
         # what speaks to parents or a mother-to-be, where the young person writes about themselves
         return scoped if age.others or age.low < self._read_from else scoped | self._to_parents
+
+
+def _with_its_list(chunk: Chunk, spans: Sequence[Span], i: int) -> frozenset[tuple[str, int]]:
+    """(chunk id, start) of sentence ``i``, and of its list's items when it introduces one."""
+    items = list_items(spans, i) if spans[i].text.rstrip().endswith(":") else []
+    return frozenset((chunk.chunk_id, sp.start) for sp in (spans[i], *items))

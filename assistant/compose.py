@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from itertools import takewhile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant import templates
@@ -42,6 +43,11 @@ def sentence_spans(text: str) -> list[Span]:
                 spans.append(Span(start, end, text[start:end], False))
         offset += len(line) + 1
     return spans
+
+
+def list_items(spans: Sequence[Span], i: int) -> list[Span]:
+    """The bullet lines that follow ``spans[i]`` (the items of the list a sentence ending in ':' introduces)."""
+    return list(takewhile(lambda sp: sp.bullet, spans[i + 1:]))
 
 
 @dataclass

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import takewhile
 
 from assistant import templates
-from assistant.compose import AnswerBuilder, Span, sentence_spans
+from assistant.compose import AnswerBuilder, Span, list_items, sentence_spans
 from assistant.rules import Topic, rules
 from assistant.sections import SectionSentence, grouped, with_list
 from assistant.select import SectionPicker
@@ -67,7 +66,7 @@ class TopicAnswers:
         chunk, spans = stating[0]
         # its first sentence, or the list it introduces with its items (an introduction alone is a list cut to
         # nothing)
-        first = [spans[0], *takewhile(lambda sp: sp.bullet, spans[1:])] if spans[0].text.endswith(":") else spans[:1]
+        first = [spans[0], *list_items(spans, 0)] if spans[0].text.endswith(":") else spans[:1]
         same = chunk.section == self._last_heading(b, service_id)
         lead = "" if same else templates.part_heading(chunk.section)
         return b.add_quoted(chunk, first, 0.0, prefix=lead, label=chunk.section if lead else "", kind="quote")
