@@ -28,6 +28,13 @@ def test_the_probe_files_are_well_formed():
         rows = _rows(path)
         assert rows and all(isinstance(r["emergency"], bool) and r["kind"] and r["text"] for r in rows)
         assert {True, False} <= {r["emergency"] for r in rows}
+    # follow-ups replayed live (evaluation/live.py): a history that ends in the turn the assistant's reply replaces
+    for path in sorted(PROBES_DIR.glob("followups-*.jsonl")):
+        rows = _rows(path)
+        assert rows and len({r["id"] for r in rows}) == len(rows)
+        for r in rows:
+            assert r["text"] and r["primary"] in KNOWN and r["history"][-1]["role"] == "assistant", r["id"]
+            assert all(p["service"] in KNOWN and p["ask"] in ASKS | {"after"} and p["text"] for p in r["parts"])
     for path in sorted(PROBES_DIR.glob("refusal-*.jsonl")):
         rows = _rows(path)
         assert rows and all(isinstance(r["appeal"], bool) and r["text"] and isinstance(r["history"], list)
