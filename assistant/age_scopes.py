@@ -10,7 +10,7 @@ Which sections and how an age range is written is data (``assistant/language/age
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.ages import Age, ages_data
 from assistant.compose import Span, list_items, sentence_spans
@@ -25,10 +25,11 @@ class AgeScopes:
     (``scoped_range`` in ``ages.yaml``), and those that speak to parents or a mother-to-be (``parent_address``), each
     with the list it introduces: read once, at load."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, chunks: Sequence[Chunk], *, normalise: Callable[[str], str] | None = None) -> None:
+        """``normalise``: the analyser's, which reads the messages whose words :meth:`unfit` compares."""
         d = ages_data()
         aspects, rx = set(d["scoped_aspects"]), re.compile(d["scoped_range"])
-        normalise = default_analyzer().normalise
+        normalise = normalise or default_analyzer().normalise
         self._parents = frozenset(normalise(str(word)) for word in d["parent_words"])
         self._adult_from, self._read_from = int(d["adult_from"]), int(d["read_from"])
         self._scoped: list[tuple[int, int, frozenset[tuple[str, int]]]] = []

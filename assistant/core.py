@@ -86,7 +86,7 @@ class Assistant:
         self._help_categories = {d.service_id: d.category for d in guide.documents
                                  if d.kind == "service" and d.category not in process}
         self._age_limits = {d.service_id: d.age for d in guide.documents if d.age is not None}
-        self._scopes = AgeScopes(retriever.chunks)
+        self._scopes = AgeScopes(retriever.chunks, normalise=self.analyzer.normalise)
         self._vectors = QueryVectors(retriever.embedder.encode_queries)
         self._told = ToldNeeds(self.understand, self.plan, self.understander.names, self.analyzer, calibration,
                                frozenset(self.understander.general_for))

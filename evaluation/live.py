@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import Assistant, Reply, Turn
-from evaluation.panel import as_turn, load_panel
+from evaluation.panel import as_turn, load_panel, shown
 
 __all__ = ["FollowUp", "follow_ups", "replay", "main"]
 
@@ -89,13 +89,7 @@ def follow_ups(source: str) -> list[FollowUp]:
 
 def _row(f: FollowUp, history: Sequence[Turn], reply: Reply) -> dict[str, object]:
     """One follow-up's record, as :func:`evaluation.panel.run` writes a question's (what the reader is shown)."""
-    return {"id": f.id, "kind": f.kind, "split": f.split, "lang": f.lang,
-            "history": [{"role": t.role, "text": t.text} for t in history], "question": f.question,
-            "reply": reply.text,
-            "sources": [{"n": x.n, "service": x.title, "section": x.section, "quote": x.quote}
-                        for x in reply.citations],
-            "suggestions": list(reply.suggestions), "mode": reply.mode, "status": reply.status,
-            "services": [r.service_id for r in reply.roles]}
+    return {"id": f.id, "kind": f.kind, "split": f.split, "lang": f.lang, **shown(history, f.question, reply)}
 
 
 def main(argv: Sequence[str] = ()) -> int:

@@ -204,6 +204,15 @@ def check(q: PanelQuestion, reply: Reply, gold: Sequence[Sequence[str]] = ()) ->
     )
 
 
+def shown(history: Sequence[Turn], question: str, reply: Reply) -> dict[str, object]:
+    """A question's conversation and reply as the reader is shown them (no service ids in the history), with what the
+    report counts (mode, status, services): the record's common part (evaluation/live.py writes it too)."""
+    return {"history": [{"role": t.role, "text": t.text} for t in history], "question": question, "reply": reply.text,
+            "sources": [{"n": x.n, "service": x.title, "section": x.section, "quote": x.quote} for x in reply.citations],
+            "suggestions": list(reply.suggestions), "mode": reply.mode, "status": reply.status,
+            "services": [r.service_id for r in reply.roles]}
+
+
 def run(bot: Assistant, questions: Sequence[PanelQuestion]) -> list[dict]:
     """Ask every question; one record per question with the reply as shown and its checks."""
     rows = []
@@ -212,20 +221,11 @@ def run(bot: Assistant, questions: Sequence[PanelQuestion]) -> list[dict]:
         start = time.perf_counter()
         reply = bot.ask(q.question, list(q.history))
         ms = (time.perf_counter() - start) * 1000
-        c = check(q, reply, gold.get(q.id, ()))
         rows.append({
-            "id": q.id, "kind": q.kind, "split": q.split, "lang": q.lang,
-            "history": [{"role": t.role, "text": t.text} for t in q.history],
-            "question": q.question,
-            "reply": reply.text,
-            "sources": [{"n": x.n, "service": x.title, "section": x.section, "quote": x.quote}
-                        for x in reply.citations],
-            "suggestions": list(getattr(reply, "suggestions", ())),
-            "mode": reply.mode, "status": reply.status, "services": [r.service_id for r in reply.roles],
+            "id": q.id, "kind": q.kind, "split": q.split, "lang": q.lang, **shown(q.history, q.question, reply),
             "gold": {"status": q.status, "primary": q.primary, "expected": list(q.expected),
                      "outside_body": q.outside_body},
-            "checks": c.__dict__, "ms": round(ms, 1),
-        })
+            "checks": check(q, reply, gold.get(q.id, ())).__dict__, "ms": round(ms, 1)})
     return rows
 
 
