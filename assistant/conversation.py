@@ -54,7 +54,7 @@ class Conversation:
         self.analyzer = analyzer
         self.service_ids = set(documents)
         # an earlier user turn, cleaned and masked as a question is
-        self._read_turn = read_turn
+        self.read_turn = read_turn
         self._answers = {sid: answered_by(doc) for sid, doc in documents.items()}
         # which descriptions hold each (stemmed) term, read once here: a follow-up's or a part's rare word marks a
         # service by it
@@ -84,7 +84,7 @@ class Conversation:
                 if known:
                     return known
                 continue
-            earlier = self.analyzer.analyse(self._read_turn(turn.text))
+            earlier = self.analyzer.analyse(self.read_turn(turn.text))
             named = names.mentioned(earlier.normalised)
             if named:
                 return tuple(named[:1])
@@ -135,6 +135,10 @@ class Conversation:
         if not rules().to_self.fullmatch(self.analyzer.normalise(first).strip()):
             return ""
         return f"{rules().as_relative} {query}"
+
+    def placed_in(self, query: str, history: Sequence[Turn]) -> str:
+        """:meth:`placed` among the services of the conversation ``history`` is about."""
+        return self.placed(query, self.topics(history))
 
     def placed(self, query: str, topics: Sequence[str], *, analysis: Analysis | None = None) -> str:
         """The service of the last answer a follow-up points to by its place ("det siste der", "den første", "the

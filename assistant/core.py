@@ -5,9 +5,9 @@
 (:mod:`assistant.grounding`) before a reply leaves. A question costs one batch of embeddings: the question's own
 vector serves retrieval, every meaning bank and the classifiers; a message of several sentences adds one per
 sentence (for safety, at most ``max_safety_sentences``) and one per question it asks (at most three), and a
-relative's turn to their own need one more in the same batch, read as theirs. A first message that tells a need
-beside what it asks about a named service (:mod:`assistant.second_need`) is read a second time, its rest only
-(measured on the real model: about 35 → 47 ms for such a question).
+relative's turn to their own need one more, read as theirs. A follow-up is read once more with the turn before
+(:mod:`assistant.context_lead`), and a first message that tells a need beside what it asks about a named service
+(:mod:`assistant.second_need`) a second time, its rest only (about 35 → 47 ms for such a question).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from assistant import templates
 from assistant.about_assistant import reads_as_about, to_assistant
 from assistant.age_scopes import AgeScopes
 from assistant.closing import courteous, read_after_greeting, read_closing, split_opening
+from assistant.context_lead import ContextLead
 from assistant.conversation import Conversation
 from assistant.bank_texts import CLASSIFIED, all_banks
 from assistant.derived import banks_and_classifiers
@@ -88,6 +89,8 @@ class Assistant:
         self._age_limits = {d.service_id: d.age for d in guide.documents if d.age is not None}
         self._scopes = AgeScopes(retriever.chunks, normalise=self.analyzer.normalise)
         self._vectors = QueryVectors(retriever.embedder.encode_queries)
+        self._context = ContextLead(self.classifiers["about"].predict, self.embed, self.plan, self.conversation,
+                                    calibration, k=self.settings.k)
         self._told = ToldNeeds(self.understand, self.plan, self.understander.names, self.analyzer, calibration,
                                frozenset(self.understander.general_for))
 
@@ -102,8 +105,7 @@ class Assistant:
         return cls(retriever, guide, settings=settings)
 
     def with_calibration(self, **changes: object) -> Assistant:
-        """An assistant on the same index, banks and classifiers with some calibration values changed, for the
-        evaluation's ablations (``bot.with_calibration(service_weight=0.0)``); the default writer."""
+        """The same index and classifiers with some calibration values changed, the default writer (ablations)."""
         calibration = dataclasses.replace(self.settings.calibration, **changes)
         return Assistant(self.retriever, self.guide, settings=dataclasses.replace(self.settings, calibration=calibration))
 
@@ -124,7 +126,7 @@ class Assistant:
         return self.embed_many([text])[0]
 
     def embed_uncached(self, text: str) -> np.ndarray:
-        """One query embedding, bypassing the cache (the evaluation times it against a whole ``ask``)."""
+        """One query embedding, bypassing the cache (the yardstick the evaluation times ``ask`` against)."""
         return self.retriever.embedder.encode_queries([text])[0]
 
     def search(self, query: str | Analysis, *, mode: str = "fused", k: int | None = None,
@@ -152,9 +154,8 @@ class Assistant:
         return masked, truncated
 
     def _intake(self, text: object, *, read: int | None = None) -> tuple[Masked, bool, str]:
-        """The question to answer (cleaned, masked, truncated), whether it was cut, and the whole message for
-        the safety check: an emergency past the answer's limit must still be seen (bounded at
-        ``safety_chars``, read by patterns and a bounded number of sentence embeddings)."""
+        """The question to answer (cleaned, masked, truncated), whether it was cut, and the whole message for the
+        safety check, up to ``safety_chars``: an emergency past the answer's limit must still be seen."""
         return clean_and_mask(text, limit=self.settings.max_question_chars, read=read or self.settings.safety_chars)
 
     def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
@@ -285,8 +286,8 @@ class Assistant:
             A Reply with status "answered", "no_answer" or "emergency", which has passed the grounding check.
         """
         u, hits = self.understand(question, list(history or ()), mode=mode)
-        # with the need the message tells beside what it asks (read again: the rest of the message, on its own)
-        plan_ = self._told.add(self.plan(u, hits), mode=mode)
+        # led by what was asked before a follow-up, read with it; with the need the message tells beside what it asks
+        plan_ = self._told.add(self._context.planned(u, hits, list(history or ()), mode=mode), mode=mode)
         unfit = self._scopes.unfit(u.age, u.analysis.normalised if u.analysis else "")
         reply = self.writer.write(dataclasses.replace(plan_, audience=audience, unfit=unfit))
         problems = self.grounding.problems(reply)

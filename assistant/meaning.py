@@ -59,6 +59,10 @@ class Calibration:
     danger_box_foreign: float | None = None
     danger_message_foreign: float | None = None
     danger_line: float | None = None
+    #: Inside a conversation, one sentence the danger classifier reads at least this gives the box on its own.
+    danger_sentence_sure: float | None = None
+    #: A follow-up read with the last user turn is led by the service the classifier reads at least this.
+    follow_context_p: float | None = None
     intent_emergency_veto: float = 0.8
     emergency_min_words: int = 3
     no_service_threshold: float = 0.5

@@ -87,7 +87,8 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     The danger classifier (``danger``) is a second voice beside the banks' margins: where it reads an emergency
     kind surely enough (``danger_box``) in the message or one of its sentences, the message is one, whatever the
     margins say (except that one sentence alone gives the safety line inside a conversation, ``in_conversation``,
-    and in another language where the message reads under ``danger_message_foreign``), and a little less surely
+    unless it reads at least ``danger_sentence_sure``, and in another language where the message reads under
+    ``danger_message_foreign``), and a little less surely
     (``danger_line``) gives the safety line (a toddler who has just
     eaten her grandmother's pills reads 0.015 by the margins, under a calm question); where the margins alone
     call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes at most the
@@ -156,8 +157,13 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     # the message does not lean toward danger at all, one sentence being a noisier reading there (as for the
     # margins: "seems confused lately" read 0.30 as a sentence of a calm English question, 0.01 as the message).
     # Not for small talk or a closing: their reply has no place for the line, so the box stays
+    # A sentence read surely as danger now (``danger_sentence_sure``) gives the box in a conversation all the same
+    # (in another language the message's own reading still decides, below):
+    # a question first ("Korleis søkjer vi om det? Forresten blør han kraftig frå leggen no …") can keep a message
+    # just under the box, and a known condition or a past event told reads far lower than such a sentence
+    sure = c.danger_sentence_sure is not None and danger.sentence >= c.danger_sentence_sure
     alone = not small_talk and closing is None and (
-        (in_conversation and not foreign_box and danger.message < box)
+        (in_conversation and not foreign_box and danger.message < box and not sure)
         or (foreign and c.danger_message_foreign is not None and danger.message < c.danger_message_foreign))
     if not kinds and not brief and reading >= box and not alone:
         return danger.kinds or (concern or "medical",), ""

@@ -202,7 +202,7 @@ class Understander:
         out_of_scope = not emergency and not intent and meaning is not None and margin is not None \
             and (by_bank or no_service or by_name)
         needs = tuple(sorted(((sid, s) for sid, s in (meaning.needs.items() if meaning else ()) if s > 0),
-                             key=lambda x: -x[1]))
+                             key=lambda x: (-x[1], x[0])))
         switch = bool(rules().switch.search(normalised))
         # a message that clearly matches another service than the conversation's does not lean on it
         follows = bool(rules().follow_up.search(normalised))

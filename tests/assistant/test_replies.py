@@ -67,9 +67,15 @@ def test_a_question_is_told_from_a_description():
 @pytest.mark.parametrize("text", ["Forresten, hva koster middag?", "eit anna spørsmål: kva kostar det",
                                   "by the way, what about dental care", "Noe helt annet: tannlege?",
                                   "no sku æ spør om nå anna: ka kost tannlegen", "æ lure på nåkka anna",
-                                  "Ei ainna sak: ka kost tannlegen?"])
+                                  "Ei ainna sak: ka kost tannlegen?",
+                                  "helt annet spørsmål – hvordan bytter jeg fastlege?"])
 def test_switch_cues_in_bokmal_nynorsk_trondersk_and_english(text):
     assert rules().switch.search(default_analyzer().normalise(text))
+
+
+@pytest.mark.parametrize("text", ["Har Anna spørsmål om BPA?", "har du svar på spørsmålet?"])
+def test_a_name_or_a_question_about_the_same_is_no_switch(text):
+    assert not rules().switch.search(default_analyzer().normalise(text))
 
 
 def test_an_english_follow_up_leans_on_the_conversation(hashing_assistant):

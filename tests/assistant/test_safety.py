@@ -16,7 +16,7 @@ from index.classifier import Prediction
 
 CAL = Calibration(emergency_margin=0.016, emergency_pattern_veto=-0.01, concern_margin=0.0155,
                   danger_box=0.55, danger_line=0.4, danger_veto=0.03, danger_box_foreign=0.1,
-                  danger_concern_veto=0.15, danger_sentence_veto=0.4)
+                  danger_concern_veto=0.15, danger_sentence_veto=0.4, danger_sentence_sure=0.95)
 
 
 def _meaning(margin: float, kind: str = "medical") -> Meaning:
@@ -101,6 +101,10 @@ def test_in_a_conversation_one_sentence_alone_gives_the_safety_line_and_the_mess
     assert kinds(text, 0.0, Danger(0.1, 0.75, ("medical",))) == (("medical",), "")
     assert kinds(text, 0.0, Danger(0.1, 0.75, ("medical",)), in_conversation=True) == ((), "medical")
     assert kinds(text, 0.0, Danger(0.7, 0.75, ("medical",)), in_conversation=True) == (("medical",), "")
+    # a sentence read surely as danger gives the box all the same: a question first keeps the message calm
+    bleeding = "Korleis søkjer vi om det? Forresten blør han kraftig frå leggen no, og han verkar forvirra."
+    assert kinds(bleeding, 0.0, Danger(0.5, 0.97, ("medical",)), in_conversation=True) == (("medical",), "")
+    assert kinds(bleeding, 0.0, Danger(0.5, 0.9, ("medical",)), in_conversation=True) == ((), "medical")
     # a pattern still gives the box
     assert kinds("Takk. Nå puster han ikke", 0.0, Danger(0.1, 0.9, ("medical",)), in_conversation=True)[0] \
         == ("medical",)
