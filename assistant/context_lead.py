@@ -11,8 +11,8 @@ Only a turn that may lean on the conversation: not one that turns away in so man
 patterns.yaml: "helt annet spørsmål"), names the service the reply leads with without referring back ("Hva koster
 hjemmesykepleie?" after a long question about the alarm), names both services, asks openly for help ("og finnes det
 noe for far, han er ensom?", a new need), turns to the writer's own need ("og for meg?", read as a relative's), or
-points by its place to the service the reply leads with ("må man søke om det
-siste der for seg?" after respite care and the care allowance).
+points by its place to the service the reply leads with ("må man søke om det siste der for seg?" after respite care
+and the care allowance).
 
 Measured on the live dev follow-ups and the blind followups-C probe before it was built (2026-12-07,
 docs/evaluation.md): of 221 follow-ups, the first service matched the panel's for 167; where the classifier, reading
@@ -63,10 +63,10 @@ class ContextLead:
         """The plan for ``u``, or, where the follow-up read with the turn before is about another service than the plan
         leads with, the plan led by that service."""
         planned = self._plan(u, hits)
-        target = self._target(u, history, planned, mode=mode)
+        first = planned.primary.service_id if planned.primary else ""
+        target = self._target(u, history, planned.mode, first, mode=mode)
         if not target:
             return planned
-        first = planned.primary.service_id if planned.primary else ""
         # the parts about the plan's lead (or none) are about the new lead, which they do not name; a part about a
         # service of its own stays
         parts = tuple(dataclasses.replace(p, service=target, by_name=False) if p.service in (first, "") else p
@@ -78,14 +78,13 @@ class ContextLead:
         found = self._conversation.search(f"{u.query} {title}", k=self._k, mode=mode, query_vector=self._embed(u.query))
         return self._plan(moved, found)
 
-    def _target(self, u: Understanding, history: Sequence[Turn], planned: Plan, *, mode: str) -> str:
-        """The service to lead with instead of the plan's, or ""."""
+    def _target(self, u: Understanding, history: Sequence[Turn], plan_mode: str, first: str, *, mode: str) -> str:
+        """The service to lead with instead of the plan's lead ``first``, or ""."""
         threshold = self._calibration.follow_context_p
-        before = [t.text for t in history if t.role == "user"]
-        first = planned.primary.service_id if planned.primary else ""
+        before = next((t.text for t in reversed(history) if t.role == "user"), None)
         # another language's words are read less surely by the classifier, and a lexical run has no vectors
-        if threshold is None or not before or not first or mode == "lexical" or u.language != "nb" or u.switch \
-                or planned.mode not in ("direct", "situation"):
+        if threshold is None or before is None or not first or mode == "lexical" or u.language != "nb" or u.switch \
+                or plan_mode not in ("direct", "situation"):
             return ""
         normalised = u.analysis.normalised if u.analysis is not None else ""
         refers_back = bool(rules().follow_up.search(normalised))
@@ -95,7 +94,7 @@ class ContextLead:
                 or self._conversation.as_relative(u.query, history) \
                 or self._conversation.placed_in(u.query, history) == first:
             return ""
-        text = f"{self._conversation.read_turn(before[-1])} {u.query}"
+        text = f"{self._conversation.read_turn(before)} {u.query}"
         said = self._predict(self._embed(text), text)
         target = said.top
         if said.p < threshold or target in (first, NO_SERVICE) or target not in self._conversation.documents \
