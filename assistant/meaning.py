@@ -59,6 +59,10 @@ class Calibration:
     danger_box_foreign: float | None = None
     danger_message_foreign: float | None = None
     danger_line: float | None = None
+    #: The whole message's margin under this is a narrow reading: its box needs ``danger_sentence_veto`` too ...
+    emergency_margin_narrow: float | None = None
+    #: ... unless the banks read it as one of these kinds.
+    emergency_narrow_keeps: tuple[str, ...] = ()
     #: Inside a conversation, one sentence the danger classifier reads at least this gives the box on its own.
     danger_sentence_sure: float | None = None
     #: A follow-up read with the last user turn is led by the service the classifier reads at least this.

@@ -94,8 +94,9 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     call an emergency and it reads the message as plainly ordinary (``danger_veto``), the box becomes at most the
     safety line: a dialect "kæm kan hjelp mæ å dusje" is not answered as an emergency; the line the margins alone
     give (so also this one) needs a reading of at least ``danger_concern_veto``, and their box from one sentence
-    alone at least ``danger_sentence_veto`` (below it, the line). A box has every kind the
-    classifier reads surely beside those the words or the margins name.
+    alone at least ``danger_sentence_veto`` (below it, the line), and so does the box of a whole message's margin
+    under ``emergency_margin_narrow`` (unless the banks read it as a kind in ``emergency_narrow_keeps``). A box has
+    every kind the classifier reads surely beside those the words or the margins name.
     Small talk and a closing do not silence the classifier, and it does not veto their box.
 
     Returns:
@@ -138,6 +139,16 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
     # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger
     if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
             and reading < c.danger_sentence_veto:
+        return (), kinds[0]
+    # ... and so does the box the whole message's margin gives by a narrow reading (short dialect questions sit just
+    # over the line: "kor mange veker held dei på med det" 0.016): the line, 113 first, as for one sentence (a
+    # stronger reading than one sentence's keeps at least what one sentence's keeps). Not where words or a sentence's
+    # own margin call it too, nor a farewell: the classifier reads a terse one low ("står på brukanten. farvel" 0.19),
+    # and its box has 116 123
+    narrow = c.emergency_margin_narrow is not None and meaning.emergency_margin < c.emergency_margin_narrow \
+        and meaning.emergency_kind not in c.emergency_narrow_keeps and not patterns \
+        and not any(m.emergency_margin >= c.sentence_emergency_margin for _, m in sentences)
+    if kinds and vetoes and narrow and c.danger_sentence_veto is not None and reading < c.danger_sentence_veto:
         return (), kinds[0]
     if concern and not kinds and not brief and vetoes and c.danger_concern_veto is not None \
             and reading < c.danger_concern_veto:

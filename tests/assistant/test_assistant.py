@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import check_valid_reply, make_assistant, seed_cache
 
 from assistant import Assistant, Citation, Reply, Turn, templates
+from assistant.rules import rules
+from assistant.topics import matching
 from corpus import load_guide
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,6 +125,24 @@ def test_a_description_answers_a_topic_only_in_a_sentence_that_states_it(bot):
     # support contact states its deadline to appeal ("fire uker"), which is no length of the service
     assert "deadline" in answers["stottekontakt"] and "duration" not in answers["stottekontakt"]
     assert "duration" in answers["korttidsopphold"] and "after" in answers["korttidsopphold"]
+    # what a need must be to qualify ("et varig behov", "varer over tid") is a criterion, not how long the service
+    # lasts: a description that states only that does not say how long its service lasts
+    for sid in ("omsorgsbolig", "omsorgsstonad", "praktisk-bistand", "legetjenester"):
+        assert "duration" not in answers[sid], sid
+
+
+@pytest.mark.parametrize(("service", "stated", "not_stated"), [
+    # the period the programme lasts, not absence "uten gyldig grunn" (a valid reason is no validity)
+    ("kvalifiseringsprogram", "varer i en avgrenset periode", "gyldig grunn"),
+    # a criterion ("behovet varer i mer enn to år") is no length of the loan
+    ("hjelpemidler", "kortere periode", "funksjonsnedsettelse"),
+])
+def test_how_long_a_service_lasts_is_the_sentence_that_states_its_period(bot, service, stated, not_stated):
+    t = rules().topics["duration"]
+    found = [span.text for _, spans in matching(bot.writer.picker, service, t.sentences, prefer=t.prefer,
+                                                 exclude=t.exclude, avoid=t.avoid, max_spans=1) for span in spans]
+    assert any(stated in text for text in found), found
+    assert not any(not_stated in text for text in found), found
 
 
 @pytest.mark.real_model

@@ -84,11 +84,13 @@ def _norm(text: str) -> str:
 #: 20:58), the same deadline in nynorsk and whether the dentist is free in a nursing home, as bank lines written before
 #: them ask them (the bank lines seen when this check named them). And the probes safety-I's ax33 (a thanks) and
 #: situations-youth-C's ba08 (what the health station costs), written blind on 2026-12-07 20:55 and 21:08, as an
-#: intent line and a labelled question written before them say them.
+#: intent line and a labelled question written before them say them. And followups-E's be11 (written blind on
+#: 2026-12-08 01:28), how to get hold of the cancer coordinator, as a labelled question written before it asks it
+#: (the bank line seen when this check named it).
 CONVERGED_AFTER_THE_BANKS = frozenset({"c028", "c055", "c106", "c109", "f021", "g095", "g096", "h098", "m026",
                                        "m066", "p044", "q045", "xa054", "xa061", "xa097", "xc024", "a008", "w003",
                                        "t018", "ae048", "aj010", "ak003", "al002", "ao005", "ap018", "aq028", "ar002",
-                                       "ay005", "ay019", "ax33", "ba08"})
+                                       "ay005", "ay019", "ax33", "ba08", "be11"})
 
 
 @pytest.mark.slow  # a fresh index build or a whole-bank scan: not in `make test-fast`

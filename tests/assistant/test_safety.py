@@ -16,7 +16,8 @@ from index.classifier import Prediction
 
 CAL = Calibration(emergency_margin=0.016, emergency_pattern_veto=-0.01, concern_margin=0.0155,
                   danger_box=0.55, danger_line=0.4, danger_veto=0.03, danger_box_foreign=0.1,
-                  danger_concern_veto=0.15, danger_sentence_veto=0.4, danger_sentence_sure=0.95)
+                  danger_concern_veto=0.15, danger_sentence_veto=0.4, danger_sentence_sure=0.95,
+                  emergency_margin_narrow=0.026, emergency_narrow_keeps=("suicide",))
 
 
 def _meaning(margin: float, kind: str = "medical") -> Meaning:
@@ -211,8 +212,9 @@ def test_the_line_the_margins_alone_give_needs_the_classifier_to_read_some_dange
     assert kinds(text, 0.0155, Danger(0.02, 0.32, ("suicide",)))[1] == "medical"
     # nor does a box the margins give, where the classifier vetoes it (danger_veto): "gjelder det også vinduene?"
     assert kinds(text, 0.02, Danger(0.02, 0.02, ("medical",))) == ((), "")
-    # between the veto and the line's threshold the box stays: recall first
-    assert kinds(text, 0.02, Danger(0.05, 0.11, ("medical",))) == (("medical",), "")
+    # between the veto and the line's threshold the box of a clear margin stays: recall first (a narrow one is the
+    # line, test_a_box_the_whole_message_gives_by_a_narrow_margin_...)
+    assert kinds(text, 0.03, Danger(0.05, 0.11, ("medical",))) == (("medical",), "")
 
 
 def test_a_box_from_one_sentence_alone_needs_the_classifier_to_lean_toward_danger():
@@ -227,6 +229,39 @@ def test_a_box_from_one_sentence_alone_needs_the_classifier_to_lean_toward_dange
     assert read(-0.01, Danger(0.01, 0.53, ("medical",))) == (("medical",), "")
     # the whole message's margin is not one sentence's: the box stays
     assert read(0.02, Danger(0.01, 0.28, ("medical",))) == (("medical",), "")
+
+
+def test_a_box_the_whole_message_gives_by_a_narrow_margin_needs_the_classifier_to_lean_toward_danger():
+    text = "kor mange veker held dei på med det"
+
+    def read(margin: float, danger: Danger, *, cal: Calibration = CAL, kind: str = "medical",
+             **kw) -> tuple[tuple[str, ...], str]:
+        return emergency_kinds(cal, text, _meaning(margin, kind), raw=text, danger=danger, **kw)
+
+    # just over the margin's line and read as ordinary: the line, 113 first, whatever the reading (as one sentence's)
+    assert read(0.018, Danger(0.19, 0.0, ("medical",))) == ((), "medical")
+    assert read(0.018, Danger(0.06, 0.0, ("medical",))) == ((), "medical")
+    # the classifier leaning toward danger, or a clear margin, keeps the box
+    assert read(0.018, Danger(0.45, 0.0, ("medical",))) == (("medical",), "")
+    assert read(0.03, Danger(0.06, 0.0, ("medical",))) == (("medical",), "")
+    # a farewell the banks read keeps its box: the classifier reads a terse one low
+    assert read(0.019, Danger(0.19, 0.17, ("suicide",)), kind="suicide")[0] == ("suicide",)
+    # a sentence whose own margin calls it keeps the box too
+    sentence = [("held dei på", _meaning(0.05))]
+    cal = dataclasses.replace(CAL, sentence_emergency_margin=0.045)
+    assert emergency_kinds(cal, text, _meaning(0.018), sentence, raw=text,
+                           danger=Danger(0.06, 0.0, ("medical",)))[0] == ("medical",)
+    # no veto in another language, nor on a closing (their reply has no place for the line)
+    assert read(0.018, Danger(0.06, 0.0, ("medical",)), foreign=True)[0] == ("medical",)
+    closing = Closing("thanks", "kor mange veker held dei på med det", _meaning(0.018))
+    assert read(0.018, Danger(0.06, 0.0, ("medical",)), closing=closing)[0] == ("medical",)
+    # words the banks read past keep their box (a pattern vetoed by the banks is not a narrow reading)
+    words = "han har tatt en overdose"
+    assert emergency_kinds(CAL, words, _meaning(0.018), raw=words, danger=Danger(0.06, 0.0, ("poisoning",)),
+                           pattern_reading=_meaning(-0.05))[0] != ()
+    # without the setting, the box stays (recall first)
+    off = dataclasses.replace(CAL, emergency_margin_narrow=None)
+    assert read(0.018, Danger(0.06, 0.0, ("medical",)), cal=off) == (("medical",), "")
 
 
 def test_the_box_a_pattern_gives_has_the_kinds_the_classifier_reads_surely_too():

@@ -52,6 +52,14 @@ def _follow_up(u: Understander, text: str, history: tuple[Turn, ...], **kw) -> U
     # who carries the service out is told with what it includes; whom to turn to is contact
     ("hvem er det som svarer når han trykker på den?", ("included",)),
     ("hvem kan hjelpe oss?", ("contact",)),
+    # to get hold of a person is to reach them; to get hold of a thing, to get it
+    ("den koordinatoren, åssen får vi tak i ho?", ("contact",)),
+    ("hvordan får jeg tak i demensteamet", ("contact",)),
+    ("hvordan får vi tak i en rullator?", ("apply",)),
+    ("hvordan får vi tak i rullator", ("apply",)),
+    ("hvordan kan jeg få tak i koordinatoren", ("contact",)),
+    # how long one can cope is how a carer feels, not how long a service lasts
+    ("vet ikke hvor lenge jeg klarer dette", ()),
 ])
 def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
@@ -339,6 +347,20 @@ def test_a_follow_up_names_its_service_through_the_conversation():
     ("må parkeringstillatelsen fornyes?", "duration"),
     ("hvor lenge må man vente da", "time"),
     ("hvor lenge tar det før vi får svar?", "time"),
+    # dialect "koss", "korleis" before a word of degree ask "hvor": how long, how much
+    ("koss lenge da?", "duration"),
+    ("korleis lang tid tek det før vi får svar?", "time"),
+    ("åssen mye kosta det", "cost"),
+    # a number of weeks, a period's length or its extension is how long it lasts; weeks to wait, the time it takes
+    ("kor mange veker held dei på?", "duration"),
+    ("er det et fast antall uker?", "duration"),
+    ("kan perioden forlenges?", "duration"),
+    ("hvor mange uker må vi vente?", "time"),
+    ("kva tid kjem svaret?", "time"),
+    # ... and the wait, when it is what the period or the weeks are of; the weeks one has to appeal, a deadline
+    ("hvor lang er ventetiden på korttidsopphold", "time"),
+    ("hvor mange uker er saksbehandlingstiden", "time"),
+    ("hvor mange uker har jeg på å klage", "deadline"),
     # how long the asker has to act is a deadline; how long the municipality has to answer, the time it takes
     ("hvor lang tid har jeg på å klage", "deadline"),
     ("å kor lang tid har æ på mæ?", "deadline"),
