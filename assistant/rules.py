@@ -149,6 +149,17 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b")
 
 
+def _with_fragments(cue: str, fragments: Mapping[str, str]) -> str:
+    """``cue`` with each ``<name>`` of ``fragments`` written out (an unknown name is an error, not a literal)."""
+    def fragment(match: re.Match[str]) -> str:
+        if match.group(1) not in fragments:
+            raise KeyError(f"patterns.yaml: no fragment named <{match.group(1)}>")
+        return fragments[match.group(1)]
+
+    # "<" after "?" is a lookbehind ("(?<!ikke )"), not a fragment
+    return re.sub(r"(?<!\?)<(\w+)>", fragment, cue)
+
+
 #: The places a follow-up may point to among the last answer's services (``referents`` in patterns.yaml).
 PLACES = ("first", "second", "last")
 
@@ -194,8 +205,10 @@ def rules() -> Rules:
     patterns = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8"))
     languages = yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))
     opener = _question_opener(patterns).pattern
+    fragments = {str(name): str(text) for name, text in (patterns.get("fragments") or {}).items()}
     return Rules(
-        aspects=tuple((key, _alternatives(list(map(str, cues)))) for key, cues in patterns["aspects"].items()),
+        aspects=tuple((key, _alternatives([_with_fragments(str(cue), fragments) for cue in cues]))
+                      for key, cues in patterns["aspects"].items()),
         topics={key: Topic(_alternatives(list(map(str, t["sentences"]))),
                            _alternatives(list(map(str, t["prefer"]))) if t.get("prefer") else None,
                            str(t.get("fallback") or ""),
@@ -218,7 +231,8 @@ def rules() -> Rules:
         referents=_referents(patterns.get("referents") or {}),
         described=tuple(re.compile(str(p)) for p in patterns.get("described") or ()),
         definition=re.compile(str(patterns.get("definition") or "(?!)"), re.IGNORECASE),
-        steps=_alternatives([str(c) for key in ("apply", "contact") for c in patterns["aspects"].get(key) or ()]),
+        steps=_alternatives([_with_fragments(str(c), fragments) for key in ("apply", "contact")
+                             for c in patterns["aspects"].get(key) or ()]),
         condition=_any_of(patterns.get("condition")),
         route=_any_of(patterns.get("route")),
         switch=_any_of(patterns.get("switch")),

@@ -136,19 +136,13 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         # too needs the classifier's reading, as theirs does below: "gjelder det også vinduene?" after home help's
         # fees read 0.006 (the veto sits far below the classifier's own line and box, so neither follows)
         kinds, concern = (), kinds[0]
-    # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger
-    if kinds and vetoes and meaning.emergency_margin < c.emergency_margin and c.danger_sentence_veto is not None \
-            and reading < c.danger_sentence_veto:
-        return (), kinds[0]
-    # ... and so does the box the whole message's margin gives by a narrow reading (short dialect questions sit just
-    # over the line: "kor mange veker held dei på med det" 0.016): the line, 113 first, as for one sentence (a
-    # stronger reading than one sentence's keeps at least what one sentence's keeps). Not where words or a sentence's
-    # own margin call it too, nor a farewell: the classifier reads a terse one low ("står på brukanten. farvel" 0.19),
-    # and its box has 116 123
-    narrow = c.emergency_margin_narrow is not None and meaning.emergency_margin < c.emergency_margin_narrow \
-        and meaning.emergency_kind not in c.emergency_narrow_keeps and not patterns \
-        and not any(m.emergency_margin >= c.sentence_emergency_margin for _, m in sentences)
-    if kinds and vetoes and narrow and c.danger_sentence_veto is not None and reading < c.danger_sentence_veto:
+    # the margins' box from one sentence alone (the message reads calm) needs the classifier to lean toward danger,
+    # and so does the box the whole message's margin gives by a narrow reading (short dialect questions sit just over
+    # the line: "kor mange veker held dei på med det" 0.016); below, the line, 113 first. A narrow reading keeps its
+    # box where words or a sentence's own margin call it too, and where the banks read a farewell: the classifier
+    # reads a terse one low ("står på brukanten. farvel" 0.19), and its box has 116 123
+    if kinds and vetoes and c.danger_sentence_veto is not None and reading < c.danger_sentence_veto \
+            and (meaning.emergency_margin < c.emergency_margin or _narrow(c, meaning, sentences, patterns)):
         return (), kinds[0]
     if concern and not kinds and not brief and vetoes and c.danger_concern_veto is not None \
             and reading < c.danger_concern_veto:
@@ -191,6 +185,15 @@ def emergency_kinds(c: Calibration, normalised: str, meaning: Meaning | None,
         # thanks read "medical" by the margins and "suicide" at 0.94 by the classifier, and its box lacked 116 123
         kinds += tuple(k for k in _sure_kinds(c, danger) if k not in kinds)
     return kinds, concern
+
+
+def _narrow(c: Calibration, meaning: Meaning, sentences: Sequence[tuple[str, Meaning]],
+            patterns: tuple[str, ...]) -> bool:
+    """Whether the whole message's margin calls an emergency by a narrow reading alone (``emergency_margin_narrow``):
+    not a kind it keeps (``emergency_narrow_keeps``), no words, no sentence whose own margin calls it."""
+    return c.emergency_margin_narrow is not None and meaning.emergency_margin < c.emergency_margin_narrow \
+        and meaning.emergency_kind not in c.emergency_narrow_keeps and not patterns \
+        and not any(m.emergency_margin >= c.sentence_emergency_margin for _, m in sentences)
 
 
 def _sure_kinds(c: Calibration, danger: Danger | None) -> tuple[str, ...]:

@@ -65,6 +65,18 @@ def test_every_aspect_is_found_in_the_order_asked(question, aspects):
     assert detect_aspects(question) == aspects
 
 
+def test_a_fragment_the_cues_share_is_written_out_in_each_and_an_unknown_one_is_an_error():
+    import re
+
+    from assistant.rules import _with_fragments, rules
+
+    assert not any(re.search(r"(?<!\?)<\w+>", rx.pattern) for _, rx in rules().aspects)
+    assert not re.search(r"(?<!\?)<\w+>", rules().steps.pattern)
+    assert _with_fragments("(?<!ikke )tak i <who>", {"who": "(han|hun)"}) == "(?<!ikke )tak i (han|hun)"
+    with pytest.raises(KeyError):
+        _with_fragments("tak i <nobody>", {"who": "han"})
+
+
 @pytest.mark.parametrize("question, language", [
     ("Hva koster trygghetsalarm?", "nb"),
     ("Kva kostar tryggleiksalarm?", "nb"),
